@@ -1,0 +1,34 @@
+"""Problems found in the data, and how they are printed: 'path:line:col: message (fix: ...)'."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from build_tools import ROOT
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file, at a place in it."""
+
+    path: Path
+    line: int
+    column: int
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        try:
+            shown = self.path.relative_to(ROOT)
+        except ValueError:
+            shown = self.path
+        hint = f" (fix: {self.fix})" if self.fix else ""
+        return f"{shown}:{self.line}:{self.column}: {self.message}{hint}"
+
+
+def render(problems: list[Problem]) -> str:
+    """Every problem, sorted, then a count."""
+    lines = [str(p) for p in sorted(problems)]
+    lines.append(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
+    return "\n".join(lines)

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Shared set-up for the two README commands: a virtualenv with the project installed,
+# and (with --test) Debian's Chromium and the npm copy of Pyodide. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+extra=""
+[ "${1:-}" = "--test" ] && extra="[test]"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+
+if [ "${1:-}" = "--test" ] || [ "${PYODIDE_SOURCE:-}" = "local" ]; then
+  npm ci --silent --no-audit --no-fund
+fi
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install what the tests need (virtualenv, pip packages, npm ci, Debian chromium) and run every test:
+# lint, data check, unit tests, build tests and the Chromium tests. Browser tests may not skip here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NO_MKDOCS_2_WARNING=1 TCG_REQUIRE_BROWSER=1
+bash scripts/setup.sh --test
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/python -m build_tools check
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,112 @@
+"""Shared fixtures: the project root, and for browser tests a built site served on 127.0.0.1.
+
+With TCG_REQUIRE_BROWSER=1 (set by .ci/run) a missing Chromium or local Pyodide
+fails the run instead of skipping the browser tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+REQUIRE_BROWSER = os.environ.get("TCG_REQUIRE_BROWSER") == "1"
+
+
+def missing_browser_parts() -> list[str]:
+    missing = []
+    if not Path(CHROMIUM).exists():
+        missing.append(f"Chromium at {CHROMIUM} (apt-get install chromium)")
+    if not (PYODIDE_DIR / "pyodide.mjs").exists():
+        missing.append(f"local Pyodide at {PYODIDE_DIR} (npm ci)")
+    return missing
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [*browser_type_launch_args.get("args", []), *CHROMIUM_ARGS],
+    }
+
+
+class _RecordingHandler(SimpleHTTPRequestHandler):
+    """Serves the built site quietly and records every request path."""
+
+    requests: list[str]
+
+    def log_message(self, *args: object) -> None:
+        self.requests.append(self.path)
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[str]]]:
+    """Build the site once (local Pyodide, site_url = the test server) and serve it."""
+    missing = missing_browser_parts()
+    if missing:
+        message = "browser tests need " + "; ".join(missing)
+        if REQUIRE_BROWSER:
+            pytest.fail(message)
+        pytest.skip(message)
+    site = tmp_path_factory.mktemp("site")
+    requests: list[str] = []
+    handler = type("Handler", (_RecordingHandler,), {"requests": requests})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    env = {**os.environ, "SITE_URL": url, "PYODIDE_SOURCE": "local", "NO_MKDOCS_2_WARNING": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=ROOT, env=env, check=True
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield url, requests
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(served_site: tuple[str, list[str]]) -> str:
+    return served_site[0]
+
+
+@pytest.fixture
+def offline_context(context, base_url: str):
+    """Abort every browser request that is not to the local test server, and record them all."""
+    seen: list[str] = []
+
+    def route(r):
+        seen.append(r.request.url)
+        if r.request.url.startswith(base_url):
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+    context.seen_urls = seen
+    return context
