@@ -23,6 +23,26 @@ def engine_data(project: Project) -> dict[str, Any]:
     return {"codes": codes, "rules": rules, "tree": project.tree.data}
 
 
+def calculator_data(project: Project) -> dict[str, Any]:
+    """What the calculator page shows before Python is ready: the code picker, rule labels, their citations."""
+    bibliography = {s["id"]: s for s in project.sources.data["sources"]}
+    picker = [{k: doc.data[k] for k in ("code", "name", "unit_basis")} for doc in project.codes.values()]
+    rules = []
+    for doc in project.payers.values():
+        cites = [
+            {
+                k: v
+                for k, v in {**bibliography[c["source"]], **c}.items()
+                if k in ("title", "publisher", "url", "section")
+            }
+            for c in doc.data.get("sources", [])
+        ]
+        rules.append(
+            {"id": doc.data["id"], "label": doc.data["label"], "summary": doc.data["summary"], "sources": cites}
+        )
+    return {"codes": sorted(picker, key=lambda c: c["code"]), "rules": rules}
+
+
 def engine_archive(engine_dir: Path = ROOT / "engine") -> bytes:
     """A deterministic zip of the engine package (stable names, order and times)."""
     buf = io.BytesIO()
@@ -37,10 +57,13 @@ def engine_archive(engine_dir: Path = ROOT / "engine") -> bytes:
 
 
 def write_site_assets(project: Project, site_dir: Path) -> None:
-    """Write assets/engine.zip and assets/data/engine.json into a built site."""
+    """Write assets/engine.zip, assets/data/engine.json and assets/data/calculator.json into a built site."""
     out = site_dir / "assets"
     (out / "data").mkdir(parents=True, exist_ok=True)
     (out / "engine.zip").write_bytes(engine_archive())
     (out / "data" / "engine.json").write_text(
         json.dumps(engine_data(project), sort_keys=True, separators=(",", ":")), encoding="utf-8"
+    )
+    (out / "data" / "calculator.json").write_text(
+        json.dumps(calculator_data(project), separators=(",", ":")), encoding="utf-8"
     )
