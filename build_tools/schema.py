@@ -1,13 +1,21 @@
-"""JSON Schema pass over every loaded document."""
+"""JSON Schema pass over every loaded document, each error mapped to the line:column of the offending value.
+
+Messages read "<field> must <rule>: <value>" and carry a fix where one is known
+(quote a bare number, did you mean ..., add the missing field).
+"""
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from build_tools import ROOT
@@ -15,31 +23,161 @@ from build_tools.load import RECORD_KINDS, Document, Project
 from build_tools.report import Problem
 
 SCHEMA_DIR = ROOT / "schemas"
+KIND_NAMES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number", float: "a number"}
+TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number"}
+TYPE_WORDS |= {"number": "a number", "boolean": "true or false", "null": "empty"}
+SLUG = re.compile(r"[^a-z0-9]+")
 
 
 @cache
-def _registry() -> tuple[dict[str, dict], Registry]:
-    schemas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in SCHEMA_DIR.glob("*.schema.json")}
-    registry = Registry().with_resources((name, Resource.from_contents(s)) for name, s in schemas.items())
-    return schemas, registry
+def schemas() -> dict[str, dict[str, Any]]:
+    """Every schema under schemas/, by file name."""
+    return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMA_DIR.glob("*.schema.json"))}
+
+
+@cache
+def _registry() -> Registry:
+    return Registry().with_resources((name, Resource.from_contents(s)) for name, s in schemas().items())
 
 
 def validator(schema_name: str) -> Draft202012Validator:
-    schemas, registry = _registry()
-    return Draft202012Validator(schemas[schema_name], registry=registry, format_checker=FormatChecker())
+    return Draft202012Validator(schemas()[schema_name], registry=_registry(), format_checker=FormatChecker())
 
 
-def validate_document(doc: Document, schema_name: str) -> Iterator[Problem]:
+def suggest(word: object, choices: Iterable[object]) -> str:
+    """'did you mean 'x'?' for the closest choice, or ''."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def field_name(path: Iterable[str | int]) -> str:
+    """A data path as authors write it: guidance.neighbours[0].code."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "the file"
+
+
+def shown(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "empty"
+    if isinstance(value, dict | list):
+        return KIND_NAMES[type(value)]
+    return str(value)
+
+
+def _branch(err: ValidationError) -> list[ValidationError] | None:
+    """For oneOf/anyOf: the errors of the branch meant (its type matches the value), or None."""
+    branches: dict[Any, list[ValidationError]] = {}
+    for sub in err.context or []:
+        branches.setdefault(sub.relative_schema_path[0], []).append(sub)
+    fitting = [
+        errs
+        for errs in branches.values()
+        if not any(not e.relative_path and e.validator in ("type", "const") for e in errs)
+    ]
+    return min(fitting, key=len) if fitting else None
+
+
+def _type_problem(doc: Document, err: ValidationError) -> Problem:
+    where = tuple(err.absolute_path)
+    wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+    words = " or ".join(TYPE_WORDS.get(w, w) for w in wanted)
+    value = err.instance
+    fix = ""
+    if "string" in wanted and isinstance(value, int | float) and not isinstance(value, bool):
+        fix = f"quote it: '{value}'"
+    elif "string" in wanted and isinstance(value, bool):
+        fix = "quote it"
+    kind = KIND_NAMES.get(type(value), "empty")
+    return doc.problem(where, f"{field_name(where)} must be {words}, not {kind}: {shown(value)}", fix)
+
+
+def _format_problem(doc: Document, err: ValidationError) -> Problem:
+    where = tuple(err.absolute_path)
+    value = err.instance
+    fix = "write it as YYYY-MM-DD"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+        fix = "that day does not exist in the calendar"
+    return doc.problem(where, f"{field_name(where)} must be a real date (YYYY-MM-DD): {shown(value)}", fix)
+
+
+def _pattern_fix(err: ValidationError) -> str:
+    value = str(err.instance)
+    if err.validator_value == "^[a-z0-9]+(-[a-z0-9]+)*$":
+        return f"use lower-case words joined by hyphens: '{SLUG.sub('-', value.lower()).strip('-')}'"
+    if err.validator_value.startswith("^[a-z][a-z0-9_]*$"):
+        return f"use lower case and underscores: '{SLUG.sub('_', value.lower()).strip('_')}'"
+    return str(err.schema.get("description", ""))
+
+
+def _problems(doc: Document, err: ValidationError) -> Iterator[Problem]:
+    where = tuple(err.absolute_path)
+    name = field_name(where)
+    kind = err.validator
+    if kind in ("oneOf", "anyOf"):
+        branch = _branch(err)
+        if branch is not None:
+            for sub in branch:
+                yield from _problems(doc, sub)
+            return
+        yield doc.problem(where, f"{name} has the wrong shape: {shown(err.instance)}", "see the data format page")
+    elif kind == "type":
+        yield _type_problem(doc, err)
+    elif kind == "format":
+        yield _format_problem(doc, err)
+    elif kind == "required":
+        missing = re.match(r"'(.+)' is a required property", err.message)
+        field = missing.group(1) if missing else err.message
+        yield doc.problem(where, f"{name} is missing required field '{field}'", f"add '{field}:'")
+    elif kind == "additionalProperties":
+        allowed = set(err.schema.get("properties", {}))
+        for key in err.instance:
+            if key not in allowed:
+                fix = suggest(key, allowed) or "remove it (see the data format page for the fields)"
+                inside = f" in {name}" if where else ""
+                yield doc.problem((*where, key), f"unknown field '{key}'{inside}", fix, key=True)
+    elif kind in ("enum", "const"):
+        values = err.validator_value if kind == "enum" else [err.validator_value]
+        listed = ", ".join(shown(v) for v in values)
+        yield doc.problem(
+            where, f"{name} must be one of {listed}: {shown(err.instance)}", suggest(err.instance, values)
+        )
+    elif kind == "pattern":
+        yield doc.problem(where, f"{name} must match {err.validator_value}: {shown(err.instance)}", _pattern_fix(err))
+    elif kind == "not" and isinstance(err.validator_value, dict) and "required" in err.validator_value:
+        for field in err.validator_value["required"]:
+            fix = "set guidance_page: true, or remove it" if field == "guidance" else "remove it"
+            yield doc.problem((*where, field), f"field '{field}' is not allowed here", fix, key=True)
+    else:
+        text = err.message.replace(repr(err.instance), shown(err.instance)) if len(err.message) < 200 else err.message
+        yield doc.problem(where, f"{name}: {text}")
+
+
+def validate_document(doc: Document, schema_name: str) -> list[Problem]:
+    """Schema problems of one readable document (none for a document the loader could not read)."""
+    if doc.data is None:
+        return []
+    problems: set[Problem] = set()
     for err in validator(schema_name).iter_errors(doc.data):
-        where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
-        yield Problem(Path(doc.path), 1, 1, f"{where}: {err.message}")
+        problems.update(_problems(doc, err))
+    return sorted(problems)
 
 
-def validate_project(project: Project) -> list[Problem]:
-    problems = list(validate_document(project.tree, "decision_tree.schema.json"))
-    problems += validate_document(project.vocab, "vocab.schema.json")
-    problems += validate_document(project.sources, "sources.schema.json")
-    for kind, schema_name in RECORD_KINDS.items():
-        for doc in project.records[kind].values():
-            problems += validate_document(doc, schema_name)
-    return problems
+def schema_for(project: Project, doc: Document) -> str:
+    if doc is project.tree:
+        return "decision_tree.schema.json"
+    if doc is project.vocab:
+        return "vocab.schema.json"
+    if doc is project.sources:
+        return "sources.schema.json"
+    return RECORD_KINDS[Path(doc.path).parent.name]
+
+
+def validate_project(project: Project) -> dict[Path, list[Problem]]:
+    """Schema problems, per document path (every document has an entry)."""
+    return {doc.path: validate_document(doc, schema_for(project, doc)) for doc in project.documents()}

@@ -1,0 +1,259 @@
+"""Cross-reference checks over records, one small generator per rule, each yielding Problems.
+
+They run after the schema pass and look only at documents that passed it
+(`Context.ok`), so each rule may rely on the shapes the schemas promise. Ids that
+rules resolve against are gathered leniently from every readable file, so one
+broken record does not make every reference to it dangle. The tree rules live in
+build_tools.checks_tree; RULES lists them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from build_tools.load import ID_FIELDS, RECORD_KINDS, Document, Project, record_id
+from build_tools.report import Problem
+from build_tools.schema import suggest
+
+#: keys whose values are dates that must not lie in the future
+DATE_KEYS = ("reviewed", "accessed", "as_of")
+#: activity field -> vocabulary in data/vocab.yaml
+ACTIVITY_VOCAB = {
+    "populations": "populations",
+    "settings": "settings",
+    "skills": "skills",
+    "deficits": "deficits",
+    "diagnoses": "diagnoses",
+}
+FIXED_RULES = ("cms", "ama")
+
+
+@dataclass
+class Context:
+    """The project, which documents passed the schema, and the ids references resolve against."""
+
+    project: Project
+    ok: set[Path]
+    today: dt.date = field(default_factory=dt.date.today)
+
+    def valid(self, doc: Document) -> bool:
+        return doc.path in self.ok
+
+    def records(self, kind: str) -> list[Document]:
+        return [d for d in self.project.records[kind].values() if self.valid(d)]
+
+    def ids(self, kind: str) -> set[str]:
+        return {str(record_id(kind, d)) for d in self.project.records[kind].values() if record_id(kind, d)}
+
+    def list_ids(self, doc: Document, key: str) -> set[str]:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        return {str(i["id"]) for i in items if isinstance(i, dict) and "id" in i}
+
+    @property
+    def source_ids(self) -> set[str]:
+        return self.list_ids(self.project.sources, "sources")
+
+    def vocab(self, name: str) -> set[str]:
+        return self.list_ids(self.project.vocab, name)
+
+
+Rule = Callable[[Context], Iterator[Problem]]
+
+
+def dangling(doc: Document, where: tuple[str | int, ...], what: str, value: Any, known: set[str]) -> Problem:
+    """'<what> <value> does not exist' with a did-you-mean fix."""
+    fix = suggest(value, known) or f"add it first, or use one of the existing {what}s"
+    return doc.problem(where, f"{what} '{value}' does not exist", fix)
+
+
+def walk(data: Any, where: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every (path, value) pair inside a document, depth first."""
+    yield where, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk(value, (*where, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from walk(value, (*where, i))
+
+
+def files_all_loaded(ctx: Context) -> Iterator[Problem]:
+    """The number of records loaded equals the number of files in each record folder."""
+    for kind in RECORD_KINDS:
+        folder = ctx.project.root / "data" / kind
+        on_disk = sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
+        loaded = {d.path for d in ctx.project.records[kind].values()}
+        for path in on_disk:
+            if path not in loaded:
+                fix = f"rename it to {path.stem}.yaml" if path.is_file() else "move it out of the folder"
+                yield Problem(path, 1, 1, f"not loaded: data/{kind}/ holds one .yaml file per record", fix)
+
+
+def ids_match_filenames(ctx: Context) -> Iterator[Problem]:
+    """A record's id equals its file name (so links and references can be built from either)."""
+    for kind, id_field in ID_FIELDS.items():
+        for stem, doc in ctx.project.records[kind].items():
+            value = record_id(kind, doc)
+            if ctx.valid(doc) and value != stem:
+                fix = f"rename the file to {value}.yaml, or write {id_field}: '{stem}'"
+                yield doc.problem((id_field,), f"{id_field} '{value}' differs from the file name {stem}.yaml", fix)
+
+
+def unique_list_ids(ctx: Context) -> Iterator[Problem]:
+    """Ids are unique in the bibliography and in each vocabulary."""
+    lists = [(ctx.project.sources, "sources")]
+    if isinstance(ctx.project.vocab.data, dict):
+        lists += [(ctx.project.vocab, name) for name in ctx.project.vocab.data]
+    for doc, key in lists:
+        if not ctx.valid(doc):
+            continue
+        first: dict[str, int] = {}
+        for i, item in enumerate(doc.data[key]):
+            if item["id"] in first:
+                line = doc.at(key, first[item["id"]], "id")[0]
+                yield doc.problem((key, i, "id"), f"duplicate id '{item['id']}' (first at line {line})", "rename one")
+            first.setdefault(item["id"], i)
+
+
+def dates_not_future(ctx: Context) -> Iterator[Problem]:
+    """Review, access and as-of dates are real (the schema's format check) and not after today."""
+    for doc in ctx.project.documents():
+        if not ctx.valid(doc):
+            continue
+        for where, value in walk(doc.data):
+            if where and where[-1] in DATE_KEYS and isinstance(value, str):
+                try:
+                    day = dt.date.fromisoformat(value)
+                except ValueError:
+                    continue
+                if day > ctx.today:
+                    msg = f"{where[-1]} must not be in the future: '{value}'"
+                    yield doc.problem(where, msg, f"use the date it was really done (today is {ctx.today})")
+
+
+def sources_exist(ctx: Context) -> Iterator[Problem]:
+    """Every citation names an entry of data/sources.yaml."""
+    known = ctx.source_ids
+    for doc in ctx.project.documents():
+        if not ctx.valid(doc) or doc is ctx.project.sources:
+            continue
+        for where, value in walk(doc.data):
+            cited = len(where) >= 3 and where[-3] == "sources" and where[-1] == "source"
+            if cited and isinstance(value, str) and value not in known:
+                yield dangling(doc, where, "source", value, known)
+
+
+def _code_refs(kind: str, data: dict[str, Any]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """(path, code) of every code a record of `kind` names."""
+    if kind == "codes":
+        for key in ("addon_code", "primary_code"):
+            if key in data:
+                yield (key,), data[key]
+        for i, n in enumerate(data.get("guidance", {}).get("neighbours", [])):
+            yield ("guidance", "neighbours", i, "code"), n["code"]
+    elif kind == "activities":
+        yield ("likely_code",), data["likely_code"]
+        for i, change in enumerate(data["code_changes"]):
+            yield ("code_changes", i, "code"), change["code"]
+    elif kind == "cases":
+        yield ("answer", "code"), data["answer"]["code"]
+        yield ("tempting", "code"), data["tempting"]["code"]
+        if "billed_as" in data:
+            yield ("billed_as",), data["billed_as"]
+        for code in data["answer"].get("units", {}).get("minutes", {}):
+            yield ("answer", "units", "minutes", code), code
+    elif kind == "payers":
+        for i, rep in enumerate(data.get("replacements", [])):
+            yield ("replacements", i, "code"), rep["code"]
+            yield ("replacements", i, "use"), rep["use"]
+
+
+def codes_exist(ctx: Context) -> Iterator[Problem]:
+    """Neighbours, likely codes, code changes, billed-as, tempting and answer codes name existing code records."""
+    known = ctx.ids("codes")
+    for kind in RECORD_KINDS:
+        for doc in ctx.records(kind):
+            for where, code in _code_refs(kind, doc.data):
+                if code not in known:
+                    yield dangling(doc, where, "code", code, known)
+
+
+def activities_exist(ctx: Context) -> Iterator[Problem]:
+    """Activity slugs named by cases exist in data/activities/."""
+    known = ctx.ids("activities")
+    for doc in ctx.records("cases"):
+        for i, slug in enumerate(doc.data.get("activities", [])):
+            if slug not in known:
+                yield dangling(doc, ("activities", i), "activity", slug, known)
+
+
+def vocabulary_terms_exist(ctx: Context) -> Iterator[Problem]:
+    """Records use only terms listed in data/vocab.yaml."""
+    if not ctx.valid(ctx.project.vocab):
+        return
+
+    def check(doc: Document, where: tuple[str | int, ...], vocab: str, term: str) -> Iterator[Problem]:
+        known = ctx.vocab(vocab)
+        if term not in known:
+            fix = suggest(term, known) or f"add it to {vocab} in data/vocab.yaml first"
+            yield doc.problem(where, f"'{term}' is not a term of the {vocab} vocabulary", fix)
+
+    for doc in ctx.records("activities"):
+        for key, vocab in ACTIVITY_VOCAB.items():
+            for i, term in enumerate(doc.data[key]):
+                yield from check(doc, (key, i), vocab, term)
+        for side in ("grade_up", "grade_down"):
+            for i, grade in enumerate(doc.data[side]):
+                yield from check(doc, (side, i, "dimension"), "grading", grade["dimension"])
+        yield from check(doc, ("sample_note", "assist_level"), "assist_levels", doc.data["sample_note"]["assist_level"])
+    for doc in ctx.records("codes"):
+        yield from check(doc, ("family",), "code_families", doc.data["family"])
+    for doc in ctx.records("cases"):
+        if "setting" in doc.data:
+            yield from check(doc, ("setting",), "settings", doc.data["setting"])
+
+
+def unit_rules_exist(ctx: Context) -> Iterator[Problem]:
+    """The fixed unit rules cms and ama exist, and cases name existing rules."""
+    known = ctx.ids("payers")
+    folder = ctx.project.root / "data" / "payers"
+    for rule in FIXED_RULES:
+        if rule not in known:
+            yield Problem(
+                folder / f"{rule}.yaml", 1, 1, f"unit rule '{rule}' is missing", f"add data/payers/{rule}.yaml"
+            )
+    for doc in ctx.records("cases"):
+        units = doc.data["answer"].get("units")
+        if units and units["rule"] not in known:
+            yield dangling(doc, ("answer", "units", "rule"), "unit rule", units["rule"], known)
+
+
+def _tree_rules() -> list[Rule]:
+    from build_tools import checks_tree
+
+    return checks_tree.RULES
+
+
+def rules() -> list[Rule]:
+    """Every cross-reference rule, in the order they run."""
+    return [
+        files_all_loaded,
+        ids_match_filenames,
+        unique_list_ids,
+        dates_not_future,
+        sources_exist,
+        codes_exist,
+        activities_exist,
+        vocabulary_terms_exist,
+        unit_rules_exist,
+        *_tree_rules(),
+    ]
+
+
+def run(ctx: Context) -> list[Problem]:
+    return [p for rule in rules() for p in rule(ctx)]

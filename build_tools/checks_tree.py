@@ -1,0 +1,185 @@
+"""Cross-reference checks on decision_tree.yaml, and on the cases that walk it, one generator per rule.
+
+Case walks go through the engine's own walker (engine.tree), so a case that
+passes here is a walk the site's widget accepts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from engine import tree as engine_tree
+
+from build_tools.checks import dangling
+from build_tools.report import Problem
+from build_tools.schema import suggest
+
+if TYPE_CHECKING:
+    from build_tools.checks import Context, Rule
+
+
+def _tree(ctx: Context) -> dict[str, Any] | None:
+    return ctx.project.tree.data if ctx.valid(ctx.project.tree) else None
+
+
+def _nodes(tree: dict[str, Any]) -> dict[str, tuple[int, dict[str, Any]]]:
+    nodes: dict[str, tuple[int, dict[str, Any]]] = {}
+    for i, node in enumerate(tree["nodes"]):
+        nodes.setdefault(node["id"], (i, node))
+    return nodes
+
+
+def _answers(tree: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any], int, dict[str, Any]]]:
+    for i, node in enumerate(tree["nodes"]):
+        for j, answer in enumerate(node.get("answers", [])):
+            yield i, node, j, answer
+
+
+def node_ids_unique(ctx: Context) -> Iterator[Problem]:
+    """Node ids are unique in the tree."""
+    if (tree := _tree(ctx)) is None:
+        return
+    doc, nodes = ctx.project.tree, _nodes(tree)
+    for i, node in enumerate(tree["nodes"]):
+        first = nodes[node["id"]][0]
+        if first != i:
+            line = doc.at("nodes", first, "id")[0]
+            yield doc.problem(
+                ("nodes", i, "id"), f"duplicate node id '{node['id']}' (first at line {line})", "rename one"
+            )
+
+
+def answer_ids_unique(ctx: Context) -> Iterator[Problem]:
+    """Answer ids are unique within their question."""
+    if (tree := _tree(ctx)) is None:
+        return
+    seen: dict[tuple[str, str], int] = {}
+    for i, node, j, answer in _answers(tree):
+        key = (node["id"], answer["id"])
+        if key in seen:
+            line = ctx.project.tree.at("nodes", i, "answers", seen[key], "id")[0]
+            msg = f"duplicate answer id '{answer['id']}' in {node['id']} (first at line {line})"
+            yield ctx.project.tree.problem(("nodes", i, "answers", j, "id"), msg, "rename one")
+        seen.setdefault(key, j)
+
+
+def targets_exist(ctx: Context) -> Iterator[Problem]:
+    """The root and every answer's `next` name a node of the tree; the root is a question."""
+    if (tree := _tree(ctx)) is None:
+        return
+    doc, nodes = ctx.project.tree, _nodes(tree)
+
+    def fix_for(target: str) -> str:
+        return suggest(target, nodes) or "point it at an existing node id"
+
+    if tree["root"] not in nodes:
+        yield doc.problem(("root",), f"root '{tree['root']}' is not a node of the tree", fix_for(tree["root"]))
+    elif nodes[tree["root"]][1]["type"] != "question":
+        yield doc.problem(("root",), f"root '{tree['root']}' must be a question", "point it at the first question")
+    for i, node, j, answer in _answers(tree):
+        if answer["next"] not in nodes:
+            msg = f"answer {answer['id']} of {node['id']} leads to '{answer['next']}', which is not a node"
+            yield doc.problem(("nodes", i, "answers", j, "next"), msg, fix_for(answer["next"]))
+
+
+def no_cycles(ctx: Context) -> Iterator[Problem]:
+    """No walk comes back to a node it has passed (every walk ends at an outcome)."""
+    if (tree := _tree(ctx)) is None:
+        return
+    nodes = _nodes(tree)
+    state: dict[str, str] = {}
+    reported: set[tuple[int, int]] = set()
+
+    def visit(nid: str, trail: list[str]) -> Iterator[Problem]:
+        state[nid] = "open"
+        i, node = nodes[nid]
+        for j, answer in enumerate(node.get("answers", [])):
+            nxt = answer["next"]
+            if nxt not in nodes:
+                continue
+            if state.get(nxt) == "open" and (i, j) not in reported:
+                reported.add((i, j))
+                loop = " -> ".join([*trail[trail.index(nxt) :], nid, nxt])
+                msg = f"answer {answer['id']} of {nid} leads back to {nxt}: the tree has a cycle ({loop})"
+                yield ctx.project.tree.problem(("nodes", i, "answers", j, "next"), msg, "point it at a later node")
+            elif nxt not in state:
+                yield from visit(nxt, [*trail, nid])
+        state[nid] = "done"
+
+    for nid in nodes:
+        if nid not in state:
+            yield from visit(nid, [])
+
+
+def all_reachable(ctx: Context) -> Iterator[Problem]:
+    """Every node can be reached from the root."""
+    if (tree := _tree(ctx)) is None or tree["root"] not in (nodes := _nodes(tree)):
+        return
+    seen, todo = {tree["root"]}, [tree["root"]]
+    while todo:
+        for answer in nodes[todo.pop()][1].get("answers", []):
+            if answer["next"] in nodes and answer["next"] not in seen:
+                seen.add(answer["next"])
+                todo.append(answer["next"])
+    for nid, (i, _node) in nodes.items():
+        if nid not in seen:
+            msg = f"node {nid} cannot be reached from the root {tree['root']}"
+            yield ctx.project.tree.problem(("nodes", i, "id"), msg, "point an answer at it, or delete it")
+
+
+def outcome_references_exist(ctx: Context) -> Iterator[Problem]:
+    """Outcomes name existing codes (code, neighbours) and existing activities."""
+    if (tree := _tree(ctx)) is None:
+        return
+    doc, codes, activities = ctx.project.tree, ctx.ids("codes"), ctx.ids("activities")
+    for i, node in enumerate(tree["nodes"]):
+        if node["type"] != "outcome":
+            continue
+        if "code" in node and node["code"] not in codes:
+            yield dangling(doc, ("nodes", i, "code"), "code", node["code"], codes)
+        for j, code in enumerate(node.get("neighbours", [])):
+            if code not in codes:
+                yield dangling(doc, ("nodes", i, "neighbours", j), "code", code, codes)
+        for j, slug in enumerate(node.get("activities", [])):
+            if slug not in activities:
+                yield dangling(doc, ("nodes", i, "activities", j), "activity", slug, activities)
+
+
+def _tree_sound(ctx: Context) -> bool:
+    structural = (node_ids_unique, answer_ids_unique, targets_exist, no_cycles)
+    return _tree(ctx) is not None and not any(any(True for _ in rule(ctx)) for rule in structural)
+
+
+def case_paths_walk(ctx: Context) -> Iterator[Problem]:
+    """A case's tree_path walks the tree from the root to an outcome whose code is the case's answer."""
+    if not _tree_sound(ctx):
+        return
+    tree = ctx.project.tree.data
+    for doc in ctx.records("cases"):
+        steps = [(s["question"], s["answer"]) for s in doc.data["tree_path"]]
+        error = engine_tree.validate(tree, steps)
+        if error is not None:
+            step = error["step"] - 1
+            yield doc.problem(("tree_path", step), f"tree_path: {error['message']}", "follow the tree from its root")
+            continue
+        end = engine_tree.nodes_by_id(tree)[engine_tree.end_node(tree, steps)]
+        want = doc.data["answer"]["code"]
+        last = ("tree_path", len(steps) - 1)
+        if end["type"] != "outcome":
+            msg = f"tree_path stops at question {end['id']}, not at an outcome"
+            yield doc.problem(last, msg, "add the remaining answers")
+        elif end.get("code") != want:
+            msg = f"tree_path ends at {end['id']} (code {end.get('code', 'none')}), not at answer.code {want}"
+            yield doc.problem(last, msg, "fix the path or the answer")
+
+
+RULES: list[Rule] = [
+    node_ids_unique,
+    answer_ids_unique,
+    targets_exist,
+    no_cycles,
+    all_reachable,
+    outcome_references_exist,
+    case_paths_walk,
+]
