@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from engine import units
+from engine import tree, units
 
 _DATA: dict[str, Any] = {}
 
@@ -73,7 +73,12 @@ def _units(args: dict[str, Any]) -> dict:
         raise FieldError(str(exc), field) from exc
 
 
-HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {"units": _units}
+def _walk(args: dict[str, Any]) -> dict:
+    """The tree walk: {"walk": "q:a,..."} | {"steps": [[q, a], ...]} | {"node": id} -> state (errors as data)."""
+    return tree.resolve(_DATA["tree"], args, _DATA.get("guide"))
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {"units": _units, "walk": _walk}
 
 
 def call(fn: str, args_json: str) -> str:
