@@ -1,7 +1,8 @@
-"""Command line: `python -m engine units --rule cms [--json] CODE=MINUTES ...`.
+"""Command line: `python -m engine units --rule cms [--json] CODE=MINUTES CODE ...`.
 
-The command line is the engine's only door to files: it loads the validated
-project data through build_tools (never shipped to the browser).
+A bare CODE is a service-based code given without minutes. The command line is
+the engine's only door to files: it loads the validated project data through
+build_tools (never shipped to the browser). Bad input: message on stderr, exit 2.
 """
 
 from __future__ import annotations
@@ -9,24 +10,38 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from engine import units
 
 
-def _parse_entry(text: str) -> tuple[str, int | None]:
+def parse_entry(text: str) -> tuple[str, str | None]:
+    """'97110=33' -> ('97110', '33'); a bare '97165' -> ('97165', None). The engine checks the minutes."""
     code, sep, minutes = text.partition("=")
-    if not sep:
-        return code, None
-    if not minutes.isdigit():
-        raise units.UnitInputError(f"{code}: minutes must be a whole number, got {minutes!r}")
-    return code, int(minutes)
+    return code.strip(), (minutes if sep else None)
+
+
+def render_text(result: dict[str, Any], codes: dict[str, Any], entries: list[tuple[str, str | None]]) -> str:
+    """The readable form: a table of code, minutes and units, then alternatives, warnings and steps."""
+    given = {code.strip().upper(): minutes for code, minutes in entries}
+    lines = [f"Rule: {result['rule']}", "", f"{'code':<7}{'minutes':>8}{'units':>7}  name"]
+    for code, n in result["units"].items():
+        minutes = given.get(code)
+        lines.append(f"{code:<7}{'-' if minutes is None else minutes.strip():>8}{n:>7}  {codes[code].get('name', '')}")
+    lines.append(f"{'total':<7}{result['treatment_minutes']:>8}{result['total_units']:>7}")
+    lines.append(f"timed minutes {result['timed_minutes']}, timed units {result['timed_units']}")
+    for alt in result["alternatives"]:
+        lines.append("also allowed: " + ", ".join(f"{c} {n}" for c, n in alt.items()))
+    lines += [f"warning: {w}" for w in result["warnings"]]
+    lines += ["", "Steps:"] + [f"{i}. {s}" for i, s in enumerate(result["steps"], 1)]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_units = sub.add_parser("units", help="turn minutes per code into units")
-    p_units.add_argument("--rule", default="cms")
+    p_units = sub.add_parser("units", help="turn minutes per code into billable units, with the steps")
+    p_units.add_argument("--rule", default="cms", help="unit rule id from data/payers (default: cms)")
     p_units.add_argument("--json", action="store_true", help="print the result as JSON")
     p_units.add_argument("entries", nargs="*", metavar="CODE[=MINUTES]")
     args = parser.parse_args(argv)
@@ -35,19 +50,17 @@ def main(argv: list[str] | None = None) -> int:
     from build_tools.load import load_project
 
     data = engine_data(load_project())
+    entries = [parse_entry(e) for e in args.entries]
     try:
         if args.rule not in data["rules"]:
-            raise units.UnitInputError(f"unknown rule {args.rule!r}; choose {', '.join(sorted(data['rules']))}")
-        result = units.compute([_parse_entry(e) for e in args.entries], data["rules"][args.rule], data["codes"])
+            raise units.UnitInputError(
+                f"rule must be one of {', '.join(sorted(data['rules']))}: {args.rule!r} (fix: --rule cms)", "rule"
+            )
+        result = units.compute(entries, data["rules"][args.rule], data["codes"])
     except units.UnitInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    if args.json:
-        print(json.dumps(result))
-    else:
-        for code, n in result["units"].items():
-            print(f"{code:>6}  {n} unit(s)")
-        print(*result["steps"], sep="\n")
+    print(json.dumps(result) if args.json else render_text(result, data["codes"], entries))
     return 0
 
 

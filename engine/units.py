@@ -1,12 +1,62 @@
-"""Minutes to billable units: the 15-minute table and the payer rules built on it."""
+"""Minutes to billable units: input checks, the 15-minute table and the unit algorithms.
+
+Public API (used by the command line, the browser worker through engine.api, the
+build's guidance page and the training drills):
+
+- `table_units(minutes, unit_minutes, min_minutes)`: the 15-minute table.
+- `table_band(units, unit_minutes, min_minutes)`: the minutes range that gives `units`.
+- `check_entries(entries, rule, codes)`: validated entries, or `UnitInputError`.
+- `allowed_allocations(timed_minutes, rule)`: every allocation of timed units the rule allows.
+- `compute(entries, rule, codes)`: the full result with steps, as a JSON-ready dict.
+
+Rules arrive as data (data/payers/<rule>.yaml through the build's JSON): the
+`algorithm` names one of ALGORITHMS, `parameters` give its numbers.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from itertools import combinations
 from typing import Any
+
+from engine import explain
+
+ALGORITHMS = ("pooled_total", "per_code_midpoint")
+TIMED_BASES = frozenset({"timed_15"})
+SERVICE_BASES = frozenset({"service"})
+#: unit bases the calculator refuses, with the reason given to the user
+REFUSED_BASES = {
+    "per_area": "it is billed per body area or per application, not by minutes",
+    "first_2h_then_1h": "it is billed as a first two hours plus each further hour with an add-on code, "
+    "not in 15-minute units",
+    "per_encounter_time": "it has its own unit length (with an add-on code), not the 15-minute table",
+    "first_15_then_addon": "its first 15 minutes and each further 15 minutes are billed with two different "
+    "codes (a primary code and an add-on), which this calculator does not count",
+    "bundled": "the payer does not pay it separately, so it has no units of its own",
+}
+DEFAULT_MAX_MINUTES = 24 * 60
 
 
 class UnitInputError(ValueError):
-    """Input the unit math cannot accept; the message names the field and the fix."""
+    """Input the unit math cannot accept; the message names the field and the fix.
+
+    `field` is the form field it belongs to: "rule", "entries.<i>.code", "entries.<i>.minutes",
+    or None when the entries as a whole are wrong (none given, more than a day).
+    """
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One checked code of the day: its unit basis is 'timed' or 'service'."""
+
+    code: str
+    minutes: int | None
+    kind: str
+    name: str = ""
 
 
 def table_units(minutes: int, unit_minutes: int = 15, min_minutes: int = 8) -> int:
@@ -16,24 +66,172 @@ def table_units(minutes: int, unit_minutes: int = 15, min_minutes: int = 8) -> i
     return (minutes + unit_minutes - min_minutes) // unit_minutes
 
 
-def compute(entries: list[tuple[str, int | None]], rule: dict[str, Any], codes: dict[str, Any]) -> dict:
-    """Units for one day's codes under `rule` (walking skeleton: one timed code)."""
-    if len(entries) != 1:
-        raise UnitInputError("the skeleton engine takes exactly one code=minutes entry")
-    code, minutes = entries[0]
-    if code not in codes:
-        raise UnitInputError(f"unknown code {code!r}")
-    if minutes is None or minutes < 0:
-        raise UnitInputError(f"{code}: minutes must be a whole number of minutes, 0 or more")
-    params = rule["parameters"]
-    units = table_units(minutes, params["unit_minutes"], params["min_minutes"])
-    return {
+def table_band(units: int, unit_minutes: int = 15, min_minutes: int = 8) -> tuple[int, int]:
+    """The inclusive range of minutes that gives `units` by the table (0 units: 0 to min_minutes - 1)."""
+    if units <= 0:
+        return 0, min_minutes - 1
+    low = min_minutes + (units - 1) * unit_minutes
+    return low, low + unit_minutes - 1
+
+
+def _params(rule: dict[str, Any]) -> tuple[int, int, int]:
+    params = rule.get("parameters", {})
+    unit, low = int(params.get("unit_minutes", 15)), int(params.get("min_minutes", 8))
+    if rule.get("algorithm") not in ALGORITHMS:
+        raise UnitInputError(
+            f"rule {rule.get('id')!r} must name a known algorithm: {rule.get('algorithm')!r} "
+            f"(fix: use one of {', '.join(ALGORITHMS)})",
+            "rule",
+        )
+    if not 1 <= low <= unit:
+        raise UnitInputError(f"rule {rule.get('id')!r}: min_minutes must be between 1 and unit_minutes", "rule")
+    return unit, low, int(params.get("max_minutes_per_day", DEFAULT_MAX_MINUTES))
+
+
+def _minutes(code: str, value: Any, field: str) -> int | None:
+    """Whole minutes from an int, an integral float or a numeric string; None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise UnitInputError(f"minutes for {code} must be a number, not {value!r} (fix: write digits, e.g. 23)", field)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = int(text) if text.lstrip("+-").isdigit() else float(text)
+        except ValueError:
+            raise UnitInputError(
+                f"minutes for {code} must be a whole number: {value!r} (fix: write the minutes as digits, e.g. 23)",
+                field,
+            ) from None
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise UnitInputError(f"minutes for {code} must be a whole number: {value!r}", field)
+        if not value.is_integer():
+            raise UnitInputError(
+                f"minutes for {code} must be whole minutes: {value:g} (fix: record whole minutes, as the note does)",
+                field,
+            )
+        value = int(value)
+    if not isinstance(value, int):
+        raise UnitInputError(f"minutes for {code} must be a whole number: {value!r}", field)
+    if value < 0:
+        raise UnitInputError(f"minutes for {code} must be 0 or more: {value} (fix: remove the minus sign)", field)
+    return value
+
+
+def check_entries(
+    entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]
+) -> list[Entry]:
+    """Validate one day's (code, minutes) pairs against the code registry; return them checked."""
+    _, _, max_minutes = _params(rule)
+    if not entries:
+        raise UnitInputError("codes: give at least one code with its minutes (fix: e.g. 97110=23)")
+    checked: list[Entry] = []
+    seen: set[str] = set()
+    for i, (raw_code, raw_minutes) in enumerate(entries):
+        code = str(raw_code).strip().upper()
+        if code not in codes:
+            raise UnitInputError(
+                f"code {raw_code!r} is not one the calculator knows (fix: check the number against the code list)",
+                f"entries.{i}.code",
+            )
+        if code in seen:
+            raise UnitInputError(
+                f"code {code} is given twice (fix: add its minutes together on one line; "
+                "a timed code is reported on one line per day)",
+                f"entries.{i}.code",
+            )
+        seen.add(code)
+        minutes = _minutes(code, raw_minutes, f"entries.{i}.minutes")
+        info = codes[code]
+        basis = info.get("unit_basis")
+        if basis in TIMED_BASES:
+            if minutes is None:
+                raise UnitInputError(
+                    f"minutes for {code} are missing: it is a timed code (fix: give its minutes, e.g. {code}=23)",
+                    f"entries.{i}.minutes",
+                )
+            kind = "timed"
+        elif basis in SERVICE_BASES:
+            kind = "service"
+        else:
+            reason = REFUSED_BASES.get(str(basis), f"its unit basis {basis!r} is not one this calculator handles")
+            raise UnitInputError(
+                f"code {code} cannot be counted by this calculator: {reason} "
+                "(fix: count it by its own rule and leave it out of this calculation)",
+                f"entries.{i}.code",
+            )
+        checked.append(Entry(code, minutes, kind, str(info.get("name", ""))))
+    total = sum(e.minutes or 0 for e in checked)
+    big = [f"entries.{i}.minutes" for i, e in enumerate(checked) if (e.minutes or 0) > max_minutes]
+    if total > max_minutes:
+        raise UnitInputError(
+            f"minutes must add up to one day ({max_minutes} minutes) or less: {total} "
+            "(fix: check the minutes for a typo)",
+            big[0] if len(big) == 1 else None,
+        )
+    return checked
+
+
+def _pooled(timed: dict[str, int], unit: int, low: int) -> tuple[list[dict[str, int]], dict[str, Any]]:
+    """Medicare: table on the total, full units first, the rest to the largest leftovers (ties: all choices)."""
+    total = sum(timed.values())
+    allowed = table_units(total, unit, low)
+    full = {c: m // unit for c, m in timed.items()}
+    left = {c: m % unit for c, m in timed.items()}
+    extra = allowed - sum(full.values())
+    sure: list[str] = []
+    tied: list[str] = []
+    if extra > 0:
+        cut = sorted(left.values(), reverse=True)[extra - 1]
+        sure = [c for c in timed if left[c] > cut]
+        tied = [c for c in timed if left[c] == cut]
+    choices = list(combinations(tied, extra - len(sure))) if extra > 0 else [()]
+    allocations = [{c: full[c] + (c in sure or c in chosen) for c in timed} for chosen in choices]
+    need = extra - len(sure) if extra > 0 else 0
+    trace = {"total": total, "allowed": allowed, "full": full, "left": left, "extra": max(extra, 0)}
+    trace.update(sure=sure, tied=tied, need=need)
+    return allocations, trace
+
+
+def allowed_allocations(timed_minutes: dict[str, int], rule: dict[str, Any]) -> list[dict[str, int]]:
+    """Every allocation of timed units the rule allows, the preferred (first in input order) first."""
+    unit, low, _ = _params(rule)
+    if rule["algorithm"] == "pooled_total":
+        return _pooled(timed_minutes, unit, low)[0]
+    return [{c: table_units(m, unit, low) for c, m in timed_minutes.items()}]
+
+
+def _warnings(checked: list[Entry], rule: dict[str, Any]) -> list[str]:
+    out = []
+    for rep in rule.get("replacements", []):
+        if any(e.code == rep["code"] for e in checked):
+            out.append(f"{rep['code']}: {rule['label']} does not accept this code; use {rep['use']}. {rep['why']}")
+    return out
+
+
+def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]) -> dict:
+    """Units for one day's codes under `rule`, with every allowed alternative and the steps explained."""
+    unit, low, _ = _params(rule)
+    checked = check_entries(entries, rule, codes)
+    timed = {e.code: int(e.minutes or 0) for e in checked if e.kind == "timed"}
+    if rule["algorithm"] == "pooled_total":
+        allocations, trace = _pooled(timed, unit, low)
+    else:
+        allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {}
+    full = [{e.code: a[e.code] if e.kind == "timed" else 1 for e in checked} for a in allocations]
+    timed_units = sum(allocations[0].values())
+    service = [e for e in checked if e.kind == "service"]
+    result = {
         "rule": rule["id"],
-        "timed_minutes": minutes,
-        "timed_units": units,
-        "total_units": units,
-        "units": {code: units},
-        "alternatives": [],
-        "warnings": [],
-        "steps": [f"{code}: {minutes} timed minutes give {units} unit(s) by the 15-minute table."],
+        "timed_minutes": sum(timed.values()),
+        "treatment_minutes": sum(e.minutes or 0 for e in checked),
+        "timed_units": timed_units,
+        "total_units": timed_units + len(service),
+        "units": full[0],
+        "alternatives": full[1:],
+        "warnings": _warnings(checked, rule),
     }
+    context = {"rule": rule, "unit": unit, "low": low, "entries": checked, "pooled": trace}
+    result["steps"] = explain.steps(context, result, table_band)
+    return result

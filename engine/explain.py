@@ -1,0 +1,164 @@
+"""Plain-words steps for a unit calculation, written for a student following along.
+
+`steps(context, result, band)` turns what engine.units worked out into sentences.
+It computes nothing the result does not already hold; every sum it prints is
+written as an equation ("33 min of 97110 + 7 min of 97140 = 40 min") so tests
+can check that the numbers in the steps add up to the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+WHAT_COUNTS = (
+    "What counts: only the minutes of direct, skilled, one-on-one treatment for each timed code. "
+    "Rest breaks, set-up without the patient and time spent on documentation are not counted."
+)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _table_hint(band: Callable[..., tuple[int, int]], unit: int, low: int) -> str:
+    rows = [f"{'-'.join(map(str, band(n, unit, low)))} min = {_n(n, 'unit')}" for n in (1, 2, 3)]
+    return f"({', '.join(rows)}, and so on in steps of {unit})"
+
+
+def _row(minutes: int, band: Callable[..., tuple[int, int]], unit: int, low: int, units: int) -> str:
+    if units == 0:
+        return f"{minutes} min is under {low} min = 0 units"
+    lo, hi = band(units, unit, low)
+    return f"{minutes} min falls in the {lo}-{hi} min row = {_n(units, 'unit')}"
+
+
+def _service_steps(entries: list[Any]) -> list[str]:
+    out = []
+    for e in entries:
+        if e.kind != "service":
+            continue
+        text = (
+            f"{e.code} ({e.name}) is service-based: it is billed as 1 unit whatever the time, "
+            "and its minutes never count toward timed units."
+        )
+        if e.minutes is None:
+            text += " No minutes were given for it; its time still belongs in the total treatment time of the note."
+        else:
+            text += (
+                f" The {e.minutes} min given for it are left out of the timed minutes; "
+                "they count only toward the total treatment time."
+            )
+        out.append(text)
+    return out
+
+
+def _timed_sum(timed: list[Any]) -> str:
+    total = sum(e.minutes for e in timed)
+    return " + ".join(f"{e.minutes} min of {e.code}" for e in timed) + f" = {total} min"
+
+
+def _pooled_steps(ctx: dict[str, Any], band: Callable[..., tuple[int, int]]) -> list[str]:
+    unit, low, tr = ctx["unit"], ctx["low"], ctx["pooled"]
+    timed = [e for e in ctx["entries"] if e.kind == "timed"]
+    out = [f"Total timed minutes (Medicare adds up the minutes of all timed codes): {_timed_sum(timed)}."]
+    allowed = tr["allowed"]
+    out.append(
+        f"By the {unit}-minute table, {_row(tr['total'], band, unit, low, allowed)} "
+        f"in all for the day {_table_hint(band, unit, low)}."
+    )
+    if allowed == 0:
+        if len(timed) == 1:
+            out.append(f"One timed service under {low} minutes on its own is not billed.")
+        else:
+            out.append(f"Together the timed services took under {low} minutes, so no timed unit is billed.")
+        return out
+    full, left = tr["full"], tr["left"]
+    parts = [
+        f"{e.code}: {e.minutes} min = {_n(full[e.code], 'full unit')}, {left[e.code]} min left over" for e in timed
+    ]
+    full_sum = sum(full.values())
+    out.append(
+        f"Full {unit}-minute units first: {'; '.join(parts)}. "
+        f"Full units: {' + '.join(str(full[e.code]) for e in timed)} = {full_sum}."
+    )
+    extra = tr["extra"]
+    if extra == 0:
+        out.append(f"All {_n(allowed, 'unit')} are full units; the leftover minutes do not reach another unit.")
+        return out
+    out.append(
+        f"{_n(allowed, 'unit')} allowed - {_n(full_sum, 'full unit')} = {_n(extra, 'unit')} left to share, "
+        "one each to the codes with the most minutes left over (a code never gets more than one extra unit)."
+    )
+    winners = tr["sure"] + (tr["tied"] if tr["need"] == len(tr["tied"]) else [])
+    if winners:
+        got = [f"{c} ({left[c]} min left over)" for c in winners]
+        out.append(f"The extra {'unit goes' if len(winners) == 1 else 'units go'} to {_join(got)}.")
+    if 0 < tr["need"] < len(tr["tied"]):
+        value = left[tr["tied"][0]]
+        out.append(
+            f"{_join(tr['tied'])} have the same leftover ({value} min), so any {tr['need']} of them may take "
+            f"{'the unit' if tr['need'] == 1 else 'the units'}: every such choice is correct and each is listed; "
+            f"never bill the extra {'unit' if tr['need'] == 1 else 'units'} on more of them."
+        )
+    chosen = set(winners) | (set(tr["tied"]) if 0 < tr["need"] < len(tr["tied"]) else set())
+    for e in timed:
+        if e.code not in chosen and e.minutes and full[e.code] == 0:
+            out.append(
+                f"{e.code} gets no unit: its {e.minutes} min still counted toward the {tr['total']}-min total, "
+                "and the units went to larger leftovers."
+            )
+    if len(timed) >= 2 and all(e.minutes < low for e in timed):
+        out.append(
+            f"Each timed service here took under {low} minutes, but together they reach {low} minutes or more, "
+            "so one unit is billed, for the service with the most minutes."
+        )
+    return out
+
+
+def _per_code_steps(ctx: dict[str, Any], result: dict, band: Callable[..., tuple[int, int]]) -> list[str]:
+    unit, low = ctx["unit"], ctx["low"]
+    timed = [e for e in ctx["entries"] if e.kind == "timed"]
+    out = [
+        f"Each timed code stands on its own: a unit is reached once more than half of it ({low} of {unit} min) "
+        "has passed, and minutes are never added across codes."
+    ]
+    out += [f"{e.code}: {_row(e.minutes, band, unit, low, result['units'][e.code])}." for e in timed]
+    if len(timed) > 1:
+        out.append("Leftover minutes of one code are not carried over to another code.")
+    out.append(f"Total timed minutes for the note: {_timed_sum(timed)}.")
+    return out
+
+
+def _unit_sum(units: dict[str, int]) -> str:
+    return " + ".join(f"{_n(n, 'unit')} of {c}" for c, n in units.items()) + f" = {_n(sum(units.values()), 'unit')}"
+
+
+def _total_steps(ctx: dict[str, Any], result: dict) -> list[str]:
+    n_service = result["total_units"] - result["timed_units"]
+    out = [f"Units billed: {_unit_sum(result['units'])} ({result['timed_units']} timed + {n_service} service-based)."]
+    out += [f"Also allowed instead: {_unit_sum(alt)}." for alt in result["alternatives"]]
+    service_minutes = result["treatment_minutes"] - result["timed_minutes"]
+    out.append(
+        f"For the note: total timed minutes {result['timed_minutes']} min; total treatment time "
+        f"{result['timed_minutes']} timed min + {service_minutes} service-based min given = "
+        f"{result['treatment_minutes']} min. Record both."
+    )
+    return out
+
+
+def steps(context: dict[str, Any], result: dict, band: Callable[..., tuple[int, int]]) -> list[str]:
+    """The steps of one calculation, in order, as plain sentences."""
+    rule = context["rule"]
+    out = [f"Rule: {rule['label']}.", WHAT_COUNTS, *_service_steps(context["entries"])]
+    if not any(e.kind == "timed" for e in context["entries"]):
+        out.append("No timed codes were given, so there are no timed units to work out.")
+    elif rule["algorithm"] == "pooled_total":
+        out += _pooled_steps(context, band)
+    else:
+        out += _per_code_steps(context, result, band)
+    return out + _total_steps(context, result)
