@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from engine import tree, units
+from engine import coach, tree, units
 
 _DATA: dict[str, Any] = {}
 
@@ -23,54 +23,23 @@ def load(data_json: str) -> None:
     _DATA.update(json.loads(data_json))
 
 
-class FieldError(units.UnitInputError):
-    """An input error tied to one form field: "rule", "entries.<i>.code" or "entries.<i>.minutes"."""
-
-    def __init__(self, message: str, field: str | None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def _minutes(i: int, raw: Any) -> int | None:
-    """Form text -> whole minutes (None when empty); anything else is an error on that field."""
-    if raw is None or (isinstance(raw, int) and not isinstance(raw, bool)):
-        return raw
-    text = str(raw).strip()
-    if text == "":
-        return None
-    if text.lstrip("-").isdigit():
-        return int(text)
-    raise FieldError(f"minutes must be a whole number of minutes, not {text!r}", f"entries.{i}.minutes")
-
-
-def _locate(entries: list[tuple[str, int | None]], rule: dict[str, Any], codes: dict[str, Any]) -> str | None:
-    """The row an engine error belongs to: the first row that fails on its own (None if only the mix fails)."""
-    for i, (code, minutes) in enumerate(entries):
-        if code not in codes:
-            return f"entries.{i}.code"
-        try:
-            units.compute([(code, minutes)], rule, codes)
-        except units.UnitInputError:
-            return f"entries.{i}.minutes"
-    return None
+def _form_minutes(raw: Any) -> Any:
+    """An empty form field means no minutes given; anything else goes to the engine's checks as typed."""
+    return None if isinstance(raw, str) and not raw.strip() else raw
 
 
 def _units(args: dict[str, Any]) -> dict:
-    rows = args.get("entries", [])
-    entries = [
-        (str(row.get("code") or "").strip().upper(), _minutes(i, row.get("minutes"))) for i, row in enumerate(rows)
-    ]
+    entries = [(str(row.get("code") or ""), _form_minutes(row.get("minutes"))) for row in args.get("entries", [])]
     rule_id = args.get("rule", "cms")
     rules = _DATA["rules"]
     if rule_id not in rules:
-        raise FieldError(f"unknown rule {rule_id!r}; choose one of {', '.join(sorted(rules))}", "rule")
-    try:
-        return units.compute(entries, rules[rule_id], _DATA["codes"])
-    except FieldError:
-        raise
-    except units.UnitInputError as exc:
-        field = getattr(exc, "field", None) or _locate(entries, rules[rule_id], _DATA["codes"])
-        raise FieldError(str(exc), field) from exc
+        raise units.UnitInputError(f"unknown rule {rule_id!r}; choose one of {', '.join(sorted(rules))}", "rule")
+    return units.compute(entries, rules[rule_id], _DATA["codes"])
+
+
+def _coach(args: dict[str, Any]) -> dict:
+    code = str(args.get("code") or "").strip() or None
+    return coach.check(str(args.get("text") or ""), code, _DATA["codes"], _DATA.get("vocab", {}))
 
 
 def _walk(args: dict[str, Any]) -> dict:
@@ -78,7 +47,7 @@ def _walk(args: dict[str, Any]) -> dict:
     return tree.resolve(_DATA["tree"], args, _DATA.get("guide"))
 
 
-HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {"units": _units, "walk": _walk}
+HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {"units": _units, "coach": _coach, "walk": _walk}
 
 
 def call(fn: str, args_json: str) -> str:
@@ -89,5 +58,5 @@ def call(fn: str, args_json: str) -> str:
         return json.dumps({"error": {"message": f"unknown function {fn!r}"}})
     try:
         return json.dumps({"result": handler(json.loads(args_json))})
-    except units.UnitInputError as exc:
+    except (units.UnitInputError, coach.CoachInputError) as exc:
         return json.dumps({"error": {"message": str(exc), "field": getattr(exc, "field", None)}})
