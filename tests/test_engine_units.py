@@ -1,35 +1,192 @@
-"""Engine unit math in CPython: the 15-minute table at its boundaries."""
+"""Engine unit math in CPython on the real code registry: the table, the published worked examples,
+service-based and refused codes, payer replacements, bad input and the steps."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
+from typing import Any
 
-from engine.units import table_units
+import pytest
+import yaml
+
+from build_tools.export import engine_data
+from build_tools.load import load_project
+from engine import units
+from engine.units import UnitInputError, compute, table_band, table_units
+
+EXAMPLES_DIR = Path(__file__).parent / "worked_examples"
+
+
+def worked_examples() -> list[tuple[str, str, dict[str, Any]]]:
+    """(file:id, rule, example) for every published worked example."""
+    out = []
+    for path in sorted(EXAMPLES_DIR.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert doc["citation"]["source"] and doc["citation"]["section"], f"{path.name}: cite the source"
+        out += [(f"{path.stem}:{ex['id']}", doc["rule"], ex) for ex in doc["examples"]]
+    return out
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, Any]:
+    return engine_data(load_project())
+
+
+def entries_of(example: dict[str, Any]) -> list[tuple[str, int | None]]:
+    return [(e["code"], e.get("minutes")) for e in example["entries"]]
+
+
+def need(data: dict[str, Any], *codes: str) -> None:
+    missing = [c for c in codes if c not in data["codes"]]
+    if missing:
+        pytest.skip(f"code registry has no {', '.join(missing)} yet")
 
 
 @pytest.mark.parametrize(
-    ("minutes", "units"),
+    ("minutes", "expected"),
     [
-        (0, 0),
-        (7, 0),
-        (8, 1),
-        (22, 1),
-        (23, 2),
-        (37, 2),
-        (38, 3),
-        (52, 3),
-        (53, 4),
-        (67, 4),
-        (68, 5),
-        (82, 5),
-        (83, 6),
-        (97, 6),
-        (98, 7),
-        (112, 7),
-        (113, 8),
-        (127, 8),
-        (128, 9),
+        *[(0, 0), (7, 0), (8, 1), (22, 1), (23, 2), (37, 2), (38, 3), (52, 3), (53, 4), (67, 4), (68, 5), (82, 5)],
+        *[(83, 6), (97, 6), (98, 7), (112, 7), (113, 8), (127, 8), (128, 9)],
     ],
 )
-def test_table_boundaries_match_pub_100_04_ch5_sec_20_2(minutes: int, units: int) -> None:
-    assert table_units(minutes) == units
+def test_table_boundaries_match_pub_100_04_ch5_sec_20_2(minutes: int, expected: int) -> None:
+    assert table_units(minutes) == expected
+
+
+def test_table_band_is_the_inverse_of_the_table() -> None:
+    for n in range(0, 40):
+        low, high = table_band(n)
+        assert {table_units(m) for m in range(low, high + 1)} == {n}
+        assert table_units(high + 1) == n + 1
+
+
+@pytest.mark.parametrize(("name", "rule", "example"), worked_examples(), ids=[w[0] for w in worked_examples()])
+def test_published_worked_examples(data: dict[str, Any], name: str, rule: str, example: dict[str, Any]) -> None:
+    need(data, *(e["code"] for e in example["entries"]))
+    result = compute(entries_of(example), data["rules"][rule], data["codes"])
+    published = example["published"]
+    assert result["total_units"] == published["total_units"]
+    if "timed_minutes" in published:
+        assert result["timed_minutes"] == published["timed_minutes"]
+    if "allowed" in published:
+        got = [result["units"], *result["alternatives"]]
+        assert sorted(map(sorted_items, got)) == sorted(map(sorted_items, published["allowed"]))
+
+
+def sorted_items(allocation: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(allocation.items())
+
+
+def test_medicare_is_not_a_proportional_split(data: dict[str, Any]) -> None:
+    need(data, "97110", "97140")
+    result = compute([("97110", 18), ("97140", 5)], data["rules"]["cms"], data["codes"])
+    proportional = {c: round(result["timed_units"] * m / 23) for c, m in (("97110", 18), ("97140", 5))}
+    assert proportional == {"97110": 2, "97140": 0}  # what a proportional split would give
+    assert result["units"] == {"97110": 1, "97140": 1} != proportional
+    assert result["alternatives"] == []
+
+
+def service_code(data: dict[str, Any]) -> str:
+    for code in ("97165", "97161", "97150", "G0283", "97010"):
+        if data["codes"].get(code, {}).get("unit_basis") == "service":
+            return code
+    pytest.skip("no service-based code in the registry yet")
+
+
+def test_service_code_bills_one_unit_and_its_minutes_never_count(data: dict[str, Any]) -> None:
+    need(data, "97110", "97140")
+    svc = service_code(data)
+    bare = compute([("97110", 33), ("97140", 7), (svc, None)], data["rules"]["cms"], data["codes"])
+    timed = compute([("97110", 33), ("97140", 7), (svc, 45)], data["rules"]["cms"], data["codes"])
+    alone = compute([("97110", 33), ("97140", 7)], data["rules"]["cms"], data["codes"])
+    for result in (bare, timed):
+        assert result["units"] == {**alone["units"], svc: 1}
+        assert result["timed_minutes"] == alone["timed_minutes"] == 40
+        assert result["timed_units"] == alone["timed_units"]
+        assert result["total_units"] == alone["total_units"] + 1
+    assert (bare["treatment_minutes"], timed["treatment_minutes"]) == (40, 85)
+    assert any(svc in s and "45 min given for it are left out of the timed minutes" in s for s in timed["steps"])
+    assert any(svc in s and "No minutes were given" in s for s in bare["steps"])
+
+
+def test_refused_unit_bases_are_refused_with_the_reason(data: dict[str, Any]) -> None:
+    refused = {c: v["unit_basis"] for c, v in data["codes"].items() if v["unit_basis"] in units.REFUSED_BASES}
+    if not refused:
+        pytest.skip("no code with a refused unit basis in the registry yet")
+    for code, basis in refused.items():
+        for rule in data["rules"].values():
+            with pytest.raises(UnitInputError) as err:
+                compute([("97110", 20), (code, 30)], rule, data["codes"])
+            assert code in str(err.value) and units.REFUSED_BASES[basis] in str(err.value)
+            assert err.value.field == "entries.1.code"
+    unknown_basis = {"97001": {"unit_basis": "per_visit_bundle"}}
+    with pytest.raises(UnitInputError, match="unit basis 'per_visit_bundle'"):
+        compute([("97001", 30)], data["rules"]["cms"], unknown_basis)
+
+
+def test_medicare_replacement_warns_and_still_answers(data: dict[str, Any]) -> None:
+    need(data, "97014", "97110")
+    cms = compute([("97014", None), ("97110", 23)], data["rules"]["cms"], data["codes"])
+    ama = compute([("97014", None), ("97110", 23)], data["rules"]["ama"], data["codes"])
+    assert cms["units"] == ama["units"] == {"97014": 1, "97110": 2}
+    assert len(cms["warnings"]) == 1 and "97014" in cms["warnings"][0] and "G0283" in cms["warnings"][0]
+    assert ama["warnings"] == []
+    rep = data["rules"]["cms"]["replacements"][0]
+    assert (rep["code"], rep["use"]) == ("97014", "G0283") and rep["sources"]
+
+
+@pytest.mark.parametrize(
+    ("entries", "field", "words"),
+    [
+        ([("99999", 10)], "entries.0.code", "'99999' is not one the calculator knows"),
+        ([("97110", 10), ("97110", 5)], "entries.1.code", "given twice"),
+        ([("97110", -1)], "entries.0.minutes", "must be 0 or more"),
+        ([("97110", 7.5)], "entries.0.minutes", "whole minutes: 7.5"),
+        ([("97110", "7.5")], "entries.0.minutes", "whole minutes: 7.5"),
+        ([("97110", "ten")], "entries.0.minutes", "must be a whole number: 'ten'"),
+        ([("97110", True)], "entries.0.minutes", "must be a number"),
+        ([("97110", None)], "entries.0.minutes", "it is a timed code"),
+        ([("97110", 1441)], "entries.0.minutes", "one day (1440 minutes) or less: 1441"),
+        ([("97110", 800), ("97112", 700)], None, "one day (1440 minutes) or less: 1500"),
+        ([], None, "give at least one code"),
+    ],
+)
+def test_bad_input_names_the_field_and_the_fix(data: dict[str, Any], entries: list, field: str, words: str) -> None:
+    need(data, "97110", "97112")
+    for rule in data["rules"].values():
+        with pytest.raises(UnitInputError) as err:
+            compute(entries, rule, data["codes"])
+        assert words in str(err.value) and "fix:" in str(err.value)
+        assert err.value.field == field
+
+
+def test_whole_numbers_as_text_or_float_are_accepted_and_codes_normalised(data: dict[str, Any]) -> None:
+    need(data, "97110", "97140")
+    a = compute([(" 97110 ", "33"), ("97140", 7.0)], data["rules"]["cms"], data["codes"])
+    b = compute([("97110", 33), ("97140", 7)], data["rules"]["cms"], data["codes"])
+    assert a == b
+
+
+def test_zero_units_and_no_timed_codes_are_explained(data: dict[str, Any]) -> None:
+    need(data, "97110", "97140")
+    one_short = compute([("97110", 7)], data["rules"]["cms"], data["codes"])
+    assert one_short["units"] == {"97110": 0}
+    assert any("under 8 minutes on its own is not billed" in s for s in one_short["steps"])
+    two_short = compute([("97110", 7), ("97140", 5)], data["rules"]["cms"], data["codes"])
+    assert two_short["units"] == {"97110": 1, "97140": 0}
+    assert any("together they reach 8 minutes" in s for s in two_short["steps"])
+    svc = service_code(data)
+    only_service = compute([(svc, None)], data["rules"]["cms"], data["codes"])
+    assert (only_service["timed_units"], only_service["total_units"]) == (0, 1)
+    assert any("No timed codes were given" in s for s in only_service["steps"])
+
+
+@pytest.mark.parametrize("rule", ["cms", "ama"])
+def test_steps_say_what_counts_and_report_both_totals(data: dict[str, Any], rule: str) -> None:
+    need(data, "97110", "97140")
+    result = compute([("97110", 33), ("97140", 7)], data["rules"][rule], data["codes"])
+    text = " ".join(result["steps"])
+    for phrase in ("direct, skilled, one-on-one", "Rest breaks", "set-up without the patient", "documentation"):
+        assert phrase in text
+    assert "total timed minutes 40 min" in text and "total treatment time" in text
+    assert data["rules"][rule]["label"] in result["steps"][0]
