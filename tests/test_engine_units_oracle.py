@@ -1,0 +1,174 @@
+"""The unit engine against an oracle written from the rule's constraints, and property tests.
+
+The oracle shares no code with engine.units: it reads the 15-minute table as published rows
+(1 unit from 8 minutes, each further unit 15 minutes later), enumerates candidate allocations
+and keeps those that satisfy the Medicare constraints of Pub 100-04 ch. 5 sec. 20.2 C:
+the total comes from the table on the total timed minutes; each code gets at least its full
+15-minute units and at most one more; an extra unit goes only to a code whose leftover minutes
+are at least those of every code without one. Service-based codes get 1 unit.
+
+Hypothesis runs with deadline=None under the profile named by TCG_UNITS_PROFILE
+("units-ci" by default, fast; "units-thorough" for a long local run).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+from itertools import product
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.units import compute
+
+settings.register_profile("units-ci", deadline=None, max_examples=60, database=None)
+settings.register_profile("units-thorough", deadline=None, max_examples=3000, database=None)
+PROFILE = settings.get_profile(os.environ.get("TCG_UNITS_PROFILE", "units-ci"))
+
+TIMED = ["97001", "97002", "97003", "97004"]
+SERVICE = "97005"
+CODES = {c: {"code": c, "name": f"timed {c}", "unit_basis": "timed_15"} for c in TIMED}
+CODES[SERVICE] = {"code": SERVICE, "name": "service", "unit_basis": "service"}
+PARAMS = {"unit_minutes": 15, "min_minutes": 8, "max_minutes_per_day": 1440}
+CMS = {"id": "cms", "label": "Medicare test", "algorithm": "pooled_total", "parameters": PARAMS}
+AMA = {"id": "ama", "label": "Per-code test", "algorithm": "per_code_midpoint", "parameters": PARAMS}
+
+
+def oracle_table(minutes: int) -> int:
+    """Published rows: 8-22 = 1, 23-37 = 2, ...: count the rows whose lower bound is reached."""
+    units, lower = 0, 8
+    while minutes >= lower:
+        units, lower = units + 1, lower + 15
+    return units
+
+
+def oracle_cms(minutes: dict[str, int], service: list[str]) -> set[tuple[tuple[str, int], ...]]:
+    codes = list(minutes)
+    total = oracle_table(sum(minutes.values()))
+    full = {c: sum(1 for k in range(1, minutes[c] + 1) if k % 15 == 0) for c in codes}
+    left = {c: minutes[c] - 15 * full[c] for c in codes}
+    allowed = set()
+    for alloc in product(*(range(max(0, full[c] - 1), full[c] + 3) for c in codes)):
+        units = dict(zip(codes, alloc, strict=True))
+        if sum(alloc) != total:
+            continue
+        if any(not full[c] <= units[c] <= full[c] + 1 for c in codes):
+            continue
+        extra = [c for c in codes if units[c] > full[c]]
+        rest = [c for c in codes if units[c] == full[c]]
+        if any(left[c] == 0 for c in extra) or any(left[c] < left[d] for c in extra for d in rest):
+            continue
+        allowed.add(tuple(sorted({**units, **dict.fromkeys(service, 1)}.items())))
+    return allowed
+
+
+def engine_set(result: dict) -> set[tuple[tuple[str, int], ...]]:
+    allocations = [result["units"], *result["alternatives"]]
+    assert all(a.keys() == result["units"].keys() for a in allocations), "alternatives must have the same keys"
+    found = [tuple(sorted(a.items())) for a in allocations]
+    assert len(found) == len(set(found)), "an allocation is listed twice"
+    return set(found)
+
+
+def check_session(minutes: dict[str, int], service: list[str]) -> None:
+    entries = [*minutes.items(), *((s, None) for s in service)]
+    result = compute(entries, CMS, CODES)
+    expected = oracle_cms(minutes, service)
+    assert len(expected) >= 1
+    assert engine_set(result) == expected, (minutes, result["units"], result["alternatives"])
+    assert result["timed_units"] == oracle_table(sum(minutes.values()))
+
+
+def test_oracle_agrees_on_every_pair_of_codes_1_to_60_minutes() -> None:
+    for a in range(1, 61):
+        for b in range(1, 61):
+            check_session({"97001": a, "97002": b}, [])
+
+
+def test_oracle_agrees_on_seeded_random_three_and_four_code_sessions() -> None:
+    rng = random.Random(20261123)
+    for n in [3] * 1500 + [4] * 1500:
+        codes = rng.sample(TIMED, n)
+        minutes = {c: rng.choice([rng.randint(0, 60), rng.randint(1, 14), rng.randint(0, 100)]) for c in codes}
+        check_session(minutes, [SERVICE] if rng.random() < 0.3 else [])
+
+
+minutes_lists = st.lists(st.integers(0, 120), min_size=1, max_size=4)
+
+
+def session(values: list[int]) -> list[tuple[str, int]]:
+    return list(zip(TIMED, values, strict=False))
+
+
+@PROFILE
+@given(values=minutes_lists, data=st.data())
+def test_medicare_total_depends_only_on_total_timed_minutes(values: list[int], data: st.DataObject) -> None:
+    total = sum(values)
+    cuts = sorted(data.draw(st.lists(st.integers(0, total), min_size=0, max_size=3)))
+    split = [b - a for a, b in zip([0, *cuts], [*cuts, total], strict=True)]
+    a, b = compute(session(values), CMS, CODES), compute(session(split), CMS, CODES)
+    assert a["timed_units"] == b["timed_units"] == oracle_table(total)
+
+
+@PROFILE
+@given(values=minutes_lists, data=st.data())
+def test_adding_minutes_never_lowers_a_total(values: list[int], data: st.DataObject) -> None:
+    i = data.draw(st.integers(0, len(values) - 1))
+    more = [*values]
+    more[i] += data.draw(st.integers(1, 60))
+    for rule in (CMS, AMA):
+        before, after = compute(session(values), rule, CODES), compute(session(more), rule, CODES)
+        assert after["total_units"] >= before["total_units"]
+        if rule is AMA:
+            assert all(after["units"][c] >= before["units"][c] for c in before["units"])
+
+
+@PROFILE
+@given(values=minutes_lists)
+def test_per_code_units_equal_the_per_code_table(values: list[int]) -> None:
+    result = compute(session(values), AMA, CODES)
+    assert result["units"] == {c: oracle_table(m) for c, m in session(values)}
+    assert result["alternatives"] == []
+    assert result["timed_minutes"] == sum(values)
+
+
+def _terms(text: str, unit: str) -> list[tuple[int, str]]:
+    return [(int(n), c) for n, c in re.findall(rf"(\d+) {unit} of (\d+)", text)]
+
+
+def check_steps_add_up(result: dict, entries: list[tuple[str, int | None]]) -> None:
+    steps = result["steps"]
+    timed = {c: m for c, m in entries if CODES[c]["unit_basis"] == "timed_15"}
+    minute_sums = [s for s in steps for s in re.findall(r"(?:\d+ min of \d+ \+ )*\d+ min of \d+ = \d+ min", s)]
+    assert minute_sums, steps
+    for eq in minute_sums:
+        terms, total = _terms(eq, "min"), int(eq.rsplit("= ", 1)[1].split()[0])
+        assert {c: n for n, c in terms} == timed and sum(n for n, _ in terms) == total == result["timed_minutes"]
+    unit_sums = [s for s in steps for s in re.findall(r"(?:\d+ units? of \d+ \+ )*\d+ units? of \d+ = \d+ units?", s)]
+    assert len(unit_sums) == 1 + len(result["alternatives"])
+    for eq, alloc in zip(unit_sums, [result["units"], *result["alternatives"]], strict=True):
+        terms = _terms(eq, "units?")
+        assert {c: n for n, c in terms} == alloc
+        assert sum(n for n, _ in terms) == int(eq.rsplit("= ", 1)[1].split()[0]) == result["total_units"]
+    text = " ".join(steps)
+    t, s = map(int, re.search(r"\((\d+) timed \+ (\d+) service-based\)", text).groups())
+    assert (t, t + s) == (result["timed_units"], result["total_units"])
+    a, b, c = map(int, re.search(r"(\d+) timed min \+ (\d+) service-based min given = (\d+) min", text).groups())
+    assert (a, a + b, c) == (result["timed_minutes"], c, result["treatment_minutes"])
+    full = re.search(r"Full units: ((?:\d+ \+ )*\d+) = (\d+)", text)
+    share = re.search(r"(\d+) units? allowed - (\d+) full units? = (\d+) units? left", text)
+    if full:
+        assert sum(map(int, full.group(1).split(" + "))) == int(full.group(2))
+    if share:
+        n, f, e = map(int, share.groups())
+        assert n == result["timed_units"] and n - f == e and f == int(full.group(2))
+
+
+@PROFILE
+@given(values=minutes_lists, service=st.sampled_from([None, 0, 30]), use_ama=st.booleans())
+def test_the_numbers_in_the_steps_add_up_to_the_result(values: list[int], service: int | None, use_ama: bool) -> None:
+    entries: list[tuple[str, int | None]] = [*session(values), (SERVICE, service)]
+    result = compute(entries, AMA if use_ama else CMS, CODES)
+    check_steps_add_up(result, entries)
