@@ -1,0 +1,108 @@
+"""`python -m engine units`: the JSON shape of the issue, the readable table, and exit 2 on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from build_tools.export import engine_data
+from build_tools.load import load_project
+from engine.__main__ import main, parse_entry
+from engine.units import compute
+
+KEYS = ["rule", "timed_minutes", "treatment_minutes", "timed_units", "total_units", "units", "alternatives"]
+KEYS += ["warnings", "steps"]
+
+
+PROJECT = load_project()
+
+
+@pytest.fixture(autouse=True)
+def _load_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process runs reuse one loaded project (loading all YAML takes about half a second)."""
+    monkeypatch.setattr("build_tools.load.load_project", lambda: PROJECT)
+
+
+@pytest.fixture(scope="module")
+def codes() -> dict:
+    return engine_data(PROJECT)["codes"]
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "engine", "units", *args], cwd=root, capture_output=True, text=True, check=False
+    )
+
+
+def test_issue_example_prints_the_documented_json(project_root: Path, codes: dict) -> None:
+    svc = "97165" if "97165" in codes else pytest.skip("code registry has no 97165 yet")
+    out = run(project_root, "--rule", "cms", "--json", "97110=33", "97140=7", svc)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert list(result) == KEYS
+    assert {k: result[k] for k in KEYS[:-2]} == {
+        "rule": "cms",
+        "timed_minutes": 40,
+        "treatment_minutes": 40,
+        "timed_units": 3,
+        "total_units": 4,
+        "units": {"97110": 2, "97140": 1, "97165": 1},
+        "alternatives": [],
+    }
+    assert result["warnings"] == [] and all(isinstance(s, str) and s for s in result["steps"])
+
+
+def test_cli_json_equals_the_engine_result(capsys: pytest.CaptureFixture[str], codes: dict) -> None:
+    rules = engine_data(PROJECT)["rules"]
+    for rule in ("cms", "ama"):
+        assert main(["units", "--rule", rule, "--json", "97112=20", "97110=20", "97014"]) == 0
+        printed = json.loads(capsys.readouterr().out)
+        assert printed == compute([("97112", 20), ("97110", 20), ("97014", None)], rules[rule], codes)
+    assert printed["rule"] == "ama"
+
+
+def test_readable_output_has_a_table_alternatives_warnings_and_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["units", "97112=20", "97110=20", "97014"]) == 0
+    text = capsys.readouterr().out
+    assert "code" in text and "minutes" in text and "units" in text
+    assert "also allowed: 97112 1, 97110 2, 97014 1" in text
+    assert "warning: 97014" in text and "G0283" in text
+    assert "Steps:" in text and "1. Rule: Medicare" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["99999=10"], "'99999' is not one the calculator knows"),
+        (["97110=-5"], "must be 0 or more"),
+        (["97110=7.5"], "whole minutes: 7.5"),
+        (["97110=abc"], "must be a whole number: 'abc'"),
+        (["97110="], "must be a whole number: ''"),
+        (["97110=1441"], "one day (1440 minutes) or less"),
+        ([], "give at least one code"),
+        (["97110=10", "97110=5"], "given twice"),
+        (["--rule", "nope", "97110=10"], "rule must be one of ama, cms"),
+        (["97545=60"], "cannot be counted by this calculator"),
+    ],
+)
+def test_bad_input_goes_to_stderr_with_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:
+    assert main(["units", *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: ") and words in captured.err
+
+
+def test_bad_input_exit_code_from_a_real_process(project_root: Path) -> None:
+    out = run(project_root, "--json", "97110=-5")
+    assert (out.returncode, out.stdout) == (2, "")
+    assert "must be 0 or more" in out.stderr
+
+
+def test_parse_entry() -> None:
+    assert parse_entry("97110=33") == ("97110", "33")
+    assert parse_entry("97165") == ("97165", None)
+    assert parse_entry("97110=") == ("97110", "")
