@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from engine import tree as engine_tree
-
 from build_tools.checks import dangling
 from build_tools.report import Problem
 from build_tools.schema import suggest
+from engine import tree as engine_tree
 
 if TYPE_CHECKING:
     from build_tools.checks import Context, Rule

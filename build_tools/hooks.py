@@ -1,12 +1,25 @@
-"""MkDocs event wiring only: validate before anything is written, add generated pages, write assets."""
+"""MkDocs event wiring only: validate before anything is written, build into a staging folder, add pages.
+
+A build never leaves a half-written site: bad data stops it in on_pre_build with
+the same messages as `python -m build_tools check`; everything else is written to a
+sibling staging folder that replaces the site folder only when the build succeeded
+(including --strict's warning count). On any error the staging folder is deleted
+and the old site stays byte-identical.
+"""
 
 from __future__ import annotations
 
+import logging
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import CountHandler
 
 from build_tools import pyodide
 from build_tools.check import check_project
@@ -29,11 +42,16 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             pyodide.local_package_dir()
     except pyodide.PyodideSetupError as exc:
         raise PluginError(str(exc)) from exc
+    final = Path(config.site_dir).resolve()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.staging-", dir=final.parent))
+    _state.update(final=final, staging=staging)
+    config.site_dir = str(staging)
     return config
 
 
 def on_pre_build(*, config: MkDocsConfig) -> None:
-    """Runs before MkDocs empties the site folder: bad data stops the build with the site untouched."""
+    """Runs before anything is written: bad data stops the build with the site untouched."""
     project, problems = check_project()
     if problems:
         raise PluginError("invalid data:\n" + render(problems))
@@ -52,19 +70,48 @@ def on_files(files: Files, *, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_post_build(*, config: MkDocsConfig) -> None:
-    from pathlib import Path
-
-    site_dir = Path(config.site_dir)
-    write_site_assets(_project(), site_dir)
-    if _pyodide_source(config) == "local":
-        pyodide.copy_local(site_dir)
-
-
 def on_page_context(context: dict[str, Any], *, page: Any, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
     """Point the edit link at the file a page comes from (the YAML, for generated pages)."""
     base = config.extra.get("edit_base")
     if base:
         source = _state.get("page_sources", {}).get(page.file.src_uri, f"docs/{page.file.src_uri}")
-        page.edit_url = base + source
+        # a page made from a whole folder links to the folder (GitHub cannot edit a folder)
+        page.edit_url = (base.replace("/edit/", "/tree/") if source.endswith("/") else base) + source
     return context
+
+
+def _strict_warnings() -> int:
+    handlers = logging.getLogger("mkdocs").handlers
+    return sum(n for h in handlers if isinstance(h, CountHandler) for _level, n in h.get_counts())
+
+
+def _swap_into_place(staging: Path, final: Path) -> None:
+    """Replace `final` by `staging` with two renames on one file system."""
+    old = None
+    if final.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{final.name}.old-", dir=final.parent))
+        final.rename(old / "site")
+    staging.rename(final)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+@event_priority(-100)
+def on_post_build(*, config: MkDocsConfig) -> None:
+    """Write the site assets, then move the finished site into place (last of all post-build work)."""
+    staging = Path(config.site_dir)
+    write_site_assets(_project(), staging)
+    if _pyodide_source(config) == "local":
+        pyodide.copy_local(staging)
+    if _strict_warnings():
+        return  # MkDocs aborts right after this; on_build_error removes the staging folder
+    _swap_into_place(staging, _state["final"])
+    config.site_dir = str(_state["final"])
+    _state.pop("staging", None)
+
+
+def on_build_error(*, error: Exception) -> None:
+    """Drop the staging folder: the previous site stays as it was."""
+    staging = _state.pop("staging", None)
+    if staging is not None:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,30 +1,38 @@
-"""Data -> Markdown for the generated pages (never committed; added to the build as virtual files)."""
+"""Data -> Markdown for the generated pages (never committed; added to the build as virtual files).
+
+This module renders the static decision tree and gathers every generated page;
+codes, the activity catalog, sources and the data format have their own modules.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from build_tools.load import Project
+from build_tools.pages_catalog import catalog_pages
+from build_tools.pages_codes import code_link, code_pages
+from build_tools.pages_common import Citations, reviewed_line
+from build_tools.pages_format import format_pages
+from build_tools.pages_sources import source_pages
 
 
-def _outcome_block(node: dict[str, Any]) -> list[str]:
-    lines = [node["why"], ""]
-    if node.get("note_must_show"):
-        lines += ["**The note must show**", ""]
-        lines += [f"- {_claim_text(c)}" for c in node["note_must_show"]] + [""]
-    if node.get("mistakes"):
-        lines += ["**Common mistakes**", ""]
-        lines += [f"- {_claim_text(c)}" for c in node["mistakes"]] + [""]
+def _outcome_block(project: Project, node: dict[str, Any], cites: Citations) -> list[str]:
+    lines = [f"{node['why']}{cites.marks(node.get('sources'))}", ""]
+    lines += ["**The note must show**", "", *cites.claims(node["note_must_show"])]
+    lines += ["**Common mistakes**", "", *cites.claims(node["mistakes"])]
+    if node.get("neighbours"):
+        lines += ["**Compare with:** " + ", ".join(code_link(project, c, "codes/") for c in node["neighbours"]), ""]
+    if node.get("activities"):
+        acts = project.activities
+        links = [f"[{acts[s].data['name']}](activities/{s}.md)" for s in node["activities"] if s in acts]
+        lines += ["**Activities:** " + ", ".join(links), ""]
     return lines
-
-
-def _claim_text(claim: str | dict[str, Any]) -> str:
-    return claim if isinstance(claim, str) else claim["text"]
 
 
 def tree_page(project: Project) -> str:
     """The static 'which code?' tree: one section per node, every answer a link to its next node."""
     tree = project.tree.data
+    cites = Citations(project, "sources.md")
     nodes = {n["id"]: n for n in tree["nodes"]}
     order = [tree["root"]] + [nid for nid in nodes if nid != tree["root"]]
     lines = [
@@ -39,15 +47,25 @@ def tree_page(project: Project) -> str:
         node = nodes[nid]
         if node["type"] == "question":
             lines += [f"## {node['text']} {{#{nid}}}", "", node["help"], ""]
+            if node.get("why"):
+                lines += [f"*Why this question?* {node['why']}{cites.marks(node.get('sources'))}", ""]
             lines += [f"- [{a['label']}](#{a['next']})" for a in node["answers"]] + [""]
         else:
             title = f"{node['code']}: {node['title']}" if node.get("code") else node["title"]
-            lines += [f"## {title} {{#{nid} .tcg-outcome}}", "", *_outcome_block(node)]
+            if node.get("code") and node["code"] in project.codes:
+                title = node["title"]
+            lines += [f"## {title} {{#{nid} .tcg-outcome}}", ""]
+            lines += _outcome_block(project, node, cites)
             lines += [f"[Start again](#{tree['root']})", ""]
-    lines += ["</div>", "", f"*Reviewed {tree['reviewed']}.*", ""]
+    lines += ["</div>", "", *cites.section(), reviewed_line(tree["reviewed"]), ""]
     return "\n".join(lines)
 
 
 def generated_pages(project: Project) -> dict[str, tuple[str, str]]:
     """Every generated page: docs-relative path -> (Markdown, repo path of the data it renders)."""
-    return {"tree.md": (tree_page(project), "decision_tree.yaml")}
+    pages = {"tree.md": (tree_page(project), "decision_tree.yaml")}
+    pages |= code_pages(project)
+    pages |= catalog_pages(project)
+    pages |= source_pages(project)
+    pages |= format_pages()
+    return pages

@@ -1,0 +1,128 @@
+"""Code pages: one full page per guidance code, and the code table (every code with its unit basis).
+
+Each page cites its sources inline and at the foot, shows its review date, and
+its edit link (set by the hooks) points at the code's YAML file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from build_tools.load import Project
+from build_tools.pages_common import Citations, reviewed_line, vocab_labels
+
+#: how each unit basis reads on the pages (the meaning is defined in schemas/code.schema.json)
+UNIT_BASIS = {
+    "timed_15": "timed: one unit per 15 minutes",
+    "service": "service: one unit per day or session, whatever the time",
+    "first_15_then_addon": "first 15 minutes, then an add-on code per further 15 minutes",
+    "first_2h_then_1h": "first two hours, then each added hour",
+    "per_area": "per body area or application",
+    "per_encounter_time": "timed, with its own unit length",
+    "bundled": "bundled: not paid separately",
+}
+SOURCES_PAGE = "../sources.md"
+
+
+def code_link(project: Project, code: str, prefix: str = "") -> str:
+    """A link to a code: its guidance page when it has one, else its row in the code table.
+
+    `prefix` leads from the linking page to the codes/ folder ("" from codes/, "../codes/" from activities/).
+    """
+    doc = project.codes.get(code)
+    if doc is None:
+        return code
+    label = f"{code}: {doc.data['name']}"
+    if doc.data.get("guidance_page"):
+        return f"[{label}]({prefix}{code}.md)"
+    return f"[{label}]({prefix}index.md#c{code})"
+
+
+def activities_for(project: Project, code: str) -> list[dict[str, Any]]:
+    """Activities whose likely code is `code`, by name."""
+    found = [d.data for d in project.activities.values() if d.data.get("likely_code") == code]
+    return sorted(found, key=lambda a: a["name"])
+
+
+def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]:
+    family = vocab_labels(project)["code_families"].get(rec["family"], rec["family"])
+    lines = [
+        f"{rec['descriptor']}{cites.marks(rec['sources'])}",
+        "",
+        f"- **Counted:** {UNIT_BASIS.get(rec['unit_basis'], rec['unit_basis'])}",
+        f"- **Family:** {family}",
+        f"- **Usually billed by:** {', '.join(rec['disciplines'])}",
+    ]
+    if rec.get("addon_code"):
+        lines.append(f"- **Add-on code:** {code_link(project, rec['addon_code'])}")
+    if rec.get("primary_code"):
+        lines.append(f"- **Reported with:** {code_link(project, rec['primary_code'])}")
+    if rec.get("status_note"):
+        lines.append(f"- **Status:** {cites.claim(rec['status_note'])}")
+    return [*lines, ""]
+
+
+def guidance_page(project: Project, rec: dict[str, Any]) -> str:
+    """The full page of one guidance code."""
+    cites, g, code = Citations(project, SOURCES_PAGE), rec["guidance"], rec["code"]
+    lines = [f"# {code}: {rec['name']}", "", *_facts(project, rec, cites), "## Summary", "", g["summary"], ""]
+    lines += ["## Use it when", "", *cites.claims(g["use_when"])]
+    lines += ["## Not for", "", *cites.claims(g["not_for"])]
+    lines += ["## Neighbours: how to tell them apart", ""]
+    for n in g["neighbours"]:
+        lines.append(f"- {code_link(project, n['code'])}: {n['difference']}{cites.marks(n.get('sources'))}")
+    lines += ["", "## What the note must show", "", *cites.claims(g["note_must_show"])]
+    lines += ["## Common denials", "", *cites.claims(g["denials"])]
+    lines += ["## Examples", ""]
+    for ex in g["examples"]:
+        lines += [f"- **Session:** {ex['scenario']}", f"    **Verdict:** {ex['verdict']}"]
+    lines.append("")
+    if g["payer_caveats"]:
+        lines += ["## Payer caveats", ""]
+        for cav in g["payer_caveats"]:
+            who = f"**{cav['payer']}**, as of {cav['as_of']}" if cav.get("payer") else f"As of {cav['as_of']}"
+            lines.append(f"- {who}: {cav['text']}{cites.marks(cav['sources'])}")
+        lines.append("")
+    acts = activities_for(project, code)
+    if acts:
+        lines += [f"## Activities that usually support {code}", ""]
+        lines += [f"- [{a['name']}](../activities/{a['slug']}.md)" for a in acts] + [""]
+    lines += [*cites.section(), reviewed_line(rec["reviewed"]), ""]
+    return "\n".join(lines)
+
+
+def code_table(project: Project) -> str:
+    """Every code: name, how it is counted, family, guidance link, sources and review date."""
+    cites = Citations(project, SOURCES_PAGE)
+    family = vocab_labels(project)["code_families"]
+    lines = [
+        "# Codes",
+        "",
+        "Every code the guide covers, in the project's own words. Codes in **bold** have a full guidance page.",
+        "",
+        "| Code | Name | Counted | Family | Reviewed |",
+        "|---|---|---|---|---|",
+    ]
+    for code, doc in sorted(project.codes.items()):
+        rec = doc.data
+        name = f"**[{rec['name']}]({code}.md)**" if rec.get("guidance_page") else rec["name"]
+        marks = cites.marks(rec["sources"])
+        if rec.get("status_note"):
+            note = cites.claim(rec["status_note"]).replace("|", "\\|").replace("\n", " ")
+            name += f"<br><small>{note}</small>"
+        basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
+        lines.append(
+            f'| <span id="c{code}"></span>{code} | {name}{marks} | {basis} | '
+            f"{family.get(rec['family'], rec['family'])} | {rec['reviewed']} |"
+        )
+    lines += ["", *cites.section(), ""]
+    return "\n".join(lines)
+
+
+def code_pages(project: Project) -> dict[str, tuple[str, str]]:
+    """codes/index.md and codes/<code>.md for each guidance code: path -> (Markdown, source path)."""
+    pages = {"codes/index.md": (code_table(project), "data/codes/")}
+    for code, doc in sorted(project.codes.items()):
+        if doc.data.get("guidance_page"):
+            pages[f"codes/{code}.md"] = (guidance_page(project, doc.data), f"data/codes/{code}.yaml")
+    return pages
