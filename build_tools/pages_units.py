@@ -1,0 +1,193 @@
+"""Engine markers in Markdown -> tables and worked examples computed by the engine at build time.
+
+A page writes `<!-- engine:KIND ARGS -->` where a number would otherwise be typed by hand:
+
+- `unit-table [rule] [rows=N]`: the 15-minute table (minutes -> units) from the rule's parameters;
+- `rule ID`: the rule's label, summary and cited sources;
+- `example RULE CODE=MIN ...`: one calculation (a bare CODE is service-based) with its steps;
+- `compare CODE=MIN ...`: the same minutes under every rule, side by side;
+- `worked-example FILE/ID`: a published example from tests/worked_examples with its citation;
+- `refused`: the unit bases the calculator refuses, the reason, and the registry codes that have them.
+
+An unknown marker or an input the engine refuses stops the build with the page name.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from build_tools import ROOT
+from build_tools.load import Project
+from build_tools.pages_common import Citations
+from engine import units
+
+MARKER = re.compile(r"<!--\s*engine:([a-z-]+)((?:\s+[^\s>]+)*)\s*-->")
+WORKED_EXAMPLES = ROOT / "tests" / "worked_examples"
+STATUS = {
+    "verified": "minutes and answer read in a copy of the source",
+    "partly_verified": "partly verified",
+    "unverified": "UNVERIFIED as the source's words",
+}
+
+
+class MarkerError(ValueError):
+    """A marker the expander cannot render; the message names the marker and the fix."""
+
+
+def _entries(args: list[str]) -> list[tuple[str, str | None]]:
+    out = []
+    for arg in args:
+        code, sep, minutes = arg.partition("=")
+        out.append((code, minutes if sep else None))
+    if not out:
+        raise MarkerError("give the codes as CODE=MINUTES (a bare CODE is service-based)")
+    return out
+
+
+class Expander:
+    """Expands the engine markers of one page; collects the page's citations."""
+
+    def __init__(self, project: Project, data: dict[str, Any], sources_page: str = "sources.md") -> None:
+        self.project, self.data = project, data
+        self.cites = Citations(project, sources_page)
+
+    def rule(self, rule_id: str) -> dict[str, Any]:
+        if rule_id not in self.data["rules"]:
+            raise MarkerError(f"unknown rule {rule_id!r} (fix: one of {', '.join(sorted(self.data['rules']))})")
+        return self.data["rules"][rule_id]
+
+    def compute(self, rule_id: str, entries: list[tuple[str, Any]]) -> dict[str, Any]:
+        try:
+            return units.compute(entries, self.rule(rule_id), self.data["codes"])
+        except units.UnitInputError as exc:
+            raise MarkerError(str(exc)) from exc
+
+    def unit_table(self, args: list[str]) -> list[str]:
+        opts = dict(a.partition("=")[::2] for a in args if "=" in a)
+        rule = self.rule(next((a for a in args if "=" not in a), "cms"))
+        unit, low = rule["parameters"]["unit_minutes"], rule["parameters"]["min_minutes"]
+        rows = ["| Minutes of a timed code (or of the day's total, under Medicare) | Units |", "|---|---:|"]
+        for n in range(int(opts.get("rows", 8)) + 1):
+            lo, hi = units.table_band(n, unit, low)
+            rows.append(f"| {lo}-{hi} | {n} |" if n else f"| under {low} | 0 |")
+        return [*rows, f"| and on, {unit} minutes per further unit | |", ""]
+
+    def rule_block(self, args: list[str]) -> list[str]:
+        rule = self.rule(args[0] if args else "")
+        return [f"**{rule['label']}.** {rule['summary']}{self.cites.marks(rule['sources'])}", ""]
+
+    def _units_table(self, result: dict[str, Any], entries: list[tuple[str, Any]]) -> list[str]:
+        given = {code.strip().upper(): minutes for code, minutes in entries}
+        rows = ["| Code | Name | Minutes | Units |", "|---|---|---:|---:|"]
+        for code, n in result["units"].items():
+            name = self.data["codes"][code].get("name", "")
+            minutes = given[code] if given[code] is not None else "-"
+            rows.append(f"| {code} | {name} | {minutes} | {n} |")
+        rows.append(f"| **Total** | {result['timed_minutes']} timed minutes | {result['treatment_minutes']} | ")
+        rows[-1] += f"**{result['total_units']}** |"
+        return [*rows, ""]
+
+    def example(self, args: list[str]) -> list[str]:
+        if not args:
+            raise MarkerError("give the rule and the codes, e.g. example cms 97110=33 97140=7")
+        entries = _entries(args[1:])
+        return self.render(self.compute(args[0], entries), entries)
+
+    def render(self, result: dict[str, Any], entries: list[tuple[str, Any]]) -> list[str]:
+        lines = self._units_table(result, entries)
+        alts = ["; ".join(f"{c} {units_word(n)}" for c, n in a.items()) for a in result["alternatives"]]
+        lines += [f"Also allowed instead: {a}." for a in alts] + ([""] if alts else [])
+        if result["warnings"]:
+            lines += ['!!! warning "Check"', ""] + [f"    - {w}" for w in result["warnings"]] + [""]
+        lines += ['??? note "How the engine worked it out"', ""]
+        lines += [f"    {i}. {step}" for i, step in enumerate(result["steps"], 1)]
+        return [*lines, ""]
+
+    def compare(self, args: list[str]) -> list[str]:
+        entries = _entries(args)
+        results = {rid: self.compute(rid, entries) for rid in sorted(self.data["rules"], key=_rule_order)}
+        head = "| Code | Minutes | " + " | ".join(self.data["rules"][r]["label"] for r in results) + " |"
+        rows = [head, "|---|---:|" + "---:|" * len(results)]
+        first = next(iter(results.values()))
+        for code, minutes in entries:
+            code = code.strip().upper()
+            cells = " | ".join(str(r["units"][code]) for r in results.values())
+            rows.append(f"| {code} | {minutes if minutes is not None else '-'} | {cells} |")
+        totals = " | ".join(f"**{r['total_units']}**" for r in results.values())
+        rows.append(f"| **Total units** | {first['timed_minutes']} timed | {totals} |")
+        return [*rows, ""]
+
+    def worked_example(self, args: list[str]) -> list[str]:
+        stem, _, ex_id = (args[0] if args else "").partition("/")
+        path = WORKED_EXAMPLES / f"{stem}.yaml"
+        if not path.is_file():
+            raise MarkerError(f"no worked example file {path.name} (fix: a file in tests/worked_examples)")
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        example = next((e for e in doc["examples"] if e["id"] == ex_id), None)
+        if example is None:
+            raise MarkerError(f"{path.name} has no example {ex_id!r}")
+        cite = {"source": doc["citation"]["source"], "section": doc["citation"]["section"]}
+        entries = [(e["code"], e.get("minutes")) for e in example["entries"]]
+        status = STATUS.get(example["status"], example["status"])
+        lines = [f"*Source: {doc['citation']['section']} ({status}).*{self.cites.marks([cite])}", ""]
+        if example.get("note"):
+            lines += [f"*{example['note'].strip()}*", ""]
+        return lines + self.render(self.compute(doc["rule"], entries), entries)
+
+    def refused(self, args: list[str]) -> list[str]:
+        by_basis: dict[str, list[str]] = {}
+        for code, info in sorted(self.data["codes"].items()):
+            by_basis.setdefault(info.get("unit_basis", ""), []).append(code)
+        rows = ["| Unit basis | Why the calculator refuses it | Codes in this guide |", "|---|---|---|"]
+        for basis, reason in units.REFUSED_BASES.items():
+            rows.append(
+                f"| `{basis}` | {reason[0].upper() + reason[1:]} | {', '.join(by_basis.get(basis, [])) or '-'} |"
+            )
+        return [*rows, ""]
+
+    def expand(self, markdown: str) -> str:
+        kinds = {
+            "unit-table": self.unit_table,
+            "rule": self.rule_block,
+            "example": self.example,
+            "compare": self.compare,
+            "worked-example": self.worked_example,
+            "refused": self.refused,
+        }
+
+        def one(match: re.Match[str]) -> str:
+            kind, args = match.group(1), match.group(2).split()
+            if kind not in kinds:
+                raise MarkerError(f"unknown marker engine:{kind} (fix: one of {', '.join(kinds)})")
+            try:
+                return "\n".join(kinds[kind](args))
+            except MarkerError as exc:
+                raise MarkerError(f"{match.group(0)}: {exc}") from exc
+
+        out = MARKER.sub(one, markdown)
+        if self.cites.entries:
+            out = out.rstrip("\n") + "\n\n" + "\n".join(self.cites.section())
+        return out
+
+
+def units_word(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
+def _rule_order(rule_id: str) -> tuple[int, str]:
+    return (0 if rule_id == "cms" else 1 if rule_id == "ama" else 2, rule_id)
+
+
+def expand_page(markdown: str, project: Project, data: dict[str, Any], page: str | Path) -> str:
+    """Expand every engine marker of one page; raise MarkerError naming the page on a bad marker."""
+    if "engine:" not in markdown:
+        return markdown
+    depth = len(Path(str(page)).parts) - 1
+    try:
+        return Expander(project, data, "../" * depth + "sources.md").expand(markdown)
+    except MarkerError as exc:
+        raise MarkerError(f"{page}: {exc}") from exc
