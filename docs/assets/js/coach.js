@@ -1,0 +1,157 @@
+/* Documentation coach widget: sends the note and the chosen code to the engine (in the worker, by
+   postMessage: never over the network) and renders the checklist it returns. The note is never stored.
+   Wiring and rendering only: every element, pattern, fix and verdict comes from the engine and the data. */
+(function () {
+  "use strict";
+  const VERDICT_TITLES = {
+    supported: "Supported",
+    weak: "Weak",
+    supports_other_code: "Fits another code",
+    no_checklist: "No checklist",
+    unclear: "No code recognised",
+  };
+
+  // red-flag phrases: underlined as well as coloured, so the difference does not rest on colour alone
+  const FLAG_STYLE = "background-color: rgba(229, 57, 53, 0.2); text-decoration: underline wavy #c62828;";
+
+  function h(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => {
+      if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : String(v));
+    });
+    children.flat(Infinity).forEach((c) => node.append(c instanceof Node ? c : String(c)));
+    return node;
+  }
+
+  function mount(root, engine) {
+    const part = (role) => root.querySelector("[data-role=" + role + "]");
+    const form = root.querySelector("form");
+    const note = part("note");
+    const code = part("code");
+    const example = part("example");
+    let examples = [];
+
+    fetch(new URL("assets/data/coach.json", engine.siteRoot))
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error("coach.json " + r.status))))
+      .then((d) => {
+        code.append(...d.codes.map((c) => h("option", { value: c.code }, c.code + " " + c.name)));
+        examples = d.examples;
+        example.append(...examples.map((ex, i) => h("option", { value: String(i) }, ex.label)));
+      })
+      .catch((e) => showError("The code list did not load (" + e.message + ")."));
+
+    example.addEventListener("change", () => {
+      const ex = examples[Number(example.value)];
+      if (!ex || example.value === "") return;
+      note.value = ex.text;
+      code.value = ex.code;
+    });
+
+    engine.onState((s) => {
+      const name = typeof s === "string" ? s : s.name;
+      const status = part("status");
+      status.dataset.state = name;
+      if (name === "loading") status.textContent = "Loading the coach: " + (s.stage || "starting Python") + "…";
+      else if (name === "ready") status.textContent = "The coach is ready. Your note stays in this page.";
+      else if (name === "failed") status.textContent = "Python could not start in this browser: " + (s.error || "");
+    });
+
+    function showError(message) {
+      const p = part("error");
+      p.textContent = message;
+      p.hidden = !message;
+    }
+
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      showError("");
+      const out = part("result");
+      out.dataset.state = "busy";
+      const reply = await engine.call("coach", { text: note.value, code: code.value });
+      if (reply.error) {
+        out.hidden = true;
+        out.dataset.state = "error";
+        return showError(reply.error.message);
+      }
+      render(reply.result);
+      out.hidden = false;
+      out.dataset.state = "done";
+    });
+
+    function render(r) {
+      const out = part("result");
+      out.dataset.verdict = r.verdict;
+      out.dataset.code = r.code;
+      const title = VERDICT_TITLES[r.verdict] || r.verdict;
+      part("verdict").textContent =
+        title + ": " + r.code + " " + r.name + (r.suggested ? " (suggested by the coach)" : "");
+      part("message").textContent = r.message;
+
+      const labels = Object.fromEntries([...r.elements, ...r.red_flags].map((x) => [x.id, x.label]));
+      part("note-view").replaceChildren(
+        ...r.segments.map((s) => {
+          const ids = [...s.elements, ...s.red_flags];
+          if (!ids.length) return document.createTextNode(s.text);
+          return h(
+            "mark",
+            {
+              "data-elements": s.elements.join(" ") || null,
+              "data-flags": s.red_flags.join(" ") || null,
+              class: s.red_flags.length ? "tcg-flag" : null,
+              style: s.red_flags.length ? FLAG_STYLE : null,
+              title: ids.map((id) => labels[id]).join("; "),
+            },
+            s.text,
+          );
+        }),
+      );
+
+      part("elements").replaceChildren(
+        ...r.elements.map((e) =>
+          h(
+            "li",
+            { "data-element": e.id, "data-found": e.found ? "true" : "false" },
+            h("strong", {}, (e.found ? "✓ " : "✗ ") + e.label),
+            e.found
+              ? [": ", e.spans.map((s, i) => [i ? ", " : "", h("mark", {}, s.text)])]
+              : [h("br"), h("span", { "data-role": "fix" }, "Add: " + e.fix)],
+          ),
+        ),
+      );
+
+      part("flags").replaceChildren(
+        ...r.red_flags.map((f) =>
+          h(
+            "li",
+            { "data-flag": f.id },
+            h("strong", {}, f.label),
+            ": ",
+            f.spans.map((s, i) => [i ? ", " : "", h("mark", { class: "tcg-flag", style: FLAG_STYLE }, s.text)]),
+            h("br"),
+            h("span", { "data-role": "fix" }, "Fix: " + f.fix),
+          ),
+        ),
+      );
+      part("flags-box").hidden = !r.red_flags.length;
+
+      part("abbreviations").replaceChildren(
+        ...r.abbreviations.map((a) => h("li", {}, h("strong", {}, a.as_written), " = " + a.meaning)),
+      );
+      part("abbr-box").hidden = !r.abbreviations.length;
+
+      part("ranking").replaceChildren(
+        ...r.ranking.map((x) =>
+          h(
+            "li",
+            { "data-code": x.code },
+            x.code + " " + x.name + ": " + x.found + " of " + x.total + " elements",
+            x.red_flags ? ", " + x.red_flags + " red flag(s)" : "",
+            x.shown.length ? " (shows " + x.shown.join(", ") + ")" : "",
+          ),
+        ),
+      );
+    }
+  }
+
+  window.TCG.register("coach", mount);
+})();

@@ -1,0 +1,75 @@
+"""Browser: the documentation coach checks a weak 97530 note in Pyodide, offline, and the note never leaves the page."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, quote_plus
+
+import pytest
+import yaml
+from playwright.sync_api import Page, Request, expect
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 90_000
+#: a weak note: sets and reps of isolated exercises under a "ther act" heading; the token makes leaks easy to find
+TOKEN = "Zebrafinch"
+NOTE = f"Ther act: bridges 3x10, clamshells 3x15, squats 2x10. Pt {TOKEN} tolerated tx well."
+
+
+def _documentation(project_root, code: str) -> dict:
+    data = yaml.safe_load((project_root / "data" / "codes" / f"{code}.yaml").read_text(encoding="utf-8"))
+    return data["documentation"]
+
+
+def test_weak_97530_note_shows_missing_elements_and_fixes_offline_and_private(
+    page: Page, offline_context, served_site, base_url: str, project_root
+) -> None:
+    sent: list[tuple[str, str]] = []
+
+    def record(req: Request) -> None:
+        sent.append((req.url, req.post_data or ""))
+
+    page.context.on("request", record)
+    page.goto(base_url + "coach/")
+    widget = page.locator("[data-widget=coach][data-mounted]")
+    expect(widget).to_be_visible(timeout=TIMEOUT)
+    expect(widget.locator("[data-role=code] option[value='97530']")).to_have_count(1, timeout=TIMEOUT)
+
+    widget.locator("[data-role=note]").fill(NOTE)
+    widget.locator("[data-role=code]").select_option("97530")
+    widget.get_by_role("button", name="Check the note").click()
+    result = widget.locator("[data-role=result]")
+    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    expect(result).not_to_have_attribute("data-verdict", "supported")
+
+    doc = _documentation(project_root, "97530")
+    for element in doc["elements"]:
+        item = result.locator(f"[data-element={element['id']}]")
+        expect(item).to_have_count(1)
+    task = result.locator("[data-element=functional_task]")
+    expect(task).to_have_attribute("data-found", "false")
+    fix = next(e["fix"] for e in doc["elements"] if e["id"] == "functional_task")
+    expect(task.locator("[data-role=fix]")).to_contain_text(" ".join(fix.split())[:40])
+    expect(result.locator("[data-flag=sets_reps_only]")).to_be_visible()
+    expect(result.locator("[data-role=note-view] mark", has_text="3x10").first).to_be_visible()
+
+    # an example from the catalog fills the form and passes against its code
+    widget.locator("[data-role=example]").select_option(index=1)
+    chosen = widget.locator("[data-role=code]").input_value()
+    assert chosen, "the example did not set the code"
+    widget.get_by_role("button", name="Check the note").click()
+    expect(result).to_have_attribute("data-code", chosen, timeout=TIMEOUT)
+    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+
+    # the note went nowhere: not in any request (browser side or server side), not in any storage
+    needles = {TOKEN, quote(TOKEN), quote_plus(NOTE), quote(NOTE), "clamshells"}
+    leaks = [(u, b) for u, b in sent if any(n in u or n in b for n in needles)]
+    assert leaks == [], leaks
+    assert not [p for p in served_site[1] if any(n in p for n in needles)]
+    stored = page.evaluate(
+        "() => JSON.stringify([Object.entries(localStorage), Object.entries(sessionStorage), document.cookie])"
+    )
+    assert TOKEN not in stored and "clamshells" not in stored
+    assert all(TOKEN not in c["value"] for c in page.context.cookies())
+    foreign = [u for u in offline_context.seen_urls if not u.startswith(base_url)]
+    assert foreign == [], f"requests left the test server: {foreign}"
+    assert any("pyodide" in u for u, _ in sent), "the engine did not load local Pyodide"

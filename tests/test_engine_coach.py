@@ -1,0 +1,246 @@
+"""Documentation coach in CPython: the engine on small made-up checklists, then every example note of the data.
+
+Expected verdicts come from the data, never typed here: an activity's sample note
+must support its likely code; a case billed as the wrong code must not support
+what was billed; a case note must not support the case's tempting wrong code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+import pytest
+
+from build_tools.coach_data import coach_examples
+from build_tools.export import engine_data
+from build_tools.load import load_project
+from engine import api, coach
+
+VOCAB = {
+    "assist_levels": [
+        {"id": "contact_guard", "label": "Contact guard assist", "abbreviations": ["CGA"]},
+        {"id": "minimal_assist", "label": "Minimal assist", "abbreviations": ["min A"]},
+        {"id": "independent", "label": "Independent", "abbreviations": ["I"]},
+    ],
+    "abbreviations": [{"id": "verbal_cue", "label": "verbal cue", "abbreviations": ["vc"]}],
+}
+TOY = {
+    "A1": {
+        "name": "Task practice",
+        "documentation": {
+            "elements": [
+                {"id": "task", "label": "Task", "patterns": [r"\bcarr(y|ied)\b"], "fix": "Name the task."},
+                {"id": "assist", "label": "Assist", "patterns": [r"\b{assist_levels}\b"], "fix": "Add assist."},
+                {"id": "minutes", "label": "Minutes", "patterns": [r"\b\d+ min\b"], "fix": "Add minutes."},
+            ],
+            "red_flags": [
+                {
+                    "id": "reps_only",
+                    "label": "Reps only",
+                    "patterns": [r"\b\d+x\d+\b"],
+                    "unless": [r"\bcarr(y|ied)\b"],
+                    "fix": "Describe the task.",
+                }
+            ],
+        },
+    },
+    "B2": {
+        "name": "Exercise",
+        "documentation": {
+            "elements": [
+                {"id": "dose", "label": "Dose", "patterns": [r"\b\d+x\d+\b"], "fix": "Add sets and reps."},
+                {"id": "minutes", "label": "Minutes", "patterns": [r"\b\d+ min\b"], "fix": "Add minutes."},
+            ]
+        },
+    },
+    "C3": {"name": "No checklist yet"},
+}
+
+
+def _hit(pattern: str, text: str) -> bool:
+    return re.search(pattern, text, re.IGNORECASE) is not None
+
+
+def test_placeholder_expands_labels_and_abbreviations_but_not_single_letters() -> None:
+    rx = coach.expand(r"\b{assist_levels}\b", VOCAB)
+    for text in ("CGA", "cga", "min A", "minA", "min. A", "minimal assist", "Independent"):
+        assert _hit(rx, text), text
+    assert not _hit(rx, "I walked")
+    assert _hit(coach.expand(r"\b{abbreviations.verbal_cue}s?\b", VOCAB), "3 vcs given")
+    with pytest.raises(coach.CoachInputError, match="no vocabulary list 'nope'"):
+        coach.expand("{nope}", VOCAB)
+    with pytest.raises(coach.CoachInputError, match="no term 'x'"):
+        coach.expand("{assist_levels.x}", VOCAB)
+
+
+def test_supported_note_lists_every_element_with_its_span() -> None:
+    text = "Carried laundry basket 20 ft with CGA, 12 min."
+    r = coach.check(text, "A1", TOY, VOCAB)
+    assert r["verdict"] == "supported" and r["supports"] is None and not r["suggested"]
+    assert [e["found"] for e in r["elements"]] == [True, True, True]
+    assist = next(e for e in r["elements"] if e["id"] == "assist")
+    assert [(s["start"], s["end"], s["text"]) for s in assist["spans"]] == [(34, 37, "CGA")]
+    assert text[34:37] == "CGA"
+    # segments rebuild the note exactly and mark the matched phrases
+    assert "".join(s["text"] for s in r["segments"]) == text
+    assert {s["text"]: s["elements"] for s in r["segments"] if s["elements"]} == {
+        "Carried": ["task"],
+        "CGA": ["assist"],
+        "12 min": ["minutes"],
+    }
+    assert r["abbreviations"] == [{"abbreviation": "CGA", "meaning": "Contact guard assist", "as_written": "CGA"}]
+
+
+def test_weak_note_gets_fixes_and_red_flag_and_points_to_the_code_it_supports() -> None:
+    text = "Squats 3x10, bridges 2x15, 15 min."
+    r = coach.check(text, "A1", TOY, VOCAB)
+    missing = {e["id"]: e["fix"] for e in r["elements"] if not e["found"]}
+    assert missing == {"task": "Name the task.", "assist": "Add assist."}
+    assert [f["id"] for f in r["red_flags"]] == ["reps_only"]
+    assert [s["text"] for s in r["red_flags"][0]["spans"]] == ["3x10", "2x15"]
+    assert r["verdict"] == "supports_other_code" and r["supports"] == "B2"
+    flagged = [s["text"] for s in r["segments"] if s["red_flags"]]
+    assert flagged == ["3x10", "2x15"]
+
+
+def test_unless_pattern_lowers_a_red_flag() -> None:
+    r = coach.check("Carried 2 bags 3x10 ft with min A, 9 min.", "A1", TOY, VOCAB)
+    assert r["red_flags"] == [] and r["verdict"] == "supported"
+
+
+def test_weak_when_no_other_code_is_supported() -> None:
+    r = coach.check("Carried a box.", "A1", TOY, VOCAB)
+    assert r["verdict"] == "weak" and r["supports"] is None
+    assert r["found"] == 1 and r["total"] == 3
+
+
+def test_suggests_the_best_code_with_reasons_when_none_is_chosen() -> None:
+    r = coach.check("Leg press 3x12, 10 min.", None, TOY, VOCAB)
+    assert r["suggested"] and r["code"] == "B2" and r["verdict"] == "supported"
+    assert r["ranking"][0]["shown"] == ["Dose", "Minutes"]
+    assert coach.check("Nothing to see.", None, TOY, VOCAB)["verdict"] == "unclear"
+
+
+def test_code_without_checklist_and_bad_input() -> None:
+    r = coach.check("Carried a box with CGA, 10 min.", "C3", TOY, VOCAB)
+    assert r["verdict"] == "no_checklist" and r["elements"] == []
+    assert r["ranking"][0]["code"] == "A1"
+    with pytest.raises(coach.CoachInputError) as exc:
+        coach.check("x", "99999", TOY, VOCAB)
+    assert exc.value.field == "code"
+    with pytest.raises(coach.CoachInputError):
+        coach.check("x" * (coach.MAX_NOTE + 1), "A1", TOY, VOCAB)
+
+
+# ---- the real data ---------------------------------------------------------------------------------------------
+
+
+@cache
+def _data() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
+    project = load_project()
+    cases = {slug: doc.data for slug, doc in project.records["cases"].items()}
+    return engine_data(project), coach_examples(project), cases
+
+
+def _check(text: str, code: str | None) -> dict[str, Any]:
+    data = _data()[0]
+    return coach.check(text, code, data["codes"], data["vocab"])
+
+
+def _examples(kind: str) -> list[dict[str, Any]]:
+    return [ex for ex in _data()[1] if ex["kind"] == kind]
+
+
+def _session_codes(case: dict[str, Any]) -> set[str]:
+    return {case["answer"]["code"], *(case["answer"].get("units") or {}).get("minutes", {})}
+
+
+def test_every_pattern_in_the_data_compiles() -> None:
+    data = _data()[0]
+    assert coach.pattern_problems(data["codes"], data["vocab"]) == []
+    assert _examples("activity"), "no activity sample note has a code with a checklist"
+
+
+@pytest.mark.parametrize("example", _examples("activity"), ids=lambda ex: ex["id"])
+def test_activity_sample_note_supports_its_likely_code(example: dict[str, Any]) -> None:
+    r = _check(example["text"], example["code"])
+    missing = [e["label"] for e in r["elements"] if not e["found"]]
+    assert r["verdict"] == "supported", f"missing {missing}, flags {[f['id'] for f in r['red_flags']]}"
+
+
+@pytest.mark.parametrize("example", _examples("case"), ids=lambda ex: ex["id"])
+def test_case_note_verdict(example: dict[str, Any]) -> None:
+    case = _data()[2][example["id"].split("/", 1)[1]]
+    answer, billed = case["answer"]["code"], case.get("billed_as")
+    codes = _data()[0]["codes"]
+    if billed and billed != answer:
+        r = _check(example["text"], billed)
+        assert r["verdict"] != "supported", f"a note billed as {billed} that supports {answer} passed as {billed}"
+        assert r["verdict"] in ("weak", "supports_other_code")
+        if r["verdict"] == "supports_other_code":
+            assert r["supports"] == answer
+    elif len(_session_codes(case)) == 1:
+        r = _check(example["text"], answer)
+        assert r["verdict"] != "supports_other_code", f"said to fit {r['supports']} better than the answer {answer}"
+    tempting = case["tempting"]["code"]
+    if tempting in codes and codes[tempting].get("documentation") and tempting not in _session_codes(case):
+        r = _check(example["text"], tempting)
+        assert r["verdict"] != "supported", f"the tempting wrong code {tempting} passed"
+
+
+# ---- red flags and missing elements the reviewers look for, on small notes -------------------------------------
+
+
+def _flags(text: str, code: str) -> set[str]:
+    return {f["id"] for f in _check(text, code)["red_flags"]}
+
+
+def _missing(text: str, code: str) -> set[str]:
+    return {e["id"] for e in _check(text, code)["elements"] if not e["found"]}
+
+
+def test_97530_note_of_only_sets_and_reps_is_flagged_and_fits_97110_at_most() -> None:
+    text = "Ther act: bridges 3x10, clamshells 3x15, squats 2x10."
+    assert "sets_reps_only" in _flags(text, "97530")
+    assert "no_goal_link" in _flags(text, "97530")
+    assert _check(text, "97530")["verdict"] != "supported"
+
+
+def test_97112_note_with_no_stated_deficit_is_flagged() -> None:
+    text = "NMR x 15 min: PNF diagonals to the L arm, 3 sets of 10. Pt tolerated well."
+    assert "no_deficit" in _flags(text, "97112")
+    assert "deficit" in _missing(text, "97112")
+
+
+def test_note_without_minutes_misses_the_minutes_element() -> None:
+    text = "Pt lifted 10 lb box floor to waist with CGA, vc for hip hinge, to return to work; improved form."
+    assert "minutes" in _missing(text, "97530")
+    assert "minutes" not in _missing(text + " 18 min.", "97530")
+
+
+def test_activity_without_functional_link_is_flagged() -> None:
+    text = "Ther act 20 min: reaching for cones with CGA, vc to slow down, tolerated well."
+    assert "no_goal_link" in _flags(text, "97530")
+    assert "functional_goal" in _missing(text, "97530")
+
+
+def test_copy_paste_note_with_no_client_response() -> None:
+    for code, text in [
+        ("97110", "Pt seen for ther ex 15 min, 3x10 each. Pt tolerated tx well. Continue per POC."),
+        ("97530", "Ther act 15 min, functional transfers with CGA. Tolerated treatment well. Continue plan of care."),
+        ("97112", "NMR 15 min for balance, foam stance. Pt tolerated session well, continue per POC."),
+    ]:
+        assert "boilerplate" in _flags(text, code), code
+        assert "boilerplate" not in _flags(text + " Reported less fear of falling; 2 LOB, down from 5.", code)
+
+
+def test_api_handler_replies_with_result_or_error() -> None:
+    api.load(json.dumps(_data()[0]))
+    reply = json.loads(api.call("coach", json.dumps({"text": "Pt lifted a box with CGA, 10 min.", "code": "97530"})))
+    assert reply["result"]["code"] == "97530" and reply["result"]["segments"]
+    reply = json.loads(api.call("coach", json.dumps({"text": "x", "code": "00000"})))
+    assert reply["error"]["field"] == "code"
+    assert json.loads(api.call("coach", json.dumps({"text": "squats 3x10", "code": ""})))["result"]["suggested"]
