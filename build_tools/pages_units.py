@@ -119,7 +119,12 @@ class Expander:
             rows.append(f"| {code} | {minutes if minutes is not None else '-'} | {cells} |")
         totals = " | ".join(f"**{r['total_units']}**" for r in results.values())
         rows.append(f"| **Total units** | {first['timed_minutes']} timed | {totals} |")
-        return [*rows, ""]
+        rows.append("")
+        for rid, r in results.items():
+            alts = [", ".join(f"{c} {units_word(n)}" for c, n in a.items()) for a in r["alternatives"]]
+            if alts:
+                rows += [f"{self.data['rules'][rid]['label']} also allows: {'; or '.join(alts)}.", ""]
+        return rows
 
     def worked_example(self, args: list[str]) -> list[str]:
         stem, _, ex_id = (args[0] if args else "").partition("/")
