@@ -21,7 +21,7 @@ from itertools import product
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.units import compute
+from engine.units import allowed_allocations, compute
 
 settings.register_profile("units-ci", deadline=None, max_examples=60, database=None)
 settings.register_profile("units-thorough", deadline=None, max_examples=3000, database=None)
@@ -79,6 +79,8 @@ def check_session(minutes: dict[str, int], service: list[str]) -> None:
     assert len(expected) >= 1
     assert engine_set(result) == expected, (minutes, result["units"], result["alternatives"])
     assert result["timed_units"] == oracle_table(sum(minutes.values()))
+    public = allowed_allocations(minutes, CMS)
+    assert public == [{c: a[c] for c in minutes} for a in [result["units"], *result["alternatives"]]]
 
 
 def test_oracle_agrees_on_every_pair_of_codes_1_to_60_minutes() -> None:
