@@ -1,22 +1,27 @@
 /* Page shim: finds [data-widget] elements after every Material page swap (document$),
-   mounts each once, and gives widgets one shared engine worker, started lazily.
+   mounts each once, and gives widgets one shared engine worker, started lazily:
+   on the first interaction with a widget, or when the page is idle unless the browser
+   asks to save data. Pages without a widget never start it, so they fetch no Pyodide.
    No coding logic here: widgets send {fn, args} to the Python engine and render its reply. */
 (function () {
   "use strict";
   const SITE_ROOT = new URL("../../", document.currentScript.src);
   const mounters = {};
-  let worker = null;
-  let nextId = 1;
-  const pending = new Map();
   const listeners = new Set();
-  let state = "idle"; // idle | loading | ready | failed
+  const pending = new Map();
+  let worker = null;
+  let started = 0; // workers created by this document (instant navigation keeps the document)
+  let nextId = 1;
+  let state = { name: "idle" }; // idle | loading {stage, step, of} | ready | failed {error}
+  let siteData = null;
 
-  function setState(next, detail) {
+  function setState(next) {
     state = next;
-    listeners.forEach((fn) => fn(next, detail));
+    listeners.forEach((fn) => fn(state));
   }
 
   function config() {
+    // Site-wide and set at build time only: never read a Pyodide URL from the page address.
     const meta = document.querySelector('meta[name="tcg-pyodide-base"]');
     return {
       pyodide: new URL(meta ? meta.content : "", SITE_ROOT).href,
@@ -25,22 +30,34 @@
     };
   }
 
-  function startWorker() {
+  function fail(error) {
+    console.error("engine: " + error);
+    pending.forEach((p) => p.resolve({ error: { message: error, field: null, startup: true } }));
+    pending.clear();
+    if (worker) worker.terminate();
+    worker = null; // the next call tries again
+    setState({ name: "failed", error });
+  }
+
+  function start() {
     if (worker) return worker;
-    setState("loading", "Starting Python");
+    started += 1;
+    setState({ name: "loading", stage: "Starting Python", step: 0, of: 3 });
     worker = new Worker(new URL("assets/js/engine.worker.js", SITE_ROOT), { type: "module" });
+    let alive = false; // the worker script ran (it says "hello" first)
+    worker.onerror = (ev) => {
+      // Before "hello" the script itself did not load (missing, blocked, syntax): that is fatal.
+      // Later errors are reported by the worker as "failed" or as an error reply, so only log them.
+      if (alive) return;
+      ev.preventDefault();
+      fail("the engine worker did not start" + (ev.message ? " (" + ev.message + ")" : ""));
+    };
     worker.onmessage = (ev) => {
       const msg = ev.data;
-      if (msg.type === "progress") return setState("loading", msg.stage);
-      if (msg.type === "ready") return setState("ready");
-      if (msg.type === "failed") {
-        setState("failed", msg.error);
-        pending.forEach((p) => p.reject(new Error(msg.error)));
-        pending.clear();
-        worker.terminate();
-        worker = null;
-        return;
-      }
+      if (msg.type === "hello") return void (alive = true);
+      if (msg.type === "progress") return setState({ name: "loading", stage: msg.stage, step: msg.step, of: msg.of });
+      if (msg.type === "ready") return setState({ name: "ready" });
+      if (msg.type === "failed") return fail(msg.error);
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
@@ -50,37 +67,74 @@
     return worker;
   }
 
-  /** Call engine function `fn`; resolves to {result} or {error} exactly as the engine replied. */
+  /** Call engine function `fn`; resolves to {result} or {error: {message, field}} as the engine replied. */
   function call(fn, args) {
-    const w = startWorker();
+    const w = start();
     const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+    return new Promise((resolve) => {
+      pending.set(id, { resolve });
       w.postMessage({ id, fn, args });
     });
   }
 
+  /** Listen to the engine state; called at once with the current state. Returns an unsubscribe function. */
   function onState(fn) {
     listeners.add(fn);
     fn(state);
     return () => listeners.delete(fn);
   }
 
-  function register(name, mount) {
-    mounters[name] = mount;
+  /** The small JSON the build writes for pages (code picker, rule labels, citations), fetched once. */
+  function data() {
+    if (!siteData) {
+      siteData = fetch(new URL("assets/data/calculator.json", SITE_ROOT)).then((r) =>
+        r.ok ? r.json() : Promise.reject(new Error("calculator.json " + r.status)),
+      );
+      siteData.catch(() => (siteData = null));
+    }
+    return siteData;
+  }
+
+  function saveData() {
+    return Boolean(navigator.connection && navigator.connection.saveData);
+  }
+
+  /** Start the engine on the first interaction with `el`, or once the page is idle (not in save-data mode). */
+  function warmUp(el) {
+    const now = () => {
+      if (document.contains(el)) start();
+    };
+    ["pointerdown", "focusin", "keydown"].forEach((type) => el.addEventListener(type, now, { once: true }));
+    if (saveData()) return;
+    if ("requestIdleCallback" in window) requestIdleCallback(now, { timeout: 4000 });
+    else setTimeout(now, 2000);
+  }
+
+  /** Register a widget; `options.engine === false` for widgets that never call Python. */
+  function register(name, mount, options) {
+    mounters[name] = { mount, engine: !options || options.engine !== false };
     mountAll();
   }
 
   function mountAll() {
     document.querySelectorAll("[data-widget]:not([data-mounted])").forEach((el) => {
-      const mount = mounters[el.dataset.widget];
-      if (!mount) return;
+      const entry = mounters[el.dataset.widget];
+      if (!entry) return;
       el.dataset.mounted = "true";
-      mount(el, { call, onState, siteRoot: SITE_ROOT });
+      entry.mount(el, { call, onState, data, siteRoot: SITE_ROOT });
+      if (entry.engine) warmUp(el);
     });
   }
 
-  window.TCG = { register, call, onState, siteRoot: SITE_ROOT, workerCount: () => (worker ? 1 : 0) };
+  window.TCG = {
+    register,
+    call,
+    onState,
+    data,
+    siteRoot: SITE_ROOT,
+    workerCount: () => (worker ? 1 : 0),
+    workersStarted: () => started,
+  };
   if (typeof document$ !== "undefined") document$.subscribe(mountAll);
   else document.addEventListener("DOMContentLoaded", mountAll);
 })();
