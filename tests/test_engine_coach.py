@@ -141,8 +141,12 @@ def test_code_without_checklist_and_bad_input() -> None:
 @cache
 def _data() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
     project = load_project()
-    cases = {slug: doc.data for slug, doc in project.records["cases"].items()}
-    return engine_data(project), coach_examples(project), cases
+    notes = {
+        f"{'activity' if kind == 'activities' else 'case'}/{slug}": doc.data
+        for kind in ("activities", "cases")
+        for slug, doc in project.records[kind].items()
+    }
+    return engine_data(project), coach_examples(project), notes
 
 
 def _check(text: str, code: str | None) -> dict[str, Any]:
@@ -173,7 +177,7 @@ def test_activity_sample_note_supports_its_likely_code(example: dict[str, Any]) 
 
 @pytest.mark.parametrize("example", _examples("case"), ids=lambda ex: ex["id"])
 def test_case_note_verdict(example: dict[str, Any]) -> None:
-    case = _data()[2][example["id"].split("/", 1)[1]]
+    case = _data()[2][example["id"]]
     answer, billed = case["answer"]["code"], case.get("billed_as")
     codes = _data()[0]["codes"]
     if billed and billed != answer:
@@ -189,6 +193,22 @@ def test_case_note_verdict(example: dict[str, Any]) -> None:
     if tempting in codes and codes[tempting].get("documentation") and tempting not in _session_codes(case):
         r = _check(example["text"], tempting)
         assert r["verdict"] != "supported", f"the tempting wrong code {tempting} passed"
+
+
+@pytest.mark.parametrize("example", _data()[1], ids=lambda ex: ex["id"])
+def test_note_checked_against_a_code_of_another_family_is_not_supported(example: dict[str, Any]) -> None:
+    """Clearly wrong: a code of another family (group, cognitive, self-care...) that the data does not offer as a
+    change of code for this activity, nor as one of the case's codes."""
+    data, _, notes = _data()
+    codes, record = data["codes"], notes[example["id"]]
+    if example["kind"] == "activity":
+        right = {example["answer"], *(c["code"] for c in record["code_changes"])}
+    else:
+        right = _session_codes(record)
+    families = {codes[c]["family"] for c in right if c in codes}
+    wrong = [c for c, d in codes.items() if d.get("documentation") and c not in right and d["family"] not in families]
+    passed = [c for c in wrong if _check(example["text"], c)["verdict"] == "supported"]
+    assert passed == [], f"note for {sorted(right)} passes the checklist of {passed}"
 
 
 # ---- red flags and missing elements the reviewers look for, on small notes -------------------------------------
