@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from engine import coach, tree, units
+from engine import coach, drills, practice, tree, units
 
 _DATA: dict[str, Any] = {}
 
@@ -47,7 +47,70 @@ def _walk(args: dict[str, Any]) -> dict:
     return tree.resolve(_DATA["tree"], args, _DATA.get("guide"))
 
 
-HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {"units": _units, "coach": _coach, "walk": _walk}
+def _drill(args: dict[str, Any]) -> dict:
+    return drills.generate(
+        _whole(args.get("seed"), "seed"), _whole(args.get("level"), "level"), _DATA["rules"], _DATA["codes"]
+    )
+
+
+def _grade_drill(args: dict[str, Any]) -> dict:
+    drill = args.get("drill") or {}
+    checked = {"seed": _whole(drill.get("seed"), "seed"), "level": _whole(drill.get("level"), "level")}
+    return drills.grade(checked, args.get("answer") or {}, _DATA["rules"], _DATA["codes"])
+
+
+def _whole(value: Any, field: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise drills.DrillInputError(f"{field} must be a whole number, not {value!r}", field) from None
+
+
+def _practice_set(args: dict[str, Any]) -> dict:
+    """A practice set: from a quiz string, or from filters and a seed. Case views carry no answers."""
+    cases = _DATA["cases"]
+    if args.get("quiz"):
+        chosen = practice.parse_quiz(str(args["quiz"]), cases)
+    else:
+        seed = _whole(args.get("seed", 1), "seed")
+        ids = practice.select(cases, seed, args.get("families") or None, args.get("difficulties") or None)
+        chosen = {"seed": seed, "ids": ids}
+    return {
+        **chosen,
+        "quiz": practice.format_quiz(chosen["seed"], sorted(chosen["ids"])),
+        "cases": [practice.view(cases[cid]) for cid in chosen["ids"]],
+        "choices": _DATA["answer_choices"],
+        "summary": practice.summary(args.get("progress"), chosen["ids"]),
+    }
+
+
+def _practice_grade(args: dict[str, Any]) -> dict:
+    case_id = str(args.get("case") or "")
+    if case_id not in _DATA["cases"]:
+        raise practice.PracticeInputError(f"unknown case {case_id!r}", "case")
+    feedback = practice.grade(_DATA["cases"][case_id], str(args.get("code") or ""), args.get("units"), _DATA)
+    progress = practice.record(args.get("progress"), case_id, feedback["correct"])
+    return {"feedback": feedback, "progress": progress, "summary": practice.summary(progress, args.get("ids"))}
+
+
+def _quiz_link(args: dict[str, Any]) -> dict:
+    ids = [str(i) for i in args.get("ids") or []]
+    if not ids:
+        raise practice.PracticeInputError("choose at least one case", "ids")
+    practice.parse_quiz(practice.format_quiz(_whole(args.get("seed"), "seed"), ids), _DATA["cases"])
+    return {"quiz": practice.format_quiz(_whole(args.get("seed"), "seed"), ids)}
+
+
+HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "drill": _drill,
+    "grade_drill": _grade_drill,
+    "practice_set": _practice_set,
+    "practice_grade": _practice_grade,
+    "quiz_link": _quiz_link,
+    "units": _units,
+    "coach": _coach,
+    "walk": _walk,
+}
 
 
 def call(fn: str, args_json: str) -> str:
@@ -58,5 +121,10 @@ def call(fn: str, args_json: str) -> str:
         return json.dumps({"error": {"message": f"unknown function {fn!r}"}})
     try:
         return json.dumps({"result": handler(json.loads(args_json))})
-    except (units.UnitInputError, coach.CoachInputError) as exc:
+    except (
+        units.UnitInputError,
+        coach.CoachInputError,
+        drills.DrillInputError,
+        practice.PracticeInputError,
+    ) as exc:
         return json.dumps({"error": {"message": str(exc), "field": getattr(exc, "field", None)}})

@@ -1,0 +1,137 @@
+"""Practice cases: choosing the set (filters, seeded order, quiz links), grading answers, and progress.
+
+Cases arrive as data (data/cases through the build's JSON). A quiz link is
+`SEED:case-id,case-id,...`; the same link gives every student the same cases in
+the same order. Progress is a small JSON object the page keeps in the
+browser's localStorage; only this module changes it.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from typing import Any
+
+from engine import units
+
+QUIZ = re.compile(r"^(\d{1,9}):([a-z0-9-]+(?:,[a-z0-9-]+)*)$")
+EMPTY_PROGRESS: dict[str, Any] = {"answers": {}, "streak": 0, "best_streak": 0}
+
+
+class PracticeInputError(ValueError):
+    """A practice request the engine cannot use; the message says how to fix it."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def select(
+    cases: dict[str, dict[str, Any]],
+    seed: int,
+    families: list[str] | None = None,
+    difficulties: list[str] | None = None,
+) -> list[str]:
+    """Case ids matching the filters (empty filter = all), shuffled by `seed`."""
+    ids = sorted(
+        cid
+        for cid, case in cases.items()
+        if (not families or case.get("family") in families) and (not difficulties or case["difficulty"] in difficulties)
+    )
+    random.Random(seed).shuffle(ids)
+    return ids
+
+
+def format_quiz(seed: int, ids: list[str]) -> str:
+    """The quiz string for a seed and a list of case ids (order kept)."""
+    return f"{seed}:{','.join(ids)}"
+
+
+def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """{'seed', 'ids'} from a quiz string, ids in the seeded order; an unusable string raises."""
+    match = QUIZ.match(text.strip())
+    if not match:
+        raise PracticeInputError(
+            "this quiz link is not valid (fix: ask for the link again; it looks like 12:case-a,case-b)",
+            "quiz",
+        )
+    unknown = [cid for cid in match.group(2).split(",") if cid not in cases]
+    if unknown:
+        raise PracticeInputError(f"this quiz link names cases the site does not have: {', '.join(unknown)}", "quiz")
+    seed, ids = int(match.group(1)), list(dict.fromkeys(match.group(2).split(",")))
+    random.Random(seed).shuffle(ids)
+    return {"seed": seed, "ids": ids}
+
+
+def view(case: dict[str, Any]) -> dict[str, Any]:
+    """What the student sees before answering: no answer, no reasoning."""
+    shown = {k: case[k] for k in ("id", "title", "difficulty", "session", "family") if k in case}
+    units_task = case["answer"].get("units")
+    if units_task:
+        shown["units_task"] = {"rule": units_task["rule"], "codes": list(units_task["minutes"])}
+    if case.get("billed_as"):
+        shown["billed_as"] = case["billed_as"]
+    return shown
+
+
+def _units_feedback(case: dict[str, Any], given: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    task = case["answer"]["units"]
+    result = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
+    accepted = [result["units"], *result["alternatives"]]
+    try:
+        answer = {code: int(str((given or {}).get(code, "")).strip()) for code in task["minutes"]}
+    except ValueError:
+        raise PracticeInputError("enter whole units for every code (0 or more)", "units") from None
+    return {"correct": answer in accepted, "your_units": answer, "accepted": accepted, "result": result}
+
+
+def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
+    """Feedback on a code (and units, when the case asks): right or wrong, why, why not the tempting code."""
+    code = str(code or "").strip().upper()
+    if not code:
+        raise PracticeInputError("choose a code first", "code")
+    answer = case["answer"]
+    right_code = code == answer["code"]
+    feedback: dict[str, Any] = {
+        "case": case["id"],
+        "your_code": code,
+        "code": answer["code"],
+        "code_correct": right_code,
+        "why": case["why"],
+        "tempting": case["tempting"],
+        "chose_tempting": code == case["tempting"]["code"],
+        "add_to_note": answer.get("add_to_note", []),
+        "billed_as": case.get("billed_as"),
+        "tree_path": case.get("tree_path", []),
+        "activities": case.get("activities", []),
+    }
+    feedback["units"] = _units_feedback(case, given_units, data) if answer.get("units") else None
+    feedback["correct"] = right_code and (feedback["units"] is None or feedback["units"]["correct"])
+    return feedback
+
+
+def record(progress: dict[str, Any] | None, case_id: str, correct: bool) -> dict[str, Any]:
+    """Progress after one answer: the latest result per case, the running and best streak."""
+    state = {**EMPTY_PROGRESS, **(progress or {})}
+    answers = dict(state["answers"])
+    answers[case_id] = bool(correct)
+    streak = state["streak"] + 1 if correct else 0
+    return {"answers": answers, "streak": streak, "best_streak": max(state["best_streak"], streak)}
+
+
+def summary(progress: dict[str, Any] | None, ids: list[str] | None = None) -> dict[str, Any]:
+    """Score, streaks and missed cases, over `ids` when given (a quiz) or over every answered case."""
+    state = {**EMPTY_PROGRESS, **(progress or {})}
+    answers = state["answers"]
+    scope = ids if ids is not None else list(answers)
+    answered = [cid for cid in scope if cid in answers]
+    right = [cid for cid in answered if answers[cid]]
+    return {
+        "answered": len(answered),
+        "correct": len(right),
+        "total": len(scope),
+        "streak": state["streak"],
+        "best_streak": state["best_streak"],
+        "missed": [cid for cid in answered if not answers[cid]],
+        "remaining": [cid for cid in scope if cid not in answers],
+    }

@@ -1,0 +1,82 @@
+"""Practice cases: filters and seeded order, quiz links, grading feedback, progress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from build_tools.export import engine_data
+from build_tools.load import load_project
+from engine import practice, units
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, Any]:
+    return engine_data(load_project())
+
+
+def test_select_filters_and_orders_by_seed(data: dict) -> None:
+    cases = data["cases"]
+    everything = practice.select(cases, 3)
+    assert sorted(everything) == sorted(cases)
+    assert practice.select(cases, 3) == everything
+    assert practice.select(cases, 4) != everything
+    hard = practice.select(cases, 3, difficulties=["hard"])
+    assert hard and all(cases[c]["difficulty"] == "hard" for c in hard)
+    family = cases[everything[0]]["family"]
+    assert all(cases[c]["family"] == family for c in practice.select(cases, 1, families=[family]))
+
+
+def test_quiz_link_round_trip_gives_everyone_the_same_order(data: dict) -> None:
+    cases = data["cases"]
+    ids = sorted(cases)[:6]
+    link = practice.format_quiz(77, ids)
+    first = practice.parse_quiz(link, cases)
+    assert first == practice.parse_quiz(link, cases)
+    assert sorted(first["ids"]) == ids and first["seed"] == 77
+    for bad in ("", "abc", "12:", "12:no-such-case", "x:" + ids[0]):
+        with pytest.raises(practice.PracticeInputError):
+            practice.parse_quiz(bad, cases)
+
+
+def test_view_hides_the_answer(data: dict) -> None:
+    for case in data["cases"].values():
+        shown = practice.view(case)
+        assert "answer" not in shown and "why" not in shown and "tempting" not in shown
+        assert shown["session"] == case["session"]
+
+
+def test_grade_code_feedback(data: dict) -> None:
+    code_only = [c for c in data["cases"].values() if not c["answer"].get("units")]
+    case = code_only[0]
+    right = practice.grade(case, case["answer"]["code"], None, data)
+    assert right["correct"] and right["code_correct"] and right["why"] == case["why"]
+    wrong = practice.grade(case, case["tempting"]["code"], None, data)
+    assert not wrong["correct"] and wrong["chose_tempting"]
+    assert wrong["tempting"]["why_not"] == case["tempting"]["why_not"]
+
+
+def test_grade_units_uses_the_engine(data: dict) -> None:
+    unit_cases = [c for c in data["cases"].values() if c["answer"].get("units")]
+    assert len(unit_cases) >= 5
+    for case in unit_cases:
+        task = case["answer"]["units"]
+        result = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
+        good = practice.grade(case, case["answer"]["code"], result["units"], data)
+        assert good["correct"], case["id"]
+        off = {code: n + 1 for code, n in result["units"].items()}
+        assert not practice.grade(case, case["answer"]["code"], off, data)["correct"]
+
+
+def test_progress_streaks_and_missed() -> None:
+    p = practice.record(None, "a", True)
+    p = practice.record(p, "b", True)
+    p = practice.record(p, "c", False)
+    p = practice.record(p, "d", True)
+    s = practice.summary(p, ["a", "b", "c", "d", "e"])
+    assert (s["answered"], s["correct"], s["total"]) == (4, 3, 5)
+    assert (s["streak"], s["best_streak"]) == (1, 2)
+    assert s["missed"] == ["c"] and s["remaining"] == ["e"]
+    p = practice.record(p, "c", True)
+    assert practice.summary(p)["missed"] == []
