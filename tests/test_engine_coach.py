@@ -247,6 +247,58 @@ def test_activity_without_functional_link_is_flagged() -> None:
     assert "functional_goal" in _missing(text, "97530")
 
 
+#: (code, red flag, a small note that raises it, words that lower it again or None when nothing should)
+FLAG_NOTES = [
+    ("97110", "unchanged_routine", "Pt performed same HEP as before, 15 min.", " Progressed to 3 lb."),
+    ("97112", "no_deficit", "NMR 15 min, PNF diagonals to the L arm.", " Targets standing balance."),
+    ("97112", "task_embedded", "Reached for grooming items on the shelf, 12 min.", " Then foam stance, eyes closed."),
+    ("97112", "strengthening_as_nmr", "NMR: leg press 3x10, bridges 2x15.", " Then single-leg stance on foam."),
+    ("97116", "distance_only", "Gait: amb 150 ft x2 with RW, SBA.", " vc for step length."),
+    ("97129", "drill_only", "Computer game and word search for attention, 20 min.", " Taught a self-check strategy."),
+    ("97140", "technique_negated", "STM to the R upper trap; no glides today, 10 min.", None),
+    ("97140", "prom_as_manual", "PROM to the R shoulder in all planes, 12 min.", " Grade III posterior glides."),
+    ("97150", "supervision_only", "Group of 4, clients exercised independently.", " Therapist corrected posture."),
+    ("97530", "sets_reps_only", "Ther act: bridges 3x10.", " Then lifted a laundry basket floor to waist."),
+    ("97530", "no_goal_link", "Ther act 15 min: reaching for cones.", " Goal: put dishes away at home."),
+    ("97533", "play_only", "Child played games on the obstacle course, 30 min.", " Vestibular input on the swing."),
+    ("97535", "care_not_training", "Assisted pt with dressing, 20 min.", " Taught the sock aid technique."),
+    ("97542", "transfer_focus", "Stand pivot transfer from wheelchair to bed x3.", " Then pressure relief practice."),
+    ("97542", "transport_only", "Transported pt to the gym in wheelchair.", " Then trained propulsion on a ramp."),
+]
+BOILERPLATE = "Pt seen as scheduled. Pt tolerated tx well. Continue per POC."
+
+
+@pytest.mark.parametrize(("code", "flag", "note", "lowering"), FLAG_NOTES, ids=[f"{c}-{f}" for c, f, *_ in FLAG_NOTES])
+def test_red_flag_is_raised_by_a_small_note_and_lowered_by_its_exception(
+    code: str, flag: str, note: str, lowering: str | None
+) -> None:
+    assert flag in _flags(note, code)
+    assert _check(note, code)["verdict"] != "supported"
+    if lowering is not None:
+        assert flag not in _flags(note + lowering, code)
+
+
+def test_every_red_flag_in_the_data_has_a_small_note_here() -> None:
+    codes = _data()[0]["codes"]
+    in_data = {(c, f["id"]) for c, d in codes.items() for f in (d.get("documentation") or {}).get("red_flags", [])} - {
+        (c, "boilerplate") for c in codes
+    }
+    assert in_data <= {(c, f) for c, f, *_ in FLAG_NOTES}, "write a small note for each new red flag"
+
+
+def test_boilerplate_closing_is_flagged_for_every_code_that_lists_it() -> None:
+    codes = _data()[0]["codes"]
+    with_flag = [
+        c
+        for c, d in codes.items()
+        if "boilerplate" in {f["id"] for f in (d.get("documentation") or {}).get("red_flags", [])}
+    ]
+    assert with_flag
+    for code in with_flag:
+        assert "boilerplate" in _flags(BOILERPLATE, code), code
+        assert "boilerplate" not in _flags(BOILERPLATE + " Reported pain 2/10, down from 5/10.", code), code
+
+
 def test_copy_paste_note_with_no_client_response() -> None:
     for code, text in [
         ("97110", "Pt seen for ther ex 15 min, 3x10 each. Pt tolerated tx well. Continue per POC."),
