@@ -56,13 +56,23 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
-class _RecordingHandler(SimpleHTTPRequestHandler):
-    """Serves the built site quietly and records every request path."""
+class RequestLog(list):
+    """Paths requested from the test server, in order; `hosts` holds the Host header each one was sent to."""
 
-    requests: list[str]
+    def __init__(self) -> None:
+        super().__init__()
+        self.hosts: list[str] = []
+
+
+class _RecordingHandler(SimpleHTTPRequestHandler):
+    """Serves the built site quietly and records every request path and Host header."""
+
+    requests: RequestLog
 
     def log_message(self, *args: object) -> None:
         self.requests.append(self.path)
+        headers = getattr(self, "headers", None)
+        self.requests.hosts.append(headers.get("Host", "") if headers else "")
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +85,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             pytest.fail(message)
         pytest.skip(message)
     site = tmp_path_factory.mktemp("site")
-    requests: list[str] = []
+    requests = RequestLog()
     handler = type("Handler", (_RecordingHandler,), {"requests": requests})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
     url = f"http://127.0.0.1:{server.server_address[1]}/"

@@ -225,12 +225,15 @@
       return ruleLabel(r.rule) + ": " + plural(r.total_units, "unit") + " in total" + (perCode ? " (" + perCode + ")" : "") + ".";
     }
 
+    let latest = 0;
     async function run(which) {
+      const ticket = ++latest;
       clearErrors();
       out.dataset.state = "busy";
       const entries = readRows();
       const ids = which === "compare" ? rules.map((r) => r.id) : [rule.value];
       const replies = await Promise.all(ids.map((id) => engine.call("units", { rule: id, entries })));
+      if (ticket !== latest) return; // a newer request was made meanwhile: only its answer is shown
       const bad = replies.find((x) => x.error);
       if (bad) return showError(bad.error);
       const results = replies.map((x) => x.result);
