@@ -33,7 +33,7 @@ def test_widget_answers_and_survives_instant_navigation(page: Page, offline_cont
     _calculate(page, "97110", "38")
     result = page.locator("[data-widget=units] [data-role=result]")
     expect(result.locator("[data-code='97110']")).to_have_attribute("data-units", "3", timeout=TIMEOUT)
-    assert page.evaluate("window.TCG.workerCount()") == 1
+    assert page.evaluate("window.TCG.workersStarted()") == 1
 
     foreign = [u for u in offline_context.seen_urls if not u.startswith(base_url)]
     assert foreign == [], f"requests left the test server: {foreign}"

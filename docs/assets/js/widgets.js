@@ -102,7 +102,7 @@
   /** Start the engine on the first interaction with `el`, or once the page is idle (not in save-data mode). */
   function warmUp(el) {
     const now = () => {
-      if (document.contains(el)) start();
+      if (document.contains(el) && state.name === "idle") start(); // after a failure only a real request retries
     };
     ["pointerdown", "focusin", "keydown"].forEach((type) => el.addEventListener(type, now, { once: true }));
     if (saveData()) return;
