@@ -14,6 +14,7 @@ from build_tools.pages_codes import code_link, code_pages
 from build_tools.pages_common import Citations, reviewed_line
 from build_tools.pages_format import format_pages
 from build_tools.pages_sources import source_pages
+from build_tools.pages_training import training_pages
 
 
 def _outcome_block(project: Project, node: dict[str, Any], cites: Citations) -> list[str]:
@@ -68,4 +69,5 @@ def generated_pages(project: Project) -> dict[str, tuple[str, str]]:
     pages |= catalog_pages(project)
     pages |= source_pages(project)
     pages |= format_pages()
+    pages |= training_pages(project)
     return pages

@@ -71,15 +71,19 @@ def _practice_set(args: dict[str, Any]) -> dict:
     cases = _DATA["cases"]
     if args.get("quiz"):
         chosen = practice.parse_quiz(str(args["quiz"]), cases)
+    elif args.get("ids"):
+        seed = _whole(args.get("seed", 1), "seed")
+        chosen = practice.parse_quiz(practice.format_quiz(seed, [str(i) for i in args["ids"]]), cases)
     else:
         seed = _whole(args.get("seed", 1), "seed")
         ids = practice.select(cases, seed, args.get("families") or None, args.get("difficulties") or None)
         chosen = {"seed": seed, "ids": ids}
     return {
         **chosen,
-        "quiz": practice.format_quiz(chosen["seed"], sorted(chosen["ids"])),
+        "quiz": practice.format_quiz(chosen["seed"], chosen["ids"]),
         "cases": [practice.view(cases[cid]) for cid in chosen["ids"]],
         "choices": _DATA["answer_choices"],
+        "families": practice.families(cases, _DATA["vocab"].get("code_families", [])),
         "summary": practice.summary(args.get("progress"), chosen["ids"]),
     }
 

@@ -12,7 +12,7 @@ import random
 import re
 from typing import Any
 
-from engine import units
+from engine import tree, units
 
 QUIZ = re.compile(r"^(\d{1,9}):([a-z0-9-]+(?:,[a-z0-9-]+)*)$")
 EMPTY_PROGRESS: dict[str, Any] = {"answers": {}, "streak": 0, "best_streak": 0}
@@ -42,9 +42,15 @@ def select(
     return ids
 
 
+def families(cases: dict[str, dict[str, Any]], vocab_families: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The code families that have cases, with their labels, in vocabulary order."""
+    present = {case.get("family") for case in cases.values()}
+    return [{"id": f["id"], "label": f["label"]} for f in vocab_families if f["id"] in present]
+
+
 def format_quiz(seed: int, ids: list[str]) -> str:
-    """The quiz string for a seed and a list of case ids (order kept)."""
-    return f"{seed}:{','.join(ids)}"
+    """The quiz string for a seed and a set of case ids (ids sorted: the seed alone sets the order)."""
+    return f"{seed}:{','.join(sorted(set(ids)))}"
 
 
 def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -103,6 +109,7 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
         "add_to_note": answer.get("add_to_note", []),
         "billed_as": case.get("billed_as"),
         "tree_path": case.get("tree_path", []),
+        "walk": tree.format_walk([(s["question"], s["answer"]) for s in case.get("tree_path", [])]),
         "activities": case.get("activities", []),
     }
     feedback["units"] = _units_feedback(case, given_units, data) if answer.get("units") else None

@@ -1,0 +1,153 @@
+"""Instructor pages: the quiz builder, the answer key and the printable worksheet.
+
+Unit answers are computed by the engine at build time, never typed. The key
+pages stay out of the navigation and the search index (front matter).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from build_tools.load import Project
+from build_tools.training import cases_data
+from engine import tree, units
+
+HIDDEN = "---\nsearch:\n  exclude: true\n---\n\n"
+BUILDER, KEY, WORKSHEET = "instructor/index.md", "instructor/answer-key.md", "instructor/worksheet.md"
+
+
+def _code_names(project: Project) -> dict[str, str]:
+    return {doc.data["code"]: doc.data["name"] for doc in project.codes.values()}
+
+
+def unit_answer(case: dict[str, Any], project: Project) -> dict[str, Any] | None:
+    """The engine's result for a case that asks for units (None when it does not)."""
+    task = case["answer"].get("units")
+    if not task:
+        return None
+    rules = {doc.data["id"]: doc.data for doc in project.payers.values()}
+    codes = {doc.data["code"]: doc.data for doc in project.codes.values()}
+    return units.compute(list(task["minutes"].items()), rules[task["rule"]], codes)
+
+
+def _allocations(result: dict[str, Any]) -> str:
+    options = [result["units"], *result["alternatives"]]
+    return " or ".join(", ".join(f"{c}: {n}" for c, n in option.items()) for option in options)
+
+
+def _walk_lines(case: dict[str, Any], project: Project) -> list[str]:
+    nodes = tree.nodes_by_id(project.tree.data)
+    lines = []
+    for step in case["tree_path"]:
+        node = nodes[step["question"]]
+        label = next(a["label"] for a in node["answers"] if a["id"] == step["answer"])
+        lines.append(f"{len(lines) + 1}. {node['text']} **{label}**")
+    walk = tree.format_walk([(s["question"], s["answer"]) for s in case["tree_path"]])
+    return [*lines, "", f"[Open this walk in the tree](../tree.md#walk={walk})"]
+
+
+def builder_page(project: Project) -> str:
+    cases = sorted(cases_data(project).values(), key=lambda c: (c["family"], c["difficulty"], c["id"]))
+    names = _code_names(project)
+    rows = "\n".join(
+        f'<li><label><input type="checkbox" name="case" value="{c["id"]}"> {escape(c["title"])}'
+        f' <span class="tcg-meta">({c["difficulty"]}; {c["answer"]["code"]}'
+        f" {escape(names.get(c['answer']['code'], ''))}"
+        f"{'; units' if c['answer'].get('units') else ''})</span></label></li>"
+        for c in cases
+    )
+    return (
+        HIDDEN + "# Instructor: build a quiz\n\n"
+        "Tick the cases for your class, choose a seed, and share the link. Everyone who opens it gets the same "
+        "cases in the same order, works through them in the browser, and keeps their own progress on their own "
+        "device. Nothing is sent anywhere. The [answer key](answer-key.md) and a printable "
+        "[worksheet](worksheet.md) list every case.\n\n"
+        '<div class="tcg-instructor" data-widget="quiz-builder">\n<form>\n'
+        '<p><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label> '
+        '<button type="button" class="md-button" data-role="all">Select all</button> '
+        '<button type="button" class="md-button" data-role="none">Clear</button></p>\n'
+        f'<ul class="tcg-case-list">\n{rows}\n</ul>\n'
+        '<p><button type="submit" class="md-button md-button--primary">Make the quiz link</button></p>\n'
+        "</form>\n"
+        '<p data-role="status" role="status" aria-live="polite"></p>\n'
+        '<div data-role="links" hidden><p>Quiz for students: <a data-role="quiz-link" href="#"></a></p>'
+        '<p>Worksheet for this quiz: <a data-role="sheet-link" href="#"></a></p></div>\n'
+        "</div>\n"
+    )
+
+
+def _key_entry(case: dict[str, Any], project: Project, names: dict[str, str]) -> list[str]:
+    code = case["answer"]["code"]
+    lines = [
+        f"## {escape(case['title'])} {{#{case['id']}}}",
+        "",
+        f"*{case['difficulty'].capitalize()}.* {escape(case['session'])}",
+        "",
+        f"**Answer: [{code}](../codes/{code}.md) {escape(names.get(code, ''))}.** {escape(case['why'])}",
+        "",
+    ]
+    if case.get("billed_as"):
+        lines += [f"Billed as {case['billed_as']}; the note as written supports {code}.", ""]
+    if case["answer"].get("add_to_note"):
+        lines += ["What to add to the note:", "", *[f"- {escape(t)}" for t in case["answer"]["add_to_note"]], ""]
+    tempting = case["tempting"]
+    lines += [f"**Tempting but wrong: {tempting['code']}.** {escape(tempting['why_not'])}", ""]
+    result = unit_answer(case, project)
+    if result:
+        lines += [f"**Units ({result['rule']} rule): {_allocations(result)}.**", ""]
+        lines += [f"{i}. {escape(step)}" for i, step in enumerate(result["steps"], 1)] + [""]
+    lines += ["**The walk through the tree**", "", *_walk_lines(case, project), ""]
+    return lines
+
+
+def answer_key_page(project: Project) -> str:
+    names = _code_names(project)
+    cases = sorted(cases_data(project).values(), key=lambda c: c["id"])
+    lines = [
+        HIDDEN + "# Instructor: answer key",
+        "",
+        "Every practice case with its answer, the reasoning, the tempting wrong code and the walk through the "
+        "tree. Unit answers are computed by the site's engine when the site is built. This page is left out "
+        "of the navigation and the search.",
+        "",
+    ]
+    for case in cases:
+        lines += _key_entry(case, project, names)
+    return "\n".join(lines)
+
+
+def worksheet_page(project: Project) -> str:
+    names = _code_names(project)
+    cases = sorted(cases_data(project).values(), key=lambda c: c["id"])
+    questions, keys = [], []
+    for case in cases:
+        task = case["answer"].get("units")
+        asks = f"<p>Units under the {task['rule']} rule for {', '.join(task['minutes'])}: ____</p>" if task else ""
+        questions.append(
+            f'<li data-case="{case["id"]}"><strong>{escape(case["title"])}</strong>'
+            f"<p>{escape(case['session'])}</p><p>Code: ________</p>{asks}</li>"
+        )
+        result = unit_answer(case, project)
+        units_text = f"; units {escape(_allocations(result))}" if result else ""
+        code = case["answer"]["code"]
+        keys.append(f'<li data-case="{case["id"]}">{code} {escape(names.get(code, ""))}{units_text}</li>')
+    return (
+        HIDDEN + "# Worksheet\n\n"
+        '<div class="tcg-worksheet" data-widget="worksheet">\n'
+        '<p data-role="status" role="status" aria-live="polite"></p>\n'
+        '<section class="tcg-sheet-questions"><h2 id="questions">Questions</h2>\n'
+        "<p>For each session, write the code the note supports and, where asked, the units.</p>\n"
+        f'<ol data-role="questions">{"".join(questions)}</ol></section>\n'
+        '<section class="tcg-sheet-key"><h2 id="key">Key</h2>\n'
+        f'<ol data-role="key">{"".join(keys)}</ol></section>\n</div>\n'
+    )
+
+
+def training_pages(project: Project) -> dict[str, tuple[str, str]]:
+    """The instructor pages: path -> (Markdown, the data folder they render)."""
+    return {
+        BUILDER: (builder_page(project), "data/cases"),
+        KEY: (answer_key_page(project), "data/cases"),
+        WORKSHEET: (worksheet_page(project), "data/cases"),
+    }
