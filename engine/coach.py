@@ -99,15 +99,34 @@ def evaluate(text: str, documentation: dict[str, Any], vocab: dict) -> dict[str,
     }
 
 
-def _rank_key(code: str, ev: dict[str, Any]) -> tuple:
-    # fully supported first, then no red flags, then share of elements shown, then more evidence, then code
-    return (not ev["supported"], bool(ev["red_flags"]), -ev["found"] / ev["total"], -ev["found"], code)
+def _overlaps(span: dict[str, Any], others: list[tuple[int, int]]) -> bool:
+    return any(span["start"] < end and start < span["end"] for start, end in others)
+
+
+def distinctive(evals: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Per code, the elements shown by a phrase that no other code's elements matched (what sets the code apart)."""
+    spans = {c: [(s["start"], s["end"]) for el in ev["elements"] for s in el["spans"]] for c, ev in evals.items()}
+    out = {}
+    for code, ev in evals.items():
+        others = [span for c, code_spans in spans.items() if c != code for span in code_spans]
+        out[code] = [el["id"] for el in ev["elements"] if any(not _overlaps(s, others) for s in el["spans"])]
+    return out
 
 
 def rank(text: str, codes: dict[str, dict[str, Any]], vocab: dict) -> list[tuple[str, dict[str, Any]]]:
-    """Every code with a checklist, best fit first."""
+    """Every code with a checklist, best fit first: fully supported, then no red flag, then the share of elements
+    shown, then the share shown by phrases no other checklist claims, then the code."""
     evals = {c: evaluate(text, d["documentation"], vocab) for c, d in codes.items() if d.get("documentation")}
-    return sorted(evals.items(), key=lambda item: _rank_key(*item))
+    own = distinctive(evals)
+    for code, ev in evals.items():
+        ev["distinctive"] = own[code]
+
+    def key(code: str) -> tuple:
+        ev = evals[code]
+        share, own_share = ev["found"] / ev["total"], len(ev["distinctive"]) / ev["total"]
+        return (not ev["supported"], bool(ev["red_flags"]), -share, -own_share, code)
+
+    return [(c, evals[c]) for c in sorted(evals, key=key)]
 
 
 def _segments(text: str, elements: list[dict], flags: list[dict]) -> list[dict[str, Any]]:
@@ -149,6 +168,12 @@ def abbreviations_read(text: str, vocab: dict) -> list[dict[str, str]]:
     return sorted(seen.values(), key=lambda a: a["abbreviation"].lower())
 
 
+def _also_message(also: list[str]) -> str:
+    if not also:
+        return ""
+    return f" It also shows every element of {', '.join(also)}: the session's purpose decides which code fits."
+
+
 def check(text: str, code: str | None, codes: dict[str, dict[str, Any]], vocab: dict | None = None) -> dict[str, Any]:
     """Check a note against `code` (or, with no code, against the code it fits best) and give a verdict."""
     vocab = vocab or {}
@@ -175,14 +200,16 @@ def check(text: str, code: str | None, codes: dict[str, dict[str, Any]], vocab: 
         verdict, other = "supports_other_code", best_other[0]
     else:
         verdict = "weak"
-    ev = ev or {"elements": [], "red_flags": [], "found": 0, "total": 0, "supported": False}
+    also = [c for c, e in ranking if e["supported"] and c not in (code, other)]
+    ev = ev or {"elements": [], "red_flags": [], "found": 0, "total": 0, "supported": False, "distinctive": []}
     return {
         "code": code,
         "name": codes[code].get("name", ""),
         "suggested": suggested,
         "verdict": verdict,
         "supports": other,
-        "message": VERDICTS[verdict].format(code=code, other=other),
+        "message": VERDICTS[verdict].format(code=code, other=other) + _also_message(also),
+        "also_supported": also,
         **ev,
         "ranking": [
             {
@@ -193,6 +220,7 @@ def check(text: str, code: str | None, codes: dict[str, dict[str, Any]], vocab: 
                 "red_flags": len(e["red_flags"]),
                 "supported": e["supported"],
                 "shown": [el["label"] for el in e["elements"] if el["found"]],
+                "distinctive": [el["label"] for el in e["elements"] if el["id"] in e["distinctive"]],
             }
             for c, e in ranking
         ],

@@ -109,6 +109,7 @@ def test_weak_note_gets_fixes_and_red_flag_and_points_to_the_code_it_supports() 
 def test_unless_pattern_lowers_a_red_flag() -> None:
     r = coach.check("Carried 2 bags 3x10 ft with min A, 9 min.", "A1", TOY, VOCAB)
     assert r["red_flags"] == [] and r["verdict"] == "supported"
+    assert r["also_supported"] == ["B2"] and "B2" in r["message"]
 
 
 def test_weak_when_no_other_code_is_supported() -> None:
@@ -173,6 +174,23 @@ def test_activity_sample_note_supports_its_likely_code(example: dict[str, Any]) 
     r = _check(example["text"], example["code"])
     missing = [e["label"] for e in r["elements"] if not e["found"]]
     assert r["verdict"] == "supported", f"missing {missing}, flags {[f['id'] for f in r['red_flags']]}"
+
+
+def _neighbours(code: str) -> set[str]:
+    """Codes the data names as neighbours of `code`, in either direction."""
+    guide = _data()[0]["guide"]["codes"]
+    mine = {n["code"] for n in guide.get(code, {}).get("neighbours", [])}
+    return mine | {c for c, g in guide.items() if code in {n["code"] for n in g.get("neighbours", [])}}
+
+
+@pytest.mark.parametrize("example", _examples("activity"), ids=lambda ex: ex["id"])
+def test_with_no_code_chosen_an_activity_note_gets_a_plausible_supported_suggestion(example: dict[str, Any]) -> None:
+    r = _check(example["text"], None)
+    record = _data()[2][example["id"]]
+    plausible = {example["answer"], *(c["code"] for c in record["code_changes"]), *_neighbours(example["answer"])}
+    assert r["suggested"] and r["verdict"] == "supported"
+    assert r["code"] in plausible, f"suggested {r['code']} for a {example['answer']} note"
+    assert r["ranking"][0]["code"] == r["code"] and r["ranking"][0]["shown"]
 
 
 @pytest.mark.parametrize("example", _examples("case"), ids=lambda ex: ex["id"])

@@ -147,6 +147,7 @@
             x.code + " " + x.name + ": " + x.found + " of " + x.total + " elements",
             x.red_flags ? ", " + x.red_flags + " red flag(s)" : "",
             x.shown.length ? " (shows " + x.shown.join(", ") + ")" : "",
+            x.distinctive.length ? "; only this checklist matched: " + x.distinctive.join(", ") : "",
           ),
         ),
       );
