@@ -103,19 +103,20 @@ def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document:
     return Document(path, parsed.data, parsed.marks, parsed.key_marks, parsed.problems)
 
 
-def load_project(root: Path = ROOT) -> Project:
-    """Load decision_tree.yaml and everything under data/."""
+def load_project(root: Path = ROOT, max_bytes: int = MAX_BYTES) -> Project:
+    """Load decision_tree.yaml and everything under data/ (files over `max_bytes` are refused)."""
     data = root / "data"
     project = Project(
         root=root,
-        tree=load_file(root / "decision_tree.yaml"),
-        vocab=load_file(data / "vocab.yaml"),
-        sources=load_file(data / "sources.yaml"),
+        tree=load_file(root / "decision_tree.yaml", max_bytes),
+        vocab=load_file(data / "vocab.yaml", max_bytes),
+        sources=load_file(data / "sources.yaml", max_bytes),
     )
     for kind in RECORD_KINDS:
         folder = data / kind
         files = sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
-        project.records[kind] = {p.stem: load_file(p) for p in files if p.suffix == ".yaml" and p.is_file()}
+        loaded = [p for p in files if p.suffix == ".yaml" and p.is_file()]
+        project.records[kind] = {p.stem: load_file(p, max_bytes) for p in loaded}
         project.stray[kind] = [p for p in files if p.suffix != ".yaml" or not p.is_file()]
     return project
 

@@ -18,13 +18,17 @@ class Problem:
     message: str
     fix: str = ""
 
+    def located(self) -> str:
+        """'line:column: message (fix: ...)', without the path."""
+        hint = f" (fix: {self.fix})" if self.fix else ""
+        return f"{self.line}:{self.column}: {self.message}{hint}"
+
     def __str__(self) -> str:
         try:
             shown = self.path.relative_to(ROOT)
         except ValueError:
             shown = self.path
-        hint = f" (fix: {self.fix})" if self.fix else ""
-        return f"{shown}:{self.line}:{self.column}: {self.message}{hint}"
+        return f"{shown}:{self.located()}"
 
 
 def render(problems: list[Problem]) -> str:

@@ -46,8 +46,19 @@ def validator(schema_name: str) -> Draft202012Validator:
 
 def suggest(word: object, choices: Iterable[object]) -> str:
     """'did you mean 'x'?' for the closest choice, or ''."""
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else ""
+    word = str(word)
+    close = difflib.get_close_matches(word, [str(c) for c in choices], n=5, cutoff=0.6)
+    if not close:
+        return ""
+
+    def score(choice: str) -> tuple[float, int, int]:
+        """Most similar, then longest shared start, then nearest at the first difference ('97111' -> '97110')."""
+        prefix = next((i for i, (a, b) in enumerate(zip(word, choice, strict=False)) if a != b), 0)
+        prefix = prefix or min(len(word), len(choice))
+        gap = abs(ord(word[prefix]) - ord(choice[prefix])) if prefix < min(len(word), len(choice)) else 0
+        return difflib.SequenceMatcher(None, word, choice).ratio(), prefix, -gap
+
+    return f"did you mean '{max(sorted(close), key=score)}'?"
 
 
 def field_name(path: Iterable[str | int]) -> str:
@@ -93,6 +104,10 @@ def _type_problem(doc: Document, err: ValidationError) -> Problem:
         fix = f"quote it: '{value}'"
     elif "string" in wanted and isinstance(value, bool):
         fix = "quote it"
+    elif ({"integer", "number"} & set(wanted)) and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+        fix = f"remove the quotes: {value}"
+    elif "array" in wanted and isinstance(value, str | int | float):
+        fix = f"write it as a list: [{value}]"
     kind = KIND_NAMES.get(type(value), "empty")
     return doc.problem(where, f"{field_name(where)} must be {words}, not {kind}: {shown(value)}", fix)
 
@@ -110,9 +125,13 @@ def _pattern_fix(err: ValidationError) -> str:
     value = str(err.instance)
     if err.validator_value == "^[a-z0-9]+(-[a-z0-9]+)*$":
         return f"use lower-case words joined by hyphens: '{SLUG.sub('-', value.lower()).strip('-')}'"
+    if err.validator_value == "^([0-9]{5}|[A-Z][0-9]{4})$":
+        return "write five digits, or a capital letter and four digits, in quotes: '97110', 'G0283'"
     if err.validator_value.startswith("^[a-z][a-z0-9_]*$"):
         return f"use lower case and underscores: '{SLUG.sub('_', value.lower()).strip('_')}'"
-    return str(err.schema.get("description", ""))
+    if err.validator_value == "^https?://":
+        return f"start it with https://: 'https://{value}'"
+    return ""
 
 
 def _problems(doc: Document, err: ValidationError) -> Iterator[Problem]:
@@ -159,12 +178,19 @@ def _problems(doc: Document, err: ValidationError) -> Iterator[Problem]:
 
 
 def validate_document(doc: Document, schema_name: str) -> list[Problem]:
-    """Schema problems of one readable document (none for a document the loader could not read)."""
-    if doc.data is None:
+    """Schema problems of one document; none while it has reading problems (those are reported first)."""
+    if doc.data is None or doc.problems:
         return []
+    errors = list(validator(schema_name).iter_errors(doc.data))
+    # a field that must not be there at all: report that, not what is wrong inside it
+    forbidden = [
+        (*e.absolute_path, f) for e in errors if e.validator == "not" for f in e.validator_value.get("required", [])
+    ]
     problems: set[Problem] = set()
-    for err in validator(schema_name).iter_errors(doc.data):
-        problems.update(_problems(doc, err))
+    for err in errors:
+        path = tuple(err.absolute_path)
+        if not any(path[: len(f)] == f for f in forbidden):
+            problems.update(_problems(doc, err))
     return sorted(problems)
 
 
