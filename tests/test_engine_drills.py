@@ -1,4 +1,4 @@
-"""Unit drills: deterministic for a seed, every level shaped as promised, grading accepts exactly the allowed answers."""
+"""Unit drills: deterministic for a seed, every level shaped as promised, grading accepts exactly the allowed."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def test_levels_have_their_shape(data: dict) -> None:
     hard = [drills.generate(seed, 3, data["rules"], codes) for seed in range(200)]
     assert any("service" in _kinds(d, codes) for d in hard), "level 3 mixes in service-based codes"
     assert any(all((e["minutes"] or 99) < 8 for e in d["entries"]) for d in hard), "level 3 has short services"
-    ties = [d for d in hard if d["rule"] == "cms" and units.compute(_pairs(d), data["rules"]["cms"], codes)["alternatives"]]
+    cms = data["rules"]["cms"]
+    ties = [d for d in hard if d["rule"] == "cms" and units.compute(_pairs(d), cms, codes)["alternatives"]]
     assert ties, "level 3 produces Medicare ties"
 
 
