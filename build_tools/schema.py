@@ -47,7 +47,8 @@ def validator(schema_name: str) -> Draft202012Validator:
 def suggest(word: object, choices: Iterable[object]) -> str:
     """'did you mean 'x'?' for the closest choice, or ''."""
     word = str(word)
-    close = difflib.get_close_matches(word, [str(c) for c in choices], n=5, cutoff=0.6)
+    options = [str(c) for c in choices]
+    close = difflib.get_close_matches(word, options, n=max(1, len(options)), cutoff=0.6)
     if not close:
         return ""
 
