@@ -9,7 +9,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 extra=""
 [ "${1:-}" = "--test" ] && extra="[test]"
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}"
+# (this workplace's pip config names local mirrors that may be absent: drop those notices, keep real errors)
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}" 2>&1 \
+  | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
 if [ "${1:-}" = "--test" ] || [ "${PYODIDE_SOURCE:-}" = "local" ]; then
   npm ci --silent --no-audit --no-fund
