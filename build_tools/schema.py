@@ -27,6 +27,16 @@ KIND_NAMES = {dict: "a mapping", list: "a list", str: "text", bool: "true/false"
 TYPE_WORDS = {"object": "a mapping", "array": "a list", "string": "text", "integer": "a whole number"}
 TYPE_WORDS |= {"number": "a number", "boolean": "true or false", "null": "empty"}
 SLUG = re.compile(r"[^a-z0-9]+")
+LIMITS = {
+    "minItems": "{name} must have at least {limit} item(s)",
+    "maxItems": "{name} must have at most {limit} item(s)",
+    "minLength": "{name} must be at least {limit} characters long: {value}",
+    "maxLength": "{name} must be at most {limit} characters long: {value}",
+    "minimum": "{name} must be at least {limit}: {value}",
+    "maximum": "{name} must be at most {limit}: {value}",
+    "uniqueItems": "{name} must not list the same item twice",
+    "minProperties": "{name} must have at least {limit} entry",
+}
 
 
 @cache
@@ -173,9 +183,10 @@ def _problems(doc: Document, err: ValidationError) -> Iterator[Problem]:
         for field in err.validator_value["required"]:
             fix = "set guidance_page: true, or remove it" if field == "guidance" else "remove it"
             yield doc.problem((*where, field), f"field '{field}' is not allowed here", fix, key=True)
+    elif kind in LIMITS:
+        yield doc.problem(where, LIMITS[kind].format(name=name, limit=err.validator_value, value=shown(err.instance)))
     else:
-        text = err.message.replace(repr(err.instance), shown(err.instance)) if len(err.message) < 200 else err.message
-        yield doc.problem(where, f"{name}: {text}")
+        yield doc.problem(where, f"{name}: {err.message}")
 
 
 def validate_document(doc: Document, schema_name: str) -> list[Problem]:
