@@ -62,7 +62,8 @@ def test_pure_python_parser_gives_the_same_result(tmp_path: Path, monkeypatch: p
     assert slow.data == {**fast.data, "answer": "yes"}
     assert {k: v for k, v in slow.marks.items() if k != ("answer",)} == fast.marks
     assert [p.located() for p in slow.problems] == [
-        "12:9: unquoted 'yes' is ambiguous (YAML 1.1 reads it as a boolean) (fix: write true or false, or quote it: 'yes')",
+        "12:9: unquoted 'yes' is ambiguous (YAML 1.1 reads it as a boolean)"
+        " (fix: write true or false, or quote it: 'yes')",
         "13:1: duplicate key 'answer' (first at line 12) (fix: keep one of the two)",
     ]
 
