@@ -15,9 +15,15 @@
   let state = { name: "idle" }; // idle | loading {stage, step, of} | ready | failed {error}
   let siteData = null;
 
+  function notify(fn) {
+    // fn(state) gets the object; a listener declared with two parameters gets the older (name, detail) form
+    if (fn.length >= 2) fn(state.name, state.name === "failed" ? state.error : state.stage);
+    else fn(state);
+  }
+
   function setState(next) {
     state = next;
-    listeners.forEach((fn) => fn(state));
+    listeners.forEach(notify);
   }
 
   function config() {
@@ -77,10 +83,10 @@
     });
   }
 
-  /** Listen to the engine state; called at once with the current state. Returns an unsubscribe function. */
+  /** Listen to the engine state {name, stage, step, of, error}; called at once. Returns an unsubscribe function. */
   function onState(fn) {
     listeners.add(fn);
-    fn(state);
+    notify(fn);
     return () => listeners.delete(fn);
   }
 
