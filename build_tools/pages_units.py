@@ -69,7 +69,7 @@ class Expander:
     def unit_table(self, args: list[str]) -> list[str]:
         opts = dict(a.partition("=")[::2] for a in args if "=" in a)
         rule = self.rule(next((a for a in args if "=" not in a), "cms"))
-        unit, low = rule["parameters"]["unit_minutes"], rule["parameters"]["min_minutes"]
+        unit, low = int(rule["parameters"]["unit_minutes"]), int(rule["parameters"]["min_minutes"])
         rows = ["| Minutes of a timed code (or of the day's total, under Medicare) | Units |", "|---|---:|"]
         for n in range(int(opts.get("rows", 8)) + 1):
             lo, hi = units.table_band(n, unit, low)
