@@ -56,7 +56,12 @@
     const pageUrl = (page) => new URL(page, siteRoot).href;
 
     function argsFromHash() {
-      const hash = decodeURIComponent(location.hash || "");
+      let hash = location.hash || "";
+      try {
+        hash = decodeURIComponent(hash);
+      } catch (e) {
+        // a malformed %-escape: hand the raw text to the engine, which says what is wrong with it
+      }
       if (hash.startsWith(WALK_PREFIX)) return { walk: hash.slice(WALK_PREFIX.length) };
       const id = hash.slice(1);
       if (id && /^[qo]_[a-z0-9_]+$/.test(id) && staticPart.querySelector("[id='" + id + "']")) return { node: id };
@@ -311,8 +316,13 @@
     }
     window.addEventListener("hashchange", onHashChange);
 
-    engine.onState((s) => {
-      if (s.name === "ready" && document.contains(root)) activate();
+    let stopListening = null;
+    stopListening = engine.onState((s) => {
+      if (!document.contains(root)) {
+        if (stopListening) stopListening(); // this page was left by instant navigation
+        return;
+      }
+      if (s.name === "ready") activate();
     });
     if (location.hash.startsWith(WALK_PREFIX)) activate(); // a shared walk: start Python now
   }
