@@ -21,10 +21,11 @@ def parse_entry(text: str) -> tuple[str, str | None]:
     return code.strip(), (minutes if sep else None)
 
 
-def render_text(result: dict[str, Any], codes: dict[str, Any], entries: list[tuple[str, str | None]]) -> str:
+def render_text(result: dict[str, Any], data: dict[str, Any], entries: list[tuple[str, str | None]]) -> str:
     """The readable form: a table of code, minutes and units, then alternatives, warnings and steps."""
     given = {code.strip().upper(): minutes for code, minutes in entries}
-    lines = [f"Rule: {result['rule']}", "", f"{'code':<7}{'minutes':>8}{'units':>7}  name"]
+    codes, label = data["codes"], data["rules"][result["rule"]]["label"]
+    lines = [f"Rule: {result['rule']} ({label})", "", f"{'code':<7}{'minutes':>8}{'units':>7}  name"]
     for code, n in result["units"].items():
         minutes = given.get(code)
         lines.append(f"{code:<7}{'-' if minutes is None else minutes.strip():>8}{n:>7}  {codes[code].get('name', '')}")
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     except units.UnitInputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps(result) if args.json else render_text(result, data["codes"], entries))
+    print(json.dumps(result) if args.json else render_text(result, data, entries))
     return 0
 
 

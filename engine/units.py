@@ -206,7 +206,7 @@ def _warnings(checked: list[Entry], rule: dict[str, Any]) -> list[str]:
     out = []
     for rep in rule.get("replacements", []):
         if any(e.code == rep["code"] for e in checked):
-            out.append(f"{rep['code']}: {rule['label']} does not accept this code; use {rep['use']}. {rep['why']}")
+            out.append(f"{rep['code']}: the payer of this rule wants {rep['use']} instead. {rep['why'].strip()}")
     return out
 
 
