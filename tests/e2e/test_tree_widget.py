@@ -285,6 +285,21 @@ def test_static_anchor_becomes_its_walk(walker: Page, data: dict[str, Any]) -> N
     assert foreign == [], f"requests left the test server: {foreign}"
 
 
+def test_instant_navigation_away_and_back_mounts_again(walker: Page, data: dict[str, Any]) -> None:
+    page = walker
+    page.set_viewport_size({"width": 1280, "height": 800})  # the navigation sidebar, not the phone drawer
+    page.evaluate("window.__sameDocument = true")
+    page.locator("a.md-nav__link[href$='calculator/']").first.click()
+    expect(page.locator("[data-widget=tree]")).to_have_count(0, timeout=TIMEOUT)
+    page.locator("a.md-nav__link[href$='tree/']").first.click()
+    wait_node(page, data["tree"]["root"])  # Python is ready already: the widget takes over at once
+    assert page.evaluate("window.__sameDocument") is True, "instant navigation was not used"
+    assert page.evaluate("window.TCG.workerCount()") == 1
+    answer(page, tree.nodes_by_id(data["tree"])[data["tree"]["root"]]["answers"][0]["id"])
+    wait_node(page, tree.nodes_by_id(data["tree"])[data["tree"]["root"]]["answers"][0]["next"])
+    page.set_viewport_size({"width": WIDTH, "height": 740})
+
+
 def test_without_javascript_the_static_links_reach_outcomes(browser, base_url: str, data: dict[str, Any]) -> None:
     context = browser.new_context(java_script_enabled=False, viewport={"width": WIDTH, "height": 740})
     _route_local(context, base_url)
