@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
+from build_tools import ROOT
 from build_tools.check import check_project
 from build_tools.report import render
 
@@ -12,11 +14,13 @@ from build_tools.report import render
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m build_tools")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="validate decision_tree.yaml and data/")
-    parser.parse_args(argv)
-    _, problems = check_project()
+    check = sub.add_parser("check", help="validate decision_tree.yaml and data/")
+    check.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this checkout)")
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    _, problems = check_project(root)
     if problems:
-        print(render(problems), file=sys.stderr)
+        print(render(problems, root), file=sys.stderr)
         return 1
     print("data OK: 0 problems found")
     return 0

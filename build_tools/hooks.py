@@ -52,9 +52,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 def on_pre_build(*, config: MkDocsConfig) -> None:
     """Runs before anything is written: bad data stops the build with the site untouched."""
-    project, problems = check_project()
+    root = Path(config.config_file_path).resolve().parent
+    project, problems = check_project(root)
     if problems:
-        raise PluginError("invalid data:\n" + render(problems))
+        raise PluginError("invalid data:\n" + render(problems, root))
     _state["project"] = project
 
 

@@ -23,16 +23,20 @@ class Problem:
         hint = f" (fix: {self.fix})" if self.fix else ""
         return f"{self.line}:{self.column}: {self.message}{hint}"
 
-    def __str__(self) -> str:
+    def shown(self, root: Path = ROOT) -> str:
+        """'path:line:column: message (fix: ...)' with the path relative to `root` when inside it."""
         try:
-            shown = self.path.relative_to(ROOT)
+            path = self.path.relative_to(root)
         except ValueError:
-            shown = self.path
-        return f"{shown}:{self.located()}"
+            path = self.path
+        return f"{path}:{self.located()}"
+
+    def __str__(self) -> str:
+        return self.shown()
 
 
-def render(problems: list[Problem]) -> str:
+def render(problems: list[Problem], root: Path = ROOT) -> str:
     """Every problem, sorted, then a count."""
-    lines = [str(p) for p in sorted(problems)]
+    lines = [p.shown(root) for p in sorted(problems)]
     lines.append(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
     return "\n".join(lines)
