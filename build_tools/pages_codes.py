@@ -20,6 +20,7 @@ UNIT_BASIS = {
     "per_area": "per body area or application",
     "per_encounter_time": "timed, with its own unit length",
     "bundled": "bundled: not paid separately",
+    "unlisted": "unlisted: counted as the payer instructs",
 }
 SOURCES_PAGE = "../sources.md"
 

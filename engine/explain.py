@@ -57,6 +57,47 @@ def _service_steps(entries: list[Any]) -> list[str]:
     return out
 
 
+def _pair_intro(entries: list[Any], pooled: bool) -> list[str]:
+    out = []
+    for e in entries:
+        if not e.addon:
+            continue
+        where = (
+            "so they go into the day's pooled total and the leftover comparison like any other timed code "
+            "(Medicare pools the minutes of all timed codes, Pub. 100-04 ch. 5 sec. 20.2)"
+            if pooled
+            else "so they are looked up in the table as one code"
+        )
+        out.append(
+            f"{e.code} and {e.addon} are one timed service: {e.code} carries its first 15-minute unit and "
+            f"{e.addon} each further unit. All {e.minutes} min of it were entered on {e.code}, {where}; "
+            f"the units it gets are split between the two codes at the end."
+        )
+    return out
+
+
+def _pair_split(entries: list[Any], allocations: list[dict[str, int]]) -> list[str]:
+    out = []
+    for e in entries:
+        if not e.addon:
+            continue
+        n = allocations[0][e.code]
+        if n == 0:
+            text = f"The {e.code} service gets no unit, so neither {e.code} nor {e.addon} is billed."
+        else:
+            text = (
+                f"Split of the {e.code} service's {_n(n, 'unit')}: the first unit is billed as {e.code} and "
+                f"each further one as {e.addon}, so {_n(1, 'unit')} of {e.code} and {_n(n - 1, 'unit')} of {e.addon}."
+            )
+        if len({a[e.code] for a in allocations}) > 1:
+            text += (
+                f" In the other allowed choices below, the {e.code} service's units are split the same way "
+                f"(first unit {e.code}, any further unit {e.addon})."
+            )
+        out.append(text)
+    return out
+
+
 def _timed_sum(timed: list[Any]) -> str:
     total = sum(e.minutes for e in timed)
     return " + ".join(f"{e.minutes} min of {e.code}" for e in timed) + f" = {total} min"
@@ -127,7 +168,8 @@ def _per_code_steps(ctx: dict[str, Any], result: dict, band: Callable[..., tuple
         f"Each timed code stands on its own: a unit is reached once more than half of it ({low} of {unit} min) "
         "has passed, and minutes are never added across codes."
     ]
-    out += [f"{e.code}: {_row(e.minutes, band, unit, low, result['units'][e.code])}." for e in timed]
+    service_units = ctx["service_units"][0]
+    out += [f"{e.code}: {_row(e.minutes, band, unit, low, service_units[e.code])}." for e in timed]
     if len(timed) > 1:
         out.append("Leftover minutes of one code are not carried over to another code.")
     out.append(f"Total timed minutes for the note: {_timed_sum(timed)}.")
@@ -157,8 +199,9 @@ def steps(context: dict[str, Any], result: dict, band: Callable[..., tuple[int, 
     out = [f"Rule: {rule['label']}.", WHAT_COUNTS, *_service_steps(context["entries"])]
     if not any(e.kind == "timed" for e in context["entries"]):
         out.append("No timed codes were given, so there are no timed units to work out.")
-    elif rule["algorithm"] == "pooled_total":
-        out += _pooled_steps(context, band)
     else:
-        out += _per_code_steps(context, result, band)
+        pooled = rule["algorithm"] == "pooled_total"
+        out += _pair_intro(context["entries"], pooled)
+        out += _pooled_steps(context, band) if pooled else _per_code_steps(context, result, band)
+        out += _pair_split(context["entries"], context["service_units"])
     return out + _total_steps(context, result)

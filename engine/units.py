@@ -9,6 +9,11 @@ build's guidance page and the training drills):
 - `allowed_allocations(timed_minutes, rule)`: every allocation of timed units the rule allows.
 - `compute(entries, rule, codes)`: the full result with steps, as a JSON-ready dict.
 
+A first-15-minutes code with an add-on (97129 with 97130) is entered once, on the
+primary code, with all its minutes: it is one timed service in the arithmetic (in
+Medicare's pooled total and leftover comparison, or on its own per code), and the
+units it gets are then billed as 1 unit of the primary code and the rest on the add-on.
+
 Rules arrive as data (data/payers/<rule>.yaml through the build's JSON): the
 `algorithm` names one of ALGORITHMS, `parameters` give its numbers.
 """
@@ -24,16 +29,25 @@ from engine import explain
 ALGORITHMS = ("pooled_total", "per_code_midpoint")
 TIMED_BASES = frozenset({"timed_15"})
 SERVICE_BASES = frozenset({"service"})
+#: a first-15-minutes primary code (with `addon_code`): one timed service, its units split primary/add-on
+PAIRED_BASES = frozenset({"first_15_then_addon"})
 #: unit bases the calculator refuses, with the reason given to the user
 REFUSED_BASES = {
     "per_area": "it is billed per body area or per application, not by minutes",
     "first_2h_then_1h": "it is billed as a first two hours plus each further hour with an add-on code, "
     "not in 15-minute units",
     "per_encounter_time": "it has its own unit length (with an add-on code), not the 15-minute table",
-    "first_15_then_addon": "its first 15 minutes and each further 15 minutes are billed with two different "
-    "codes (a primary code and an add-on), which this calculator does not count",
     "bundled": "the payer does not pay it separately, so it has no units of its own",
+    "unlisted": "an unlisted code is counted as the payer instructs",
 }
+#: what every refusal adds: the refused code's minutes matter to the rest of a pooled day
+REFUSED_ADVICE = (
+    "Under a pooled rule such as Medicare's, any timed minutes it has belong in the day's total and can change "
+    "the units of the other timed codes, so the calculator's answer for the other codes alone could be wrong"
+)
+REFUSED_FIX = (
+    "count the whole day by hand by the payer's rule, with this code included, or check the code with the payer"
+)
 DEFAULT_MAX_MINUTES = 24 * 60
 
 
@@ -51,12 +65,13 @@ class UnitInputError(ValueError):
 
 @dataclass(frozen=True)
 class Entry:
-    """One checked code of the day: its unit basis is 'timed' or 'service'."""
+    """One checked code of the day: its kind is 'timed' or 'service'; a timed primary code names its `addon`."""
 
     code: str
     minutes: int | None
     kind: str
     name: str = ""
+    addon: str = ""
 
 
 def table_units(minutes: int, unit_minutes: int = 15, min_minutes: int = 8) -> int:
@@ -145,7 +160,10 @@ def check_entries(
         minutes = _minutes(code, raw_minutes, f"entries.{i}.minutes")
         info = codes[code]
         basis = info.get("unit_basis")
-        if basis in TIMED_BASES:
+        addon = str(info.get("addon_code") or "") if basis in PAIRED_BASES else ""
+        if basis in PAIRED_BASES and info.get("primary_code"):
+            raise UnitInputError(_addon_alone(code, str(info["primary_code"]), codes), f"entries.{i}.code")
+        if basis in TIMED_BASES or addon:
             if minutes is None:
                 raise UnitInputError(
                     f"minutes for {code} are missing: it is a timed code (fix: give its minutes, e.g. {code}=23)",
@@ -157,11 +175,10 @@ def check_entries(
         else:
             reason = REFUSED_BASES.get(str(basis), f"its unit basis {basis!r} is not one this calculator handles")
             raise UnitInputError(
-                f"code {code} cannot be counted by this calculator: {reason} "
-                "(fix: count it by its own rule and leave it out of this calculation)",
+                f"code {code} cannot be counted by this calculator: {reason}. {REFUSED_ADVICE} (fix: {REFUSED_FIX})",
                 f"entries.{i}.code",
             )
-        checked.append(Entry(code, minutes, kind, str(info.get("name", ""))))
+        checked.append(Entry(code, minutes, kind, str(info.get("name", "")), addon))
     total = sum(e.minutes or 0 for e in checked)
     big = [f"entries.{i}.minutes" for i, e in enumerate(checked) if (e.minutes or 0) > max_minutes]
     if total > max_minutes:
@@ -171,6 +188,16 @@ def check_entries(
             big[0] if len(big) == 1 else None,
         )
     return checked
+
+
+def _addon_alone(code: str, primary: str, codes: dict[str, dict[str, Any]]) -> str:
+    """The message for an add-on code entered itself (alone or next to its primary code)."""
+    what = str(codes.get(primary, {}).get("name", primary)).split(",")[0].strip().lower()
+    return (
+        f"code {code} is not entered itself: it is the add-on of {primary}, and the minutes of both are one "
+        f"service (fix: enter all {what} minutes on {primary}; the engine puts the first unit on {primary} "
+        f"and each further unit on {code})"
+    )
 
 
 def _pooled(timed: dict[str, int], unit: int, low: int) -> tuple[list[dict[str, int]], dict[str, Any]]:
@@ -195,11 +222,28 @@ def _pooled(timed: dict[str, int], unit: int, low: int) -> tuple[list[dict[str, 
 
 
 def allowed_allocations(timed_minutes: dict[str, int], rule: dict[str, Any]) -> list[dict[str, int]]:
-    """Every allocation of timed units the rule allows, the preferred (first in input order) first."""
+    """Every allocation of timed units the rule allows, the preferred (first in input order) first.
+
+    Keys are timed services: a primary code with an add-on is one service here, before the split.
+    """
     unit, low, _ = _params(rule)
     if rule["algorithm"] == "pooled_total":
         return _pooled(timed_minutes, unit, low)[0]
     return [{c: table_units(m, unit, low) for c, m in timed_minutes.items()}]
+
+
+def _billed(units: dict[str, int], checked: list[Entry]) -> dict[str, int]:
+    """Units per billed code: service codes 1; a primary code its first unit, its add-on every further one."""
+    out: dict[str, int] = {}
+    for e in checked:
+        if e.kind == "service":
+            out[e.code] = 1
+        elif e.addon:
+            out[e.code] = min(1, units[e.code])
+            out[e.addon] = units[e.code] - out[e.code]
+        else:
+            out[e.code] = units[e.code]
+    return out
 
 
 def _warnings(checked: list[Entry], rule: dict[str, Any]) -> list[str]:
@@ -219,7 +263,7 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
         allocations, trace = _pooled(timed, unit, low)
     else:
         allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {}
-    full = [{e.code: a[e.code] if e.kind == "timed" else 1 for e in checked} for a in allocations]
+    full = [_billed(a, checked) for a in allocations]
     timed_units = sum(allocations[0].values())
     service = [e for e in checked if e.kind == "service"]
     result = {
@@ -233,5 +277,6 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
         "warnings": _warnings(checked, rule),
     }
     context = {"rule": rule, "unit": unit, "low": low, "entries": checked, "pooled": trace}
+    context["service_units"] = allocations
     result["steps"] = explain.steps(context, result, table_band)
     return result

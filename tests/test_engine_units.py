@@ -64,7 +64,7 @@ def test_table_band_is_the_inverse_of_the_table() -> None:
 def test_published_worked_examples(data: dict[str, Any], name: str, rule: str, example: dict[str, Any]) -> None:
     need(data, *(e["code"] for e in example["entries"]))
     result = compute(entries_of(example), data["rules"][rule], data["codes"])
-    published = example["published"]
+    published = example["published"] if example["status"] != "derived" else example["expected"]
     assert result["total_units"] == published["total_units"]
     if "timed_minutes" in published:
         assert result["timed_minutes"] == published["timed_minutes"]
