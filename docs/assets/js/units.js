@@ -108,7 +108,8 @@
     const ruleLabel = (id) => (rules.find((r) => r.id === id) || { label: id }).label;
 
     /* ---- engine state ---- */
-    engine.onState((s) => {
+    const stop = engine.onState((s) => {
+      if (!document.contains(root)) return stop && stop(); // the page was left by instant navigation
       const text = part("status-text");
       const bar = part("progress");
       part("status").dataset.state = s.name;
