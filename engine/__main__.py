@@ -27,8 +27,11 @@ def render_text(result: dict[str, Any], data: dict[str, Any], entries: list[tupl
     codes, label = data["codes"], data["rules"][result["rule"]]["label"]
     lines = [f"Rule: {result['rule']} ({label})", "", f"{'code':<7}{'minutes':>8}{'units':>7}  name"]
     for code, n in result["units"].items():
-        minutes = given.get(code)
-        lines.append(f"{code:<7}{'-' if minutes is None else minutes.strip():>8}{n:>7}  {codes[code].get('name', '')}")
+        minutes, primary = given.get(code), codes[code].get("primary_code")
+        name = codes[code].get("name", "") + (
+            f" (its minutes are on {primary})" if code not in given and primary else ""
+        )
+        lines.append(f"{code:<7}{'-' if minutes is None else minutes.strip():>8}{n:>7}  {name}")
     lines.append(f"{'total':<7}{result['treatment_minutes']:>8}{result['total_units']:>7}")
     lines.append(f"timed minutes {result['timed_minutes']}, timed units {result['timed_units']}")
     for alt in result["alternatives"]:

@@ -74,6 +74,15 @@ def test_readable_output_has_a_table_alternatives_warnings_and_steps(capsys: pyt
     assert "Steps:" in text and "1. Rule: Medicare" in text
 
 
+def test_97129_minutes_are_split_onto_97130_in_the_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["units", "97110=23", "97129=40"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split()[:3] == ["97129", "40", "1"] for line in lines)
+    row = next(line for line in lines if line.startswith("97130"))
+    assert row.split()[:3] == ["97130", "-", "2"] and "(its minutes are on 97129)" in row
+    assert "total        63      4" in lines
+
+
 @pytest.mark.parametrize(
     ("args", "words"),
     [
@@ -87,6 +96,9 @@ def test_readable_output_has_a_table_alternatives_warnings_and_steps(capsys: pyt
         (["97110=10", "97110=5"], "given twice"),
         (["--rule", "nope", "97110=10"], "rule must be one of ama, cms"),
         (["97545=60"], "cannot be counted by this calculator"),
+        (["97545=60"], "fix: count the whole day by hand by the payer's rule"),
+        (["97139=20"], "an unlisted code is counted as the payer instructs"),
+        (["97129=20", "97130=10"], "enter all cognitive function intervention minutes on 97129"),
     ],
 )
 def test_bad_input_goes_to_stderr_with_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], words: str) -> None:

@@ -62,6 +62,9 @@ def cases() -> list[dict[str, Any]]:
         [{"code": "97014"}, {"code": "97110", "minutes": 18}, {"code": "97140", "minutes": 5}],
         [{"code": "97110", "minutes": 7}, {"code": "97140", "minutes": 7}, {"code": "97112", "minutes": 7}],
         [{"code": "97545", "minutes": 120}],
+        [{"code": "97139", "minutes": 20}],
+        [{"code": "97129", "minutes": 20}, {"code": "97130", "minutes": 10}],
+        [{"code": "97112", "minutes": 20}, {"code": "97129", "minutes": 20}, {"code": "97110", "minutes": 20}],
         [{"code": "97110", "minutes": "7.5"}],
         [{"code": "97110", "minutes": 1441}],
     ]

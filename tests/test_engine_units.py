@@ -124,6 +124,58 @@ def test_refused_unit_bases_are_refused_with_the_reason(data: dict[str, Any]) ->
         compute([("97001", 30)], data["rules"]["cms"], unknown_basis)
 
 
+def test_refusals_never_advise_leaving_minutes_out(data: dict[str, Any]) -> None:
+    refused = [c for c, v in data["codes"].items() if v["unit_basis"] in units.REFUSED_BASES]
+    assert {"97039", "97139", "97799"} <= set(refused), "the unlisted codes are refused"
+    for code in refused:
+        with pytest.raises(UnitInputError) as err:
+            compute([("97110", 10), (code, 10)], data["rules"]["cms"], data["codes"])
+        text = str(err.value)
+        assert "leave it out" not in text and "cannot be counted by this calculator" in text
+        assert "can change the units of the other timed codes" in text
+        assert (
+            "fix: count the whole day by hand by the payer's rule" in text and "check the code with the payer" in text
+        )
+    for code in ("97039", "97139", "97799"):
+        with pytest.raises(UnitInputError, match="an unlisted code is counted as the payer instructs"):
+            compute([(code, 30)], data["rules"]["ama"], data["codes"])
+
+
+def test_97129_takes_all_cognitive_minutes_and_97130_is_never_entered(data: dict[str, Any]) -> None:
+    need(data, "97110", "97129", "97130")
+    assert data["codes"]["97129"]["addon_code"] == "97130" and data["codes"]["97130"]["primary_code"] == "97129"
+    for rule in data["rules"].values():
+        for entries in ([("97130", 20)], [("97129", 15), ("97130", 10)], [("97130", 10), ("97129", 15)]):
+            with pytest.raises(UnitInputError) as err:
+                compute(entries, rule, data["codes"])
+            index = [c for c, _ in entries].index("97130")
+            assert err.value.field == f"entries.{index}.code"
+            assert "enter all cognitive function intervention minutes on 97129" in str(err.value)
+            assert "the engine puts the first unit on 97129 and each further unit on 97130" in str(err.value)
+        for minutes in (0, 7, 8, 22, 23, 40, 90):
+            result = compute([("97129", minutes)], rule, data["codes"])
+            n = table_units(minutes)
+            assert result["units"] == {"97129": min(1, n), "97130": max(0, n - 1)}
+            assert result["timed_minutes"] == minutes and result["timed_units"] == result["total_units"] == n
+
+
+def test_pooled_97129_is_in_the_days_total_and_the_steps_say_so(data: dict[str, Any]) -> None:
+    need(data, "97110", "97129", "97130")
+    pooled = compute([("97110", 10), ("97129", 10)], data["rules"]["cms"], data["codes"])
+    per_code = compute([("97110", 10), ("97129", 10)], data["rules"]["ama"], data["codes"])
+    separately = sum(
+        compute([e], data["rules"]["cms"], data["codes"])["total_units"] for e in [("97110", 10), ("97129", 10)]
+    )
+    assert pooled["total_units"] == 1 < separately == per_code["total_units"] == 2
+    assert all(a.keys() == {"97110", "97129", "97130"} for a in [pooled["units"], *pooled["alternatives"]])
+    text = " ".join(pooled["steps"])
+    assert "97129 and 97130 are one timed service" in text and "Pub. 100-04 ch. 5 sec. 20.2" in text
+    assert "10 min of 97110 + 10 min of 97129 = 20 min" in text
+    assert "split the same way" in text
+    big = compute([("97110", 23), ("97129", 40)], data["rules"]["cms"], data["codes"])
+    assert "1 unit of 97129 and 2 units of 97130" in " ".join(big["steps"])
+
+
 def test_medicare_replacement_warns_and_still_answers(data: dict[str, Any]) -> None:
     need(data, "97014", "97110")
     cms = compute([("97014", None), ("97110", 23)], data["rules"]["cms"], data["codes"])

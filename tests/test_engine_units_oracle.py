@@ -7,6 +7,11 @@ the total comes from the table on the total timed minutes; each code gets at lea
 15-minute units and at most one more; an extra unit goes only to a code whose leftover minutes
 are at least those of every code without one. Service-based codes get 1 unit.
 
+A primary code with an add-on (a fake 97006 with add-on 97007, shaped like 97129/97130) is one
+timed service in that enumeration, under its primary code; the oracle then writes its units on
+the bill itself: nothing when the service has no unit, else the first on the primary code and
+every further one on the add-on.
+
 Hypothesis runs with deadline=None under the profile named by TCG_UNITS_PROFILE
 ("units-ci" by default, fast; "units-thorough" for a long local run).
 """
@@ -18,10 +23,11 @@ import random
 import re
 from itertools import product
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.units import allowed_allocations, compute
+from engine.units import UnitInputError, allowed_allocations, compute
 
 settings.register_profile("units-ci", deadline=None, max_examples=60, database=None)
 settings.register_profile("units-thorough", deadline=None, max_examples=3000, database=None)
@@ -31,6 +37,15 @@ TIMED = ["97001", "97002", "97003", "97004"]
 SERVICE = "97005"
 CODES = {c: {"code": c, "name": f"timed {c}", "unit_basis": "timed_15"} for c in TIMED}
 CODES[SERVICE] = {"code": SERVICE, "name": "service", "unit_basis": "service"}
+PRIMARY, ADDON = "97006", "97007"
+CODES[PRIMARY] = {"code": PRIMARY, "name": "paired, first 15", "unit_basis": "first_15_then_addon", "addon_code": ADDON}
+CODES[ADDON] = {
+    "code": ADDON,
+    "name": "paired, each added 15",
+    "unit_basis": "first_15_then_addon",
+    "primary_code": PRIMARY,
+}
+COUNTED_BY_TIME = ("timed_15", "first_15_then_addon")
 PARAMS = {"unit_minutes": 15, "min_minutes": 8, "max_minutes_per_day": 1440}
 CMS = {"id": "cms", "label": "Medicare test", "algorithm": "pooled_total", "parameters": PARAMS}
 AMA = {"id": "ama", "label": "Per-code test", "algorithm": "per_code_midpoint", "parameters": PARAMS}
@@ -64,6 +79,18 @@ def oracle_cms(minutes: dict[str, int], service: list[str]) -> set[tuple[tuple[s
     return allowed
 
 
+def oracle_bill(service_units: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    """One allocation of services as billed: the paired service's units become primary + add-on lines."""
+    lines = []
+    for code, n in service_units:
+        if code != PRIMARY:
+            lines.append((code, n))
+            continue
+        lines.append((PRIMARY, 0 if n == 0 else 1))
+        lines.append((ADDON, 0 if n == 0 else n - 1))
+    return tuple(sorted(lines))
+
+
 def engine_set(result: dict) -> set[tuple[tuple[str, int], ...]]:
     allocations = [result["units"], *result["alternatives"]]
     assert all(a.keys() == result["units"].keys() for a in allocations), "alternatives must have the same keys"
@@ -95,6 +122,43 @@ def test_oracle_agrees_on_seeded_random_three_and_four_code_sessions() -> None:
         codes = rng.sample(TIMED, n)
         minutes = {c: rng.choice([rng.randint(0, 60), rng.randint(1, 14), rng.randint(0, 100)]) for c in codes}
         check_session(minutes, [SERVICE] if rng.random() < 0.3 else [])
+
+
+def test_a_primary_and_addon_pair_is_one_service_then_split() -> None:
+    rng = random.Random(97129)
+    separately_more = 0
+    for _ in range(1500):
+        minutes = {c: rng.randint(0, 60) for c in rng.sample(TIMED, rng.randint(0, 3))}
+        minutes[PRIMARY] = rng.choice([rng.randint(0, 14), rng.randint(0, 100)])
+        entries = list(minutes.items())
+        rng.shuffle(entries)
+        service = [SERVICE] if rng.random() < 0.3 else []
+        entries += [(s, None) for s in service]
+        cms = compute(entries, CMS, CODES)
+        assert engine_set(cms) == {oracle_bill(a) for a in oracle_cms(minutes, service)}, (entries, cms["units"])
+        assert cms["timed_units"] == oracle_table(sum(minutes.values()))
+        codes = list(cms["units"])
+        assert codes.index(ADDON) == codes.index(PRIMARY) + 1, "the add-on line follows its primary code"
+        ama = compute(entries, AMA, CODES)
+        per_code = tuple((c, oracle_table(m)) for c, m in minutes.items())
+        assert tuple(sorted(ama["units"].items())) == oracle_bill(
+            tuple(sorted((*per_code, *((s, 1) for s in service))))
+        )
+        for result in (cms, ama):
+            check_steps_add_up(result, entries)
+        split_alone = sum(oracle_table(m) for m in minutes.values())
+        separately_more += split_alone > cms["timed_units"]
+    assert separately_more > 100, "the cases where counting the pair separately would overbill must be covered"
+
+
+@pytest.mark.parametrize("entries", [[(ADDON, 10)], [(PRIMARY, 10), (ADDON, 5)], [(ADDON, 5), ("97001", 10)]])
+def test_the_addon_entered_itself_is_refused_with_the_fix(entries: list[tuple[str, int]]) -> None:
+    for rule in (CMS, AMA):
+        with pytest.raises(UnitInputError) as err:
+            compute(entries, rule, CODES)
+        assert err.value.field == f"entries.{[c for c, _ in entries].index(ADDON)}.code"
+        assert f"fix: enter all paired minutes on {PRIMARY}" in str(err.value)
+        assert f"first unit on {PRIMARY} and each further unit on {ADDON}" in str(err.value)
 
 
 minutes_lists = st.lists(st.integers(0, 120), min_size=1, max_size=4)
@@ -142,7 +206,7 @@ def _terms(text: str, unit: str) -> list[tuple[int, str]]:
 
 def check_steps_add_up(result: dict, entries: list[tuple[str, int | None]]) -> None:
     steps = result["steps"]
-    timed = {c: m for c, m in entries if CODES[c]["unit_basis"] == "timed_15"}
+    timed = {c: m for c, m in entries if CODES[c]["unit_basis"] in COUNTED_BY_TIME}
     minute_sums = [s for s in steps for s in re.findall(r"(?:\d+ min of \d+ \+ )*\d+ min of \d+ = \d+ min", s)]
     assert minute_sums, steps
     for eq in minute_sums:
