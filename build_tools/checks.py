@@ -239,6 +239,12 @@ def _tree_rules() -> list[Rule]:
     return checks_tree.RULES
 
 
+def _coach_rules() -> list[Rule]:
+    from build_tools import checks_coach
+
+    return checks_coach.RULES
+
+
 def rules() -> list[Rule]:
     """Every cross-reference rule, in the order they run."""
     return [
@@ -252,6 +258,7 @@ def rules() -> list[Rule]:
         vocabulary_terms_exist,
         unit_rules_exist,
         *_tree_rules(),
+        *_coach_rules(),
     ]
 
 

@@ -102,6 +102,7 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "all_reachable": "unreachable-node",
         "outcome_references_exist": "outcome-unknown-code",
         "case_paths_walk": "tree-path-wrong-answer",
+        "patterns_compile": "bad-coach-pattern",
     }
     rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in TREE_RULES}
     assert rule_names == set(covered)
