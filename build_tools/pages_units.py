@@ -6,8 +6,11 @@ A page writes `<!-- engine:KIND ARGS -->` where a number would otherwise be type
 - `rule ID`: the rule's label, summary and cited sources;
 - `example RULE CODE=MIN ...`: one calculation (a bare CODE is service-based) with its steps;
 - `compare CODE=MIN ...`: the same minutes under every rule, side by side;
-- `worked-example FILE/ID`: a published example from tests/worked_examples with its citation;
-- `refused`: the unit bases the calculator refuses, the reason, and the registry codes that have them.
+- `worked-example FILE/ID`: an example from tests/worked_examples with its citation; one whose source text
+  was not read (`unverified`) or that no source publishes (`derived`) is labelled as derived from the rule,
+  never as the source's words;
+- `refused`: the unit bases the calculator refuses, the reason, the registry codes that have them, and
+  what to do instead (the engine's own advice).
 
 An unknown marker or an input the engine refuses stops the build with the page name.
 """
@@ -30,7 +33,11 @@ WORKED_EXAMPLES = ROOT / "tests" / "worked_examples"
 STATUS = {
     "verified": "minutes and answer read in a copy of the source",
     "partly_verified": "partly verified",
-    "unverified": "UNVERIFIED as the source's words",
+}
+#: statuses shown as worked out from the rule: the source's own text of the example was not read or does not exist
+DERIVED = {
+    "unverified": "the manual's own text of this example was not read",
+    "derived": "no published example was found",
 }
 
 
@@ -84,8 +91,8 @@ class Expander:
         given = {code.strip().upper(): minutes for code, minutes in entries}
         rows = ["| Code | Name | Minutes | Units |", "|---|---|---:|---:|"]
         for code, n in result["units"].items():
-            name = self.data["codes"][code].get("name", "")
-            minutes = given[code] if given[code] is not None else "-"
+            name = self.data["codes"][code].get("name", "") + _minutes_on(code, given, self.data["codes"])
+            minutes = given[code] if given.get(code) is not None else "-"
             rows.append(f"| {code} | {name} | {minutes} | {n} |")
         rows.append(f"| **Total** | {result['timed_minutes']} timed minutes | {result['treatment_minutes']} | ")
         rows[-1] += f"**{result['total_units']}** |"
@@ -113,9 +120,10 @@ class Expander:
         head = "| Code | Minutes | " + " | ".join(self.data["rules"][r]["label"] for r in results) + " |"
         rows = [head, "|---|---:|" + "---:|" * len(results)]
         first = next(iter(results.values()))
-        for code, minutes in entries:
-            code = code.strip().upper()
+        given = {code.strip().upper(): minutes for code, minutes in entries}
+        for code in first["units"]:
             cells = " | ".join(str(r["units"][code]) for r in results.values())
+            minutes = given.get(code)
             rows.append(f"| {code} | {minutes if minutes is not None else '-'} | {cells} |")
         totals = " | ".join(f"**{r['total_units']}**" for r in results.values())
         rows.append(f"| **Total units** | {first['timed_minutes']} timed | {totals} |")
@@ -135,10 +143,17 @@ class Expander:
         example = next((e for e in doc["examples"] if e["id"] == ex_id), None)
         if example is None:
             raise MarkerError(f"{path.name} has no example {ex_id!r}")
-        cite = {"source": doc["citation"]["source"], "section": doc["citation"]["section"]}
+        section = doc["citation"]["section"]
+        cites = [{"source": doc["citation"]["source"], "section": section}, *doc["citation"].get("also", [])]
         entries = [(e["code"], e.get("minutes")) for e in example["entries"]]
-        status = STATUS.get(example["status"], example["status"])
-        lines = [f"*Source: {doc['citation']['section']} ({status}).*{self.cites.marks([cite])}", ""]
+        if example["status"] in DERIVED:
+            head = (
+                f"*Derived from the rule ({section}), not quoted from the manual or any published example: "
+                f"{DERIVED[example['status']]}, so the answer was worked out from the rule.*"
+            )
+        else:
+            head = f"*Source: {section} ({STATUS.get(example['status'], example['status'])}).*"
+        lines = [head + self.cites.marks(cites), ""]
         if example.get("note"):
             lines += [f"*{example['note'].strip()}*", ""]
         return lines + self.render(self.compute(doc["rule"], entries), entries)
@@ -152,7 +167,8 @@ class Expander:
             rows.append(
                 f"| `{basis}` | {reason[0].upper() + reason[1:]} | {', '.join(by_basis.get(basis, [])) or '-'} |"
             )
-        return [*rows, ""]
+        advice = units.REFUSED_ADVICE[0].lower() + units.REFUSED_ADVICE[1:]
+        return [*rows, "", f"For each of these codes: {advice}. What to do: {units.REFUSED_FIX}.", ""]
 
     def expand(self, markdown: str) -> str:
         kinds = {
@@ -177,6 +193,12 @@ class Expander:
         if self.cites.entries:
             out = out.rstrip("\n") + "\n\n" + "\n".join(self.cites.section())
         return out
+
+
+def _minutes_on(code: str, given: dict[str, Any], codes: dict[str, dict[str, Any]]) -> str:
+    """' (minutes entered on 97129)' for an add-on line the engine added; '' otherwise."""
+    primary = codes[code].get("primary_code")
+    return f" (minutes entered on {primary})" if primary and code not in given else ""
 
 
 def units_word(n: int) -> str:

@@ -59,3 +59,43 @@ def test_bad_markers_name_the_page_and_the_problem(marker: str, words: str) -> N
     with pytest.raises(MarkerError) as err:
         expand_page(marker, PROJECT, DATA, "units.md")
     assert str(err.value).startswith("units.md: ") and words in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        "cms-services-under-8-minutes/three-services-of-7-minutes",
+        "derived-97129-97130-cms/tie-with-97110",
+        "derived-97129-97130-ama/pair-alone-55-minutes",
+    ],
+)
+def test_examples_not_read_in_the_source_are_labelled_derived(marker: str) -> None:
+    page = expand_page(f"<!-- engine:worked-example {marker} -->", PROJECT, DATA, "units.md")
+    first = page.strip().splitlines()[0]
+    assert first.startswith("*Derived from the rule (") and "not quoted from the manual" in first
+    assert "*Source:" not in page
+
+
+def test_verified_examples_keep_their_source_line() -> None:
+    page = expand_page(
+        "<!-- engine:worked-example cms-pub100-04-ch5-20-2-examples/example-1 -->", PROJECT, DATA, "u.md"
+    )
+    assert page.startswith("*Source: ch. 5 sec. 20.2 C") and "Derived" not in page
+
+
+def test_97129_pages_show_the_97130_line_the_engine_adds() -> None:
+    page = expand_page("<!-- engine:example cms 97110=23 97129=40 -->", PROJECT, DATA, "units.md")
+    result = compute([("97110", 23), ("97129", 40)], DATA["rules"]["cms"], DATA["codes"])
+    assert set(result["units"]) == {"97110", "97129", "97130"}
+    assert f"(minutes entered on 97129) | - | {result['units']['97130']} |" in page
+    compare = expand_page("<!-- engine:compare 97110=10 97129=10 -->", PROJECT, DATA, "units.md")
+    per_rule = [compute([("97110", 10), ("97129", 10)], DATA["rules"][r], DATA["codes"]) for r in ("cms", "ama")]
+    cells = " | ".join(str(r["units"]["97130"]) for r in per_rule)
+    assert f"| 97130 | - | {cells} |" in compare
+
+
+def test_refused_marker_lists_unlisted_codes_and_the_engines_advice() -> None:
+    page = expand_page("<!-- engine:refused -->", PROJECT, DATA, "units.md")
+    assert "| `unlisted` | An unlisted code is counted as the payer instructs | 97039, 97139, 97799 |" in page
+    assert "count the whole day by hand by the payer's rule" in page and "leave it out" not in page
+    assert "first_15_then_addon" not in page, "97129/97130 are counted, not refused"
