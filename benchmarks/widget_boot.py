@@ -84,11 +84,12 @@ def first_answer_ms(context: BrowserContext, url: str) -> float:
     return ms
 
 
-def page_bytes(browser, url: str, path: str, answer: bool) -> tuple[int, int]:
-    """Response body bytes and request count for one page in a fresh context (after idle; optionally one answer)."""
+def page_bytes(browser, url: str, path: str, answer: bool) -> tuple[int, int, int]:
+    """Body bytes, request count and Pyodide's share of the bytes for one page in a fresh context
+    (after the idle start; optionally with one answer)."""
     context = browser.new_context()
-    sizes: list[int] = []
-    context.on("requestfinished", lambda r: sizes.append(r.sizes()["responseBodySize"]))
+    sizes: list[tuple[str, int]] = []
+    context.on("requestfinished", lambda r: sizes.append((r.url, r.sizes()["responseBodySize"])))
     page = context.new_page()
     page.goto(url + path)
     page.wait_for_timeout(6000)  # past the shim's idle start
@@ -100,7 +101,8 @@ def page_bytes(browser, url: str, path: str, answer: bool) -> tuple[int, int]:
         w.locator("[data-role=result][data-state=done]").wait_for(timeout=TIMEOUT)
     page.wait_for_timeout(500)
     context.close()
-    return sum(sizes), len(sizes)
+    pyodide = sum(n for u, n in sizes if "/assets/pyodide/" in u or u.endswith(("engine.zip", "engine.json")))
+    return sum(n for _, n in sizes), len(sizes), pyodide
 
 
 def main() -> int:
@@ -163,8 +165,8 @@ def main() -> int:
         f"per answer once ready ({len(answers)} answers): median {statistics.median(answers):.1f} ms, "
         f"max {max(answers):.1f} ms"
     )
-    print(f"bytes, page without a widget (home): {home[0]:,} in {home[1]} requests")
-    print(f"bytes, calculator page incl. Pyodide and first answer: {calc[0]:,} in {calc[1]} requests")
+    print(f"bytes, page without a widget (home): {home[0]:,} in {home[1]} requests, Pyodide and engine {home[2]:,}")
+    print(f"bytes, calculator page and first answer: {calc[0]:,} in {calc[1]} requests, Pyodide and engine {calc[2]:,}")
     return 0
 
 
