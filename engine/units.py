@@ -13,6 +13,9 @@ A first-15-minutes code with an add-on (97129 with 97130) is entered once, on th
 primary code, with all its minutes: it is one timed service in the arithmetic (in
 Medicare's pooled total and leftover comparison, or on its own per code), and the
 units it gets are then billed as 1 unit of the primary code and the rest on the add-on.
+The add-on's key is always in `units` and in every allocation of `alternatives` (0 when
+it gets no unit), right after its primary code, so every allocation has the same keys.
+Entering the add-on code itself (alone or next to its primary) is a UnitInputError.
 
 Rules arrive as data (data/payers/<rule>.yaml through the build's JSON): the
 `algorithm` names one of ALGORITHMS, `parameters` give its numbers.
