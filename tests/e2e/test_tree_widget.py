@@ -318,3 +318,26 @@ def test_without_javascript_the_static_links_reach_outcomes(browser, base_url: s
             assert page.locator("[data-widget=tree][data-active]").count() == 0
     finally:
         context.close()
+
+
+def test_shared_link_when_python_cannot_start_keeps_the_static_tree(
+    browser, base_url: str, data: dict[str, Any]
+) -> None:
+    context = browser.new_context(viewport={"width": WIDTH, "height": 740})
+    context.route(
+        "**/*",
+        lambda r: (
+            r.abort() if "/pyodide/" in r.request.url or not r.request.url.startswith(base_url) else r.continue_()
+        ),
+    )
+    page = context.new_page()
+    root = data["tree"]["root"]
+    try:
+        node = five_outcomes(data)[0]
+        page.goto(base_url + "tree/#walk=" + tree.format_walk(steps_to(data, node)))
+        status = page.locator("[data-widget=tree] [data-role=status]")
+        expect(status).to_contain_text("could not start", timeout=TIMEOUT)
+        expect(page.locator(f"h2#{root}")).to_be_visible()
+        assert page.locator("[data-widget=tree][data-active]").count() == 0
+    finally:
+        context.close()

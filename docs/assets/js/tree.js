@@ -48,7 +48,10 @@
     staticPart.append(...root.childNodes);
     const panel = h("div", { class: "tcg-walk", "data-role": "walk", hidden: true });
     const live = h("p", { class: "tcg-walk__live", "aria-live": "polite", "data-role": "live" });
-    root.append(panel, staticPart, live);
+    // shown only for a shared walk: while Python loads, and if it cannot start
+    const status = h("p", { class: "tcg-walk__status", "data-role": "status", hidden: true });
+    root.append(status, panel, staticPart, live);
+    const sharedWalk = () => (location.hash || "").startsWith(WALK_PREFIX);
 
     let current = null; // the engine's last state
     let activating = null;
@@ -299,6 +302,7 @@
           return;
         }
         staticPart.hidden = true;
+        status.hidden = true;
         root.dataset.active = "true";
         const heading = panel.querySelector("#tcg-walk-heading");
         if (anchor && document.contains(heading)) window.scrollBy(0, heading.getBoundingClientRect().top - before);
@@ -323,6 +327,17 @@
         return;
       }
       if (s.name === "ready") activate();
+      if (root.dataset.active || !sharedWalk()) return;
+      if (s.name === "loading") {
+        status.hidden = false;
+        status.textContent = "Loading the walk you were sent (" + (s.stage || "starting Python") + ")…";
+      } else if (s.name === "failed") {
+        status.hidden = false;
+        status.textContent =
+          "Python could not start (" + s.error + "), so the walk in this link cannot be replayed here. " +
+          "The step-by-step tree below still works: follow the answers from the first question.";
+        live.textContent = status.textContent;
+      }
     });
     if (location.hash.startsWith(WALK_PREFIX)) activate(); // a shared walk: start Python now
   }
