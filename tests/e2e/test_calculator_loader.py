@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_calculator import CSP_RECORDER
+
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
 #: longer than the shim's idle fallback (requestIdleCallback timeout 4 s)
@@ -18,6 +20,7 @@ def _pyodide_requests(urls: list[str]) -> list[str]:
 
 
 def test_no_pyodide_without_widget_then_idle_start_and_one_worker(page: Page, offline_context, base_url: str) -> None:
+    page.add_init_script(CSP_RECORDER)
     page.goto(base_url)
     expect(page.locator("h1")).to_be_visible()
     assert page.locator("[data-widget]").count() == 0, "the home page must stay a page without widgets"
@@ -40,6 +43,8 @@ def test_no_pyodide_without_widget_then_idle_start_and_one_worker(page: Page, of
     assert page.evaluate("window.__sameDocument") is True, "instant navigation was not used"
     assert page.evaluate("window.TCG.workersStarted()") == 1
     assert [u for u in offline_context.seen_urls if not u.startswith(base_url)] == []
+    # the Content-Security-Policy blocked nothing the site itself needs, on any page visited
+    assert page.evaluate("window.__cspViolations") == []
 
 
 def test_save_data_waits_for_the_first_interaction(page: Page, offline_context, base_url: str) -> None:
@@ -65,7 +70,7 @@ def test_save_data_waits_for_the_first_interaction(page: Page, offline_context, 
 
 def test_failed_start_explains_links_the_static_tables_and_retries(page: Page, offline_context, base_url: str) -> None:
     offline_context.route("**/assets/pyodide/pyodide.mjs", lambda r: r.abort())  # newest route wins
-    page.goto(base_url + "calculator/")
+    page.goto(base_url + "calculator/?pyodide=https://example.org/evil/")  # the page URL never picks the source
     w = page.locator("[data-widget=units]")
     w.locator("[name=code]").first.fill("97110")
     w.locator("[name=minutes]").first.fill("23")
@@ -86,3 +91,4 @@ def test_failed_start_explains_links_the_static_tables_and_retries(page: Page, o
     expect(w.locator("[data-role=result]")).to_have_attribute("data-state", "done", timeout=TIMEOUT)
     expect(failed).to_be_hidden()
     assert page.evaluate("window.TCG.workersStarted()") == started + 1, "focus and typing must not retry on their own"
+    assert [u for u in offline_context.seen_urls if not u.startswith(base_url)] == []
