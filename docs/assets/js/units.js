@@ -212,7 +212,7 @@
         h("tbody", {},
           row("Total timed minutes", results.map((r) => r.timed_minutes)),
           row("Total units", results.map((r) => r.total_units), { "data-role": "total-units" }),
-          codes.map((code) => row(code + (names[code] ? " " + names[code] : ""), results.map((r) => r.units[code] ?? 0), { "data-code": code })),
+          codes.map((code) => row(code + (names[code] ? " " + names[code] : ""), results.map((r) => (code in r.units ? r.units[code] : "—")), { "data-code": code })),
           row("Other allowed allocations", results.map((r) => (r.alternatives.length ? r.alternatives.map(allocText).join("; ") : "none"))),
           row("Warnings", results.map((r) => (r.warnings.length ? list("ul", r.warnings) : "none"))),
         ),
