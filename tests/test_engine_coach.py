@@ -193,6 +193,33 @@ def test_with_no_code_chosen_an_activity_note_gets_a_plausible_supported_suggest
     assert r["ranking"][0]["code"] == r["code"] and r["ranking"][0]["shown"]
 
 
+#: activity sample notes that genuinely document a code of their `code_changes` as well: (note id, code) -> why
+DOCUMENTS_BOTH: dict[tuple[str, str], str] = {}
+#: least share of activity sample notes and single-code case notes whose suggested code is the expected one
+#: (measured 81 of 82 when the checklists were tightened, up from 67 of 82)
+SUGGESTION_AGREEMENT = 0.97
+
+
+def test_activity_note_does_not_fully_pass_a_code_it_lists_as_a_change() -> None:
+    """A sample note shows its likely code; a code it names under `code_changes` is what another session would be."""
+    codes, notes = _data()[0]["codes"], _data()[2]
+    passed = {
+        (ex["id"], change["code"])
+        for ex in _examples("activity")
+        for change in notes[ex["id"]]["code_changes"]
+        if codes.get(change["code"], {}).get("documentation")
+        and _check(ex["text"], change["code"])["verdict"] == "supported"
+    }
+    assert passed == set(DOCUMENTS_BOTH), f"sample notes that also pass a code they list as a change: {sorted(passed)}"
+
+
+def test_suggestion_with_no_code_chosen_agrees_with_the_expected_code() -> None:
+    single = [ex for ex in _data()[1] if ex["kind"] == "activity" or len(_session_codes(_data()[2][ex["id"]])) == 1]
+    misses = [(ex["id"], ex["answer"], s) for ex in single if (s := _check(ex["text"], None)["code"]) != ex["answer"]]
+    share = 1 - len(misses) / len(single)
+    assert share >= SUGGESTION_AGREEMENT, f"{share:.1%} agree; suggested other codes for {misses}"
+
+
 @pytest.mark.parametrize("example", _examples("case"), ids=lambda ex: ex["id"])
 def test_case_note_verdict(example: dict[str, Any]) -> None:
     case = _data()[2][example["id"]]
@@ -272,6 +299,10 @@ FLAG_NOTES = [
     ("97112", "task_embedded", "Reached for grooming items on the shelf, 12 min.", " Then foam stance, eyes closed."),
     ("97112", "strengthening_as_nmr", "NMR: leg press 3x10, bridges 2x15.", " Then single-leg stance on foam."),
     ("97116", "distance_only", "Gait: amb 150 ft x2 with RW, SBA.", " vc for step length."),
+    ("97116", "endurance_walking", "Gait: treadmill 12 min for endurance, SBA.", " Cued heel strike for foot drop."),
+    ("97112", "group_session", "Balance class (4 members): foam stance, 20 min.", " Then 1:1 perturbation training."),
+    ("97530", "self_care_method", "Ther act 20 min: donned socks with a sock aid, min A.", None),
+    ("97530", "group_session", "Group of 5: reached for cones, 20 min.", " Seen one-on-one after the group."),
     ("97129", "drill_only", "Computer game and word search for attention, 20 min.", " Taught a self-check strategy."),
     ("97140", "technique_negated", "STM to the R upper trap; no glides today, 10 min.", None),
     ("97140", "prom_as_manual", "PROM to the R shoulder in all planes, 12 min.", " Grade III posterior glides."),
