@@ -239,6 +239,11 @@ def test_every_case_walks_to_its_code(walker: Page) -> None:
         expect(page.locator(f"{WALK} [data-role=outcome]")).to_have_attribute(
             "data-code", case["answer"]["code"], timeout=TIMEOUT
         )
+    # another anchor on the page (the title's permalink) leaves the walk alone
+    last = page.locator(WALK).get_attribute("data-walk")
+    page.evaluate("location.hash = '#' + document.querySelector('h1').id")
+    page.wait_for_timeout(500)
+    assert page.locator(WALK).get_attribute("data-walk") == last
 
 
 def test_shared_link_lands_on_its_outcome(walker: Page, data: dict[str, Any]) -> None:

@@ -68,7 +68,8 @@
       if (hash.startsWith(WALK_PREFIX)) return { walk: hash.slice(WALK_PREFIX.length) };
       const id = hash.slice(1);
       if (id && /^[qo]_[a-z0-9_]+$/.test(id) && staticPart.querySelector("[id='" + id + "']")) return { node: id };
-      return { walk: "" };
+      // any other anchor on the page (a heading, the sources list) is not a walk: leave it alone
+      return id ? { walk: "", otherAnchor: true } : { walk: "" };
     }
 
     function setHash(walk) {
@@ -77,7 +78,8 @@
     }
 
     async function go(args, opts) {
-      const reply = await engine.call("walk", args);
+      const { otherAnchor, ...engineArgs } = args; // otherAnchor is the widget's own note, not the engine's
+      const reply = await engine.call("walk", engineArgs);
       if (reply.error) {
         showProblem("The walk could not be computed: " + reply.error.message);
         return false;
@@ -275,7 +277,7 @@
       panel.dataset.node = state.node;
       panel.dataset.walk = state.walk;
       panel.dataset.state = state.question ? "question" : "outcome";
-      setHash(state.walk);
+      if (!opts.keepHash) setHash(state.walk);
       const heading = panel.querySelector("#tcg-walk-heading");
       live.textContent = [error, opts.announce, heading.textContent].filter(Boolean).join(" ");
       if (opts.focus) heading.focus({ preventScroll: false });
@@ -287,13 +289,15 @@
       activating = (async () => {
         const args = argsFromHash();
         const anchorId = args.node || null;
-        const anchor = (anchorId && staticPart.querySelector("[id='" + anchorId + "']")) || staticPart.querySelector("h2");
+        const anchor = args.otherAnchor
+          ? null
+          : (anchorId && staticPart.querySelector("[id='" + anchorId + "']")) || staticPart.querySelector("h2");
         const before = anchor ? anchor.getBoundingClientRect().top : 0;
         const wasFocusedInside = root.contains(document.activeElement);
         panel.hidden = false;
         panel.style.position = "absolute"; // render off-flow first: no shift while the engine answers
         panel.style.visibility = "hidden";
-        const ok = await go(args, { focus: false });
+        const ok = await go(args, { focus: false, keepHash: args.otherAnchor });
         panel.style.position = "";
         panel.style.visibility = "";
         if (!ok) {
@@ -315,6 +319,7 @@
       if (!document.contains(root)) return window.removeEventListener("hashchange", onHashChange);
       if (!root.dataset.active) return;
       const args = argsFromHash();
+      if (args.otherAnchor) return;
       if (current && args.walk !== undefined && args.walk === current.walk) return;
       go(args, { focus: true });
     }
