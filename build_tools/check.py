@@ -12,11 +12,12 @@ from pathlib import Path
 from build_tools import ROOT, checks
 from build_tools.load import Project, load_project
 from build_tools.report import Problem
-from build_tools.schema import validate_project
+from build_tools.schema import schemas, validate_project
 
 
 def check_loaded(project: Project, today: dt.date | None = None) -> list[Problem]:
     """Schema and cross-reference problems of an already loaded project, plus its load problems, sorted."""
+    schemas.cache_clear()  # `mkdocs serve` runs many checks in one process: read the schemas afresh
     problems = project.load_problems()
     by_doc = validate_project(project)
     ok = {doc.path for doc in project.documents() if doc.ok and not by_doc[doc.path]}

@@ -45,9 +45,19 @@ def schemas() -> dict[str, dict[str, Any]]:
     return {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMA_DIR.glob("*.schema.json"))}
 
 
-@cache
 def _registry() -> Registry:
-    return Registry().with_resources((name, Resource.from_contents(s)) for name, s in schemas().items())
+    found = schemas()
+    if _REGISTRY.get("for") is not found:
+        _REGISTRY.update(
+            {
+                "for": found,
+                "registry": Registry().with_resources((name, Resource.from_contents(s)) for name, s in found.items()),
+            }
+        )
+    return _REGISTRY["registry"]
+
+
+_REGISTRY: dict[str, Any] = {}
 
 
 def validator(schema_name: str) -> Draft202012Validator:
