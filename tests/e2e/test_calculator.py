@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from build_tools.export import engine_data
+from build_tools.export import calculator_data, engine_data
 from build_tools.load import load_project
 from engine import api
 
@@ -191,6 +191,21 @@ def test_rule_switch_and_compare(calc: Page, data: dict[str, Any]) -> None:
         assert cells == [str(want[r]["units"][code]) for r in order]
     # the comparison fits a 360 px phone: only the table's own box may scroll sideways
     assert calc.evaluate("document.scrollingElement.scrollWidth") <= WIDTH
+
+
+def test_evidence_and_rule_choice_come_from_the_rule_data(calc: Page) -> None:
+    page_data = calculator_data(load_project())
+    options = widget(calc).locator("[name=rule] option")
+    assert options.evaluate_all("(os) => os.map((o) => [o.value, o.textContent])") == [
+        [r["id"], r["label"]] for r in page_data["rules"]
+    ]
+    assert widget(calc).locator("datalist option").count() == len(page_data["codes"])
+    for rule in page_data["rules"]:
+        section = calc.locator(f"[data-widget=rule-evidence] section[data-rule='{rule['id']}']")
+        expect(section.locator("h3")).to_have_text(rule["label"])
+        expect(section.locator("li")).to_have_count(len(rule["sources"]))
+        for source in rule["sources"]:
+            expect(section).to_contain_text(source["title"])
 
 
 BAD_INPUT = [
