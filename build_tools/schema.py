@@ -68,7 +68,7 @@ def suggest(word: object, choices: Iterable[object]) -> str:
     """'did you mean 'x'?' for the closest choice, or ''."""
     word = str(word)
     options = [str(c) for c in choices]
-    close = difflib.get_close_matches(word, options, n=max(1, len(options)), cutoff=0.6)
+    close = difflib.get_close_matches(word, options, n=max(1, len(options)), cutoff=0.75)
     if not close:
         return ""
 

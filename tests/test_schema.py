@@ -91,3 +91,4 @@ def test_suggestions_prefer_the_nearest_code() -> None:
     assert suggest("97111", ["97010", "97112", "97110", "97171"]) == "did you mean '97110'?"
     assert suggest("q_grop", ["q_group", "q_gait"]) == "did you mean 'q_group'?"
     assert suggest("zzz", ["q_group"]) == ""
+    assert suggest("unlisted", ["bundled", "service"]) == "", "a far-fetched guess is worse than none"
