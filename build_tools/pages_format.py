@@ -45,7 +45,9 @@ def _type(prop: dict[str, Any], here: str) -> str:
         return " or ".join(_type(p, here) for p in prop["oneOf"])
     kind = prop.get("type", "any")
     if kind == "array":
-        return "list of " + _type(prop.get("items", {}), here)
+        items = prop.get("items", {})
+        variants = [branch["then"] for branch in items.get("allOf", []) if "$ref" in branch.get("then", {})]
+        return "list of " + (" or ".join(_type(v, here) for v in variants) if variants else _type(items, here))
     if kind == "object" and "additionalProperties" in prop and isinstance(prop["additionalProperties"], dict):
         return "mapping of text to " + _type(prop["additionalProperties"], here)
     words = {"object": "mapping", "string": "text", "integer": "whole number", "boolean": "true/false"}
@@ -78,7 +80,8 @@ def _table(obj: dict[str, Any], here: str) -> list[str]:
 
 
 def _section(name: str, schema: dict[str, Any]) -> list[str]:
-    lines = [f"## {schema.get('title', name)} {{#{_anchor(name)}}}", "", schema.get("description", ""), ""]
+    title = schema.get("title", name).replace("<", "&lt;").replace(">", "&gt;")
+    lines = [f"## {title} {{#{_anchor(name)}}}", "", schema.get("description", ""), ""]
     lines += _table(schema, name)
     for def_name, definition in schema.get("$defs", {}).items():
         lines += [f"### {def_name} {{#{_anchor(name, def_name)}}}", "", definition.get("description", ""), ""]
