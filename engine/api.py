@@ -81,7 +81,7 @@ def _practice_set(args: dict[str, Any]) -> dict:
     return {
         **chosen,
         "quiz": practice.format_quiz(chosen["seed"], chosen["ids"]),
-        "cases": [practice.view(cases[cid]) for cid in chosen["ids"]],
+        "cases": [practice.view(cases[cid], _DATA["codes"]) for cid in chosen["ids"]],
         "choices": _DATA["answer_choices"],
         "families": practice.families(cases, _DATA["vocab"].get("code_families", [])),
         "summary": practice.summary(args.get("progress"), chosen["ids"]),

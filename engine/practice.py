@@ -69,12 +69,20 @@ def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {"seed": seed, "ids": ids}
 
 
-def view(case: dict[str, Any]) -> dict[str, Any]:
+def _billed_codes(minutes: dict[str, Any], codes: dict[str, dict[str, Any]]) -> list[str]:
+    """The codes a units answer covers: each code given, followed by its add-on code when it has one."""
+    out: list[str] = []
+    for code in minutes:
+        out += [code, *([codes[code]["addon_code"]] if codes.get(code, {}).get("addon_code") else [])]
+    return out
+
+
+def view(case: dict[str, Any], codes: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """What the student sees before answering: no answer, no reasoning."""
     shown = {k: case[k] for k in ("id", "title", "difficulty", "session", "family") if k in case}
     units_task = case["answer"].get("units")
     if units_task:
-        shown["units_task"] = {"rule": units_task["rule"], "codes": list(units_task["minutes"])}
+        shown["units_task"] = {"rule": units_task["rule"], "codes": _billed_codes(units_task["minutes"], codes)}
     if case.get("billed_as"):
         shown["billed_as"] = case["billed_as"]
     return shown
@@ -85,7 +93,7 @@ def _units_feedback(case: dict[str, Any], given: dict[str, Any] | None, data: di
     result = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
     accepted = [result["units"], *result["alternatives"]]
     try:
-        answer = {code: int(str((given or {}).get(code, "")).strip()) for code in task["minutes"]}
+        answer = {code: int(str((given or {}).get(code, "")).strip()) for code in result["units"]}
     except ValueError:
         raise PracticeInputError("enter whole units for every code (0 or more)", "units") from None
     return {"correct": answer in accepted, "your_units": answer, "accepted": accepted, "result": result}

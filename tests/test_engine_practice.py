@@ -42,7 +42,7 @@ def test_quiz_link_round_trip_gives_everyone_the_same_order(data: dict) -> None:
 
 def test_view_hides_the_answer(data: dict) -> None:
     for case in data["cases"].values():
-        shown = practice.view(case)
+        shown = practice.view(case, data["codes"])
         assert "answer" not in shown and "why" not in shown and "tempting" not in shown
         assert shown["session"] == case["session"]
 
@@ -80,3 +80,22 @@ def test_progress_streaks_and_missed() -> None:
     assert s["missed"] == ["c"] and s["remaining"] == ["e"]
     p = practice.record(p, "c", True)
     assert practice.summary(p)["missed"] == []
+
+
+def test_units_task_covers_add_on_codes(data: dict) -> None:
+    """A case asking for 97129 units expects the add-on 97130 too, as the engine bills it."""
+    case = {
+        "id": "made-up-cognition-units",
+        "title": "Made-up cognition case",
+        "difficulty": "easy",
+        "session": "Cognitive strategy training 40 min; therapeutic exercise 23 min.",
+        "answer": {"code": "97129", "units": {"rule": "cms", "minutes": {"97110": 23, "97129": 40}}},
+        "why": "Attention strategy training.",
+        "tempting": {"code": "97535", "why_not": "No daily task was taught."},
+        "tree_path": [],
+    }
+    shown = practice.view(case, data["codes"])
+    assert shown["units_task"]["codes"] == ["97110", "97129", "97130"]
+    task = case["answer"]["units"]
+    result = units.compute(list(task["minutes"].items()), data["rules"]["cms"], data["codes"])
+    assert practice.grade(case, "97129", result["units"], data)["correct"]
