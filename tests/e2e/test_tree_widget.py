@@ -54,6 +54,9 @@ def walker(browser, served_site: tuple[str, list[str]]):
     page = context.new_page()
     page.seen_urls = _route_local(context, base_url)
     page.base = base_url
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     yield page
     context.close()
 
@@ -235,7 +238,13 @@ def test_every_case_walks_to_its_code(walker: Page) -> None:
     for case in CASES:
         walk = tree.format_walk([(s["question"], s["answer"]) for s in case["tree_path"]])
         page.evaluate("(h) => { location.hash = h; }", "#walk=" + walk)
-        expect(page.locator(WALK)).to_have_attribute("data-walk", walk, timeout=TIMEOUT)
+        try:
+            expect(page.locator(WALK)).to_have_attribute("data-walk", walk, timeout=TIMEOUT)
+        except AssertionError as exc:
+            state = page.evaluate(
+                "[location.href, TCG.workerCount(), document.querySelectorAll('[data-widget=tree]').length]"
+            )
+            raise AssertionError(f"{case['id']}: {state}; page errors: {page.errors}") from exc
         expect(page.locator(f"{WALK} [data-role=outcome]")).to_have_attribute(
             "data-code", case["answer"]["code"], timeout=TIMEOUT
         )
@@ -288,6 +297,7 @@ def test_static_anchor_becomes_its_walk(walker: Page, data: dict[str, Any]) -> N
     assert 0 <= top < 740, "the question the static anchor pointed at is not on screen"
     foreign = [u for u in page.seen_urls if not u.startswith(page.base)]
     assert foreign == [], f"requests left the test server: {foreign}"
+    assert page.errors == [], page.errors
 
 
 def test_instant_navigation_away_and_back_mounts_again(walker: Page, data: dict[str, Any]) -> None:

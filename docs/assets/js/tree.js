@@ -123,6 +123,11 @@
         choices.addEventListener("click", (ev) => {
           const button = ev.target.closest("button[data-answer]");
           if (!button) return;
+          if (button.dataset.answer === step.answer) {
+            toggle.click(); // the same answer again: nothing changes, fold the choices away
+            toggle.focus();
+            return;
+          }
           const next = steps().slice(0, i).concat([[step.question, button.dataset.answer]]);
           go({ steps: next }, { focus: true, announce: "Answer " + (i + 1) + " changed." });
         });
