@@ -52,10 +52,10 @@ def tree_page(project: Project) -> str:
                 lines += [f"*Why this question?* {node['why']}{cites.marks(node.get('sources'))}", ""]
             lines += [f"- [{a['label']}](#{a['next']})" for a in node["answers"]] + [""]
         else:
-            title = f"{node['code']}: {node['title']}" if node.get("code") else node["title"]
-            if node.get("code") and node["code"] in project.codes:
-                title = node["title"]
-            lines += [f"## {title} {{#{nid} .tcg-outcome}}", ""]
+            lines += [f"## {node['title']} {{#{nid} .tcg-outcome}}", ""]
+            if node.get("code"):
+                label = "Code" if node["result"] == "code" else "The note supports"
+                lines += [f"**{label}:** {code_link(project, node['code'], 'codes/')}", ""]
             lines += _outcome_block(project, node, cites)
             lines += [f"[Start again](#{tree['root']})", ""]
     lines += ["</div>", "", *cites.section(), reviewed_line(tree["reviewed"]), ""]
