@@ -160,7 +160,10 @@ def case_paths_walk(ctx: Context) -> Iterator[Problem]:
         error = engine_tree.validate(tree, steps)
         if error is not None:
             step = error["step"] - 1
-            yield doc.problem(("tree_path", step), f"tree_path: {error['message']}", "follow the tree from its root")
+            at = engine_tree.end_node(tree, steps[:step])  # where the walk stood before the bad step
+            field = "answer" if steps[step][0] == at else "question"
+            where = ("tree_path", step, field)
+            yield doc.problem(where, f"tree_path: {error['message']}", "follow the tree from its root")
             continue
         end = engine_tree.nodes_by_id(tree)[engine_tree.end_node(tree, steps)]
         want = doc.data["answer"]["code"]
