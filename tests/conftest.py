@@ -105,12 +105,11 @@ def base_url(served_site: tuple[str, list[str]]) -> str:
     return served_site[0]
 
 
-@pytest.fixture
-def offline_context(context, base_url: str):
-    """Abort every browser request that is not to the local test server, and record them all."""
+def route_local(context, base_url: str) -> list[str]:
+    """Abort every request of `context` not to the local test server; return the list recording them all."""
     seen: list[str] = []
 
-    def route(r):
+    def route(r) -> None:
         seen.append(r.request.url)
         if r.request.url.startswith(base_url):
             r.continue_()
@@ -118,5 +117,17 @@ def offline_context(context, base_url: str):
             r.abort()
 
     context.route("**/*", route)
-    context.seen_urls = seen
+    return seen
+
+
+@pytest.fixture(scope="session")
+def local_only():
+    """`route_local` for tests that make their own browser contexts."""
+    return route_local
+
+
+@pytest.fixture
+def offline_context(context, base_url: str):
+    """The test's context with every foreign request aborted; `context.seen_urls` records all requests."""
+    context.seen_urls = route_local(context, base_url)
     return context

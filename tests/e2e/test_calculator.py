@@ -77,20 +77,11 @@ def expected(data: dict[str, Any], rows: list[tuple[str, str]], rule: str) -> di
 
 
 @pytest.fixture(scope="module")
-def calc(browser, served_site: tuple[str, list[str]]):
+def calc(browser, served_site: tuple[str, list[str]], local_only):
     """One 360 px page on the calculator, recording every request; closed after the module."""
     base_url = served_site[0]
     context = browser.new_context(viewport={"width": WIDTH, "height": 800})
-    seen: list[str] = []
-
-    def route(r) -> None:
-        seen.append(r.request.url)
-        if r.request.url.startswith(base_url):
-            r.continue_()
-        else:
-            r.abort()
-
-    context.route("**/*", route)
+    seen = local_only(context, base_url)
     context.add_init_script(CSP_RECORDER)
     page = context.new_page()
     page.goto(base_url + "calculator/")

@@ -77,9 +77,13 @@
       if (url !== location.pathname + location.search + location.hash) history.replaceState(history.state, "", url);
     }
 
+    let latest = 0; // the newest request: a slower, older reply must not overwrite it (or the URL)
+
     async function go(args, opts) {
       const { otherAnchor, ...engineArgs } = args; // otherAnchor is the widget's own note, not the engine's
+      const request = ++latest;
       const reply = await engine.call("walk", engineArgs);
+      if (request !== latest) return true; // superseded: the newer request renders
       if (reply.error) {
         showProblem("The walk could not be computed: " + reply.error.message);
         return false;
