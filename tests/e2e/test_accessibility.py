@@ -45,14 +45,21 @@ PAGES = [
     ("catalog", "activities/"),
     ("calculator", "calculator/"),
     ("tree, static", "tree/"),
+    ("unit rules", "units/"),
+    ("sources", "sources/"),
+    ("coach", "coach/"),
+    ("practice", "practice/"),
+    ("drills", "drills/"),
+    ("quiz builder", "instructor/"),
+    ("worksheet", "instructor/worksheet/"),
 ]
 
 
 @pytest.fixture(scope="module")
-def a11y_page(browser, served_site: tuple[str, list[str]]):
+def a11y_page(browser, served_site: tuple[str, list[str]], local_only):
     base_url = served_site[0]
     context = browser.new_context(viewport={"width": 360, "height": 740})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base_url) else r.abort())
+    local_only(context, base_url)
     page = context.new_page()
     page.base = base_url
     yield page
@@ -99,3 +106,16 @@ def test_tree_widget_has_no_serious_violations(a11y_page: Page) -> None:
     page.locator(f"{WALK} [data-role=change]").first.click()
     found = blocking_violations(page)
     assert not found, "widget at an outcome, panels open:\n" + "\n".join(found)
+
+
+def test_practice_case_with_feedback_has_no_serious_violations(a11y_page: Page) -> None:
+    page = a11y_page
+    page.goto(page.base + "practice/")
+    case = page.locator("[data-role=case]")
+    expect(case).to_be_visible(timeout=TIMEOUT)
+    page.select_option("[data-role=choices]", index=1)
+    page.locator("[data-role=unit-rows] input").evaluate_all("(els) => els.forEach((e) => { e.value = '1'; })")
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator("[data-role=feedback] [data-verdict]")).to_be_visible(timeout=TIMEOUT)
+    found = blocking_violations(page)
+    assert not found, "practice case with feedback:\n" + "\n".join(found)
