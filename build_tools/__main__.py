@@ -8,6 +8,7 @@ from pathlib import Path
 
 from build_tools import ROOT
 from build_tools.check import check_project
+from build_tools.clock import ClockError
 from build_tools.report import render
 
 
@@ -18,7 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--root", type=Path, default=ROOT, help="project folder (default: this checkout)")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    _, problems = check_project(root)
+    try:
+        _, problems = check_project(root)
+    except ClockError as exc:
+        print(f"python -m build_tools check: {exc}", file=sys.stderr)
+        return 2
     if problems:
         print(render(problems, root), file=sys.stderr)
         return 1

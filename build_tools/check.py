@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from build_tools import ROOT, checks
+from build_tools import ROOT, checks, clock
 from build_tools.load import Project, load_project
 from build_tools.report import Problem
 from build_tools.schema import schemas, validate_project
@@ -22,7 +22,7 @@ def check_loaded(project: Project, today: dt.date | None = None) -> list[Problem
     by_doc = validate_project(project)
     ok = {doc.path for doc in project.documents() if doc.ok and not by_doc[doc.path]}
     problems += [p for found in by_doc.values() for p in found]
-    ctx = checks.Context(project, ok, today or dt.date.today())
+    ctx = checks.Context(project, ok, today or clock.today())
     problems += checks.run(ctx)
     return sorted(set(problems))
 

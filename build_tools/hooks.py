@@ -23,6 +23,7 @@ from mkdocs.utils import CountHandler
 
 from build_tools import pyodide
 from build_tools.check import check_project
+from build_tools.clock import ClockError
 from build_tools.export import write_site_assets
 from build_tools.load import Project
 from build_tools.pages import generated_pages
@@ -53,7 +54,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 def on_pre_build(*, config: MkDocsConfig) -> None:
     """Runs before anything is written: bad data stops the build with the site untouched."""
     root = Path(config.config_file_path).resolve().parent
-    project, problems = check_project(root)
+    try:
+        project, problems = check_project(root)
+    except ClockError as exc:
+        raise PluginError(str(exc)) from exc
     if problems:
         raise PluginError("invalid data:\n" + render(problems, root))
     _state["project"] = project
