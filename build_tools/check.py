@@ -10,9 +10,9 @@ import datetime as dt
 from pathlib import Path
 
 from build_tools import ROOT, checks, clock
+from build_tools.checks.schema import schemas, validate_project
 from build_tools.load import Project, load_project
 from build_tools.report import Problem
-from build_tools.schema import schemas, validate_project
 
 
 def check_loaded(project: Project, today: dt.date | None = None) -> list[Problem]:

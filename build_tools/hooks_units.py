@@ -13,7 +13,7 @@ from mkdocs.exceptions import PluginError
 
 from build_tools.export import engine_data
 from build_tools.load import load_project
-from build_tools.pages_units import MarkerError, expand_page
+from build_tools.pages.units import MarkerError, expand_page
 
 _state: dict[str, Any] = {}
 

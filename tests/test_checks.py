@@ -17,7 +17,7 @@ import pytest
 
 from build_tools import checks
 from build_tools.check import check_loaded
-from build_tools.checks_tree import RULES as TREE_RULES
+from build_tools.checks import tree as checks_tree
 from build_tools.load import load_project
 from build_tools.yaml_strict import MAX_BYTES
 
@@ -107,6 +107,6 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "case_paths_walk": "tree-path-wrong-answer",
         "patterns_compile": "bad-coach-pattern",
     }
-    rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in TREE_RULES}
+    rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in checks_tree.RULES}
     assert rule_names == set(covered)
     assert set(covered.values()) <= names

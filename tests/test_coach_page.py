@@ -6,7 +6,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from build_tools.coach_data import coach_page_data
+from build_tools.export.coach import coach_page_data
 from build_tools.load import load_project
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from build_tools.coach_data import coach_examples
 from build_tools.export import engine_data
+from build_tools.export.coach import coach_examples
 from build_tools.load import load_project
 from engine import api, coach
 

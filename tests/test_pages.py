@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from build_tools.checks.schema import schemas
 from build_tools.load import Project, load_project
 from build_tools.pages import generated_pages
-from build_tools.pages_format import data_format_page
-from build_tools.schema import schemas
+from build_tools.pages.format import data_format_page
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import pytest
 
 from build_tools.export import engine_data
 from build_tools.load import load_project
-from build_tools.pages_units import MARKER, MarkerError, expand_page
+from build_tools.pages.units import MARKER, MarkerError, expand_page
 from engine.units import compute, table_band
 
 PROJECT = load_project()

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
+from build_tools.checks.schema import field_name, schemas, suggest, validate_document
 from build_tools.load import load_file
-from build_tools.schema import field_name, schemas, suggest, validate_document
 
 
 def properties(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any]]]:

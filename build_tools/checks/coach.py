@@ -15,7 +15,7 @@ from build_tools.report import Problem
 from engine import coach
 
 if TYPE_CHECKING:
-    from build_tools.checks import Context, Rule
+    from build_tools.checks.base import Context, Rule
 
 FIX = "write a valid Python regular expression that names only lists and terms of data/vocab.yaml"
 

@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from build_tools import ROOT
-from build_tools.coach_data import coach_page_data
+from build_tools.export.coach import coach_page_data
+from build_tools.export.training import answer_choices, cases_data
 from build_tools.load import Project
-from build_tools.training import answer_choices, cases_data
 
 #: files of the engine package that never go to the browser
 ENGINE_EXCLUDE = {"__main__.py"}
 CODE_FIELDS = ("code", "name", "family", "unit_basis", "addon_code", "primary_code", "guidance_page", "documentation")
-#: site-root-relative pages the outcome card links to (as build_tools.pages_codes/pages_catalog write them):
+#: site-root-relative pages the outcome card links to (as build_tools.pages.codes and .catalog write them):
 #: a guidance page for codes that have one, else the code's row in the code table
 CODE_PAGE, CODE_ROW, ACTIVITY_PAGE = "codes/{}/", "codes/#c{}", "activities/{}/"
 DISCLAIMER = (

@@ -25,7 +25,7 @@ import yaml
 
 from build_tools import ROOT
 from build_tools.load import Project
-from build_tools.pages_common import Citations
+from build_tools.pages.common import Citations
 from engine import units
 
 MARKER = re.compile(r"<!--\s*engine:([a-z-]+)((?:\s+[^\s>]+)*)\s*-->")

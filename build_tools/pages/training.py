@@ -9,8 +9,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from build_tools.export.training import cases_data
 from build_tools.load import Project
-from build_tools.training import cases_data
 from engine import tree, units
 
 HIDDEN = "---\nsearch:\n  exclude: true\n---\n\n"

@@ -12,8 +12,8 @@ from html import escape
 from typing import Any
 
 from build_tools.load import Project
-from build_tools.pages_codes import code_link
-from build_tools.pages_common import Citations, reviewed_line, vocab_labels
+from build_tools.pages.codes import code_link
+from build_tools.pages.common import Citations, reviewed_line, vocab_labels
 
 SOURCES_PAGE = "../sources.md"
 #: catalog filter: data attribute -> (label, activity field, vocabulary or None for codes)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from build_tools.schema import schemas
+from build_tools.checks.schema import schemas
 
 ORDER = [
     "decision_tree.schema.json",

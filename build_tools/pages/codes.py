@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from build_tools.load import Project
-from build_tools.pages_common import Citations, reviewed_line, vocab_labels
+from build_tools.pages.common import Citations, reviewed_line, vocab_labels
 
 #: how each unit basis reads on the pages (the meaning is defined in schemas/code.schema.json)
 UNIT_BASIS = {

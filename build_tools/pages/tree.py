@@ -1,20 +1,12 @@
-"""Data -> Markdown for the generated pages (never committed; added to the build as virtual files).
-
-This module renders the static decision tree and gathers every generated page;
-codes, the activity catalog, sources and the data format have their own modules.
-"""
+"""The static "which code?" page: decision_tree.yaml -> one section per node, answers as links (works with JS off)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from build_tools.load import Project
-from build_tools.pages_catalog import catalog_pages
-from build_tools.pages_codes import code_link, code_pages
-from build_tools.pages_common import Citations, reviewed_line
-from build_tools.pages_format import format_pages
-from build_tools.pages_sources import source_pages
-from build_tools.pages_training import training_pages
+from build_tools.pages.codes import code_link
+from build_tools.pages.common import Citations, reviewed_line
 
 
 def _outcome_block(project: Project, node: dict[str, Any], cites: Citations) -> list[str]:
@@ -60,14 +52,3 @@ def tree_page(project: Project) -> str:
             lines += [f"[Start again](#{tree['root']})", ""]
     lines += ["</div>", "", *cites.section(), reviewed_line(tree["reviewed"]), ""]
     return "\n".join(lines)
-
-
-def generated_pages(project: Project) -> dict[str, tuple[str, str]]:
-    """Every generated page: docs-relative path -> (Markdown, repo path of the data it renders)."""
-    pages = {"tree.md": (tree_page(project), "decision_tree.yaml")}
-    pages |= code_pages(project)
-    pages |= catalog_pages(project)
-    pages |= source_pages(project)
-    pages |= format_pages()
-    pages |= training_pages(project)
-    return pages

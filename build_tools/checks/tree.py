@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from build_tools.checks import dangling
+from build_tools.checks.base import dangling
+from build_tools.checks.schema import suggest
 from build_tools.report import Problem
-from build_tools.schema import suggest
 from engine import tree as engine_tree
 
 if TYPE_CHECKING:
-    from build_tools.checks import Context, Rule
+    from build_tools.checks.base import Context, Rule
 
 
 def _tree(ctx: Context) -> dict[str, Any] | None:

@@ -1,23 +1,21 @@
-"""Cross-reference checks over records, one small generator per rule, each yielding Problems.
+"""Cross-reference rules over the records in data/: files, ids, dates, citations and references.
 
 They run after the schema pass and look only at documents that passed it
 (`Context.ok`), so each rule may rely on the shapes the schemas promise. Ids that
 rules resolve against are gathered leniently from every readable file, so one
-broken record does not make every reference to it dangle. The tree rules live in
-build_tools.checks_tree; RULES lists them all.
+broken record does not make every reference to it dangle.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
-from build_tools.load import ID_FIELDS, RECORD_KINDS, Document, Project, record_id
+from build_tools.checks.base import Context, Rule, dangling, walk
+from build_tools.checks.schema import suggest
+from build_tools.load import ID_FIELDS, RECORD_KINDS, Document, record_id
 from build_tools.report import Problem
-from build_tools.schema import suggest
 
 #: keys whose values are dates that must not lie in the future
 DATE_KEYS = ("reviewed", "accessed", "as_of")
@@ -30,56 +28,6 @@ ACTIVITY_VOCAB = {
     "diagnoses": "diagnoses",
 }
 FIXED_RULES = ("cms", "ama")
-
-
-@dataclass
-class Context:
-    """The project, which documents passed the schema, and the ids references resolve against."""
-
-    project: Project
-    ok: set[Path]
-    today: dt.date
-
-    def valid(self, doc: Document) -> bool:
-        return doc.path in self.ok
-
-    def records(self, kind: str) -> list[Document]:
-        return [d for d in self.project.records[kind].values() if self.valid(d)]
-
-    def ids(self, kind: str) -> set[str]:
-        return {str(record_id(kind, d)) for d in self.project.records[kind].values() if record_id(kind, d)}
-
-    def list_ids(self, doc: Document, key: str) -> set[str]:
-        data = doc.data if isinstance(doc.data, dict) else {}
-        items = data.get(key) if isinstance(data.get(key), list) else []
-        return {str(i["id"]) for i in items if isinstance(i, dict) and "id" in i}
-
-    @property
-    def source_ids(self) -> set[str]:
-        return self.list_ids(self.project.sources, "sources")
-
-    def vocab(self, name: str) -> set[str]:
-        return self.list_ids(self.project.vocab, name)
-
-
-Rule = Callable[[Context], Iterator[Problem]]
-
-
-def dangling(doc: Document, where: tuple[str | int, ...], what: str, value: Any, known: set[str]) -> Problem:
-    """'<what> <value> does not exist' with a did-you-mean fix."""
-    fix = suggest(value, known) or f"add it first, or use one of the existing {what}s"
-    return doc.problem(where, f"{what} '{value}' does not exist", fix)
-
-
-def walk(data: Any, where: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every (path, value) pair inside a document, depth first."""
-    yield where, data
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from walk(value, (*where, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from walk(value, (*where, i))
 
 
 def files_all_loaded(ctx: Context) -> Iterator[Problem]:
@@ -233,34 +181,15 @@ def unit_rules_exist(ctx: Context) -> Iterator[Problem]:
             yield dangling(doc, ("answer", "units", "rule"), "unit rule", units["rule"], known)
 
 
-def _tree_rules() -> list[Rule]:
-    from build_tools import checks_tree
-
-    return checks_tree.RULES
-
-
-def _coach_rules() -> list[Rule]:
-    from build_tools import checks_coach
-
-    return checks_coach.RULES
-
-
-def rules() -> list[Rule]:
-    """Every cross-reference rule, in the order they run."""
-    return [
-        files_all_loaded,
-        ids_match_filenames,
-        unique_list_ids,
-        dates_not_future,
-        sources_exist,
-        codes_exist,
-        activities_exist,
-        vocabulary_terms_exist,
-        unit_rules_exist,
-        *_tree_rules(),
-        *_coach_rules(),
-    ]
-
-
-def run(ctx: Context) -> list[Problem]:
-    return [p for rule in rules() for p in rule(ctx)]
+#: the record rules, in the order they run
+RULES: list[Rule] = [
+    files_all_loaded,
+    ids_match_filenames,
+    unique_list_ids,
+    dates_not_future,
+    sources_exist,
+    codes_exist,
+    activities_exist,
+    vocabulary_terms_exist,
+    unit_rules_exist,
+]

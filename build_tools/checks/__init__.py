@@ -1,0 +1,23 @@
+"""Cross-reference checks, one small generator per rule, each yielding Problems.
+
+The rules live by subject: `records` (files, ids, dates, references), `tree`
+(decision_tree.yaml and the case walks) and `coach` (documentation patterns);
+`base` holds the Context they share. `rules()` lists them all in running order.
+"""
+
+from __future__ import annotations
+
+from build_tools.checks import coach, records, tree
+from build_tools.checks.base import Context, Rule
+from build_tools.report import Problem
+
+__all__ = ["Context", "Rule", "rules", "run"]
+
+
+def rules() -> list[Rule]:
+    """Every cross-reference rule, in the order they run."""
+    return [*records.RULES, *tree.RULES, *coach.RULES]
+
+
+def run(ctx: Context) -> list[Problem]:
+    return [p for rule in rules() for p in rule(ctx)]

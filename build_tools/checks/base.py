@@ -1,0 +1,67 @@
+"""What every check rule shares: the Context it reads, the Rule type, and two helpers.
+
+The rule modules (records, tree, coach) import from here and never from each
+other or from the package, so they have no import circle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from build_tools.checks.schema import suggest
+from build_tools.load import Document, Project, record_id
+from build_tools.report import Problem
+
+
+@dataclass
+class Context:
+    """The project, which documents passed the schema, and the ids references resolve against."""
+
+    project: Project
+    ok: set[Path]
+    today: dt.date
+
+    def valid(self, doc: Document) -> bool:
+        return doc.path in self.ok
+
+    def records(self, kind: str) -> list[Document]:
+        return [d for d in self.project.records[kind].values() if self.valid(d)]
+
+    def ids(self, kind: str) -> set[str]:
+        return {str(record_id(kind, d)) for d in self.project.records[kind].values() if record_id(kind, d)}
+
+    def list_ids(self, doc: Document, key: str) -> set[str]:
+        data = doc.data if isinstance(doc.data, dict) else {}
+        items = data.get(key) if isinstance(data.get(key), list) else []
+        return {str(i["id"]) for i in items if isinstance(i, dict) and "id" in i}
+
+    @property
+    def source_ids(self) -> set[str]:
+        return self.list_ids(self.project.sources, "sources")
+
+    def vocab(self, name: str) -> set[str]:
+        return self.list_ids(self.project.vocab, name)
+
+
+Rule = Callable[[Context], Iterator[Problem]]
+
+
+def dangling(doc: Document, where: tuple[str | int, ...], what: str, value: Any, known: set[str]) -> Problem:
+    """'<what> <value> does not exist' with a did-you-mean fix."""
+    fix = suggest(value, known) or f"add it first, or use one of the existing {what}s"
+    return doc.problem(where, f"{what} '{value}' does not exist", fix)
+
+
+def walk(data: Any, where: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every (path, value) pair inside a document, depth first."""
+    yield where, data
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from walk(value, (*where, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from walk(value, (*where, i))

@@ -1,0 +1,27 @@
+"""Data -> Markdown for the generated pages (never committed; added to the build as virtual files).
+
+One module per kind of page: `tree` (the static decision tree), `codes`,
+`catalog` (activities), `sources`, `format` (the data-format reference),
+`training` and `units`; `common` holds the citation and label helpers they share.
+"""
+
+from __future__ import annotations
+
+from build_tools.load import Project
+from build_tools.pages.catalog import catalog_pages
+from build_tools.pages.codes import code_pages
+from build_tools.pages.format import format_pages
+from build_tools.pages.sources import source_pages
+from build_tools.pages.training import training_pages
+from build_tools.pages.tree import tree_page
+
+
+def generated_pages(project: Project) -> dict[str, tuple[str, str]]:
+    """Every generated page: docs-relative path -> (Markdown, repo path of the data it renders)."""
+    pages = {"tree.md": (tree_page(project), "decision_tree.yaml")}
+    pages |= code_pages(project)
+    pages |= catalog_pages(project)
+    pages |= source_pages(project)
+    pages |= format_pages()
+    pages |= training_pages(project)
+    return pages
