@@ -106,6 +106,8 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "outcome_references_exist": "outcome-unknown-code",
         "case_paths_walk": "tree-path-wrong-answer",
         "patterns_compile": "bad-coach-pattern",
+        "answer_links_exist": "outranks-unknown-answer",
+        "evidence_patterns_compile": "evidence-bad-pattern",
     }
     rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in checks_tree.RULES}
     assert rule_names == set(covered)
