@@ -121,6 +121,6 @@ def grade(
     result = units.compute(entries, rules[regenerated["rule"]], codes)
     given = _answer_units(regenerated, answer)
     accepted = [result["units"], *result["alternatives"]]
-    correct = given in accepted
+    correct = given in accepted or units.accepts(entries, rules[regenerated["rule"]], codes, given)
     wrong = sorted(c for c in given if all(given[c] != a[c] for a in accepted))
     return {"correct": correct, "your_units": given, "accepted": accepted, "wrong_codes": wrong, "result": result}

@@ -96,7 +96,10 @@ def _units_feedback(case: dict[str, Any], given: dict[str, Any] | None, data: di
         answer = {code: int(str((given or {}).get(code, "")).strip()) for code in result["units"]}
     except ValueError:
         raise PracticeInputError("enter whole units for every code (0 or more)", "units") from None
-    return {"correct": answer in accepted, "your_units": answer, "accepted": accepted, "result": result}
+    correct = answer in accepted or units.accepts(
+        list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"], answer
+    )
+    return {"correct": correct, "your_units": answer, "accepted": accepted, "result": result}
 
 
 def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:

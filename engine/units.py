@@ -6,8 +6,14 @@ build's guidance page and the training drills):
 - `table_units(minutes, unit_minutes, min_minutes)`: the 15-minute table.
 - `table_band(units, unit_minutes, min_minutes)`: the minutes range that gives `units`.
 - `check_entries(entries, rule, codes)`: validated entries, or `UnitInputError`.
-- `allowed_allocations(timed_minutes, rule)`: every allocation of timed units the rule allows.
-- `compute(entries, rule, codes)`: the full result with steps, as a JSON-ready dict.
+- `allowed_allocations(timed_minutes, rule)`: the allocations of timed units the rule allows (at most
+  MAX_ALLOCATIONS of them; ties can allow hundreds of thousands).
+- `compute(entries, rule, codes)`: the full result with steps, as a JSON-ready dict: `units`, up to
+  MAX_ALLOCATIONS - 1 `alternatives` and `more_alternatives`, the count of allowed ones not listed.
+- `accepts(entries, rule, codes, answer)`: whether billed units per code are one of the allowed
+  allocations, listed or not (what drills and practice grade with).
+
+Ties are never enumerated past MAX_ALLOCATIONS: the work is linear in the number of codes.
 
 A first-15-minutes code with an add-on (97129 with 97130) is entered once, on the
 primary code, with all its minutes: it is one timed service in the arithmetic (in
@@ -24,7 +30,8 @@ Rules arrive as data (data/payers/<rule>.yaml through the build's JSON): the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, islice
+from math import comb
 from typing import Any
 
 from engine import explain
@@ -52,6 +59,8 @@ REFUSED_FIX = (
     "count the whole day by hand by the payer's rule, with this code included, or check the code with the payer"
 )
 DEFAULT_MAX_MINUTES = 24 * 60
+#: the most allocations a result lists (the preferred one plus alternatives); the rest are only counted
+MAX_ALLOCATIONS = 6
 
 
 class UnitInputError(ValueError):
@@ -216,16 +225,17 @@ def _pooled(timed: dict[str, int], unit: int, low: int) -> tuple[list[dict[str, 
         cut = sorted(left.values(), reverse=True)[extra - 1]
         sure = [c for c in timed if left[c] > cut]
         tied = [c for c in timed if left[c] == cut]
-    choices = list(combinations(tied, extra - len(sure))) if extra > 0 else [()]
-    allocations = [{c: full[c] + (c in sure or c in chosen) for c in timed} for chosen in choices]
     need = extra - len(sure) if extra > 0 else 0
+    # lazily: only the first MAX_ALLOCATIONS choices are built, the others counted
+    choices = list(islice(combinations(tied, need), MAX_ALLOCATIONS)) if extra > 0 else [()]
+    allocations = [{c: full[c] + (c in sure or c in chosen) for c in timed} for chosen in choices]
     trace = {"total": total, "allowed": allowed, "full": full, "left": left, "extra": max(extra, 0)}
-    trace.update(sure=sure, tied=tied, need=need)
+    trace.update(sure=sure, tied=tied, need=need, more=(comb(len(tied), need) if extra > 0 else 1) - len(choices))
     return allocations, trace
 
 
 def allowed_allocations(timed_minutes: dict[str, int], rule: dict[str, Any]) -> list[dict[str, int]]:
-    """Every allocation of timed units the rule allows, the preferred (first in input order) first.
+    """The allocations of timed units the rule allows (at most MAX_ALLOCATIONS), the preferred (input order) first.
 
     Keys are timed services: a primary code with an add-on is one service here, before the split.
     """
@@ -277,9 +287,45 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
         "total_units": timed_units + len(service),
         "units": full[0],
         "alternatives": full[1:],
+        "more_alternatives": trace.get("more", 0),
         "warnings": _warnings(checked, rule),
     }
     context = {"rule": rule, "unit": unit, "low": low, "entries": checked, "pooled": trace}
     context["service_units"] = allocations
     result["steps"] = explain.steps(context, result, table_band)
     return result
+
+
+def accepts(
+    entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]], answer: dict[str, int]
+) -> bool:
+    """Whether `answer` (units per billed code) is an allocation the rule allows, listed in a result or not.
+
+    Checked without enumerating: the sure codes and untied codes must match the preferred allocation, each
+    tied code gets its full units or one more, exactly `need` of them one more (linear in the codes).
+    """
+    unit, low, _ = _params(rule)
+    checked = check_entries(entries, rule, codes)
+    timed = {e.code: int(e.minutes or 0) for e in checked if e.kind == "timed"}
+    if rule["algorithm"] == "pooled_total":
+        allocations, trace = _pooled(timed, unit, low)
+    else:
+        allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {"tied": [], "need": 0}
+    if trace.get("more", 0) <= 0:
+        return answer in [_billed(a, checked) for a in allocations]
+    first, tied = allocations[0], set(trace["tied"])
+    service: dict[str, int] = {}
+    for e in checked:
+        if e.kind == "timed":
+            service[e.code] = answer.get(e.code, -1) + (answer.get(e.addon, -1) if e.addon else 0)
+    if set(answer) != set(_billed(first, checked)):
+        return False
+    raised = 0
+    for code, n in service.items():
+        base = trace["full"][code] + (code in trace["sure"])
+        if code in tied and n == base + 1:
+            raised += 1
+        elif n != base:
+            return False
+    candidate = {c: service.get(c, 0) for c in first}
+    return raised == trace["need"] and answer == _billed(candidate, checked)
