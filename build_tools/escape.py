@@ -96,7 +96,7 @@ def url_problem(url: str) -> str | None:
     if not isinstance(url, str):
         return None
     if not SAFE_SCHEME.match(url):
-        return f"url '{clip(url)}' must start with http:// or https://"
+        return None  # the schema's pattern reports it, with the fix
     bad = URL_BAD.search(url)
     if bad:
         char = bad.group()
