@@ -28,7 +28,7 @@ ATTR_LIST = re.compile(r"(?<![A-Za-z0-9])\{[^{}\n]*\}")
 ATTR_OPEN = re.compile(r"(?<![A-Za-z0-9])\{")
 IMAGE = re.compile(r"!\[")
 #: [label](target "title") and <target> forms; the target is group 1
-INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
+INLINE_LINK = re.compile(r"\]\(\s*<?([^)>]*)")
 #: a reference definition: [id]: target
 REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)", re.M)
 SAFE_SCHEME = re.compile(r"^https?://[^/\s]", re.I)
@@ -49,7 +49,11 @@ def clip(value: object, limit: int = SHOWN) -> str:
 
 
 def link_target_problem(target: str) -> str | None:
-    """Why a link target in text is refused, or None when it is http(s) or a path inside the site."""
+    """Why a link target in text is refused, or None when it is http(s) or a path inside the site.
+
+    Read as a browser reads an href: character references decoded, spaces and controls dropped.
+    """
+    target = re.sub(r"[\x00-\x20]", "", html.unescape(target))
     if SAFE_SCHEME.match(target):
         return None
     if target.startswith("//") or "\\" in target:
@@ -61,6 +65,7 @@ def link_target_problem(target: str) -> str | None:
 
 def internal_target(target: str) -> str | None:
     """The docs-root page path a site link names ('guide/x.md' of 'guide/x.md#a'), None for http(s) or anchors."""
+    target = (target.split() or [""])[0]
     if SAFE_SCHEME.match(target) or SCHEME.match(target) or target.startswith(("#", "//")):
         return None
     path = target.split("#", 1)[0].split("?", 1)[0]
@@ -136,11 +141,11 @@ def md(text: object, base: str = "") -> str:
     site links written from the docs root are rewritten with it.
     """
     out = re.sub(r"\s*[\r\n]\s*", " ", str(text))
+    out = INLINE_LINK.sub(lambda m: _link(m, base), out)
     out = out.replace("<", "&lt;")
     out = ATTR_OPEN.sub(r"\\{", out)
     out = out.replace("![", "!\\[")
-    out = re.sub(r"^(\s{0,3})\[([^\]]+)\]:", r"\1\\[\2]:", out)
-    return INLINE_LINK.sub(lambda m: _link(m, base), out)
+    return re.sub(r"^(\s{0,3})\[([^\]]+)\]:", r"\1\\[\2]:", out)
 
 
 def md_cell(text: object, base: str = "") -> str:
