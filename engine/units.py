@@ -29,12 +29,13 @@ Rules arrive as data (data/payers/<rule>.yaml through the build's JSON): the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import combinations, islice
 from math import comb
 from typing import Any
 
-from engine import explain
+from engine import explain, numbers
 
 ALGORITHMS = ("pooled_total", "per_code_midpoint")
 TIMED_BASES = frozenset({"timed_15"})
@@ -116,34 +117,30 @@ def _params(rule: dict[str, Any]) -> tuple[int, int, int]:
 
 
 def _minutes(code: str, value: Any, field: str) -> int | None:
-    """Whole minutes from an int, an integral float or a numeric string; None stays None."""
+    """Whole minutes from an int, an integral float or digits only ("2_3", "2e1" refused); None stays None."""
     if value is None:
         return None
     if isinstance(value, bool):
         raise UnitInputError(f"minutes for {code} must be a number, not {value!r} (fix: write digits, e.g. 23)", field)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = int(text) if text.lstrip("+-").isdigit() else float(text)
-        except ValueError:
-            raise UnitInputError(
-                f"minutes for {code} must be a whole number: {value!r} (fix: write the minutes as digits, e.g. 23)",
-                field,
-            ) from None
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise UnitInputError(f"minutes for {code} must be a whole number: {value!r}", field)
-        if not value.is_integer():
-            raise UnitInputError(
-                f"minutes for {code} must be whole minutes: {value:g} (fix: record whole minutes, as the note does)",
-                field,
-            )
-        value = int(value)
-    if not isinstance(value, int):
-        raise UnitInputError(f"minutes for {code} must be a whole number: {value!r}", field)
-    if value < 0:
-        raise UnitInputError(f"minutes for {code} must be 0 or more: {value} (fix: remove the minus sign)", field)
-    return value
+    text = value.strip() if isinstance(value, str) else None
+    negative = text is not None and text.startswith("-") and numbers.DIGITS.fullmatch(text[1:])
+    if negative or (isinstance(value, (int, float)) and value < 0):
+        shown = text if text is not None else f"{value:g}"
+        raise UnitInputError(f"minutes for {code} must be 0 or more: {shown} (fix: remove the minus sign)", field)
+    decimal = text is not None and re.fullmatch(r"[0-9]{1,9}\.[0-9]{0,8}[1-9]", text)
+    if decimal or (isinstance(value, float) and value == value and abs(value) != float("inf") and value % 1):
+        shown = text if text is not None else f"{value:g}"
+        raise UnitInputError(
+            f"minutes for {code} must be whole minutes: {shown} (fix: record whole minutes, as the note does)", field
+        )
+    try:
+        return numbers.whole(value)
+    except ValueError as exc:
+        raise UnitInputError(
+            f"minutes for {code} must be a whole number: {numbers.clip(value)}; {exc} "
+            "(fix: write the minutes as digits, e.g. 23)",
+            field,
+        ) from None
 
 
 def check_entries(
@@ -159,7 +156,8 @@ def check_entries(
         code = str(raw_code).strip().upper()
         if code not in codes:
             raise UnitInputError(
-                f"code {raw_code!r} is not one the calculator knows (fix: check the number against the code list)",
+                f"code {numbers.clip(raw_code)} is not one the calculator knows "
+                "(fix: check the number against the code list)",
                 f"entries.{i}.code",
             )
         if code in seen:
