@@ -61,7 +61,7 @@ def answer_spans(answer: dict[str, Any], text: str, vocab: dict[str, Any]) -> li
     if not spans:
         return []
     for group in evidence.get("also", []):
-        more = patterns.matches(group, text, vocab)
+        more = patterns.matches(group["patterns"], text, vocab)
         if not more:
             return []
         spans += more
@@ -80,7 +80,7 @@ def masked(text: str, ignore: list[str], vocab: dict[str, Any]) -> str:
 def settle(question: dict[str, Any], text: str, vocab: dict[str, Any]) -> dict[str, Any]:
     """One question read from the note: {"answer": id | None, "spans": [...], "silent": bool, "candidates": [...]}."""
     if question.get("ignore"):
-        text = masked(text, question["ignore"], vocab)
+        text = masked(text, question["ignore"]["patterns"], vocab)
     found = {a["id"]: spans for a in question["answers"] if (spans := answer_spans(a, text, vocab))}
     outranked = {
         loser for a in question["answers"] if a["id"] in found for loser in a.get("outranks", []) if loser != a["id"]
@@ -162,15 +162,15 @@ def evidence_problems(tree: dict[str, Any], vocab: dict[str, Any]) -> list[tuple
     """Every evidence pattern that fails to expand or compile: (path inside the tree, message)."""
     out = []
     for i, node in enumerate(tree.get("nodes", [])):
-        for k, pattern in enumerate(node.get("ignore", [])):
+        for k, pattern in enumerate((node.get("ignore") or {}).get("patterns", [])):
             if (message := patterns.problem(pattern, vocab)) is not None:
-                out.append((("nodes", i, "ignore", k), f"{node['id']} ignore: {message}"))
+                out.append((("nodes", i, "ignore", "patterns", k), f"{node['id']} ignore: {message}"))
         for j, answer in enumerate(node.get("answers", [])):
             evidence = answer.get("evidence") or {}
             groups: list[tuple[tuple[Any, ...], list[str]]] = [
                 (("patterns",), evidence.get("patterns", [])),
                 (("unless",), evidence.get("unless", [])),
-                *((("also", g), group) for g, group in enumerate(evidence.get("also", []))),
+                *((("also", g, "patterns"), group["patterns"]) for g, group in enumerate(evidence.get("also", []))),
             ]
             for where, group in groups:
                 for k, pattern in enumerate(group):

@@ -66,14 +66,14 @@ def test_one_answer_shown_is_taken_with_the_notes_words_as_evidence() -> None:
 
 def test_outranks_unless_also_ignore_and_when_silent() -> None:
     x = {"evidence": {"patterns": ["lift"], "unless": ["no lift"]}, "outranks": ["a_y"]}
-    y = {"evidence": {"patterns": ["reps"], "also": [["goal"]]}}
+    y = {"evidence": {"patterns": ["reps"], "also": [{"patterns": ["goal"]}]}}
     t = _small(answers=_answers(x, y))
     assert suggest.walk(t, "lift 10 reps, goal home")["outcome"] == "o_x", "a_x outranks a_y"
     assert suggest.walk(t, "no lift; 10 reps, goal home")["outcome"] == "o_y", "unless cancels a_x"
     assert suggest.walk(t, "10 reps")["open_question"] == "q_one", "a_y also needs a goal"
     r = suggest.walk(t, "10 reps, goal home")
     assert r["codes"] == ["Y2", "Y3"] and r["code"] == "Y2"
-    ignoring = _small(answers=_answers(x, y), ignore=[r"goal[^.]*"])
+    ignoring = _small(answers=_answers(x, y), ignore={"patterns": [r"goal[^.]*"]})
     assert suggest.walk(ignoring, "10 reps. goal: lift grandson")["open_question"] == "q_one", "goal text not read"
     silent = _small(answers=_answers(x, y), when_silent={"answer": "a_y", "evidence": "nothing named"})
     r = suggest.walk(silent, "Tolerated well.")
