@@ -147,7 +147,8 @@ def abbreviations_read(text: str, vocab: dict) -> list[dict[str, str]]:
 def _walk_view(walk: dict[str, Any] | None) -> dict[str, Any] | None:
     if walk is None:
         return None
-    return {k: walk[k] for k in ("code", "codes", "outcome", "result", "path", "open_question", "candidates", "walk")}
+    keys = ("code", "codes", "outcome", "result", "title", "path", "open_question", "question", "candidates", "walk")
+    return {k: walk[k] for k in keys}
 
 
 def check(

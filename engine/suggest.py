@@ -107,7 +107,8 @@ def _evidence_text(spans: list[dict[str, Any]]) -> str:
 def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -> dict[str, Any]:
     """Walk the tree from the root as far as the note settles it.
 
-    Returns {"code", "codes", "outcome", "result", "path", "open_question", "candidates", "walk"}:
+    Returns {"code", "codes", "outcome", "result", "title", "path", "open_question", "question", "candidates",
+    "walk"}:
     `code`/`codes` are set only when the walk reached an outcome (codes lists every code billed,
     e.g. 97129 with 97130); `path` holds each settled step with the note's words as evidence.
     """
@@ -129,6 +130,8 @@ def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -
             {
                 "question": current,
                 "answer": chosen["id"],
+                "text": question.get("text", ""),
+                "label": chosen.get("label", ""),
                 "evidence": settled.get("reason", "") if settled["silent"] else _evidence_text(settled["spans"]),
                 "from_silence": settled["silent"],
                 "spans": settled["spans"],
@@ -138,6 +141,22 @@ def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -
         current = chosen["next"]
     node = nodes[current]
     reached = node["type"] == "outcome"
+    asked = None
+    if not reached:
+        asked = {
+            "id": current,
+            "text": node.get("text", ""),
+            "help": node.get("help", ""),
+            "answers": [
+                {
+                    "id": a["id"],
+                    "label": a.get("label", ""),
+                    "contested": a.get("contested"),
+                    "shown": a["id"] in candidates,
+                }
+                for a in node["answers"]
+            ],
+        }
     codes = (node.get("codes") or ([node["code"]] if node.get("code") else [])) if reached else []
     return {
         "code": node.get("code") if reached else None,
@@ -146,6 +165,8 @@ def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -
         "result": node.get("result") if reached else None,
         "path": path,
         "open_question": None if reached else current,
+        "question": asked,
+        "title": node.get("title") if reached else None,
         "candidates": candidates,
         "walk": format_walk(steps),
     }

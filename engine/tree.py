@@ -113,8 +113,8 @@ def path_to(tree: dict[str, Any], node_id: str) -> list[Step] | None:
     return visit(tree["root"], [], frozenset({tree["root"]}))
 
 
-def _answers(node: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"id": a["id"], "label": a["label"]} for a in node["answers"]]
+def _answers(node: dict[str, Any]) -> list[dict[str, str | None]]:
+    return [{"id": a["id"], "label": a["label"], "contested": a.get("contested")} for a in node["answers"]]
 
 
 def _question_view(node: dict[str, Any], number: int, guide: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from build_tools.export import engine_data
 from build_tools.load import load_project
@@ -213,3 +215,16 @@ def test_bank_half_meets_the_targets(half: str) -> None:
     assert got["acceptable_pct"] >= TARGETS["acceptable_pct"], got
     assert got["commit_pct"] >= TARGETS["commit_pct"], got
     assert got["median_common"] <= TARGETS["median_common"], got
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(min_size=1, max_size=400).filter(
+        lambda t: t.strip() and not any(ord(c) < 32 and c not in "\t\n\r" for c in t)
+    )
+)
+def test_any_text_gives_a_tree_walk_or_a_question(text: str) -> None:
+    r = suggest.walk(TREE, text, VOCAB)
+    state = tree.state(TREE, [(s["question"], s["answer"]) for s in r["path"]])
+    assert state["error"] is None
+    assert (r["outcome"] is None) == (r["open_question"] is not None)
