@@ -60,13 +60,17 @@ def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]
         lines.append(f"- **Reported with:** {code_link(project, rec['primary_code'])}")
     if rec.get("status_note"):
         lines.append(f"- **Status:** {cites.claim(rec['status_note'])}")
+    if rec.get("search_terms"):
+        lines.append(f"- **Also searched as:** {', '.join(rec['search_terms'])}")
     return [*lines, ""]
 
 
 def guidance_page(project: Project, rec: dict[str, Any]) -> str:
     """The full page of one guidance code."""
     cites, g, code = Citations(project, SOURCES_PAGE), rec["guidance"], rec["code"]
-    lines = [f"# {code}: {rec['name']}", "", *_facts(project, rec, cites), "## Summary", "", g["summary"], ""]
+    # the code pages are the reference: the site search ranks them above pages that only mention a code
+    lines = ["---", "search:", "  boost: 3", "---", ""]
+    lines += [f"# {code}: {rec['name']}", "", *_facts(project, rec, cites), "## Summary", "", g["summary"], ""]
     lines += ["## Use it when", "", *cites.claims(g["use_when"])]
     lines += ["## Not for", "", *cites.claims(g["not_for"])]
     lines += ["## Neighbours: how to tell them apart", ""]
@@ -107,13 +111,16 @@ def code_table(project: Project) -> str:
     for code, doc in sorted(project.codes.items()):
         rec = doc.data
         name = f"**[{rec['name']}]({code}.md)**" if rec.get("guidance_page") else rec["name"]
+        code_cell = f"[{code}]({code}.md)" if rec.get("guidance_page") else code
         marks = cites.marks(rec["sources"])
+        if rec.get("search_terms"):
+            name += f"<br><small>Also searched as: {', '.join(rec['search_terms'])}</small>"
         if rec.get("status_note"):
             note = cites.claim(rec["status_note"]).replace("|", "\\|").replace("\n", " ")
             name += f"<br><small>{note}</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
-            f'| <span id="c{code}"></span>{code} | {name}{marks} | {basis} | '
+            f'| <span id="c{code}"></span>{code_cell} | {name}{marks} | {basis} | '
             f"{family.get(rec['family'], rec['family'])} | {rec['reviewed']} |"
         )
     lines += ["", *cites.section(), ""]

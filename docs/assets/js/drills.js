@@ -103,6 +103,7 @@
       part("next").hidden = false;
       feedback.scrollIntoView({ block: "start" });
     });
+    return () => draw(false);
   }
   window.TCG.register("drill", (root, engine) => {
     const first = mount(root, engine);
