@@ -37,22 +37,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 _FAILED = pytest.StashKey[bool]()
 
 
-@pytest.fixture(params=list(DEVICES), ids=list(DEVICES))
-def device(request: pytest.FixtureRequest, browser, base_url: str, local_only):
-    """A fresh browser context as the named device, offline except for the test server; yields the context."""
+@pytest.fixture(scope="module", params=list(DEVICES), ids=list(DEVICES))
+def device_context(request: pytest.FixtureRequest, browser, base_url: str, local_only) -> Iterator:
+    """One browser context per device and test module (its HTTP cache keeps Pyodide's files between tests)."""
     context = browser.new_context(**DEVICES[request.param], accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
     context.seen_urls = local_only(context, base_url)
     context.device_name = request.param
     context.touch = request.param == "phone"
     yield context
+    context.close()
+
+
+@pytest.fixture
+def device(request: pytest.FixtureRequest, device_context):
+    """The device's context for one test; the pages the test opened are screenshotted on failure, then closed."""
+    before = set(device_context.pages)
+    yield device_context
+    opened = [p for p in device_context.pages if p not in before]
     if request.node.stash.get(_FAILED, False):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::")[-1])
-        for i, page in enumerate(context.pages):
+        for i, page in enumerate(opened):
             with contextlib.suppress(Exception):  # a screenshot is a courtesy; the failure itself is reported
                 page.screenshot(path=str(ARTIFACTS / f"{stem}-{i}.png"), full_page=True)
-    context.close()
+    for page in opened:
+        page.close()
 
 
 @pytest.fixture

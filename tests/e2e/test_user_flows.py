@@ -127,7 +127,6 @@ def test_instructor_builds_a_quiz_with_key_worksheet_and_lms_files(device, press
     quiz = practice.format_quiz(808, picked)
     order = practice.parse_quiz(quiz, data["cases"])["ids"]
     page = device.new_page()
-    page.goto(base_url + "practice/")
     # the builder is in the navigation; the answer key is not linked before a quiz exists
     page.goto(base_url + "instructor/")
     assert (
@@ -157,8 +156,7 @@ def test_instructor_builds_a_quiz_with_key_worksheet_and_lms_files(device, press
     assert len(moodle.findall("question[@type='multichoice']")) == len(order)
 
     # the key for this quiz: exactly its cases, in its order, numbered as the students see them
-    key_href = page.locator("[data-role=key-link]").get_attribute("href")
-    page.goto(key_href)
+    press(page.get_by_role("link", name="answer key for this quiz"))
     key = page.locator(".tcg-key-case:visible")
     expect(key).to_have_count(len(order), timeout=TIMEOUT)
     assert [key.nth(i).get_attribute("data-case") for i in range(len(order))] == order
@@ -212,7 +210,6 @@ def test_drills_draw_at_once_and_keep_level_and_score(device, press, base_url: s
     page.reload()
     expect(page.locator("[data-role=setup] [name=level]")).to_have_value("2")
     expect(page.locator("[data-role=score]")).to_contain_text("1 of 1")
-    expect(page.locator("#tcg-drill-title")).to_contain_text("Drill 2-", timeout=TIMEOUT)
     # a tampered store is ignored, not trusted
     page.evaluate("localStorage.setItem('tcg-drill-state', JSON.stringify({level: '<b>', right: 9, tried: 1}))")
     page.reload()
