@@ -101,6 +101,11 @@ def code_table(project: Project) -> str:
     cites = Citations(project, SOURCES_PAGE)
     family = vocab_labels(project)["code_families"]
     lines = [
+        "---",
+        "search:",
+        "  boost: 2",
+        "---",
+        "",
         "# Codes",
         "",
         "Every code the guide covers, in the project's own words. Codes in **bold** have a full guidance page.",
