@@ -64,6 +64,7 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project_root(project_copy: Path, tmp_path: Path) -> Path:
     root = tmp_path / "root"
     shutil.copytree(project_copy, root, copy_function=os.symlink)  # cheap: files are links, the fixture a copy
+    (root / "docs").symlink_to(ROOT / "docs", target_is_directory=True)  # links in data text resolve against it
     return root
 
 
@@ -106,6 +107,10 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "outcome_references_exist": "outcome-unknown-code",
         "case_paths_walk": "tree-path-wrong-answer",
         "patterns_compile": "bad-coach-pattern",
+        "text_is_safe": "xss-in-text",
+        "patterns_are_linear": "redos-pattern",
+        "unit_rules_compute": "min-above-unit",
+        "case_units_compute": "minutes-over-a-day",
     }
     rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in checks_tree.RULES}
     assert rule_names == set(covered)

@@ -135,3 +135,16 @@ def test_results_csv_has_one_row_per_quiz_case(data: dict) -> None:
     assert [r["result"] for r in rows] == ["right", "wrong", "not answered"]
     assert {r["score"] for r in rows} == {"1"} and {r["total"] for r in rows} == {"3"}
     assert rows[0]["student"] == "'=cmd Ann Lee"  # no spreadsheet formula
+
+
+def test_tampered_progress_from_storage_is_cleaned() -> None:
+    """localStorage is the user's to edit: a negative streak, non-boolean answers or junk never show."""
+    from engine.practice import clean_progress, record, summary
+
+    tampered = {"answers": {"a-case": True, "b": "yes", "<x>": False, "c": False}, "streak": -5, "best_streak": 1e9}
+    assert clean_progress(tampered) == {"answers": {"a-case": True, "c": False}, "streak": 0, "best_streak": 0}
+    for junk in (None, [], "x", 5, {"answers": [1, 2]}, {"streak": True}):
+        assert clean_progress(junk) == {"answers": {}, "streak": 0, "best_streak": 0}
+    shown = summary(tampered)
+    assert shown["streak"] == 0 and shown["best_streak"] == 0 and shown["answered"] == 2
+    assert record({"answers": {}, "streak": 99, "best_streak": 99}, "a-case", True)["streak"] == 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from build_tools.escape import html_text, md, md_cell, md_label
 from build_tools.load import Project
 from build_tools.pages.common import Citations, reviewed_line, vocab_labels
 
@@ -33,7 +34,7 @@ def code_link(project: Project, code: str, prefix: str = "") -> str:
     doc = project.codes.get(code)
     if doc is None:
         return code
-    label = f"{code}: {doc.data['name']}"
+    label = md_label(f"{code}: {doc.data['name']}")
     if doc.data.get("guidance_page"):
         return f"[{label}]({prefix}{code}.md)"
     return f"[{label}]({prefix}index.md#c{code})"
@@ -48,11 +49,11 @@ def activities_for(project: Project, code: str) -> list[dict[str, Any]]:
 def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]:
     family = vocab_labels(project)["code_families"].get(rec["family"], rec["family"])
     lines = [
-        f"{rec['descriptor']}{cites.marks(rec['sources'])}",
+        f"{md(rec['descriptor'], '../')}{cites.marks(rec['sources'])}",
         "",
         f"- **Counted:** {UNIT_BASIS.get(rec['unit_basis'], rec['unit_basis'])}",
-        f"- **Family:** {family}",
-        f"- **Usually billed by:** {', '.join(rec['disciplines'])}",
+        f"- **Family:** {md(family)}",
+        f"- **Usually billed by:** {md(', '.join(rec['disciplines']))}",
     ]
     if rec.get("addon_code"):
         lines.append(f"- **Add-on code:** {code_link(project, rec['addon_code'])}")
@@ -61,7 +62,7 @@ def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]
     if rec.get("status_note"):
         lines.append(f"- **Status:** {cites.claim(rec['status_note'])}")
     if rec.get("search_terms"):
-        lines.append(f"- **Also searched as:** {', '.join(rec['search_terms'])}")
+        lines.append(f"- **Also searched as:** {md(', '.join(rec['search_terms']))}")
     return [*lines, ""]
 
 
@@ -70,28 +71,30 @@ def guidance_page(project: Project, rec: dict[str, Any]) -> str:
     cites, g, code = Citations(project, SOURCES_PAGE), rec["guidance"], rec["code"]
     # the code pages are the reference: the site search ranks them above pages that only mention a code
     lines = ["---", "search:", "  boost: 3", "---", ""]
-    lines += [f"# {code}: {rec['name']}", "", *_facts(project, rec, cites), "## Summary", "", g["summary"], ""]
+    lines += [f"# {code}: {md(rec['name'])}", "", *_facts(project, rec, cites)]
+    lines += ["## Summary", "", md(g["summary"], "../"), ""]
     lines += ["## Use it when", "", *cites.claims(g["use_when"])]
     lines += ["## Not for", "", *cites.claims(g["not_for"])]
     lines += ["## Neighbours: how to tell them apart", ""]
     for n in g["neighbours"]:
-        lines.append(f"- {code_link(project, n['code'])}: {n['difference']}{cites.marks(n.get('sources'))}")
+        lines.append(f"- {code_link(project, n['code'])}: {md(n['difference'], '../')}{cites.marks(n.get('sources'))}")
     lines += ["", "## What the note must show", "", *cites.claims(g["note_must_show"])]
     lines += ["## Common denials", "", *cites.claims(g["denials"])]
     lines += ["## Examples", ""]
     for ex in g["examples"]:
-        lines += [f"- **Session:** {ex['scenario']}", f"    **Verdict:** {ex['verdict']}"]
+        lines += [f"- **Session:** {md(ex['scenario'], '../')}", f"    **Verdict:** {md(ex['verdict'], '../')}"]
     lines.append("")
     if g["payer_caveats"]:
         lines += ["## Payer caveats", ""]
         for cav in g["payer_caveats"]:
-            who = f"**{cav['payer']}**, as of {cav['as_of']}" if cav.get("payer") else f"As of {cav['as_of']}"
-            lines.append(f"- {who}: {cav['text']}{cites.marks(cav['sources'])}")
+            as_of = md(cav["as_of"])
+            who = f"**{md(cav['payer'])}**, as of {as_of}" if cav.get("payer") else f"As of {as_of}"
+            lines.append(f"- {who}: {md(cav['text'], '../')}{cites.marks(cav['sources'])}")
         lines.append("")
     acts = activities_for(project, code)
     if acts:
         lines += [f"## Activities that usually support {code}", ""]
-        lines += [f"- [{a['name']}](../activities/{a['slug']}.md)" for a in acts] + [""]
+        lines += [f"- [{md_label(a['name'])}](../activities/{a['slug']}.md)" for a in acts] + [""]
     lines += [*cites.section(), reviewed_line(rec["reviewed"]), ""]
     return "\n".join(lines)
 
@@ -115,18 +118,18 @@ def code_table(project: Project) -> str:
     ]
     for code, doc in sorted(project.codes.items()):
         rec = doc.data
-        name = f"**[{rec['name']}]({code}.md)**" if rec.get("guidance_page") else rec["name"]
-        code_cell = f"[{code}]({code}.md)" if rec.get("guidance_page") else code
+        name = f"**[{md_label(rec['name'])}]({code}.md)**" if rec.get("guidance_page") else md_cell(rec["name"])
+        code_cell = f"[{md_label(code)}]({code}.md)" if rec.get("guidance_page") else md_cell(code)
         marks = cites.marks(rec["sources"])
         if rec.get("search_terms"):
-            name += f"<br><small>Also searched as: {', '.join(rec['search_terms'])}</small>"
+            name += f"<br><small>Also searched as: {md_cell(', '.join(rec['search_terms']))}</small>"
         if rec.get("status_note"):
-            note = cites.claim(rec["status_note"]).replace("|", "\\|").replace("\n", " ")
+            note = cites.claim(rec["status_note"]).replace("|", "\\|")
             name += f"<br><small>{note}</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
-            f'| <span id="c{code}"></span>{code_cell} | {name}{marks} | {basis} | '
-            f"{family.get(rec['family'], rec['family'])} | {rec['reviewed']} |"
+            f'| <span id="c{html_text(code)}"></span>{code_cell} | {name}{marks} | {md_cell(basis)} | '
+            f"{md_cell(family.get(rec['family'], rec['family']))} | {md_cell(rec['reviewed'])} |"
         )
     lines += ["", *cites.section(), ""]
     return "\n".join(lines)

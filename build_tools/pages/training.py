@@ -9,13 +9,16 @@ in the quiz's order; rule names come from the rule data, never its id.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
+from build_tools.escape import html_text as escape
+from build_tools.escape import md
 from build_tools.export.training import cases_data
 from build_tools.load import Project
 from engine import tree, units
 
+#: from an instructor page to the docs root (site links in data text are written from there)
+B = "../"
 HIDDEN = "---\nsearch:\n  exclude: true\n---\n\n"
 BUILDER, KEY, WORKSHEET = "instructor/index.md", "instructor/answer-key.md", "instructor/worksheet.md"
 
@@ -44,7 +47,9 @@ def unit_answer(case: dict[str, Any], project: Project) -> dict[str, Any] | None
 
 def _allocations(result: dict[str, Any]) -> str:
     options = [result["units"], *result["alternatives"]]
-    return " or ".join(", ".join(f"{c}: {n}" for c, n in option.items()) for option in options)
+    text = " or ".join(", ".join(f"{c}: {n}" for c, n in option.items()) for option in options)
+    more = result.get("more_alternatives", 0)
+    return f"{text}, and {more} more" if more else text
 
 
 def _walk_lines(case: dict[str, Any], project: Project) -> list[str]:
@@ -53,7 +58,7 @@ def _walk_lines(case: dict[str, Any], project: Project) -> list[str]:
     for step in case["tree_path"]:
         node = nodes[step["question"]]
         label = next(a["label"] for a in node["answers"] if a["id"] == step["answer"])
-        lines.append(f"{len(lines) + 1}. {node['text']} **{label}**")
+        lines.append(f"{len(lines) + 1}. {md(node['text'])} **{md(label)}**")
     walk = tree.format_walk([(s["question"], s["answer"]) for s in case["tree_path"]])
     return [*lines, "", f"[Open this walk in the tree](../tree.md#walk={walk})"]
 
@@ -62,8 +67,8 @@ def builder_page(project: Project) -> str:
     cases = sorted(cases_data(project).values(), key=lambda c: (c["family"], c["difficulty"], c["id"]))
     families = _family_labels(project)
     rows = "\n".join(
-        f'<li><label><input type="checkbox" name="case" value="{c["id"]}"> {escape(c["title"])}'
-        f' <span class="tcg-meta">({c["difficulty"]}; {escape(families.get(c["family"], c["family"]))}'
+        f'<li><label><input type="checkbox" name="case" value="{escape(c["id"])}"> {escape(c["title"])}'
+        f' <span class="tcg-meta">({escape(c["difficulty"])}; {escape(families.get(c["family"], c["family"]))}'
         f"{'; asks for units' if c['answer'].get('units') else ''})</span></label></li>"
         for c in cases
     )
@@ -100,26 +105,26 @@ def builder_page(project: Project) -> str:
 def _key_entry(case: dict[str, Any], project: Project, names: dict[str, str]) -> list[str]:
     code = case["answer"]["code"]
     lines = [
-        f'<section class="tcg-key-case" data-case="{case["id"]}" markdown="1">',
+        f'<section class="tcg-key-case" data-case="{escape(case["id"])}" markdown="1">',
         "",
-        f'## <span data-role="number"></span>{escape(case["title"])} {{#{case["id"]}}}',
+        f'## <span data-role="number"></span>{md(case["title"])} {{#{case["id"]}}}',
         "",
-        f"*{case['difficulty'].capitalize()}.* {escape(case['session'])}",
+        f"*{md(case['difficulty'].capitalize())}.* {md(case['session'], B)}",
         "",
-        f"**Answer: [{code}](../codes/{code}.md) {escape(names.get(code, ''))}.** {escape(case['why'])}",
+        f"**Answer: [{code}](../codes/{code}.md) {md(names.get(code, ''))}.** {md(case['why'], B)}",
         "",
     ]
     if case.get("billed_as"):
-        lines += [f"Billed as {case['billed_as']}; the note as written supports {code}.", ""]
+        lines += [f"Billed as {md(case['billed_as'])}; the note as written supports {code}.", ""]
     if case["answer"].get("add_to_note"):
-        lines += ["What to add to the note:", "", *[f"- {escape(t)}" for t in case["answer"]["add_to_note"]], ""]
+        lines += ["What to add to the note:", "", *[f"- {md(t, B)}" for t in case["answer"]["add_to_note"]], ""]
     tempting = case["tempting"]
-    lines += [f"**Tempting but wrong: {tempting['code']}.** {escape(tempting['why_not'])}", ""]
+    lines += [f"**Tempting but wrong: {md(tempting['code'])}.** {md(tempting['why_not'], B)}", ""]
     result = unit_answer(case, project)
     if result:
         label = _rule_labels(project).get(result["rule"], result["rule"])
-        lines += [f"**Units under the rule “{escape(label)}”: {_allocations(result)}.**", ""]
-        lines += [f"{i}. {escape(step)}" for i, step in enumerate(result["steps"], 1)] + [""]
+        lines += [f"**Units under the rule “{md(label)}”: {md(_allocations(result))}.**", ""]
+        lines += [f"{i}. {md(step)}" for i, step in enumerate(result["steps"], 1)] + [""]
     lines += ["**The walk through the tree**", "", *_walk_lines(case, project), "", "</section>", ""]
     return lines
 
@@ -153,17 +158,19 @@ def worksheet_page(project: Project) -> str:
     for case in cases:
         task = case["answer"].get("units")
         label = escape(rules.get(task["rule"], task["rule"])) if task else ""
-        asks = f"<p>Units under the rule “{label}” for {', '.join(task['minutes'])}: ____</p>" if task else ""
-        billed = f"<p>Billed as {case['billed_as']}.</p>" if case.get("billed_as") else ""
+        asks = f"<p>Units under the rule “{label}” for {escape(', '.join(task['minutes']))}: ____</p>" if task else ""
+        billed = f"<p>Billed as {escape(case['billed_as'])}.</p>" if case.get("billed_as") else ""
         questions.append(
-            f'<li data-case="{case["id"]}"><p>{escape(case["session"])}</p>{billed}<p>Code: ________</p>{asks}</li>'
+            f'<li data-case="{escape(case["id"])}"><p>{escape(case["session"])}</p>{billed}'
+            f"<p>Code: ________</p>{asks}</li>"
         )
         result = unit_answer(case, project)
         units_text = f"; units {escape(_allocations(result))}" if result else ""
         code, tempting = case["answer"]["code"], case["tempting"]
         keys.append(
-            f'<li data-case="{case["id"]}"><strong>{code} {escape(names.get(code, ""))}{units_text}.</strong> '
-            f"{escape(case['why'])} <em>Not {tempting['code']}:</em> {escape(tempting['why_not'])}</li>"
+            f'<li data-case="{escape(case["id"])}"><strong>{escape(code)} {escape(names.get(code, ""))}'
+            f"{units_text}.</strong> {escape(case['why'])} <em>Not {escape(tempting['code'])}:</em> "
+            f"{escape(tempting['why_not'])}</li>"
         )
     return (
         HIDDEN + "# Worksheet\n\n"
