@@ -113,7 +113,10 @@ def no_cycles(ctx: Context) -> Iterator[Problem]:
             if state.get(nxt) == "open" and (i, j) not in reported:
                 reported.add((i, j))
                 trail = [n for n, _ in stack]
-                loop = " -> ".join([*trail[trail.index(nxt) :], nxt])
+                ring = [*trail[trail.index(nxt) :], nxt]
+                if len(ring) > 8:  # a long loop is shown by its ends
+                    ring = [*ring[:3], f"... {len(ring) - 6} more ...", *ring[-3:]]
+                loop = " -> ".join(ring)
                 msg = f"answer {answer['id']} of {nid} leads back to {nxt}: the tree has a cycle ({loop})"
                 yield ctx.project.tree.problem(("nodes", i, "answers", j, "next"), msg, "point it at a later node")
             elif nxt not in state:
