@@ -124,6 +124,7 @@ def test_widgets_after_use_fit_and_pass_axe(shared_phone: Page, base_url: str, d
     page.goto(base_url + "coach/")
     note = page.locator("[data-widget=coach] textarea")
     note.fill("Ther ex 20 min. Pt tolerated well. Same as last visit.")
+    page.locator("[data-widget=coach] [data-role=code]").select_option("97110")  # checked against a code: flags
     page.locator("[data-widget=coach] button[type=submit]").click()
     expect(page.locator("[data-widget=coach] mark").first).to_be_visible(timeout=TIMEOUT)
     assert not _problems(page), "coach after a check"
