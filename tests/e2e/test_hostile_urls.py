@@ -16,7 +16,9 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
 QUERY = "?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&x=%ZZ&pyodide=https://evil.example/"
-HASHES = ["#%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "#%ZZ", "#quiz=%ZZ", "#walk=%ZZ%3Cscript%3E"]
+#: markup once decoded, and a malformed escape that makes decodeURIComponent throw, in one fragment
+HOSTILE_HASH = "#%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%ZZ"
+HASHES = [HOSTILE_HASH, "#quiz=%ZZ", "#walk=%ZZ%3Cscript%3E"]
 
 
 def _pages(base_url: str) -> list[str]:
@@ -42,10 +44,9 @@ def _watch(page: Page) -> list[str]:
 def test_every_page_with_a_hostile_query_and_hash(page: Page, offline_context, base_url: str) -> None:
     trouble = _watch(page)
     for path in _pages(base_url):
-        for fragment in HASHES[:2]:
-            page.goto(base_url + path + QUERY + fragment)
-            page.wait_for_load_state("load")
-            assert page.locator("img[src='x'], script[src*='evil']").count() == 0, path
+        page.goto(base_url + path + QUERY + HOSTILE_HASH)
+        page.wait_for_load_state("load")
+        assert page.locator("img[src='x'], script[src*='evil']").count() == 0, path
     page.wait_for_timeout(500)
     assert trouble == []
     foreign = [u for u in offline_context.seen_urls if not u.startswith(base_url)]
