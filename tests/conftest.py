@@ -6,6 +6,7 @@ fails the run instead of skipping the browser tests.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
 import shutil
@@ -19,6 +20,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the fixed "today" of tests that check data: later than any review date the data will hold, so the
+#: suite passes on any day and whatever the newest review (no test reads the clock)
+CHECK_DAY = dt.date(2099, 12, 31)
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -124,6 +128,17 @@ def base_url(served_site: tuple[str, list[str]]) -> str:
 #: Playwright neither sees nor routes a SharedWorker's requests, so a context whose every request must be seen
 #: runs the engine in the dedicated worker (the fallback); tests/e2e/test_engine_sharing.py covers the shared one.
 NO_SHARED_WORKER = "delete window.SharedWorker;"
+#: axe-core from node_modules, served to tests at a same-origin path (the CSP allows no inline script)
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PATH = "__tests__/axe.min.js"
+
+
+def inject_axe(page, base_url: str) -> None:
+    """Load axe-core into `page` as a script from the test server's origin, as the site's CSP requires."""
+    assert AXE.exists(), "axe-core missing: run npm ci"
+    url = base_url + AXE_PATH
+    page.route(url, lambda r: r.fulfill(path=str(AXE), content_type="text/javascript"))
+    page.add_script_tag(url=url)
 
 
 def route_local(context, base_url: str) -> list[str]:

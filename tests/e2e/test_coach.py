@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 import yaml
 from playwright.sync_api import Page, Request, expect
 
+from tests.conftest import inject_axe
+
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 #: a weak note: sets and reps of isolated exercises under a "ther act" heading; the token makes leaks easy to find
 TOKEN = "Zebrafinch"
 NOTE = f"Ther act: bridges 3x10, clamshells 3x15, squats 2x10. Pt {TOKEN} tolerated tx well."
@@ -63,10 +63,9 @@ def test_weak_97530_note_shows_missing_elements_and_fixes_offline_and_private(
     expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
 
     # the page with a result on it has no serious accessibility problem (axe-core from node_modules)
-    assert AXE.exists(), "axe-core missing: run npm ci"
     page.mouse.move(0, 0)  # hover and focus colours of Material's buttons belong to the theme, not to this page
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script> tag: the CSP allows no inline script
+    inject_axe(page, base_url)
     violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
     serious = [
         (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")
@@ -86,3 +85,52 @@ def test_weak_97530_note_shows_missing_elements_and_fixes_offline_and_private(
     foreign = [u for u in offline_context.seen_urls if not u.startswith(base_url)]
     assert foreign == [], f"requests left the test server: {foreign}"
     assert any("pyodide" in u for u, _ in sent), "the engine did not load local Pyodide"
+
+
+#: a note that settles the first questions and leaves "what was this block for?" open (two blocks: gait, balance)
+OPEN_NOTE = "Amb 150 ft with RW, CGA, then standing balance on foam with LOB x2. 20 min."
+
+
+def test_with_no_code_the_tree_walk_shows_evidence_and_asks_the_open_question(
+    page: Page, offline_context, served_site, base_url: str
+) -> None:
+    import json
+
+    from build_tools.export import engine_data
+    from build_tools.load import load_project
+    from engine import suggest, tree
+
+    data = engine_data(load_project())
+    want = suggest.walk(data["tree"], OPEN_NOTE, data["vocab"])
+    assert want["open_question"], "the sample note no longer stops at a question: pick another"
+
+    page.goto(base_url + "coach/")
+    widget = page.locator("[data-widget=coach][data-mounted]")
+    expect(widget).to_be_visible(timeout=TIMEOUT)
+    widget.locator("[data-role=note]").fill(OPEN_NOTE)
+    widget.locator("[data-role=code]").select_option("")
+    widget.get_by_role("button", name="Check the note").click()
+    result = widget.locator("[data-role=result]")
+    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    expect(result).to_have_attribute("data-verdict", "open_question")
+    steps = result.locator("[data-role=walk-steps] li")
+    expect(steps).to_have_count(len(want["path"]))
+    for i, step in enumerate(want["path"]):
+        expect(steps.nth(i)).to_have_attribute("data-answer", step["answer"])
+        expect(steps.nth(i)).to_contain_text(step["evidence"])
+    asked = result.locator("[data-role=open-question]")
+    expect(asked).to_have_attribute("data-question", want["open_question"])
+
+    # answering there continues the same walk: the engine's tree state for the walk plus that answer
+    first = want["question"]["answers"][0]["id"]
+    asked.locator(f"button[data-answer={first}]").click()
+    walk = (want["walk"] + "," if want["walk"] else "") + f"{want['open_question']}:{first}"
+    nxt = tree.resolve(data["tree"], {"walk": walk}, data["guide"])
+    expect(result.locator("[data-role=walk-box]")).to_have_attribute("data-walk", walk, timeout=TIMEOUT)
+    expect(steps).to_have_count(len(want["path"]) + 1)
+    if nxt["question"]:
+        expect(asked).to_have_attribute("data-question", nxt["question"]["id"])
+    else:
+        expect(result.locator(f"[data-outcome={nxt['outcome']['id']}]")).to_be_visible()
+    link = result.locator("[data-role=tree-link]")
+    assert json.dumps(walk)[1:-1] in (link.get_attribute("href") or "")
