@@ -133,10 +133,11 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_PATH = "__tests__/axe.min.js"
 
 
-def inject_axe(page, base_url: str) -> None:
-    """Load axe-core into `page` as a script from the test server's origin, as the site's CSP requires."""
+def inject_axe(page, base_url: str | None = None) -> None:
+    """Load axe-core into `page` as a script from its own origin (the test server), as the site's CSP requires."""
     assert AXE.exists(), "axe-core missing: run npm ci"
-    url = base_url + AXE_PATH
+    origin = base_url or "/".join(page.url.split("/", 3)[:3]) + "/"
+    url = origin + AXE_PATH
     page.route(url, lambda r: r.fulfill(path=str(AXE), content_type="text/javascript"))
     page.add_script_tag(url=url)
 

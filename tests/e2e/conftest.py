@@ -1,6 +1,7 @@
 """Browser fixtures for the user-flow tests: a desktop (1280x900) and a touch phone (360x740) context.
 
-A failed test that used `device` leaves a full-page screenshot of each open page in
+A failed test that used `user_device` (not `device`: pytest-playwright owns that name) leaves a
+full-page screenshot of each open page in
 test-results/ (or $TCG_ARTIFACTS), named after the test, for CI to keep as an artefact.
 """
 
@@ -50,7 +51,7 @@ def device_context(request: pytest.FixtureRequest, browser, base_url: str, local
 
 
 @pytest.fixture
-def device(request: pytest.FixtureRequest, device_context):
+def user_device(request: pytest.FixtureRequest, device_context):
     """The device's context for one test; the pages the test opened are screenshotted on failure, then closed."""
     before = set(device_context.pages)
     yield device_context
@@ -66,11 +67,11 @@ def device(request: pytest.FixtureRequest, device_context):
 
 
 @pytest.fixture
-def press(device):
+def press(user_device):
     """Tap on the phone, click on the desktop."""
 
     def go(locator) -> None:
-        if device.touch:
+        if user_device.touch:
             locator.scroll_into_view_if_needed()
             locator.tap()
         else:

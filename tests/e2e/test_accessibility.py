@@ -69,7 +69,7 @@ def a11y_page(browser, served_site: tuple[str, list[str]], local_only):
 def blocking_violations(page: Page) -> list[str]:
     """Run axe on the current document; serious and critical violations as readable lines."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        inject_axe(page, page.base)
+        inject_axe(page)
     result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:5]}"
