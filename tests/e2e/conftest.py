@@ -88,14 +88,3 @@ def shared_phone(browser, base_url: str, local_only) -> Iterator:
     page = context.new_page()
     yield page
     context.close()
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(pytestconfig: pytest.Config, base_url: str, _pw_artifacts_folder) -> dict:
-    """pytest-playwright's context arguments without its --device option, which the `device` fixture above
-    shadows (its session-scoped original cannot use a function-scoped fixture: every `page` test failed
-    with ScopeMismatch): the base URL, and video recording when asked for."""
-    args: dict = {"base_url": base_url}
-    if pytestconfig.getoption("--video") in ("on", "retain-on-failure"):
-        args["record_video_dir"] = _pw_artifacts_folder.name
-    return args
