@@ -7,8 +7,8 @@ stays safe even if a check is bypassed):
 - Text fields are Markdown without raw HTML: no `<tag`, `</tag`, `<!--` or `<?`; no
   attribute lists (`{...}`), no images; line breaks are read as spaces.
 - Links in text (`[label](target)` and `[id]: target` definitions) go only to http(s) URLs
-  or inside the site: a path written from the docs root (`guide/students.md#anchor`),
-  which `md` rewrites for the page it lands on. No `javascript:`, `data:`, `//host` etc.
+  or inside the site: a path written from the docs root (`guide/students.md#anchor`; a
+  leading `../` is ignored), which `md` rewrites for the page it lands on. No `javascript:`, `data:`, `//host` etc.
 - URL fields (`url:`) are absolute http(s) URLs without spaces, quotes, brackets or
   parentheses; `safe_url` percent-encodes any such character that slips through.
 - Plain text that enters raw HTML (attributes, table cells written as HTML, widget lists)
@@ -63,9 +63,15 @@ def link_target_problem(target: str) -> str | None:
     return None
 
 
+def from_docs_root(target: str) -> str:
+    """A site link as written in data, from the docs root: a leading './' or '../' is dropped (data files have
+    no place inside docs/, so '../guide/x.md' written for a page one folder down means guide/x.md)."""
+    return re.sub(r"^(?:\.\.?/)+", "", target.lstrip())
+
+
 def internal_target(target: str) -> str | None:
     """The docs-root page path a site link names ('guide/x.md' of 'guide/x.md#a'), None for http(s) or anchors."""
-    target = (target.split() or [""])[0]
+    target = from_docs_root((target.split() or [""])[0])
     if SAFE_SCHEME.match(target) or SCHEME.match(target) or target.startswith(("#", "//")):
         return None
     path = target.split("#", 1)[0].split("?", 1)[0]
@@ -128,9 +134,9 @@ def _link(match: re.Match[str], base: str) -> str:
     target = match.group(1)
     if link_target_problem(target):
         return "]\\(" + match.group(0)[2:]  # no longer a link: shown as written
-    if internal_target(target) and base:
+    if internal_target(target):
         start = match.start(1) - match.start(0)
-        return match.group(0)[:start] + base + target
+        return match.group(0)[:start] + base + from_docs_root(target)
     return match.group(0)
 
 

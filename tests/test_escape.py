@@ -84,6 +84,10 @@ def test_plain_text_and_safe_links_pass_and_render_unchanged() -> None:
     html = render(escape.md(text, "../"))
     assert 'href="https://www.cms.gov/x"' in html and 'href="../guide/scope.md#a"' in html and "&lt; 8" in html
     assert escape.md("X{EPSU} modifiers") == "X{EPSU} modifiers"
+    # a link written for a page one folder down ('../guide/...') means the same docs page from anywhere
+    assert escape.md("[r](../guide/x.md#a)", "../") == "[r](../guide/x.md#a)"
+    assert escape.md("[r](../guide/x.md#a)", "") == "[r](guide/x.md#a)"
+    assert escape.internal_target("../../guide/x.md#a") == "guide/x.md"
 
 
 def test_urls_that_break_out_are_refused_and_encoded() -> None:

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from build_tools.checks.base import Context, Rule
 
 #: keys whose lists hold regular expressions (not text shown on a page)
-PATTERN_KEYS = frozenset({"patterns", "unless", "evidence", "evidence_patterns"})
+PATTERN_KEYS = frozenset({"patterns", "unless", "evidence"})
 #: keys whose values are URLs
 URL_KEYS = frozenset({"url"})
 #: pages the build generates besides one per guidance code and one per activity (build_tools/pages)
@@ -82,7 +82,9 @@ def site_pages(ctx: Context) -> set[str]:
 
 
 def _in_pattern_list(where: tuple[str | int, ...]) -> bool:
-    return len(where) >= 2 and isinstance(where[-1], int) and where[-2] in PATTERN_KEYS
+    """A string inside a list of regular expressions: under `patterns`/`unless`, or anywhere in `evidence`
+    (whose `also` holds groups of patterns)."""
+    return bool(where) and isinstance(where[-1], int) and any(key in PATTERN_KEYS for key in where)
 
 
 def text_is_safe(ctx: Context) -> Iterator[Problem]:

@@ -14,9 +14,12 @@ pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
 
 
-def test_twenty_tied_rows_and_misread_minutes(page: Page, offline_context, base_url: str) -> None:
+def test_twenty_tied_rows_and_misread_minutes(browser, base_url: str, local_only) -> None:
     codes = engine_data(load_project())["codes"]
     timed = sorted(c for c, info in codes.items() if info.get("unit_basis") == "timed_15")[:20]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    seen = local_only(context, base_url)
+    page: Page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(base_url + "calculator/")
@@ -41,3 +44,5 @@ def test_twenty_tied_rows_and_misread_minutes(page: Page, offline_context, base_
     expect(result).to_have_attribute("data-state", "error", timeout=TIMEOUT)
     expect(w.locator(".tcg-field-error:not([hidden])")).to_contain_text("write it with the digits 0-9 only")
     assert errors == []
+    assert [u for u in seen if not u.startswith(base_url)] == []
+    context.close()

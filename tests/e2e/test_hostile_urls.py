@@ -16,7 +16,9 @@ from playwright.sync_api import Page, expect
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
 QUERY = "?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&x=%ZZ&pyodide=https://evil.example/"
-HASHES = ["#%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "#%ZZ", "#quiz=%ZZ", "#walk=%ZZ%3Cscript%3E"]
+#: markup once decoded, and a malformed escape that makes decodeURIComponent throw, in one fragment
+HOSTILE_HASH = "#%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E%ZZ"
+HASHES = [HOSTILE_HASH, "#quiz=%ZZ", "#walk=%ZZ%3Cscript%3E"]
 
 
 def _pages(base_url: str) -> list[str]:
@@ -25,6 +27,15 @@ def _pages(base_url: str) -> list[str]:
     pages = sorted({loc.removeprefix(base_url) for loc in locs} | {"instructor/worksheet/", "instructor/answer-key/"})
     assert len(pages) > 30
     return pages
+
+
+@pytest.fixture
+def page(browser, base_url: str, local_only):
+    """A fresh 1280x900 context for each test, every request recorded and foreign ones aborted."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.seen_urls = local_only(context, base_url)
+    yield context.new_page()
+    context.close()
 
 
 def _watch(page: Page) -> list[str]:
@@ -39,21 +50,20 @@ def _watch(page: Page) -> list[str]:
     return trouble
 
 
-def test_every_page_with_a_hostile_query_and_hash(page: Page, offline_context, base_url: str) -> None:
+def test_every_page_with_a_hostile_query_and_hash(page: Page, base_url: str) -> None:
     trouble = _watch(page)
     for path in _pages(base_url):
-        for fragment in HASHES[:2]:
-            page.goto(base_url + path + QUERY + fragment)
-            page.wait_for_load_state("load")
-            assert page.locator("img[src='x'], script[src*='evil']").count() == 0, path
+        page.goto(base_url + path + QUERY + HOSTILE_HASH)
+        page.wait_for_load_state("load")
+        assert page.locator("img[src='x'], script[src*='evil']").count() == 0, path
     page.wait_for_timeout(500)
     assert trouble == []
-    foreign = [u for u in offline_context.seen_urls if not u.startswith(base_url)]
+    foreign = [u for u in page.context.seen_urls if not u.startswith(base_url)]
     assert foreign == []
 
 
 @pytest.mark.parametrize("path", ["practice/", "instructor/worksheet/", "tree/", "calculator/", "coach/", "drills/"])
-def test_widget_pages_with_malformed_escapes(page: Page, offline_context, base_url: str, path: str) -> None:
+def test_widget_pages_with_malformed_escapes(page: Page, base_url: str, path: str) -> None:
     trouble = _watch(page)
     for fragment in HASHES:
         page.goto(base_url + path + QUERY + fragment)
@@ -62,17 +72,17 @@ def test_widget_pages_with_malformed_escapes(page: Page, offline_context, base_u
     if path == "practice/":
         page.goto(base_url + path + "#quiz=%ZZ")
         status = page.locator("[data-widget=practice] [data-role=status]")
-        expect(status).to_contain_text("A new set was started instead", timeout=TIMEOUT)
+        expect(status).to_contain_text("this quiz link is not valid", timeout=TIMEOUT)
         expect(page.locator("[data-role=case]")).to_be_visible()
     if path == "instructor/worksheet/":
         page.goto(base_url + path + "#quiz=%ZZ")
         status = page.locator("[data-widget=worksheet] [data-role=status]")
         expect(status).to_contain_text("Showing every case", timeout=TIMEOUT)
     assert trouble == []
-    assert [u for u in offline_context.seen_urls if not u.startswith(base_url)] == []
+    assert [u for u in page.context.seen_urls if not u.startswith(base_url)] == []
 
 
-def test_tampered_progress_in_storage_shows_no_negative_streak(page: Page, offline_context, base_url: str) -> None:
+def test_tampered_progress_in_storage_shows_no_negative_streak(page: Page, base_url: str) -> None:
     trouble = _watch(page)
     page.goto(base_url + "practice/")
     page.evaluate(
