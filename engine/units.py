@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
 
-from engine import explain
+from engine import explain, payer_status
 
 ALGORITHMS = ("pooled_total", "per_code_midpoint")
 TIMED_BASES = frozenset({"timed_15"})
@@ -181,6 +181,8 @@ def check_entries(
                 f"code {code} cannot be counted by this calculator: {reason}. {REFUSED_ADVICE} (fix: {REFUSED_FIX})",
                 f"entries.{i}.code",
             )
+        if refused := payer_status.refusal(code, kind, rule):
+            raise UnitInputError(refused, f"entries.{i}.code")
         checked.append(Entry(code, minutes, kind, str(info.get("name", "")), addon))
     total = sum(e.minutes or 0 for e in checked)
     big = [f"entries.{i}.minutes" for i, e in enumerate(checked) if (e.minutes or 0) > max_minutes]
@@ -251,9 +253,10 @@ def _billed(units: dict[str, int], checked: list[Entry]) -> dict[str, int]:
 
 def _warnings(checked: list[Entry], rule: dict[str, Any]) -> list[str]:
     out = []
-    for rep in rule.get("replacements", []):
-        if any(e.code == rep["code"] for e in checked):
-            out.append(f"{rep['code']}: the payer of this rule wants {rep['use']} instead. {rep['why'].strip()}")
+    for code, status in payer_status.statuses(rule).items():
+        if status.get("use") and any(e.code == code for e in checked):
+            why = " ".join(status["why"].split())
+            out.append(f"{code}: the payer of this rule wants {status['use']} instead. {why}")
     return out
 
 
@@ -266,20 +269,22 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
         allocations, trace = _pooled(timed, unit, low)
     else:
         allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {}
-    full = [_billed(a, checked) for a in allocations]
+    given = {e.code for e in checked}
+    full, status_notes = payer_status.apply([_billed(a, checked) for a in allocations], rule)
     timed_units = sum(allocations[0].values())
-    service = [e for e in checked if e.kind == "service"]
     result = {
         "rule": rule["id"],
         "timed_minutes": sum(timed.values()),
         "treatment_minutes": sum(e.minutes or 0 for e in checked),
         "timed_units": timed_units,
-        "total_units": timed_units + len(service),
+        "total_units": sum(full[0].values()),
         "units": full[0],
         "alternatives": full[1:],
         "warnings": _warnings(checked, rule),
     }
     context = {"rule": rule, "unit": unit, "low": low, "entries": checked, "pooled": trace}
     context["service_units"] = allocations
+    context["status_notes"] = status_notes
+    context["status_codes"] = [c for c in full[0] if c in given and full[0][c] != _billed(allocations[0], checked)[c]]
     result["steps"] = explain.steps(context, result, table_band)
     return result

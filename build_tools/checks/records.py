@@ -116,9 +116,13 @@ def _code_refs(kind: str, data: dict[str, Any]) -> Iterator[tuple[tuple[str | in
         for code in data["answer"].get("units", {}).get("minutes", {}):
             yield ("answer", "units", "minutes", code), code
     elif kind == "payers":
-        for i, rep in enumerate(data.get("replacements", [])):
-            yield ("replacements", i, "code"), rep["code"]
-            yield ("replacements", i, "use"), rep["use"]
+        for i, status in enumerate(data.get("code_status", [])):
+            yield ("code_status", i, "code"), status["code"]
+            if "use" in status:
+                yield ("code_status", i, "use"), status["use"]
+        for i, pair in enumerate(data.get("exclusive_pairs", [])):
+            for j, code in enumerate(pair["codes"]):
+                yield ("exclusive_pairs", i, "codes", j), code
 
 
 def codes_exist(ctx: Context) -> Iterator[Problem]:
