@@ -168,7 +168,8 @@ def _per_code_steps(ctx: dict[str, Any], result: dict, band: Callable[..., tuple
     timed = [e for e in ctx["entries"] if e.kind == "timed"]
     out = [
         f"Each timed code stands on its own: a unit is reached once more than half of it ({low} of {unit} min) "
-        "has passed, and minutes are never added across codes."
+        "has passed. Payers that follow the CPT rule read it per code, so minutes are not added across codes "
+        "(a payer interpretation, not CPT wording)."
     ]
     service_units = ctx["service_units"][0]
     out += [f"{e.code}: {_row(e.minutes, band, unit, low, service_units[e.code])}." for e in timed]

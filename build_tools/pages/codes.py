@@ -23,6 +23,9 @@ UNIT_BASIS = {
     "unlisted": "unlisted: counted as the payer instructs",
 }
 SOURCES_PAGE = "../sources.md"
+#: unit bases whose codes take the payers' caveats for timed codes
+TIMED_BASES = ("timed_15", "first_15_then_addon")
+UNVERIFIED = "**Unverified:** "
 
 
 def code_link(project: Project, code: str, prefix: str = "") -> str:
@@ -43,6 +46,34 @@ def activities_for(project: Project, code: str) -> list[dict[str, Any]]:
     """Activities whose likely code is `code`, by name."""
     found = [d.data for d in project.activities.values() if d.data.get("likely_code") == code]
     return sorted(found, key=lambda a: a["name"])
+
+
+def payer_caveats_for(project: Project, rec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(payer name, caveat) of every payer-level caveat that holds for this code (data/payers/*.yaml code_caveats)."""
+    timed = rec["unit_basis"] in TIMED_BASES
+    out = []
+    for _rule, doc in sorted(project.payers.items()):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        for cav in data.get("code_caveats", []):
+            listed = cav["applies_to"] == "listed" and rec["code"] in cav.get("codes", [])
+            if listed or cav["applies_to"] == "therapy" or (cav["applies_to"] == "timed" and timed):
+                out.append((str(cav.get("payer") or data.get("payer_name", data.get("label", ""))), cav))
+    return out
+
+
+def topic_link(project: Project, slug: str | None, prefix: str = "../guide/") -> str:
+    """' See [title](../guide/<slug>.md).' for a topic page that exists, else ''."""
+    doc = project.records.get("topics", {}).get(slug or "")
+    if doc is None or not isinstance(doc.data, dict):
+        return ""
+    return f" See [{doc.data['title']}]({prefix}{slug}.md)."
+
+
+def _caveat_line(project: Project, cites: Citations, who: str, cav: dict[str, Any]) -> str:
+    head = f"**{who}**, as of {cav['as_of']}" if who else f"As of {cav['as_of']}"
+    flag = UNVERIFIED if cav.get("unverified") else ""
+    link = topic_link(project, cav.get("topic"))
+    return f"- {head}: {flag}{cav['text'].strip()}{cites.marks(cav['sources'])}{link}"
 
 
 def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]:
@@ -78,11 +109,13 @@ def guidance_page(project: Project, rec: dict[str, Any]) -> str:
     for ex in g["examples"]:
         lines += [f"- **Session:** {ex['scenario']}", f"    **Verdict:** {ex['verdict']}"]
     lines.append("")
-    if g["payer_caveats"]:
+    shared = payer_caveats_for(project, rec)
+    if g["payer_caveats"] or shared:
         lines += ["## Payer caveats", ""]
-        for cav in g["payer_caveats"]:
-            who = f"**{cav['payer']}**, as of {cav['as_of']}" if cav.get("payer") else f"As of {cav['as_of']}"
-            lines.append(f"- {who}: {cav['text']}{cites.marks(cav['sources'])}")
+        lines += [_caveat_line(project, cites, cav.get("payer", ""), cav) for cav in g["payer_caveats"]]
+        if shared:
+            lines += ["", "From the payer's data (written once there, shown on every code they concern):", ""]
+            lines += [_caveat_line(project, cites, who, cav) for who, cav in shared]
         lines.append("")
     acts = activities_for(project, code)
     if acts:
