@@ -107,6 +107,7 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "case_paths_walk": "tree-path-wrong-answer",
         "patterns_compile": "bad-coach-pattern",
         "case_minutes_agree": "unskilled-minutes-and-wrong-total",
+        "no_sentence_in_two_files": "duplicate-sentence",
     }
     rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in checks_tree.RULES}
     assert rule_names == set(covered)
