@@ -108,6 +108,7 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "patterns_compile": "bad-coach-pattern",
         "case_minutes_agree": "unskilled-minutes-and-wrong-total",
         "no_sentence_in_two_files": "duplicate-sentence",
+        "topics_exist": "dangling-topic",
     }
     rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in checks_tree.RULES}
     assert rule_names == set(covered)

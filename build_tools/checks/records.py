@@ -115,6 +115,9 @@ def _code_refs(kind: str, data: dict[str, Any]) -> Iterator[tuple[tuple[str | in
             yield ("billed_as",), data["billed_as"]
         for code in data["answer"].get("units", {}).get("minutes", {}):
             yield ("answer", "units", "minutes", code), code
+    elif kind == "topics":
+        for i, code in enumerate(data["codes"]):
+            yield ("codes", i), code
     elif kind == "payers":
         for i, status in enumerate(data.get("code_status", [])):
             yield ("code_status", i, "code"), status["code"]
@@ -133,6 +136,16 @@ def codes_exist(ctx: Context) -> Iterator[Problem]:
             for where, code in _code_refs(kind, doc.data):
                 if code not in known:
                     yield dangling(doc, where, "code", code, known)
+
+
+def topics_exist(ctx: Context) -> Iterator[Problem]:
+    """Guide topics named by caveats and modifiers (`topic:`) exist in data/topics/."""
+    known = ctx.ids("topics")
+    for kind in ("codes", "payers"):
+        for doc in ctx.records(kind):
+            for where, value in walk(doc.data):
+                if where and where[-1] == "topic" and isinstance(value, str) and value not in known:
+                    yield dangling(doc, where, "topic", value, known)
 
 
 def activities_exist(ctx: Context) -> Iterator[Problem]:
@@ -193,6 +206,7 @@ RULES: list[Rule] = [
     dates_not_future,
     sources_exist,
     codes_exist,
+    topics_exist,
     activities_exist,
     vocabulary_terms_exist,
     unit_rules_exist,

@@ -117,6 +117,15 @@ def guidance_page(project: Project, rec: dict[str, Any]) -> str:
             lines += ["", "From the payer's data (written once there, shown on every code they concern):", ""]
             lines += [_caveat_line(project, cites, who, cav) for who, cav in shared]
         lines.append("")
+    related = [
+        (slug, d.data["title"])
+        for slug, d in sorted(project.records.get("topics", {}).items())
+        if isinstance(d.data, dict) and code in d.data.get("codes", [])
+    ]
+    if related:
+        lines += ["## Related guides", ""]
+        lines += [f"- [{title}](../guide/{slug}.md)" for slug, title in related]
+        lines += ["- [Modifier reference](../guide/modifiers.md)", ""]
     acts = activities_for(project, code)
     if acts:
         lines += [f"## Activities that usually support {code}", ""]
