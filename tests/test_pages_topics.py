@@ -23,7 +23,11 @@ def test_every_topic_has_a_page_with_dated_cited_points(project: Project) -> Non
         text = pages[f"guide/{slug}.md"][0]
         points = [p for s in doc.data["sections"] for p in s["points"]]
         assert text.count("(as of ") == len(points)
-        assert text.count("**Unverified:**") == sum(bool(p.get("unverified")) for p in points)
+        mods = [m for d in project.payers.values() for m in d.data.get("modifiers", [])]
+        shown = [m for m in mods if m["code"] in doc.data.get("modifiers", [])]
+        assert len(shown) == len(set(doc.data.get("modifiers", []))), "every listed modifier is in the payer data"
+        flags = sum(bool(p.get("unverified")) for p in points) + sum(bool(m.get("unverified")) for m in shown)
+        assert text.count("**Unverified:**") == flags
         assert "## Sources" in text and 'class="tcg-cite"' in text
 
 

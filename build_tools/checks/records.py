@@ -139,8 +139,13 @@ def codes_exist(ctx: Context) -> Iterator[Problem]:
 
 
 def topics_exist(ctx: Context) -> Iterator[Problem]:
-    """Guide topics named by caveats and modifiers (`topic:`) exist in data/topics/."""
+    """Guide topics named by caveats and modifiers (`topic:`) exist; a topic's modifiers exist in payer data."""
     known = ctx.ids("topics")
+    modifiers = {str(m["code"]) for d in ctx.records("payers") for m in d.data.get("modifiers", [])}
+    for doc in ctx.records("topics"):
+        for i, mod in enumerate(doc.data.get("modifiers", [])):
+            if mod not in modifiers:
+                yield dangling(doc, ("modifiers", i), "modifier", mod, modifiers)
     for kind in ("codes", "payers"):
         for doc in ctx.records(kind):
             for where, value in walk(doc.data):

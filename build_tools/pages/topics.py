@@ -31,10 +31,37 @@ def cell(text: str) -> str:
     return " ".join(str(text).split()).replace("|", "\\|")
 
 
+MODIFIER_HEAD = ["| Modifier | Payer | What it says | When it is used | As of |", "|---|---|---|---|---|"]
+
+
+def modifier_rows(project: Project, cites: Citations, only: list[str] | None = None, link: bool = True) -> list[str]:
+    """Table rows for the payers' modifiers (all, or those in `only`), as the payer data states them."""
+    rows = []
+    for _rule, doc in sorted(project.payers.items()):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        payer = cell(data.get("payer_name", data.get("label", "")))
+        for mod in data.get("modifiers", []):
+            if only is not None and mod["code"] not in only:
+                continue
+            flag = UNVERIFIED if mod.get("unverified") else ""
+            more = ""
+            topic = project.records.get("topics", {}).get(mod.get("topic") or "")
+            if link and topic is not None and isinstance(topic.data, dict):
+                more = f" See [{cell(topic.data['title'])}]({mod['topic']}.md)."
+            rows.append(
+                f"| **{mod['code']}** | {payer} | {flag}{cell(mod['meaning'])}{cites.marks(mod['sources'])} | "
+                f"{cell(mod['when'])}{more} | {mod['as_of']} |"
+            )
+    return rows
+
+
 def topic_page(project: Project, rec: dict[str, Any]) -> str:
     """The page of one topic."""
     cites = Citations(project, SOURCES_PAGE)
     lines = [f"# {rec['title']}", "", " ".join(rec["summary"].split()), ""]
+    if rec.get("modifiers"):
+        lines += ["## Modifiers", "", "From the [modifier reference](modifiers.md):", "", *MODIFIER_HEAD]
+        lines += [*modifier_rows(project, cites, rec["modifiers"], link=False), ""]
     for section in rec["sections"]:
         lines += [f"## {section['heading']}", ""]
         for point in section["points"]:
@@ -64,22 +91,9 @@ def modifiers_page(project: Project) -> str:
         "The modifiers a therapy claim line may carry, generated from the payer data. Each row is cited and dated;",
         "rows marked unverified rest on secondary sources only.",
         "",
-        "| Modifier | Payer | What it says | When it is used | As of |",
-        "|---|---|---|---|---|",
+        *MODIFIER_HEAD,
+        *modifier_rows(project, cites),
     ]
-    for _rule, doc in sorted(project.payers.items()):
-        data = doc.data if isinstance(doc.data, dict) else {}
-        payer = cell(data.get("payer_name", data.get("label", "")))
-        for mod in data.get("modifiers", []):
-            flag = UNVERIFIED if mod.get("unverified") else ""
-            more = ""
-            topic = project.records.get("topics", {}).get(mod.get("topic") or "")
-            if topic is not None and isinstance(topic.data, dict):
-                more = f" See [{cell(topic.data['title'])}]({mod['topic']}.md)."
-            lines.append(
-                f"| **{mod['code']}** | {payer} | {flag}{cell(mod['meaning'])}{cites.marks(mod['sources'])} | "
-                f"{cell(mod['when'])}{more} | {mod['as_of']} |"
-            )
     lines += ["", *cites.section(), ""]
     return "\n".join(lines)
 
