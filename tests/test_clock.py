@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 
-from build_tools import clock
+from build_tools import ROOT, clock
 from build_tools.check import check_loaded
 from build_tools.load import load_project
 
@@ -35,11 +37,7 @@ def test_today_is_the_latest_date_anywhere_on_earth(now: dt.datetime, expected: 
     assert clock.today({}, now=now) == expected
 
 
-def test_the_real_data_passes_on_a_later_day_and_a_future_review_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    import shutil
-
-    from build_tools import ROOT
-
+def test_the_real_data_passes_on_a_later_day_and_a_future_review_is_refused(tmp_path: Path) -> None:
     shutil.copy2(ROOT / "decision_tree.yaml", tmp_path / "decision_tree.yaml")
     shutil.copytree(ROOT / "data", tmp_path / "data")
     project = load_project(tmp_path)
@@ -47,3 +45,17 @@ def test_the_real_data_passes_on_a_later_day_and_a_future_review_is_refused(tmp_
     newest = max(dt.date.fromisoformat(d.data["reviewed"]) for d in project.records["codes"].values())
     problems = check_loaded(project, today=newest - dt.timedelta(days=1))
     assert any("reviewed must not be in the future" in p.message for p in problems)
+
+
+def test_only_the_clock_module_reads_the_clock() -> None:
+    """The date class of bug stays fixed: no other module of the build or the engine asks for today or now."""
+    import re
+
+    reads = re.compile(r"\b(date\.today|datetime\.now|datetime\.utcnow|time\.time|localtime)\(")
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("build_tools", "engine")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if path.name != "clock.py" and reads.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
