@@ -116,6 +116,10 @@ def guidance_page(project: Project, rec: dict[str, Any]) -> str:
         if shared:
             lines += ["", "From the payer's data (written once there, shown on every code they concern):", ""]
             lines += [_caveat_line(project, cites, who, cav) for who, cav in shared]
+            lines.append(
+                "- The modifiers a therapy line may need (GP, GO or GN for the plan of care; KX; CQ or CO; 59 or XU; "
+                "GA, GX, GY, GZ) are in the [modifier reference](../guide/modifiers.md)."
+            )
         lines.append("")
     related = [
         (slug, d.data["title"])
