@@ -88,3 +88,14 @@ def test_97537_medicare_status_is_marked_unverified(project: Project) -> None:
     page = guidance_page(project, project.codes["97537"].data)
     assert "**Unverified:** Medicare status is unsettled" in page and "RVU25A" in page
     assert "Medicare is reported to bundle it" not in page
+
+
+def test_guide_pages_are_in_the_navigation_and_the_search(built_site, project: Project) -> None:
+    import json
+
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    located = {d["location"] for d in index["docs"]}
+    nav = (project.root / "mkdocs.yml").read_text(encoding="utf-8")
+    for slug in [*project.records["topics"], "modifiers", "re-check"]:
+        assert f"guide/{slug}/" in located, slug
+        assert f"guide/{slug}.md" in nav, slug
