@@ -99,3 +99,11 @@ def test_guide_pages_are_in_the_navigation_and_the_search(built_site, project: P
     for slug in [*project.records["topics"], "modifiers", "re-check"]:
         assert f"guide/{slug}/" in located, slug
         assert f"guide/{slug}.md" in nav, slug
+
+
+def test_payer_code_status_is_shown_from_the_payer_data(project: Project) -> None:
+    from build_tools.pages.codes import code_table
+
+    table = {line.split("</span>")[0]: line for line in code_table(project).splitlines() if "<span id=" in line}
+    assert "status B" in table['| <span id="c97010">'] and "billed in place of 97014" in table['| <span id="cG0283">']
+    assert not [p.name for p in (project.root / "data" / "codes").glob("*.yaml") if "status B" in p.read_text()]

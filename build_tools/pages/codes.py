@@ -61,6 +61,21 @@ def payer_caveats_for(project: Project, rec: dict[str, Any]) -> list[tuple[str, 
     return out
 
 
+def payer_statuses_for(project: Project, code: str, cites: Citations) -> list[str]:
+    """Each payer's status for `code` (data/payers/*.yaml code_status), as short cited sentences."""
+    out = []
+    for _rule, doc in sorted(project.payers.items()):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        payer = str(data.get("payer_name", data.get("label", "")))
+        for status in data.get("code_status", []):
+            why = " ".join(str(status["why"]).split()) + cites.marks(status["sources"])
+            if status["code"] == code:
+                out.append(f"**{payer}:** {why}")
+            elif status.get("use") == code:
+                out.append(f"**{payer}:** billed in place of {status['code']}.{cites.marks(status['sources'])}")
+    return out
+
+
 def topic_link(project: Project, slug: str | None, prefix: str = "../guide/") -> str:
     """' See [title](../guide/<slug>.md).' for a topic page that exists, else ''."""
     doc = project.records.get("topics", {}).get(slug or "")
@@ -91,6 +106,7 @@ def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]
         lines.append(f"- **Reported with:** {code_link(project, rec['primary_code'])}")
     if rec.get("status_note"):
         lines.append(f"- **Status:** {cites.claim(rec['status_note'])}")
+    lines += [f"- {s}" for s in payer_statuses_for(project, rec["code"], cites)]
     return [*lines, ""]
 
 
@@ -154,9 +170,9 @@ def code_table(project: Project) -> str:
         rec = doc.data
         name = f"**[{rec['name']}]({code}.md)**" if rec.get("guidance_page") else rec["name"]
         marks = cites.marks(rec["sources"])
-        if rec.get("status_note"):
-            note = cites.claim(rec["status_note"]).replace("|", "\\|").replace("\n", " ")
-            name += f"<br><small>{note}</small>"
+        notes = [cites.claim(rec["status_note"])] if rec.get("status_note") else []
+        for note in [*notes, *payer_statuses_for(project, code, cites)]:
+            name += "<br><small>" + note.replace("|", "\\|").replace("\n", " ") + "</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
             f'| <span id="c{code}"></span>{code} | {name}{marks} | {basis} | '
