@@ -189,7 +189,7 @@ def vocabulary_terms_exist(ctx: Context) -> Iterator[Problem]:
 
 
 def unit_rules_exist(ctx: Context) -> Iterator[Problem]:
-    """The fixed unit rules cms and ama exist, and cases name existing rules."""
+    """The fixed unit rules cms and ama exist, cases name existing rules, exclusive pairs keep one of their codes."""
     known = ctx.ids("payers")
     folder = ctx.project.root / "data" / "payers"
     for rule in FIXED_RULES:
@@ -201,6 +201,14 @@ def unit_rules_exist(ctx: Context) -> Iterator[Problem]:
         units = doc.data["answer"].get("units")
         if units and units["rule"] not in known:
             yield dangling(doc, ("answer", "units", "rule"), "unit rule", units["rule"], known)
+    for doc in ctx.records("payers"):
+        for i, pair in enumerate(doc.data.get("exclusive_pairs", [])):
+            if pair["keep"] not in pair["codes"]:
+                yield doc.problem(
+                    ("exclusive_pairs", i, "keep"),
+                    f"keep '{pair['keep']}' is not one of the pair {' and '.join(pair['codes'])}",
+                    "keep must name the code of the two that is billed",
+                )
 
 
 #: the record rules, in the order they run
