@@ -1,13 +1,23 @@
-"""Benchmark (a script, not a test): how fast the unit calculator answers in headless Chromium.
+"""Benchmark (a script, not a test): how fast the unit calculator gives its first answer in headless Chromium.
 
-Builds the site with the local Pyodide copy, serves it on 127.0.0.1 and prints:
-- cold: navigation to the first answer in a fresh browser context (empty HTTP cache);
-- warm: the same in a new page of the same context (HTTP cache warm, new worker);
-- the median time per answer once the engine is ready (50 answers through the form);
-- bytes fetched by a page without a widget and by the calculator page (incl. Pyodide).
+Builds the site with the local Pyodide copy, serves it on 127.0.0.1 and measures, interleaved in one run
+(each round takes every scenario once, so the machine's load hits them alike):
+- today:      the boot before precompiled Python: a dedicated worker and Pyodide's own python_stdlib.zip
+              (the site's .pyc stdlib answered 404, so the worker falls back to it, as it would in production);
+- pyc:        the shipped path: SharedWorker and the precompiled standard library and engine;
+- repeat:     a repeat visit in a persistent profile (HTTP and wasm code caches warm; the browser restarted,
+              so the engine boots again);
+- second tab: a second tab opened while the first one has the engine running;
+- peer:       the peer pattern (markdown-exec, pyodide-mkdocs-theme): Pyodide loaded eagerly on the main
+              thread, the engine unpacked and called there.
+Each prints the time from navigation start to the first answer on screen (the page clock), its ratio to
+the peer in the same run, and the main thread's total blocking time (sum over long tasks of the part
+above 50 ms, navigation to answer) with its longest task. No memory snapshot is built (see
+docs/about-performance.md), so there is no snapshot scenario.
+Also prints the bytes a reading page and the calculator page fetch.
 
-Usage: .venv/bin/python benchmarks/widget_boot.py [--runs 3]
-Record the printed figures, with the date and machine, in docs/about-performance.md.
+Usage: .venv/bin/python benchmarks/widget_boot.py [--runs 5]
+Record the printed figures, with the date, machine and load, in docs/about-performance.md.
 """
 
 from __future__ import annotations
@@ -22,39 +32,50 @@ import subprocess
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from build_tools.export import engine_archive  # noqa: E402
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 TIMEOUT = 120_000
+NO_SHARED_WORKER = "delete window.SharedWorker;"
 
-#: 50 answers through the form, timed inside the page from submit to the rendered card
-ANSWER_LOOP = """
-async (runs) => {
-  const root = document.querySelector("[data-widget=units]");
-  const form = root.querySelector("form");
-  const out = root.querySelector("[data-role=result]");
-  const minutes = root.querySelector("[name=minutes]");
-  const times = [];
-  for (let i = 0; i < runs; i++) {
-    minutes.value = String(8 + (i % 60));
-    const t0 = performance.now();
-    const done = new Promise((resolve) => {
-      const obs = new MutationObserver(() => {
-        if (out.dataset.state === "done") { obs.disconnect(); resolve(); }
-      });
-      obs.observe(out, { attributes: true, attributeFilter: ["data-state"] });
-    });
-    form.requestSubmit();
-    await done;
-    times.push(performance.now() - t0);
-  }
-  return times;
-}
+#: long tasks of the main thread, from navigation start on (read back at the first answer)
+LONG_TASKS = """
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+}).observe({ type: "longtask", buffered: true });
+"""
+
+#: the peer pattern: Pyodide on the main thread, started eagerly by the page itself
+PEER_PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>peer pattern</title></head>
+<body><h1>Peer pattern</h1><output id="answer"></output>
+<script type="module">
+const base = new URL("assets/pyodide/", location.href).href;
+const { loadPyodide } = await import(base + "pyodide.mjs");
+const py = await loadPyodide({ indexURL: base });
+const [archive, data] = await Promise.all([
+  fetch("peer-engine.zip").then((r) => r.arrayBuffer()),
+  fetch("assets/data/engine.json").then((r) => r.text()),
+]);
+py.unpackArchive(archive, "zip", { extractDir: "/home/pyodide" });
+const api = py.pyimport("engine.api");
+api.load(data);
+const reply = JSON.parse(api.call("units", JSON.stringify({ rule: "cms", entries: [{ code: "97110", minutes: 23 }] })));
+const out = document.getElementById("answer");
+out.textContent = JSON.stringify(reply.result.total_units);
+out.dataset.state = "done";
+</script></body></html>
 """
 
 
@@ -68,49 +89,133 @@ def build(site: Path, url: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=ROOT, env=env, check=True
     )
+    (site / "peer.html").write_text(PEER_PAGE, encoding="utf-8")
+    (site / "peer-engine.zip").write_bytes(engine_archive())  # the source engine, as a peer would ship it
 
 
-def first_answer_ms(context: BrowserContext, url: str) -> float:
-    """From navigation start to the first rendered answer, typing at once (ms, page clock)."""
-    page = context.new_page()
+def measured(page: Page) -> tuple[float, float, float]:
+    """(ms to the first answer, total blocking time ms, longest task ms), read at the answer."""
+    ms, tasks = page.evaluate("[performance.now(), window.__longTasks || []]")
+    tasks = [(start, duration) for start, duration in tasks if start <= ms]
+    return ms, sum(max(0.0, d - 50) for _, d in tasks), max((d for _, d in tasks), default=0.0)
+
+
+def ask(page: Page, url: str) -> tuple[float, float, float]:
+    """Open the calculator and ask at once (the answer comes when the engine is ready)."""
     page.goto(url + "calculator/")
     w = page.locator("[data-widget=units]")
     w.locator("[name=code]").first.fill("97110")
     w.locator("[name=minutes]").first.fill("23")
     w.get_by_role("button", name="Calculate").click()
     w.locator("[data-role=result][data-state=done]").wait_for(timeout=TIMEOUT)
-    ms = page.evaluate("performance.now()")
-    page.close()
-    return ms
+    return measured(page)
 
 
-def page_bytes(browser, url: str, path: str, answer: bool) -> tuple[int, int, int]:
-    """Body bytes, request count and Pyodide's share of the bytes for one page in a fresh context
-    (after the idle start; optionally with one answer)."""
+def fresh(browser: Browser, url: str, *, shared: bool, stdlib: bool) -> BrowserContext:
     context = browser.new_context()
+    context.add_init_script(LONG_TASKS)
+    if not shared:
+        context.add_init_script(NO_SHARED_WORKER)
+    if not stdlib:
+        context.route("**/assets/runtime/python_stdlib.*.zip", lambda r: r.fulfill(status=404, body="absent"))
+    return context
+
+
+def today(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
+    context = fresh(browser, url, shared=False, stdlib=False)
+    page = context.new_page()
+    try:
+        result = ask(page, url)
+        assert page.evaluate("window.TCG.stdlib()") == "pyodide"
+        return result
+    finally:
+        context.close()
+
+
+def pyc(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
+    context = fresh(browser, url, shared=True, stdlib=True)
+    page = context.new_page()
+    try:
+        result = ask(page, url)
+        assert page.evaluate("window.TCG.stdlib()") == "precompiled"
+        return result
+    finally:
+        context.close()
+
+
+def second_tab(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
+    context = fresh(browser, url, shared=True, stdlib=True)
+    try:
+        ask(context.new_page(), url)
+        page = context.new_page()
+        result = ask(page, url)
+        assert page.evaluate("window.TCG.workerKind()") == "shared"
+        return result
+    finally:
+        context.close()
+
+
+def repeat(browser: Browser, url: str, *, playwright: Playwright, profile: Path) -> tuple[float, float, float]:
+    """A visit in a persistent profile that already saw the calculator once (a browser restart in between)."""
+    for visit in range(2):
+        context = playwright.chromium.launch_persistent_context(
+            str(profile), executable_path=CHROMIUM, args=ARGS, headless=True
+        )
+        context.add_init_script(LONG_TASKS)
+        try:
+            result = ask(context.pages[0] if context.pages else context.new_page(), url)
+        finally:
+            context.close()
+        if visit == 1:
+            return result
+    raise AssertionError("unreachable")
+
+
+def peer(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
+    context = fresh(browser, url, shared=True, stdlib=True)
+    page = context.new_page()
+    try:
+        page.goto(url + "peer.html")
+        page.locator("#answer[data-state=done]").wait_for(timeout=TIMEOUT)
+        assert page.locator("#answer").inner_text() == "2"
+        return measured(page)
+    finally:
+        context.close()
+
+
+SCENARIOS: dict[str, Callable[..., tuple[float, float, float]]] = {
+    "today (dedicated worker, source stdlib)": today,
+    "pyc (SharedWorker, precompiled stdlib)": pyc,
+    "repeat visit, persistent profile": repeat,
+    "second tab while the first is open": second_tab,
+    "peer (Pyodide eagerly on the main thread)": peer,
+}
+
+
+def page_bytes(browser: Browser, url: str, path: str) -> tuple[int, int, int]:
+    """Body bytes, request count, Pyodide/runtime bytes of one page in a fresh context, after the idle start
+    (no SharedWorker here, so that the engine's requests are seen too)."""
+    context = browser.new_context()
+    context.add_init_script(NO_SHARED_WORKER)
     sizes: list[tuple[str, int]] = []
     context.on("requestfinished", lambda r: sizes.append((r.url, r.sizes()["responseBodySize"])))
     page = context.new_page()
     page.goto(url + path)
     page.wait_for_timeout(6000)  # past the shim's idle start
-    if answer:
-        w = page.locator("[data-widget=units]")
-        w.locator("[name=code]").first.fill("97110")
-        w.locator("[name=minutes]").first.fill("23")
-        w.get_by_role("button", name="Calculate").click()
-        w.locator("[data-role=result][data-state=done]").wait_for(timeout=TIMEOUT)
+    if page.locator("[data-widget=units]").count():
+        page.locator("[data-widget=units] [data-role=status][data-state=ready]").wait_for(timeout=TIMEOUT)
     page.wait_for_timeout(500)
     context.close()
-    pyodide = sum(n for u, n in sizes if "/assets/pyodide/" in u or u.endswith(("engine.zip", "engine.json")))
-    return sum(n for _, n in sizes), len(sizes), pyodide
+    runtime = sum(n for u, n in sizes if "/assets/pyodide/" in u or "/assets/runtime/" in u)
+    return sum(n for _, n in sizes), len(sizes), runtime
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="cold and warm starts to take the median of")
-    parser.add_argument("--answers", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=5, help="rounds; each takes every scenario once")
     args = parser.parse_args()
-
+    load_before = os.getloadavg()
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in SCENARIOS}
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         site.mkdir()
@@ -120,53 +225,38 @@ def main() -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            cold, warm = [], []
-            for _ in range(args.runs):
-                context = browser.new_context()
-                cold.append(first_answer_ms(context, url))
-                warm.append(first_answer_ms(context, url))
-                context.close()
-            context = browser.new_context()
-            page = context.new_page()
-            page.goto(url + "calculator/")
-            first_answer = page.locator("[data-widget=units] [name=minutes]")
-            first_answer.fill("23")
-            page.locator("[data-widget=units] [name=code]").first.fill("97110")
-            page.get_by_role("button", name="Calculate").click()
-            page.locator("[data-role=result][data-state=done]").wait_for(timeout=TIMEOUT)
-            answers = page.evaluate(ANSWER_LOOP, args.answers)
-            context.close()
-            home = page_bytes(browser, url, "", answer=False)
-            calc = page_bytes(browser, url, "calculator/", answer=True)
+            for i in range(args.runs):
+                for name, scenario in SCENARIOS.items():
+                    profile = Path(tmp) / f"profile-{i}"
+                    results[name].append(scenario(browser, url, playwright=p, profile=profile))
+                print(
+                    f"  round {i + 1}: " + ", ".join(f"{r[-1][0] / 1000:.2f}" for r in results.values()),
+                    file=sys.stderr,
+                    flush=True,
+                )
+            home = page_bytes(browser, url, "")
+            calc = page_bytes(browser, url, "calculator/")
             version = browser.version
             browser.close()
         server.shutdown()
 
     cpu = next(
-        (
-            ln.split(":", 1)[1].strip()
-            for ln in Path("/proc/cpuinfo").read_text().splitlines()
-            if ln.startswith("model name")
-        ),
+        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
         platform.processor(),
     )
     print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
-    print("load average at the end (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"machine: {platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), Chromium {version}")
-    print(
-        f"cold start, navigation to first answer: median {statistics.median(cold) / 1000:.2f} s "
-        f"(runs: {', '.join(f'{t / 1000:.2f}' for t in cold)})"
-    )
-    print(
-        f"warm start (HTTP cache warm, new worker): median {statistics.median(warm) / 1000:.2f} s "
-        f"(runs: {', '.join(f'{t / 1000:.2f}' for t in warm)})"
-    )
-    print(
-        f"per answer once ready ({len(answers)} answers): median {statistics.median(answers):.1f} ms, "
-        f"max {max(answers):.1f} ms"
-    )
-    print(f"bytes, page without a widget (home): {home[0]:,} in {home[1]} requests, Pyodide and engine {home[2]:,}")
-    print(f"bytes, calculator page and first answer: {calc[0]:,} in {calc[1]} requests, Pyodide and engine {calc[2]:,}")
+    print(f"load average (1 min) before / after: {load_before[0]:.2f} / {os.getloadavg()[0]:.2f}; rounds: {args.runs}")
+    peer_ms = statistics.median(r[0] for r in results["peer (Pyodide eagerly on the main thread)"])
+    print(f"{'scenario':44} {'first answer':>12} {'/ peer':>7} {'TBT':>8} {'longest task':>13}  runs (s)")
+    for name, rows in results.items():
+        ms = statistics.median(r[0] for r in rows)
+        tbt = statistics.median(r[1] for r in rows)
+        longest = max(r[2] for r in rows)
+        runs = ", ".join(f"{r[0] / 1000:.2f}" for r in rows)
+        print(f"{name:44} {ms / 1000:>10.2f} s {ms / peer_ms:>6.2f}x {tbt:>5.0f} ms {longest:>10.0f} ms  {runs}")
+    print(f"bytes, reading page (home): {home[0]:,} in {home[1]} requests, Pyodide and runtime {home[2]:,}")
+    print(f"bytes, calculator page after the idle start: {calc[0]:,} in {calc[1]} requests, runtime {calc[2]:,}")
     return 0
 
 

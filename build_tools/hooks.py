@@ -21,10 +21,10 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from build_tools import pyodide
+from build_tools import pyodide, session
 from build_tools.check import check_project
 from build_tools.clock import ClockError
-from build_tools.export import write_site_assets
+from build_tools.export import engine_archive, write_site_assets
 from build_tools.load import Project
 from build_tools.pages import generated_pages
 from build_tools.report import render
@@ -61,6 +61,14 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
     if problems:
         raise PluginError("invalid data:\n" + render(problems, root))
     _state["project"] = project
+    session.set_project(project)
+    try:
+        runtime = pyodide.runtime_files(engine_archive(), root)
+    except pyodide.PyodideSetupError as exc:
+        raise PluginError(str(exc)) from exc
+    _state["runtime"] = runtime
+    # site-root-relative URLs for the page's <meta> tags (overrides/main.html); no stdlib: Pyodide's own
+    config.extra["tcg_runtime"] = {name: path for name, (path, _data) in runtime.items()}
 
 
 def _project() -> Project:
@@ -106,6 +114,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     """Write the site assets, then move the finished site into place (last of all post-build work)."""
     staging = Path(config.site_dir)
     write_site_assets(_project(), staging)
+    pyodide.write_runtime(staging, _state["runtime"])
     if _pyodide_source(config) == "local":
         pyodide.copy_local(staging)
     if _strict_warnings():

@@ -1,9 +1,14 @@
 """A strict YAML reader: plain Python values plus the line:column of every value and key.
 
 What it refuses, each as a Problem at the exact place: bytes that are not UTF-8,
-tabs in indentation, files over a size limit, empty files, duplicate keys,
-unquoted yes/no/on/off (YAML 1.1 booleans), anchors and aliases, and YAML syntax
-errors. Dates stay strings (the schema checks them); integers are decimal only.
+control characters (C0 but tab and newline, DEL, C1 such as a pasted U+0092,
+U+FFFE/U+FFFF) and the Unicode line separators (U+0085, U+2028, U+2029: YAML
+counts them as line breaks, editors do not, so every later line number would be
+wrong), tabs in indentation, files over a size limit, empty files, nesting deeper
+than MAX_DEPTH, duplicate keys, unquoted yes/no/on/off (YAML 1.1 booleans),
+anchors and aliases, integers longer than MAX_DIGITS, and YAML syntax errors.
+Dates stay strings (the schema checks them); integers are decimal only. Lines
+are counted at "\n" only, as editors do.
 """
 
 from __future__ import annotations
@@ -19,6 +24,22 @@ from build_tools.report import Problem
 
 #: the largest data file accepted, in bytes
 MAX_BYTES = 1_000_000
+#: the deepest nesting of mappings and lists accepted (the data needs under ten)
+MAX_DEPTH = 40
+#: the longest integer accepted, in digits (minutes, counts and years need far fewer)
+MAX_DIGITS = 12
+#: characters refused anywhere in a file: what YAML itself refuses, plus its extra line breaks
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
+#: names of the refused characters people meet in practice
+CHAR_NAMES = {
+    "\x85": "next-line (NEL)",
+    "\u2028": "line separator",
+    "\u2029": "paragraph separator",
+    "\x92": "C1 control (a right quote pasted from Windows-1252)",
+    "\x00": "NUL",
+    "\ufffe": "noncharacter",
+    "\uffff": "noncharacter",
+}
 AMBIGUOUS = {"yes", "no", "on", "off"}
 
 Pos = tuple[int, int]
@@ -134,6 +155,14 @@ class _Builder:
         if node.tag == "tag:yaml.org,2002:bool":
             return text.lower() == "true"
         if node.tag == "tag:yaml.org,2002:int":
+            digits = len(text.lstrip("+-"))
+            if digits > MAX_DIGITS:
+                self.problem(
+                    _pos(node.start_mark),
+                    f"number too long: {digits} digits, the limit is {MAX_DIGITS}",
+                    "check it for a typo; quote it if it is an id",
+                )
+                return None
             return int(text)
         if node.tag == "tag:yaml.org,2002:float":
             return float(text)
@@ -156,9 +185,46 @@ def _decode(path: Path, raw: bytes, parsed: Parsed) -> str | None:
         return None
 
 
+def _forbidden(path: Path, text: str) -> list[Problem]:
+    """Every refused character, at its line and column (lines counted at \\n), at most 20 reported."""
+    found = []
+    for m in FORBIDDEN.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        char = m.group()
+        name = CHAR_NAMES.get(char, "control character")
+        fix = "replace it by a plain space" if char in "\x85\u2028\u2029" else "delete it or retype the character"
+        found.append(Problem(path, line, column, f"{name} U+{ord(char):04X} is not allowed in data files", fix))
+        if len(found) == 20:
+            break
+    return found
+
+
+def _too_deep(path: Path, text: str, composer_class: type) -> Problem | None:
+    """The first place nesting goes past MAX_DEPTH, found from the event stream (no recursion)."""
+    parser = composer_class(text)
+    depth = 0
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, column = _pos(event.start_mark)
+                    msg = f"nested too deeply: more than {MAX_DEPTH} levels"
+                    return Problem(path, line, column, msg, "flatten the data")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # a syntax error: the composer reports it with its place
+    finally:
+        parser.dispose()
+    return None
+
+
 def _tabs(path: Path, text: str) -> list[Problem]:
     found = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):
         indent = len(line) - len(line.lstrip(" \t"))
         if "\t" in line[:indent]:
             found.append(Problem(path, number, line.index("\t") + 1, "tab in indentation", "indent with spaces"))
@@ -180,8 +246,15 @@ def parse(path: Path, raw: bytes | None = None, max_bytes: int = MAX_BYTES) -> P
     text = _decode(path, raw, parsed)
     if text is None:
         return parsed
+    parsed.problems += _forbidden(path, text)
+    if parsed.problems:
+        return parsed
     parsed.problems += _tabs(path, text)
     if parsed.problems:
+        return parsed
+    deep = _too_deep(path, text, _Composer)
+    if deep:
+        parsed.problems.append(deep)
         return parsed
     composer = _Composer(text)
     try:

@@ -36,6 +36,8 @@ def render_text(result: dict[str, Any], data: dict[str, Any], entries: list[tupl
     lines.append(f"timed minutes {result['timed_minutes']}, timed units {result['timed_units']}")
     for alt in result["alternatives"]:
         lines.append("also allowed: " + ", ".join(f"{c} {n}" for c, n in alt.items()))
+    if result.get("more_alternatives"):
+        lines.append(f"and {result['more_alternatives']} more allowed allocations (not listed)")
     lines += [f"warning: {w}" for w in result["warnings"]]
     lines += ["", "Steps:"] + [f"{i}. {s}" for i, s in enumerate(result["steps"], 1)]
     return "\n".join(lines)

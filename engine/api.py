@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from engine import coach, drills, practice, tree, units
+from engine import coach, drills, numbers, practice, tree, units
 
 _DATA: dict[str, Any] = {}
 
@@ -61,9 +61,9 @@ def _grade_drill(args: dict[str, Any]) -> dict:
 
 def _whole(value: Any, field: str) -> int:
     try:
-        return int(str(value).strip())
+        return numbers.whole(value)
     except ValueError:
-        raise drills.DrillInputError(f"{field} must be a whole number, not {value!r}", field) from None
+        raise drills.DrillInputError(f"{field} must be a whole number, not {numbers.clip(value)}", field) from None
 
 
 def _practice_set(args: dict[str, Any]) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from engine import payer_status, units
+from engine import numbers, payer_status, units
 
 LEVELS = {
     1: "One timed code",
@@ -102,12 +102,13 @@ def _answer_units(drill: dict[str, Any], answer: dict[str, Any]) -> dict[str, in
         raw = answer.get(code)
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             raise DrillInputError(f"units for {code} are missing (fix: enter 0 or more)", f"answer.{code}")
-        try:
-            value = int(str(raw).strip())
-        except ValueError:
-            raise DrillInputError(f"units for {code} must be a whole number, not {raw!r}", f"answer.{code}") from None
-        if value < 0:
+        if isinstance(raw, str) and raw.strip().startswith("-"):
             raise DrillInputError(f"units for {code} cannot be negative", f"answer.{code}")
+        try:
+            value = numbers.whole(raw)
+        except ValueError:
+            msg = f"units for {code} must be a whole number, not {numbers.clip(raw)}"
+            raise DrillInputError(msg, f"answer.{code}") from None
         given[code] = value
     return given
 
@@ -121,6 +122,6 @@ def grade(
     result = units.compute(entries, rules[regenerated["rule"]], codes)
     given = _answer_units(regenerated, answer)
     accepted = [result["units"], *result["alternatives"]]
-    correct = given in accepted
+    correct = given in accepted or units.accepts(entries, rules[regenerated["rule"]], codes, given)
     wrong = sorted(c for c in given if all(given[c] != a[c] for a in accepted))
     return {"correct": correct, "your_units": given, "accepted": accepted, "wrong_codes": wrong, "result": result}

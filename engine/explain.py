@@ -145,7 +145,8 @@ def _pooled_steps(ctx: dict[str, Any], band: Callable[..., tuple[int, int]]) -> 
         value = left[tr["tied"][0]]
         out.append(
             f"{_join(tr['tied'])} have the same leftover ({value} min), so any {tr['need']} of them may take "
-            f"{'the unit' if tr['need'] == 1 else 'the units'}: every such choice is correct and each is listed; "
+            f"{'the unit' if tr['need'] == 1 else 'the units'}: every such choice is correct and "
+            f"{_listed(tr.get('more', 0))}; "
             f"never bill the extra {'unit' if tr['need'] == 1 else 'units'} on more of them."
         )
     chosen = set(winners) | (set(tr["tied"]) if 0 < tr["need"] < len(tr["tied"]) else set())
@@ -192,6 +193,8 @@ def _total_steps(ctx: dict[str, Any], result: dict) -> list[str]:
     n_service = result["total_units"] - result["timed_units"]
     out = [f"Units billed: {_unit_sum(result['units'])} ({result['timed_units']} timed + {n_service} service-based)."]
     out += [f"Also allowed instead: {_unit_sum(alt)}." for alt in result["alternatives"]]
+    if result.get("more_alternatives"):
+        out.append(f"And {result['more_alternatives']} more allowed allocations, not listed.")
     service_minutes = result["treatment_minutes"] - result["timed_minutes"]
     out.append(
         f"For the note: total timed minutes {result['timed_minutes']} min; total treatment time "
@@ -214,3 +217,8 @@ def steps(context: dict[str, Any], result: dict, band: Callable[..., tuple[int, 
         out += _pooled_steps(context, band) if pooled else _per_code_steps(context, result, band)
         out += _pair_split(context["entries"], context["service_units"])
     return out + _status_steps(context) + _total_steps(context, result)
+
+
+def _listed(more: int) -> str:
+    """How many of the tied choices a result lists."""
+    return "each is listed" if more <= 0 else f"the first few are listed, and {more} more"

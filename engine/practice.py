@@ -12,7 +12,7 @@ import random
 import re
 from typing import Any
 
-from engine import tree, units
+from engine import numbers, tree, units
 
 QUIZ = re.compile(r"^(\d{1,9}):([a-z0-9-]+(?:,[a-z0-9-]+)*)$")
 EMPTY_PROGRESS: dict[str, Any] = {"answers": {}, "streak": 0, "best_streak": 0}
@@ -93,10 +93,13 @@ def _units_feedback(case: dict[str, Any], given: dict[str, Any] | None, data: di
     result = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
     accepted = [result["units"], *result["alternatives"]]
     try:
-        answer = {code: int(str((given or {}).get(code, "")).strip()) for code in result["units"]}
+        answer = {code: numbers.whole((given or {}).get(code, "")) for code in result["units"]}
     except ValueError:
         raise PracticeInputError("enter whole units for every code (0 or more)", "units") from None
-    return {"correct": answer in accepted, "your_units": answer, "accepted": accepted, "result": result}
+    correct = answer in accepted or units.accepts(
+        list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"], answer
+    )
+    return {"correct": correct, "your_units": answer, "accepted": accepted, "result": result}
 
 
 def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
@@ -125,9 +128,33 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
     return feedback
 
 
+#: the most answers kept in progress (the site has far fewer cases)
+MAX_ANSWERS = 5000
+CASE_ID = re.compile(r"^[a-z0-9-]{1,100}$")
+
+
+def clean_progress(progress: Any) -> dict[str, Any]:
+    """Progress as read back from the browser's storage, which anyone can edit: only well-formed parts kept.
+
+    Answers are case id -> true/false; streaks are whole numbers from 0 to the number of answers, and
+    the best streak is at least the running one. Anything else is dropped or reset to 0.
+    """
+    state = progress if isinstance(progress, dict) else {}
+    raw = state.get("answers") if isinstance(state.get("answers"), dict) else {}
+    answers = {k: v for k, v in raw.items() if isinstance(k, str) and CASE_ID.match(k) and isinstance(v, bool)}
+    answers = dict(list(answers.items())[:MAX_ANSWERS])
+
+    def count(value: Any) -> int:
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= len(answers)
+        return value if ok else 0
+
+    streak = count(state.get("streak"))
+    return {"answers": answers, "streak": streak, "best_streak": max(streak, count(state.get("best_streak")))}
+
+
 def record(progress: dict[str, Any] | None, case_id: str, correct: bool) -> dict[str, Any]:
     """Progress after one answer: the latest result per case, the running and best streak."""
-    state = {**EMPTY_PROGRESS, **(progress or {})}
+    state = clean_progress(progress)
     answers = dict(state["answers"])
     answers[case_id] = bool(correct)
     streak = state["streak"] + 1 if correct else 0
@@ -136,7 +163,7 @@ def record(progress: dict[str, Any] | None, case_id: str, correct: bool) -> dict
 
 def summary(progress: dict[str, Any] | None, ids: list[str] | None = None) -> dict[str, Any]:
     """Score, streaks and missed cases, over `ids` when given (a quiz) or over every answered case."""
-    state = {**EMPTY_PROGRESS, **(progress or {})}
+    state = clean_progress(progress)
     answers = state["answers"]
     scope = ids if ids is not None else list(answers)
     answered = [cid for cid in scope if cid in answers]

@@ -6,8 +6,14 @@ build's guidance page and the training drills):
 - `table_units(minutes, unit_minutes, min_minutes)`: the 15-minute table.
 - `table_band(units, unit_minutes, min_minutes)`: the minutes range that gives `units`.
 - `check_entries(entries, rule, codes)`: validated entries, or `UnitInputError`.
-- `allowed_allocations(timed_minutes, rule)`: every allocation of timed units the rule allows.
-- `compute(entries, rule, codes)`: the full result with steps, as a JSON-ready dict.
+- `allowed_allocations(timed_minutes, rule)`: the allocations of timed units the rule allows (at most
+  MAX_ALLOCATIONS of them; ties can allow hundreds of thousands).
+- `compute(entries, rule, codes)`: the full result with steps, as a JSON-ready dict: `units`, up to
+  MAX_ALLOCATIONS - 1 `alternatives` and `more_alternatives`, the count of allowed ones not listed.
+- `accepts(entries, rule, codes, answer)`: whether billed units per code are one of the allowed
+  allocations, listed or not (what drills and practice grade with).
+
+Ties are never enumerated past MAX_ALLOCATIONS: the work is linear in the number of codes.
 
 A first-15-minutes code with an add-on (97129 with 97130) is entered once, on the
 primary code, with all its minutes: it is one timed service in the arithmetic (in
@@ -23,11 +29,13 @@ Rules arrive as data (data/payers/<rule>.yaml through the build's JSON): the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from itertools import combinations
+from itertools import combinations, islice
+from math import comb
 from typing import Any
 
-from engine import explain, payer_status
+from engine import explain, numbers, payer_status
 
 ALGORITHMS = ("pooled_total", "per_code_midpoint")
 TIMED_BASES = frozenset({"timed_15"})
@@ -52,6 +60,8 @@ REFUSED_FIX = (
     "count the whole day by hand by the payer's rule, with this code included, or check the code with the payer"
 )
 DEFAULT_MAX_MINUTES = 24 * 60
+#: the most allocations a result lists (the preferred one plus alternatives); the rest are only counted
+MAX_ALLOCATIONS = 6
 
 
 class UnitInputError(ValueError):
@@ -107,34 +117,30 @@ def _params(rule: dict[str, Any]) -> tuple[int, int, int]:
 
 
 def _minutes(code: str, value: Any, field: str) -> int | None:
-    """Whole minutes from an int, an integral float or a numeric string; None stays None."""
+    """Whole minutes from an int, an integral float or digits only ("2_3", "2e1" refused); None stays None."""
     if value is None:
         return None
     if isinstance(value, bool):
         raise UnitInputError(f"minutes for {code} must be a number, not {value!r} (fix: write digits, e.g. 23)", field)
-    if isinstance(value, str):
-        text = value.strip()
-        try:
-            value = int(text) if text.lstrip("+-").isdigit() else float(text)
-        except ValueError:
-            raise UnitInputError(
-                f"minutes for {code} must be a whole number: {value!r} (fix: write the minutes as digits, e.g. 23)",
-                field,
-            ) from None
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            raise UnitInputError(f"minutes for {code} must be a whole number: {value!r}", field)
-        if not value.is_integer():
-            raise UnitInputError(
-                f"minutes for {code} must be whole minutes: {value:g} (fix: record whole minutes, as the note does)",
-                field,
-            )
-        value = int(value)
-    if not isinstance(value, int):
-        raise UnitInputError(f"minutes for {code} must be a whole number: {value!r}", field)
-    if value < 0:
-        raise UnitInputError(f"minutes for {code} must be 0 or more: {value} (fix: remove the minus sign)", field)
-    return value
+    text = value.strip() if isinstance(value, str) else None
+    negative = text is not None and text.startswith("-") and numbers.DIGITS.fullmatch(text[1:])
+    if negative or (isinstance(value, (int, float)) and value < 0):
+        shown = text if text is not None else f"{value:g}"
+        raise UnitInputError(f"minutes for {code} must be 0 or more: {shown} (fix: remove the minus sign)", field)
+    decimal = text is not None and re.fullmatch(r"[0-9]{1,9}\.[0-9]{0,8}[1-9]", text)
+    if decimal or (isinstance(value, float) and value == value and abs(value) != float("inf") and value % 1):
+        shown = text if text is not None else f"{value:g}"
+        raise UnitInputError(
+            f"minutes for {code} must be whole minutes: {shown} (fix: record whole minutes, as the note does)", field
+        )
+    try:
+        return numbers.whole(value)
+    except ValueError as exc:
+        raise UnitInputError(
+            f"minutes for {code} must be a whole number: {numbers.clip(value)}; {exc} "
+            "(fix: write the minutes as digits, e.g. 23)",
+            field,
+        ) from None
 
 
 def check_entries(
@@ -150,7 +156,8 @@ def check_entries(
         code = str(raw_code).strip().upper()
         if code not in codes:
             raise UnitInputError(
-                f"code {raw_code!r} is not one the calculator knows (fix: check the number against the code list)",
+                f"code {numbers.clip(raw_code)} is not one the calculator knows "
+                "(fix: check the number against the code list)",
                 f"entries.{i}.code",
             )
         if code in seen:
@@ -218,16 +225,17 @@ def _pooled(timed: dict[str, int], unit: int, low: int) -> tuple[list[dict[str, 
         cut = sorted(left.values(), reverse=True)[extra - 1]
         sure = [c for c in timed if left[c] > cut]
         tied = [c for c in timed if left[c] == cut]
-    choices = list(combinations(tied, extra - len(sure))) if extra > 0 else [()]
-    allocations = [{c: full[c] + (c in sure or c in chosen) for c in timed} for chosen in choices]
     need = extra - len(sure) if extra > 0 else 0
+    # lazily: only the first MAX_ALLOCATIONS choices are built, the others counted
+    choices = list(islice(combinations(tied, need), MAX_ALLOCATIONS)) if extra > 0 else [()]
+    allocations = [{c: full[c] + (c in sure or c in chosen) for c in timed} for chosen in choices]
     trace = {"total": total, "allowed": allowed, "full": full, "left": left, "extra": max(extra, 0)}
-    trace.update(sure=sure, tied=tied, need=need)
+    trace.update(sure=sure, tied=tied, need=need, more=(comb(len(tied), need) if extra > 0 else 1) - len(choices))
     return allocations, trace
 
 
 def allowed_allocations(timed_minutes: dict[str, int], rule: dict[str, Any]) -> list[dict[str, int]]:
-    """Every allocation of timed units the rule allows, the preferred (first in input order) first.
+    """The allocations of timed units the rule allows (at most MAX_ALLOCATIONS), the preferred (input order) first.
 
     Keys are timed services: a primary code with an add-on is one service here, before the split.
     """
@@ -280,6 +288,7 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
         "total_units": sum(full[0].values()),
         "units": full[0],
         "alternatives": full[1:],
+        "more_alternatives": trace.get("more", 0),
         "warnings": _warnings(checked, rule),
     }
     context = {"rule": rule, "unit": unit, "low": low, "entries": checked, "pooled": trace}
@@ -288,3 +297,38 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
     context["status_codes"] = [c for c in full[0] if c in given and full[0][c] != _billed(allocations[0], checked)[c]]
     result["steps"] = explain.steps(context, result, table_band)
     return result
+
+
+def accepts(
+    entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]], answer: dict[str, int]
+) -> bool:
+    """Whether `answer` (units per billed code) is an allocation the rule allows, listed in a result or not.
+
+    Checked without enumerating: the sure codes and untied codes must match the preferred allocation, each
+    tied code gets its full units or one more, exactly `need` of them one more (linear in the codes).
+    """
+    unit, low, _ = _params(rule)
+    checked = check_entries(entries, rule, codes)
+    timed = {e.code: int(e.minutes or 0) for e in checked if e.kind == "timed"}
+    if rule["algorithm"] == "pooled_total":
+        allocations, trace = _pooled(timed, unit, low)
+    else:
+        allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {"tied": [], "need": 0}
+    if trace.get("more", 0) <= 0:
+        return answer in [_billed(a, checked) for a in allocations]
+    first, tied = allocations[0], set(trace["tied"])
+    service: dict[str, int] = {}
+    for e in checked:
+        if e.kind == "timed":
+            service[e.code] = answer.get(e.code, -1) + (answer.get(e.addon, -1) if e.addon else 0)
+    if set(answer) != set(_billed(first, checked)):
+        return False
+    raised = 0
+    for code, n in service.items():
+        base = trace["full"][code] + (code in trace["sure"])
+        if code in tied and n == base + 1:
+            raised += 1
+        elif n != base:
+            return False
+    candidate = {c: service.get(c, 0) for c in first}
+    return raised == trace["need"] and answer == _billed(candidate, checked)

@@ -121,9 +121,28 @@ def base_url(served_site: tuple[str, list[str]]) -> str:
     return served_site[0]
 
 
+#: Playwright neither sees nor routes a SharedWorker's requests, so a context whose every request must be seen
+#: runs the engine in the dedicated worker (the fallback); tests/e2e/test_engine_sharing.py covers the shared one.
+NO_SHARED_WORKER = "delete window.SharedWorker;"
+#: axe-core from node_modules, served to tests at a same-origin path (the CSP allows no inline script)
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_PATH = "__tests__/axe.min.js"
+
+
+def inject_axe(page, base_url: str) -> None:
+    """Load axe-core into `page` as a script from the test server's origin, as the site's CSP requires."""
+    assert AXE.exists(), "axe-core missing: run npm ci"
+    url = base_url + AXE_PATH
+    page.route(url, lambda r: r.fulfill(path=str(AXE), content_type="text/javascript"))
+    page.add_script_tag(url=url)
+
+
 def route_local(context, base_url: str) -> list[str]:
-    """Abort every request of `context` not to the local test server; return the list recording them all."""
+    """Abort every request of `context` not to the local test server; return the list recording them all.
+
+    The context gets no SharedWorker, so that the engine's requests are recorded (and routed) too."""
     seen: list[str] = []
+    context.add_init_script(NO_SHARED_WORKER)
 
     def route(r) -> None:
         seen.append(r.request.url)

@@ -64,6 +64,7 @@ def project_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def project_root(project_copy: Path, tmp_path: Path) -> Path:
     root = tmp_path / "root"
     shutil.copytree(project_copy, root, copy_function=os.symlink)  # cheap: files are links, the fixture a copy
+    (root / "docs").symlink_to(ROOT / "docs", target_is_directory=True)  # links in data text resolve against it
     return root
 
 
@@ -109,6 +110,10 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "case_minutes_agree": "unskilled-minutes-and-wrong-total",
         "no_sentence_in_two_files": "duplicate-sentence",
         "topics_exist": "dangling-topic",
+        "text_is_safe": "xss-in-text",
+        "patterns_are_linear": "redos-pattern",
+        "unit_rules_compute": "min-above-unit",
+        "case_units_compute": "minutes-over-a-day",
     }
     rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in checks_tree.RULES}
     assert rule_names == set(covered)

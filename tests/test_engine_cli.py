@@ -15,7 +15,7 @@ from engine.__main__ import main, parse_entry
 from engine.units import compute
 
 KEYS = ["rule", "timed_minutes", "treatment_minutes", "timed_units", "total_units", "units", "alternatives"]
-KEYS += ["warnings", "steps"]
+KEYS += ["more_alternatives", "warnings", "steps"]
 
 
 PROJECT = load_project()
@@ -52,6 +52,7 @@ def test_issue_example_prints_the_documented_json(project_root: Path, codes: dic
         "total_units": 4,
         "units": {"97110": 2, "97140": 1, "97165": 1},
         "alternatives": [],
+        "more_alternatives": 0,
     }
     assert result["warnings"] == [] and all(isinstance(s, str) and s for s in result["steps"])
 

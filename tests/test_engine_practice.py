@@ -99,3 +99,16 @@ def test_units_task_covers_add_on_codes(data: dict) -> None:
     task = case["answer"]["units"]
     result = units.compute(list(task["minutes"].items()), data["rules"]["cms"], data["codes"])
     assert practice.grade(case, "97129", result["units"], data)["correct"]
+
+
+def test_tampered_progress_from_storage_is_cleaned() -> None:
+    """localStorage is the user's to edit: a negative streak, non-boolean answers or junk never show."""
+    from engine.practice import clean_progress, record, summary
+
+    tampered = {"answers": {"a-case": True, "b": "yes", "<x>": False, "c": False}, "streak": -5, "best_streak": 1e9}
+    assert clean_progress(tampered) == {"answers": {"a-case": True, "c": False}, "streak": 0, "best_streak": 0}
+    for junk in (None, [], "x", 5, {"answers": [1, 2]}, {"streak": True}):
+        assert clean_progress(junk) == {"answers": {}, "streak": 0, "best_streak": 0}
+    shown = summary(tampered)
+    assert shown["streak"] == 0 and shown["best_streak"] == 0 and shown["answered"] == 2
+    assert record({"answers": {}, "streak": 99, "best_streak": 99}, "a-case", True)["streak"] == 1

@@ -279,3 +279,22 @@ def test_steps_say_what_counts_and_report_both_totals(data: dict[str, Any], rule
         assert phrase in text
     assert "total timed minutes 40 min" in text and "total treatment time" in text
     assert data["rules"][rule]["label"] in result["steps"][0]
+
+
+@pytest.mark.parametrize("typed", ["2_3", "2e1", "0x10", "+5", "１２", "2 3", "9" * 5000])
+def test_minutes_are_digits_only_and_never_echoed_whole(data: dict[str, Any], typed: str) -> None:
+    """Python would read '2_3' as 23 and '2e1' as 20: the engine accepts digits only, and cuts what it quotes."""
+    need(data, "97110")
+    with pytest.raises(UnitInputError) as err:
+        compute([("97110", typed)], data["rules"]["cms"], data["codes"])
+    assert err.value.field == "entries.0.minutes"
+    assert "minutes for 97110 must be a whole number" in str(err.value) and len(str(err.value)) < 200
+
+
+def test_a_huge_code_is_cut_in_the_message(data: dict[str, Any]) -> None:
+    with pytest.raises(UnitInputError) as err:
+        compute([("9" * 100_000, "5")], data["rules"]["cms"], data["codes"])
+    assert str(err.value) == (
+        "code '999999999999999999999999999999...' (100000 characters) is not one the calculator knows "
+        "(fix: check the number against the code list)"
+    )

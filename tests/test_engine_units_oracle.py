@@ -238,3 +238,57 @@ def test_the_numbers_in_the_steps_add_up_to_the_result(values: list[int], servic
     entries: list[tuple[str, int | None]] = [*session(values), (SERVICE, service)]
     result = compute(entries, AMA if use_ama else CMS, CODES)
     check_steps_add_up(result, entries)
+
+
+#: eight timed codes, for ties wider than the listed allocations
+MANY = [f"9710{i}" for i in range(8)]
+MANY_CODES = {c: {"code": c, "name": f"timed {c}", "unit_basis": "timed_15"} for c in MANY}
+
+
+def test_wide_ties_list_a_few_allocations_and_count_the_rest_exactly() -> None:
+    """Seeded sessions of 5 to 8 timed codes: listed + counted = the oracle's allowed set; accepts() = the set."""
+    from engine.units import MAX_ALLOCATIONS, accepts
+
+    rng = random.Random(16)
+    truncated = 0
+    for _ in range(120):
+        codes = MANY[: rng.randint(5, 8)]
+        minutes = {c: rng.choice([rng.randint(1, 14), 15 + rng.randint(1, 14), 7, 7, 22]) for c in codes}
+        entries = list(minutes.items())
+        result = compute(entries, CMS, MANY_CODES)
+        expected = oracle_cms(minutes, [])
+        listed = engine_set(result)
+        assert listed <= expected
+        assert len(listed) == min(len(expected), MAX_ALLOCATIONS)
+        assert len(listed) + result["more_alternatives"] == len(expected)
+        truncated += result["more_alternatives"] > 0
+        for alloc in expected:
+            assert accepts(entries, CMS, MANY_CODES, dict(alloc)), (minutes, alloc)
+        first = result["units"]
+        for code in codes:  # one unit moved up or down is never allowed (the total changes)
+            for delta in (-1, 1):
+                assert not accepts(entries, CMS, MANY_CODES, {**first, code: first[code] + delta})
+        swapped = dict(first)
+        a, b = codes[0], codes[1]
+        swapped[a], swapped[b] = first[b], first[a]
+        assert accepts(entries, CMS, MANY_CODES, swapped) == (tuple(sorted(swapped.items())) in expected)
+    assert truncated >= 20, "the seeded sessions must exercise wide ties"
+
+
+def test_twenty_two_tied_codes_stay_small() -> None:
+    """The issue's case: 22 timed codes of 7 minutes each allow C(22, 10) = 646,646 allocations."""
+    from math import comb
+
+    from engine.units import MAX_ALLOCATIONS, accepts
+
+    codes = {f"C{i:02d}": {"code": f"C{i:02d}", "name": "t", "unit_basis": "timed_15"} for i in range(22)}
+    entries = [(c, 7) for c in codes]
+    result = compute(entries, CMS, codes)
+    assert result["total_units"] == 10
+    assert len(result["alternatives"]) == MAX_ALLOCATIONS - 1
+    assert result["more_alternatives"] == comb(22, 10) - MAX_ALLOCATIONS == 646_640
+    assert any("646640 more" in s for s in result["steps"])
+    last_ten = {c: int(i >= 12) for i, c in enumerate(codes)}
+    assert last_ten not in [result["units"], *result["alternatives"]]
+    assert accepts(entries, CMS, codes, last_ten)
+    assert not accepts(entries, CMS, codes, {**last_ten, "C00": 1})

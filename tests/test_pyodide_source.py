@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import filecmp
+import hashlib
+import importlib.util
+import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from build_tools import pyodide
+from build_tools.export import engine_archive
 
 
 def _json(path: Path) -> dict:
@@ -97,3 +103,81 @@ def test_cdn_build_allows_only_the_pinned_cdn_directory(tmp_path: Path, project_
     # the policy comes before every script of the page
     assert page.index("Content-Security-Policy") < page.index("<script")
     assert not (tmp_path / "site" / "assets" / "pyodide").exists()
+
+
+# --- precompiled Python and hashed runtime names -----------------------------------------------------------------
+
+
+def _needs_pyodide(project_root: Path) -> None:
+    if not (project_root / "node_modules" / "pyodide" / "pyodide.mjs").exists() or not shutil.which("node"):
+        pytest.skip("node and node_modules/pyodide needed (npm ci)")
+
+
+def test_precompiled_archives_hold_pyc_for_boot_and_engine(project_root: Path) -> None:
+    _needs_pyodide(project_root)
+    compiled = pyodide.precompiled(engine_archive(), project_root)
+    assert compiled is not None
+    stdlib, engine = (zipfile.ZipFile(io.BytesIO(data)) for data in compiled)
+    names = set(stdlib.namelist())
+    # what CPython needs to start, and what the engine imports, is bytecode; the rest stays source
+    for module in ("encodings/__init__", "encodings/utf_8", "json/__init__", "re/__init__", "dataclasses"):
+        assert f"{module}.pyc" in names and f"{module}.py" not in names, module
+    assert any(n.endswith(".py") for n in names), "modules nobody imports need not be compiled"
+    # a .pyc of Pyodide's CPython (3.14), not of the CPython running the build
+    magic = stdlib.read("json/__init__.pyc")[:4]
+    assert magic[2:4] == b"\r\n"
+    if sys.version_info[:2] != (3, 14):
+        assert magic != importlib.util.MAGIC_NUMBER, "compiled by the build's CPython instead of Pyodide's"
+    source = {n for n in zipfile.ZipFile(io.BytesIO(engine_archive())).namelist()}
+    assert sorted(engine.namelist()) == sorted(n + "c" for n in source)
+    assert engine.read("engine/api.pyc")[:4] == magic
+
+
+def test_precompiled_result_is_cached_by_version_and_engine(
+    project_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _needs_pyodide(project_root)
+    root = tmp_path / "project"
+    (root / "node_modules").mkdir(parents=True)
+    (root / "node_modules" / "pyodide").symlink_to(project_root / "node_modules" / "pyodide")
+    (root / "package.json").write_text((project_root / "package.json").read_text(encoding="utf-8"), encoding="utf-8")
+    engine = engine_archive()
+    first = pyodide.precompiled(engine, root)
+    assert first is not None and len(list((root / pyodide.CACHE_DIR).iterdir())) == 1
+    # a second build with the same inputs starts no Node at all
+    monkeypatch.setattr(pyodide.shutil, "which", lambda name: None)
+    monkeypatch.setattr(pyodide.subprocess, "run", lambda *a, **k: pytest.fail("Node was started again"))
+    assert pyodide.precompiled(engine, root) == first
+    # another engine is another cache entry (and, without Node, no precompiled Python at all)
+    assert pyodide.precompiled(engine + b"changed", root) is None
+
+
+def test_runtime_without_node_modules_ships_the_source_engine(tmp_path: Path) -> None:
+    root = _fake_root(tmp_path, "314.0.7", None)
+    files = pyodide.runtime_files(b"engine source zip", root)
+    assert set(files) == {"engine"}
+    path, data = files["engine"]
+    assert data == b"engine source zip"
+    assert path == pyodide.RUNTIME_DIR + pyodide.hashed_name("engine", data, ".zip")
+
+
+def test_hashed_names_follow_the_content() -> None:
+    a, b = pyodide.hashed_name("engine", b"one", ".zip"), pyodide.hashed_name("engine", b"two", ".zip")
+    assert a != b and a == pyodide.hashed_name("engine", b"one", ".zip")
+    assert re.fullmatch(r"engine\.[0-9a-f]{12}\.zip", a)
+
+
+def test_built_site_serves_its_runtime_under_hashed_names(built_site: Path) -> None:
+    page = (built_site / "calculator" / "index.html").read_text(encoding="utf-8")
+    metas = dict(re.findall(r'<meta name="tcg-(engine|stdlib)" content="([^"]*)">', page))
+    assert set(metas) == {"engine", "stdlib"}
+    runtime = sorted(p.name for p in (built_site / "assets" / "runtime").iterdir())
+    assert sorted(Path(v).name for v in metas.values() if v) == runtime
+    for rel in filter(None, metas.values()):
+        data = (built_site / rel).read_bytes()
+        assert hashlib.sha256(data).hexdigest()[:12] in rel
+    # the cdn build serves the precompiled stdlib itself (same origin: the CSP's connect-src 'self' covers it)
+    if metas["stdlib"]:
+        assert metas["stdlib"].startswith(pyodide.RUNTIME_DIR)
+        csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
+        assert "connect-src 'self'" in csp

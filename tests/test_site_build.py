@@ -21,6 +21,7 @@ def test_static_tree_links_resolve(built_site: Path, project_root: Path) -> None
 
 
 def test_engine_assets_written(built_site: Path) -> None:
-    assert (built_site / "assets" / "engine.zip").stat().st_size > 0
+    (engine,) = (built_site / "assets" / "runtime").glob("engine.*.zip")
+    assert engine.stat().st_size > 0
     assert (built_site / "assets" / "data" / "engine.json").stat().st_size > 0
     assert not (built_site / "assets" / "pyodide").exists(), "cdn builds must not copy Pyodide"

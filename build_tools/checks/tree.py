@@ -83,32 +83,42 @@ def targets_exist(ctx: Context) -> Iterator[Problem]:
 
 
 def no_cycles(ctx: Context) -> Iterator[Problem]:
-    """No walk comes back to a node it has passed (every walk ends at an outcome)."""
+    """No walk comes back to a node it has passed (every walk ends at an outcome).
+
+    A depth-first search with its own stack (no recursion: a chain of thousands of questions is fine).
+    """
     if (tree := _tree(ctx)) is None:
         return
     nodes = _nodes(tree)
     state: dict[str, str] = {}
     reported: set[tuple[int, int]] = set()
-
-    def visit(nid: str, trail: list[str]) -> Iterator[Problem]:
-        state[nid] = "open"
-        i, node = nodes[nid]
-        for j, answer in enumerate(node.get("answers", [])):
+    for start in nodes:
+        if start in state:
+            continue
+        state[start] = "open"
+        stack: list[tuple[str, int]] = [(start, 0)]  # (node id, index of its next answer to follow)
+        while stack:
+            nid, j = stack[-1]
+            i, node = nodes[nid]
+            answers = node.get("answers", [])
+            if j >= len(answers):
+                state[nid] = "done"
+                stack.pop()
+                continue
+            stack[-1] = (nid, j + 1)
+            answer = answers[j]
             nxt = answer["next"]
             if nxt not in nodes:
                 continue
             if state.get(nxt) == "open" and (i, j) not in reported:
                 reported.add((i, j))
-                loop = " -> ".join([*trail[trail.index(nxt) :], nid, nxt])
+                trail = [n for n, _ in stack]
+                loop = " -> ".join([*trail[trail.index(nxt) :], nxt])
                 msg = f"answer {answer['id']} of {nid} leads back to {nxt}: the tree has a cycle ({loop})"
                 yield ctx.project.tree.problem(("nodes", i, "answers", j, "next"), msg, "point it at a later node")
             elif nxt not in state:
-                yield from visit(nxt, [*trail, nid])
-        state[nid] = "done"
-
-    for nid in nodes:
-        if nid not in state:
-            yield from visit(nid, [])
+                state[nxt] = "open"
+                stack.append((nxt, 0))
 
 
 def all_reachable(ctx: Context) -> Iterator[Problem]:

@@ -1,4 +1,6 @@
-"""Data -> site JSON, and engine/*.py -> one zip archive for the browser worker."""
+"""Data -> site JSON, and engine/*.py -> one zip archive for the browser worker.
+
+The archive is source; build_tools.pyodide compiles it to .pyc and writes it under a content-hashed name."""
 
 from __future__ import annotations
 
@@ -113,10 +115,10 @@ def engine_archive(engine_dir: Path = ROOT / "engine") -> bytes:
 
 
 def write_site_assets(project: Project, site_dir: Path) -> None:
-    """Write assets/engine.zip, assets/data/engine.json and assets/data/calculator.json into a built site."""
+    """Write assets/data/engine.json, calculator.json and coach.json into a built site (the engine archive is
+    written by build_tools.pyodide.write_runtime, under a content-hashed name)."""
     out = site_dir / "assets"
     (out / "data").mkdir(parents=True, exist_ok=True)
-    (out / "engine.zip").write_bytes(engine_archive())
     (out / "data" / "engine.json").write_text(
         json.dumps(engine_data(project), sort_keys=True, separators=(",", ":")), encoding="utf-8"
     )

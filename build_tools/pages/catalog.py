@@ -8,14 +8,17 @@ facets (no rule lives there).
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
+from build_tools.escape import html_text as escape
+from build_tools.escape import md, md_label
 from build_tools.load import Project
 from build_tools.pages.codes import code_link
 from build_tools.pages.common import Citations, reviewed_line, vocab_labels
 
 SOURCES_PAGE = "../sources.md"
+#: from an activity page to the docs root (site links in data text are written from there)
+B = "../"
 #: catalog filter: data attribute -> (label, activity field, vocabulary or None for codes)
 FACETS = {
     "code": ("Likely code", "likely_code", None),
@@ -27,41 +30,42 @@ FACETS = {
 
 
 def _terms(labels: dict[str, str], ids: list[str]) -> str:
-    return ", ".join(labels.get(i, i) for i in ids)
+    return md(", ".join(labels.get(i, i) for i in ids))
 
 
 def activity_page(project: Project, act: dict[str, Any]) -> str:
     """One activity: summary, likely code and what would change it, grading, precautions, a sample note."""
     cites, vocab = Citations(project, SOURCES_PAGE), vocab_labels(project)
     link = code_link(project, act["likely_code"], "../codes/")
-    lines = [f"# {act['name']}", "", f"{act['summary']}{cites.marks(act['sources'])}", ""]
-    lines += [f"**Likely code:** {link}. {act['code_reasoning']}", "", "## What would change the code", ""]
-    lines += [f"- {code_link(project, c['code'], '../codes/')}: {c['when']}" for c in act["code_changes"]]
+    lines = [f"# {md(act['name'])}", "", f"{md(act['summary'], B)}{cites.marks(act['sources'])}", ""]
+    lines += [f"**Likely code:** {link}. {md(act['code_reasoning'], B)}", "", "## What would change the code", ""]
+    lines += [f"- {code_link(project, c['code'], '../codes/')}: {md(c['when'], B)}" for c in act["code_changes"]]
     lines += ["", "## Who and where", ""]
     lines += [
         f"- **Populations:** {_terms(vocab['populations'], act['populations'])}",
         f"- **Settings:** {_terms(vocab['settings'], act['settings'])}",
-        f"- **Format:** {', '.join(act['formats'])}",
+        f"- **Format:** {md(', '.join(act['formats']))}",
         f"- **Diagnoses:** {_terms(vocab['diagnoses'], act['diagnoses'])}",
         f"- **Deficits:** {_terms(vocab['deficits'], act['deficits'])}",
         f"- **Skills:** {_terms(vocab['skills'], act['skills'])}",
         "",
     ]
     if act["equipment"]:
-        lines += ["## Equipment", "", *[f"- {e}" for e in act["equipment"]], ""]
+        lines += ["## Equipment", "", *[f"- {md(e, B)}" for e in act["equipment"]], ""]
     for key, title in (("grade_up", "Grade up"), ("grade_down", "Grade down")):
         lines += [f"## {title}", ""]
-        lines += [f"- **{vocab['grading'].get(g['dimension'], g['dimension'])}:** {g['how']}" for g in act[key]]
+        grading = vocab["grading"]
+        lines += [f"- **{md(grading.get(g['dimension'], g['dimension']))}:** {md(g['how'], B)}" for g in act[key]]
         lines.append("")
-    lines += ["## Precautions", "", *[f"- {p}" for p in act["precautions"]], ""]
+    lines += ["## Precautions", "", *[f"- {md(p, B)}" for p in act["precautions"]], ""]
     note = act["sample_note"]
     assist = vocab["assist_levels"].get(note["assist_level"], note["assist_level"])
     lines += [
-        f'??? example "Sample note ({note["minutes"]} min, {assist})"',
+        f'??? example "Sample note ({int(note["minutes"])} min, {md(assist).replace(chr(34), "&quot;")})"',
         "",
-        f"    {note['text']}",
+        f"    {md(note['text'], B)}",
         "",
-        f"    **Goal:** {note['goal']}",
+        f"    **Goal:** {md(note['goal'], B)}",
         "",
         *cites.section(),
         reviewed_line(act["reviewed"]),
@@ -89,7 +93,7 @@ def _item(act: dict[str, Any]) -> str:
         attrs.append(f'data-{attr}="{escape(" ".join(values))}"')
     return (
         f'<li class="tcg-catalog-item" {" ".join(attrs)} markdown="span">'
-        f"[{act['name']}]({act['slug']}.md): {act['likely_code']}</li>"
+        f"[{md_label(act['name'])}]({act['slug']}.md): {md(act['likely_code'])}</li>"
     )
 
 
@@ -118,9 +122,10 @@ def catalog_page(project: Project) -> str:
     ]
     for code in sorted({a["likely_code"] for a in acts}):
         lines += [f"### {code_link(project, code, '../codes/')}", ""]
-        lines += [f"- [{a['name']}]({a['slug']}.md)" for a in acts if a["likely_code"] == code] + [""]
+        lines += [f"- [{md_label(a['name'])}]({a['slug']}.md)" for a in acts if a["likely_code"] == code] + [""]
     if dates:
-        lines.append(f'<p class="tcg-reviewed">Activities reviewed between {dates[0]} and {dates[-1]}.</p>')
+        span = f"{escape(dates[0])} and {escape(dates[-1])}"
+        lines.append(f'<p class="tcg-reviewed">Activities reviewed between {span}.</p>')
     return "\n".join([*lines, ""])
 
 

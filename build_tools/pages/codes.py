@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from build_tools.escape import html_text, md, md_cell, md_label
 from build_tools.load import Project
 from build_tools.pages.common import Citations, reviewed_line, vocab_labels
 
@@ -36,7 +37,7 @@ def code_link(project: Project, code: str, prefix: str = "") -> str:
     doc = project.codes.get(code)
     if doc is None:
         return code
-    label = f"{code}: {doc.data['name']}"
+    label = md_label(f"{code}: {doc.data['name']}")
     if doc.data.get("guidance_page"):
         return f"[{label}]({prefix}{code}.md)"
     return f"[{label}]({prefix}index.md#c{code})"
@@ -66,9 +67,9 @@ def payer_statuses_for(project: Project, code: str, cites: Citations) -> list[st
     out = []
     for _rule, doc in sorted(project.payers.items()):
         data = doc.data if isinstance(doc.data, dict) else {}
-        payer = str(data.get("payer_name", data.get("label", "")))
+        payer = md(data.get("payer_name", data.get("label", "")))
         for status in data.get("code_status", []):
-            why = " ".join(str(status["why"]).split()) + cites.marks(status["sources"])
+            why = md(status["why"], "../") + cites.marks(status["sources"])
             if status["code"] == code:
                 out.append(f"**{payer}:** {why}")
             elif status.get("use") == code:
@@ -81,24 +82,24 @@ def topic_link(project: Project, slug: str | None, prefix: str = "../guide/") ->
     doc = project.records.get("topics", {}).get(slug or "")
     if doc is None or not isinstance(doc.data, dict):
         return ""
-    return f" See [{doc.data['title']}]({prefix}{slug}.md)."
+    return f" See [{md_label(doc.data['title'])}]({prefix}{slug}.md)."
 
 
 def _caveat_line(project: Project, cites: Citations, who: str, cav: dict[str, Any]) -> str:
-    head = f"**{who}**, as of {cav['as_of']}" if who else f"As of {cav['as_of']}"
+    head = f"**{md(who)}**, as of {md(cav['as_of'])}" if who else f"As of {md(cav['as_of'])}"
     flag = UNVERIFIED if cav.get("unverified") else ""
     link = topic_link(project, cav.get("topic"))
-    return f"- {head}: {flag}{cav['text'].strip()}{cites.marks(cav['sources'])}{link}"
+    return f"- {head}: {flag}{md(cav['text'], '../')}{cites.marks(cav['sources'])}{link}"
 
 
 def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]:
     family = vocab_labels(project)["code_families"].get(rec["family"], rec["family"])
     lines = [
-        f"{rec['descriptor']}{cites.marks(rec['sources'])}",
+        f"{md(rec['descriptor'], '../')}{cites.marks(rec['sources'])}",
         "",
         f"- **Counted:** {UNIT_BASIS.get(rec['unit_basis'], rec['unit_basis'])}",
-        f"- **Family:** {family}",
-        f"- **Usually billed by:** {', '.join(rec['disciplines'])}",
+        f"- **Family:** {md(family)}",
+        f"- **Usually billed by:** {md(', '.join(rec['disciplines']))}",
     ]
     if rec.get("addon_code"):
         lines.append(f"- **Add-on code:** {code_link(project, rec['addon_code'])}")
@@ -113,17 +114,18 @@ def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]
 def guidance_page(project: Project, rec: dict[str, Any]) -> str:
     """The full page of one guidance code."""
     cites, g, code = Citations(project, SOURCES_PAGE), rec["guidance"], rec["code"]
-    lines = [f"# {code}: {rec['name']}", "", *_facts(project, rec, cites), "## Summary", "", g["summary"], ""]
+    lines = [f"# {code}: {md(rec['name'])}", "", *_facts(project, rec, cites)]
+    lines += ["## Summary", "", md(g["summary"], "../"), ""]
     lines += ["## Use it when", "", *cites.claims(g["use_when"])]
     lines += ["## Not for", "", *cites.claims(g["not_for"])]
     lines += ["## Neighbours: how to tell them apart", ""]
     for n in g["neighbours"]:
-        lines.append(f"- {code_link(project, n['code'])}: {n['difference']}{cites.marks(n.get('sources'))}")
+        lines.append(f"- {code_link(project, n['code'])}: {md(n['difference'], '../')}{cites.marks(n.get('sources'))}")
     lines += ["", "## What the note must show", "", *cites.claims(g["note_must_show"])]
     lines += ["## Common denials", "", *cites.claims(g["denials"])]
     lines += ["## Examples", ""]
     for ex in g["examples"]:
-        lines += [f"- **Session:** {ex['scenario']}", f"    **Verdict:** {ex['verdict']}"]
+        lines += [f"- **Session:** {md(ex['scenario'], '../')}", f"    **Verdict:** {md(ex['verdict'], '../')}"]
     lines.append("")
     shared = payer_caveats_for(project, rec)
     if g["payer_caveats"] or shared:
@@ -144,12 +146,12 @@ def guidance_page(project: Project, rec: dict[str, Any]) -> str:
     ]
     if related:
         lines += ["## Related guides", ""]
-        lines += [f"- [{title}](../guide/{slug}.md)" for slug, title in related]
+        lines += [f"- [{md_label(title)}](../guide/{slug}.md)" for slug, title in related]
         lines += ["- [Modifier reference](../guide/modifiers.md)", ""]
     acts = activities_for(project, code)
     if acts:
         lines += [f"## Activities that usually support {code}", ""]
-        lines += [f"- [{a['name']}](../activities/{a['slug']}.md)" for a in acts] + [""]
+        lines += [f"- [{md_label(a['name'])}](../activities/{a['slug']}.md)" for a in acts] + [""]
     lines += [*cites.section(), reviewed_line(rec["reviewed"]), ""]
     return "\n".join(lines)
 
@@ -168,15 +170,15 @@ def code_table(project: Project) -> str:
     ]
     for code, doc in sorted(project.codes.items()):
         rec = doc.data
-        name = f"**[{rec['name']}]({code}.md)**" if rec.get("guidance_page") else rec["name"]
+        name = f"**[{md_label(rec['name'])}]({code}.md)**" if rec.get("guidance_page") else md_cell(rec["name"])
         marks = cites.marks(rec["sources"])
         notes = [cites.claim(rec["status_note"])] if rec.get("status_note") else []
         for note in [*notes, *payer_statuses_for(project, code, cites)]:
-            name += "<br><small>" + note.replace("|", "\\|").replace("\n", " ") + "</small>"
+            name += "<br><small>" + note.replace("|", "\\|") + "</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
-            f'| <span id="c{code}"></span>{code} | {name}{marks} | {basis} | '
-            f"{family.get(rec['family'], rec['family'])} | {rec['reviewed']} |"
+            f'| <span id="c{html_text(code)}"></span>{md_cell(code)} | {name}{marks} | {md_cell(basis)} | '
+            f"{md_cell(family.get(rec['family'], rec['family']))} | {md_cell(rec['reviewed'])} |"
         )
     lines += ["", *cites.section(), ""]
     return "\n".join(lines)

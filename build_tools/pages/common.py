@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from build_tools.escape import html_text, md, md_label, safe_url
 from build_tools.load import Project
 
 
@@ -23,6 +24,8 @@ class Citations:
     def __init__(self, project: Project, sources_page: str) -> None:
         self.sources = source_index(project)
         self.sources_page = sources_page
+        #: from the page to the docs root, for site links written in data text
+        self.base = sources_page.removesuffix("sources.md")
         self.entries: list[tuple[str, str, str]] = []
 
     def number(self, citation: dict[str, Any]) -> int:
@@ -42,8 +45,8 @@ class Citations:
     def claim(self, claim: str | dict[str, Any]) -> str:
         """A claim's text, followed by its citation marks when it has sources."""
         if isinstance(claim, str):
-            return claim
-        return f"{claim['text']}{self.marks(claim.get('sources'))}"
+            return md(claim, self.base)
+        return f"{md(claim['text'], self.base)}{self.marks(claim.get('sources'))}"
 
     def claims(self, claims: list[str | dict[str, Any]]) -> list[str]:
         return [f"- {self.claim(c)}" for c in claims] + [""]
@@ -55,16 +58,17 @@ class Citations:
         lines = [f"## {title} {{#sources}}", ""]
         for n, (sid, section, detail) in enumerate(self.entries, 1):
             entry = self.sources.get(sid, {"title": sid, "publisher": ""})
-            where = f" {section}." if section else ""
-            said = f" {detail}" if detail else ""
-            url = f" [Read it]({entry['url']})." if entry.get("url") else ""
-            title_link = f"[{entry['title']}]({self.sources_page}#{sid})"
-            lines.append(f'{n}. <span id="cite-{n}"></span>{title_link}, {entry["publisher"]}.{where}{said}{url}')
+            where = f" {md(section, self.base)}." if section else ""
+            said = f" {md(detail, self.base)}" if detail else ""
+            link = safe_url(entry.get("url", ""))
+            url = f" [Read it]({link})." if link else ""
+            title_link = f"[{md_label(entry['title'])}]({self.sources_page}#{sid})"
+            lines.append(f'{n}. <span id="cite-{n}"></span>{title_link}, {md(entry["publisher"])}.{where}{said}{url}')
         return [*lines, ""]
 
 
 def reviewed_line(date: str) -> str:
-    return f'<p class="tcg-reviewed">Reviewed {date}.</p>'
+    return f'<p class="tcg-reviewed">Reviewed {html_text(date)}.</p>'
 
 
 def vocab_labels(project: Project) -> dict[str, dict[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from build_tools.escape import md, md_label, safe_url
 from build_tools.load import Project
 
 KIND_LABELS = {
@@ -58,19 +59,20 @@ def sources_page(project: Project) -> str:
         "",
     ]
     for src in project.sources.data["sources"]:
-        lines += [f"## {src['title']} {{#{src['id']}}}", ""]
-        facts = [f"**Publisher:** {src['publisher']}", f"**Kind:** {KIND_LABELS.get(src['kind'], src['kind'])}"]
+        lines += [f"## {md(src['title'])} {{#{src['id']}}}", ""]
+        kind = md(KIND_LABELS.get(src["kind"], src["kind"]))
+        facts = [f"**Publisher:** {md(src['publisher'])}", f"**Kind:** {kind}"]
         if src.get("published"):
-            facts.append(f"**Published:** {src['published']}")
-        facts.append(f"**Last read:** {src['accessed']}")
+            facts.append(f"**Published:** {md(src['published'])}")
+        facts.append(f"**Last read:** {md(src['accessed'])}")
         lines += [f"- {f}" for f in facts]
-        if src.get("url"):
-            lines.append(f"- **Link:** <{src['url']}>")
+        if url := safe_url(src.get("url", "")):
+            lines.append(f"- **Link:** [{md_label(url)}]({url})")
         if src.get("note"):
-            lines.append(f"- **Note:** {src['note']}")
+            lines.append(f"- **Note:** {md(src['note'])}")
         pages = cited.get(src["id"], [])
         if pages:
-            lines.append("- **Cited on:** " + ", ".join(f"[{title}]({link})" for title, link in pages))
+            lines.append("- **Cited on:** " + ", ".join(f"[{md_label(title)}]({link})" for title, link in pages))
         lines += [f"- **Id:** `{src['id']}`", ""]
     return "\n".join(lines)
 

@@ -7,8 +7,8 @@
   so a maintainer sees what is going stale. "Today" comes from build_tools.clock; a date never
   fails the build, it only sorts the list.
 
-All text goes through the helpers of build_tools.pages.common (citations) and `cell` below
-for table cells, so a shared escaping policy can be applied in one place.
+All data text goes through the one escaping policy (build_tools.escape: `md`, `md_cell`,
+`md_label`) and the citation helpers of build_tools.pages.common.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from build_tools.checks.base import walk
+from build_tools.escape import md, md_cell, md_label
 from build_tools.load import Project
 from build_tools.pages.codes import UNVERIFIED, code_link
 from build_tools.pages.common import Citations, reviewed_line
@@ -26,9 +27,9 @@ SOURCES_PAGE = "../sources.md"
 MODIFIERS, RECHECK = "guide/modifiers.md", "guide/re-check.md"
 
 
-def cell(text: str) -> str:
-    """Text made safe for one Markdown table cell."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+def cell(text: object) -> str:
+    """Data text for one Markdown table cell of a page under guide/ (the escaping policy's md_cell)."""
+    return md_cell(text, "../")
 
 
 MODIFIER_HEAD = ["| Modifier | Payer | What it says | When it is used | As of |", "|---|---|---|---|---|"]
@@ -47,10 +48,10 @@ def modifier_rows(project: Project, cites: Citations, only: list[str] | None = N
             more = ""
             topic = project.records.get("topics", {}).get(mod.get("topic") or "")
             if link and topic is not None and isinstance(topic.data, dict):
-                more = f" See [{cell(topic.data['title'])}]({mod['topic']}.md)."
+                more = f" See [{md_label(topic.data['title'])}]({mod['topic']}.md)."
             rows.append(
-                f"| **{mod['code']}** | {payer} | {flag}{cell(mod['meaning'])}{cites.marks(mod['sources'])} | "
-                f"{cell(mod['when'])}{more} | {mod['as_of']} |"
+                f"| **{cell(mod['code'])}** | {payer} | {flag}{cell(mod['meaning'])}{cites.marks(mod['sources'])} | "
+                f"{cell(mod['when'])}{more} | {cell(mod['as_of'])} |"
             )
     return rows
 
@@ -58,16 +59,17 @@ def modifier_rows(project: Project, cites: Citations, only: list[str] | None = N
 def topic_page(project: Project, rec: dict[str, Any]) -> str:
     """The page of one topic."""
     cites = Citations(project, SOURCES_PAGE)
-    lines = [f"# {rec['title']}", "", " ".join(rec["summary"].split()), ""]
+    lines = [f"# {md(rec['title'])}", "", md(rec["summary"], "../"), ""]
     if rec.get("modifiers"):
         lines += ["## Modifiers", "", "From the [modifier reference](modifiers.md):", "", *MODIFIER_HEAD]
         lines += [*modifier_rows(project, cites, rec["modifiers"], link=False), ""]
     for section in rec["sections"]:
-        lines += [f"## {section['heading']}", ""]
+        lines += [f"## {md(section['heading'])}", ""]
         for point in section["points"]:
             flag = UNVERIFIED if point.get("unverified") else ""
-            text = " ".join(point["text"].split())
-            lines.append(f"- {flag}{text}{cites.marks(point['sources'])} <small>(as of {point['as_of']})</small>")
+            text = md(point["text"], "../")
+            as_of = md(point["as_of"])
+            lines.append(f"- {flag}{text}{cites.marks(point['sources'])} <small>(as of {as_of})</small>")
         lines.append("")
     if rec["codes"]:
         links = [code_link(project, c, "../codes/") for c in rec["codes"]]
@@ -135,7 +137,7 @@ def recheck_page(project: Project, today: dt.date | None) -> str:
             age = str((today - dt.date.fromisoformat(as_of)).days) if today else ""
         except ValueError:
             age = ""
-        lines.append(f"| {as_of} | {age} | `{rel}` | {cell(where)} | {cell(words)}... |")
+        lines.append(f"| {cell(as_of)} | {age} | `{cell(rel)}` | {cell(where)} | {cell(words)}... |")
     return "\n".join([*lines, ""])
 
 

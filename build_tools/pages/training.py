@@ -6,13 +6,16 @@ pages stay out of the navigation and the search index (front matter).
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
+from build_tools.escape import html_text as escape
+from build_tools.escape import md
 from build_tools.export.training import cases_data
 from build_tools.load import Project
 from engine import tree, units
 
+#: from an instructor page to the docs root (site links in data text are written from there)
+B = "../"
 HIDDEN = "---\nsearch:\n  exclude: true\n---\n\n"
 BUILDER, KEY, WORKSHEET = "instructor/index.md", "instructor/answer-key.md", "instructor/worksheet.md"
 
@@ -33,7 +36,9 @@ def unit_answer(case: dict[str, Any], project: Project) -> dict[str, Any] | None
 
 def _allocations(result: dict[str, Any]) -> str:
     options = [result["units"], *result["alternatives"]]
-    return " or ".join(", ".join(f"{c}: {n}" for c, n in option.items()) for option in options)
+    text = " or ".join(", ".join(f"{c}: {n}" for c, n in option.items()) for option in options)
+    more = result.get("more_alternatives", 0)
+    return f"{text}, and {more} more" if more else text
 
 
 def _walk_lines(case: dict[str, Any], project: Project) -> list[str]:
@@ -42,7 +47,7 @@ def _walk_lines(case: dict[str, Any], project: Project) -> list[str]:
     for step in case["tree_path"]:
         node = nodes[step["question"]]
         label = next(a["label"] for a in node["answers"] if a["id"] == step["answer"])
-        lines.append(f"{len(lines) + 1}. {node['text']} **{label}**")
+        lines.append(f"{len(lines) + 1}. {md(node['text'])} **{md(label)}**")
     walk = tree.format_walk([(s["question"], s["answer"]) for s in case["tree_path"]])
     return [*lines, "", f"[Open this walk in the tree](../tree.md#walk={walk})"]
 
@@ -51,8 +56,8 @@ def builder_page(project: Project) -> str:
     cases = sorted(cases_data(project).values(), key=lambda c: (c["family"], c["difficulty"], c["id"]))
     names = _code_names(project)
     rows = "\n".join(
-        f'<li><label><input type="checkbox" name="case" value="{c["id"]}"> {escape(c["title"])}'
-        f' <span class="tcg-meta">({c["difficulty"]}; {c["answer"]["code"]}'
+        f'<li><label><input type="checkbox" name="case" value="{escape(c["id"])}"> {escape(c["title"])}'
+        f' <span class="tcg-meta">({escape(c["difficulty"])}; {escape(c["answer"]["code"])}'
         f" {escape(names.get(c['answer']['code'], ''))}"
         f"{'; units' if c['answer'].get('units') else ''})</span></label></li>"
         for c in cases
@@ -80,23 +85,23 @@ def builder_page(project: Project) -> str:
 def _key_entry(case: dict[str, Any], project: Project, names: dict[str, str]) -> list[str]:
     code = case["answer"]["code"]
     lines = [
-        f"## {escape(case['title'])} {{#{case['id']}}}",
+        f"## {md(case['title'])} {{#{case['id']}}}",
         "",
-        f"*{case['difficulty'].capitalize()}.* {escape(case['session'])}",
+        f"*{md(case['difficulty'].capitalize())}.* {md(case['session'], B)}",
         "",
-        f"**Answer: [{code}](../codes/{code}.md) {escape(names.get(code, ''))}.** {escape(case['why'])}",
+        f"**Answer: [{code}](../codes/{code}.md) {md(names.get(code, ''))}.** {md(case['why'], B)}",
         "",
     ]
     if case.get("billed_as"):
-        lines += [f"Billed as {case['billed_as']}; the note as written supports {code}.", ""]
+        lines += [f"Billed as {md(case['billed_as'])}; the note as written supports {code}.", ""]
     if case["answer"].get("add_to_note"):
-        lines += ["What to add to the note:", "", *[f"- {escape(t)}" for t in case["answer"]["add_to_note"]], ""]
+        lines += ["What to add to the note:", "", *[f"- {md(t, B)}" for t in case["answer"]["add_to_note"]], ""]
     tempting = case["tempting"]
-    lines += [f"**Tempting but wrong: {tempting['code']}.** {escape(tempting['why_not'])}", ""]
+    lines += [f"**Tempting but wrong: {md(tempting['code'])}.** {md(tempting['why_not'], B)}", ""]
     result = unit_answer(case, project)
     if result:
-        lines += [f"**Units ({result['rule']} rule): {_allocations(result)}.**", ""]
-        lines += [f"{i}. {escape(step)}" for i, step in enumerate(result["steps"], 1)] + [""]
+        lines += [f"**Units ({md(result['rule'])} rule): {md(_allocations(result))}.**", ""]
+        lines += [f"{i}. {md(step)}" for i, step in enumerate(result["steps"], 1)] + [""]
     lines += ["**The walk through the tree**", "", *_walk_lines(case, project), ""]
     return lines
 
@@ -123,15 +128,18 @@ def worksheet_page(project: Project) -> str:
     questions, keys = [], []
     for case in cases:
         task = case["answer"].get("units")
-        asks = f"<p>Units under the {task['rule']} rule for {', '.join(task['minutes'])}: ____</p>" if task else ""
+        asks = ""
+        if task:
+            asks = f"<p>Units under the {escape(task['rule'])} rule for {escape(', '.join(task['minutes']))}: ____</p>"
         questions.append(
-            f'<li data-case="{case["id"]}"><strong>{escape(case["title"])}</strong>'
+            f'<li data-case="{escape(case["id"])}"><strong>{escape(case["title"])}</strong>'
             f"<p>{escape(case['session'])}</p><p>Code: ________</p>{asks}</li>"
         )
         result = unit_answer(case, project)
         units_text = f"; units {escape(_allocations(result))}" if result else ""
         code = case["answer"]["code"]
-        keys.append(f'<li data-case="{case["id"]}">{code} {escape(names.get(code, ""))}{units_text}</li>')
+        name = escape(names.get(code, ""))
+        keys.append(f'<li data-case="{escape(case["id"])}">{escape(code)} {name}{units_text}</li>')
     return (
         HIDDEN + "# Worksheet\n\n"
         '<div class="tcg-worksheet" data-widget="worksheet">\n'

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from build_tools.escape import md, md_label
 from build_tools.load import Project
 from build_tools.pages.codes import code_link
 from build_tools.pages.common import Citations, reviewed_line
 
 
 def _outcome_block(project: Project, node: dict[str, Any], cites: Citations) -> list[str]:
-    lines = [f"{node['why']}{cites.marks(node.get('sources'))}", ""]
+    lines = [f"{md(node['why'])}{cites.marks(node.get('sources'))}", ""]
     lines += ["**The note must show**", "", *cites.claims(node["note_must_show"])]
     lines += ["**Common mistakes**", "", *cites.claims(node["mistakes"])]
     if node.get("neighbours"):
         lines += ["**Compare with:** " + ", ".join(code_link(project, c, "codes/") for c in node["neighbours"]), ""]
     if node.get("activities"):
         acts = project.activities
-        links = [f"[{acts[s].data['name']}](activities/{s}.md)" for s in node["activities"] if s in acts]
+        links = [f"[{md_label(acts[s].data['name'])}](activities/{s}.md)" for s in node["activities"] if s in acts]
         lines += ["**Activities:** " + ", ".join(links), ""]
     return lines
 
@@ -39,12 +40,12 @@ def tree_page(project: Project) -> str:
     for nid in order:
         node = nodes[nid]
         if node["type"] == "question":
-            lines += [f"## {node['text']} {{#{nid}}}", "", node["help"], ""]
+            lines += [f"## {md(node['text'])} {{#{nid}}}", "", md(node["help"]), ""]
             if node.get("why"):
-                lines += [f"*Why this question?* {node['why']}{cites.marks(node.get('sources'))}", ""]
-            lines += [f"- [{a['label']}](#{a['next']})" for a in node["answers"]] + [""]
+                lines += [f"*Why this question?* {md(node['why'])}{cites.marks(node.get('sources'))}", ""]
+            lines += [f"- [{md_label(a['label'])}](#{a['next']})" for a in node["answers"]] + [""]
         else:
-            lines += [f"## {node['title']} {{#{nid} .tcg-outcome}}", ""]
+            lines += [f"## {md(node['title'])} {{#{nid} .tcg-outcome}}", ""]
             if node.get("code"):
                 label = "Code" if node["result"] == "code" else "The note supports"
                 lines += [f"**{label}:** {code_link(project, node['code'], 'codes/')}", ""]

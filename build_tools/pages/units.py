@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from build_tools import ROOT
+from build_tools.escape import md, md_cell
 from build_tools.load import Project
 from build_tools.pages.common import Citations
 from engine import units
@@ -85,7 +86,8 @@ class Expander:
 
     def rule_block(self, args: list[str]) -> list[str]:
         rule = self.rule(args[0] if args else "")
-        return [f"**{rule['label']}.** {rule['summary']}{self.cites.marks(rule['sources'])}", ""]
+        summary = md(rule["summary"], self.cites.base)
+        return [f"**{md(rule['label'])}.** {summary}{self.cites.marks(rule['sources'])}", ""]
 
     def _units_table(self, result: dict[str, Any], entries: list[tuple[str, Any]]) -> list[str]:
         given = {code.strip().upper(): minutes for code, minutes in entries}
@@ -93,7 +95,7 @@ class Expander:
         for code, n in result["units"].items():
             name = self.data["codes"][code].get("name", "") + _minutes_on(code, given, self.data["codes"])
             minutes = given[code] if given.get(code) is not None else "-"
-            rows.append(f"| {code} | {name} | {minutes} | {n} |")
+            rows.append(f"| {md_cell(code)} | {md_cell(name)} | {md_cell(minutes)} | {n} |")
         rows.append(f"| **Total** | {result['timed_minutes']} timed minutes | {result['treatment_minutes']} | ")
         rows[-1] += f"**{result['total_units']}** |"
         return [*rows, ""]
@@ -107,31 +109,35 @@ class Expander:
     def render(self, result: dict[str, Any], entries: list[tuple[str, Any]]) -> list[str]:
         lines = self._units_table(result, entries)
         alts = ["; ".join(f"{c} {units_word(n)}" for c, n in a.items()) for a in result["alternatives"]]
+        if result.get("more_alternatives"):
+            alts.append(f"and {result['more_alternatives']} more allocations (not listed)")
         lines += [f"Also allowed instead: {a}." for a in alts] + ([""] if alts else [])
         if result["warnings"]:
-            lines += ['!!! warning "Check"', ""] + [f"    - {w}" for w in result["warnings"]] + [""]
+            lines += ['!!! warning "Check"', ""] + [f"    - {md(w)}" for w in result["warnings"]] + [""]
         lines += ['??? note "How the engine worked it out"', ""]
-        lines += [f"    {i}. {step}" for i, step in enumerate(result["steps"], 1)]
+        lines += [f"    {i}. {md(step)}" for i, step in enumerate(result["steps"], 1)]
         return [*lines, ""]
 
     def compare(self, args: list[str]) -> list[str]:
         entries = _entries(args)
         results = {rid: self.compute(rid, entries) for rid in sorted(self.data["rules"], key=_rule_order)}
-        head = "| Code | Minutes | " + " | ".join(self.data["rules"][r]["label"] for r in results) + " |"
+        head = "| Code | Minutes | " + " | ".join(md_cell(self.data["rules"][r]["label"]) for r in results) + " |"
         rows = [head, "|---|---:|" + "---:|" * len(results)]
         first = next(iter(results.values()))
         given = {code.strip().upper(): minutes for code, minutes in entries}
         for code in first["units"]:
             cells = " | ".join(str(r["units"][code]) for r in results.values())
             minutes = given.get(code)
-            rows.append(f"| {code} | {minutes if minutes is not None else '-'} | {cells} |")
+            rows.append(f"| {md_cell(code)} | {md_cell(minutes if minutes is not None else '-')} | {cells} |")
         totals = " | ".join(f"**{r['total_units']}**" for r in results.values())
         rows.append(f"| **Total units** | {first['timed_minutes']} timed | {totals} |")
         rows.append("")
         for rid, r in results.items():
             alts = [", ".join(f"{c} {units_word(n)}" for c, n in a.items()) for a in r["alternatives"]]
+            if r.get("more_alternatives"):
+                alts.append(f"{r['more_alternatives']} more allocations (not listed)")
             if alts:
-                rows += [f"{self.data['rules'][rid]['label']} also allows: {'; or '.join(alts)}.", ""]
+                rows += [f"{md(self.data['rules'][rid]['label'])} also allows: {md('; or '.join(alts))}.", ""]
         return rows
 
     def worked_example(self, args: list[str]) -> list[str]:

@@ -17,10 +17,10 @@ from playwright.sync_api import Page, expect
 from build_tools.export import engine_data
 from build_tools.load import load_project
 from engine import tree
+from tests.conftest import inject_axe
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 TIMEOUT = 120_000
 BLOCKING = {"serious", "critical"}
 WALK = "[data-widget=tree] [data-role=walk]"
@@ -68,9 +68,8 @@ def a11y_page(browser, served_site: tuple[str, list[str]], local_only):
 
 def blocking_violations(page: Page) -> list[str]:
     """Run axe on the current document; serious and critical violations as readable lines."""
-    assert AXE.exists(), "axe-core missing: run npm ci"
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        inject_axe(page, page.base)
     result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:5]}"

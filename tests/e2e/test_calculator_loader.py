@@ -1,5 +1,5 @@
-"""Browser: when the Pyodide worker starts (idle, first interaction, never on pages without a widget), and what
-the calculator page shows when Python cannot load."""
+"""Browser: which scripts a page loads (widget code only where a widget is), when the Pyodide worker starts (idle,
+first interaction, never on pages without a widget), and what the calculator page shows when Python cannot load."""
 
 from __future__ import annotations
 
@@ -12,11 +12,17 @@ pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
 #: longer than the shim's idle fallback (requestIdleCallback timeout 4 s)
 IDLE_WAIT_MS = 6_000
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "engine.worker.js", "engine.zip")
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "engine.worker.js")
+#: every script loader.js may load (the shim and the widgets)
+WIDGET_SCRIPTS = ("widgets", "units", "tree", "coach", "practice", "drills", "instructor", "catalog")
 
 
 def _pyodide_requests(urls: list[str]) -> list[str]:
-    return [u for u in urls if any(u.split("?")[0].endswith(name) for name in PYODIDE_FILES)]
+    return [u for u in urls if any(u.split("?")[0].endswith(name) for name in PYODIDE_FILES) or "/assets/runtime/" in u]
+
+
+def _widget_scripts(urls: list[str]) -> list[str]:
+    return [u for u in urls if any(u.endswith(f"/assets/js/{name}.js") for name in WIDGET_SCRIPTS)]
 
 
 def test_no_pyodide_without_widget_then_idle_start_and_one_worker(page: Page, offline_context, base_url: str) -> None:
@@ -27,13 +33,22 @@ def test_no_pyodide_without_widget_then_idle_start_and_one_worker(page: Page, of
     page.evaluate("window.__sameDocument = true")
     page.wait_for_timeout(IDLE_WAIT_MS)
     assert _pyodide_requests(offline_context.seen_urls) == []
-    assert page.evaluate("window.TCG.workersStarted()") == 0
+    # a reading page loads the loader and no widget code at all
+    assert any(u.endswith("/assets/js/loader.js") for u in offline_context.seen_urls)
+    assert _widget_scripts(offline_context.seen_urls) == []
+    assert page.evaluate("typeof window.TCG") == "undefined"
 
     # instant navigation to the calculator: the idle page starts the engine without any interaction
     page.locator("a.md-nav__link[href$='calculator/']").first.click()
     status = page.locator("[data-widget=units] [data-role=status]")
     expect(status).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
     assert any(u.endswith("assets/pyodide/pyodide.asm.wasm") for u in offline_context.seen_urls)
+    # the calculator page loaded the shim and its own widget script, nothing else
+    assert sorted(u.rsplit("/", 1)[1] for u in _widget_scripts(offline_context.seen_urls)) == ["units.js", "widgets.js"]
+    # the fast path: the build's precompiled standard library, not Pyodide's source one
+    assert page.evaluate("window.TCG.stdlib()") == "precompiled"
+    assert any("/assets/runtime/python_stdlib." in u for u in offline_context.seen_urls)
+    assert not any(u.endswith("/assets/pyodide/python_stdlib.zip") for u in offline_context.seen_urls)
 
     # away and back again: the same document and the same worker, already warm
     page.locator("a.md-nav__link[href$='tree/']").first.click()

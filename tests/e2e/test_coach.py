@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
 import yaml
 from playwright.sync_api import Page, Request, expect
 
+from tests.conftest import inject_axe
+
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 #: a weak note: sets and reps of isolated exercises under a "ther act" heading; the token makes leaks easy to find
 TOKEN = "Zebrafinch"
 NOTE = f"Ther act: bridges 3x10, clamshells 3x15, squats 2x10. Pt {TOKEN} tolerated tx well."
@@ -63,10 +63,9 @@ def test_weak_97530_note_shows_missing_elements_and_fixes_offline_and_private(
     expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
 
     # the page with a result on it has no serious accessibility problem (axe-core from node_modules)
-    assert AXE.exists(), "axe-core missing: run npm ci"
     page.mouse.move(0, 0)  # hover and focus colours of Material's buttons belong to the theme, not to this page
     page.evaluate("document.activeElement && document.activeElement.blur()")
-    page.add_script_tag(path=str(AXE))
+    inject_axe(page, base_url)
     violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
     serious = [
         (v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations if v["impact"] in ("serious", "critical")

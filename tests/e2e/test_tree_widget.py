@@ -18,6 +18,7 @@ from playwright.sync_api import Page, expect
 from build_tools.export import engine_data
 from build_tools.load import load_project
 from engine import tree
+from tests.conftest import NO_SHARED_WORKER
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 120_000
@@ -321,6 +322,7 @@ def test_shared_link_when_python_cannot_start_keeps_the_static_tree(
     browser, base_url: str, data: dict[str, Any]
 ) -> None:
     context = browser.new_context(viewport={"width": WIDTH, "height": 740})
+    context.add_init_script(NO_SHARED_WORKER)  # so that the route below also blocks the engine's requests
     context.route(
         "**/*",
         lambda r: (

@@ -36,7 +36,9 @@
     if (!quiz) return;
     const status = root.querySelector("[data-role=status]");
     status.textContent = "Selecting this quiz's cases…";
-    const reply = await engine.call("practice_set", { quiz: decodeURIComponent(quiz) });
+    let text = quiz;
+    try { text = decodeURIComponent(quiz); } catch (e) { /* #quiz=%ZZ: the engine says the link is not valid */ }
+    const reply = await engine.call("practice_set", { quiz: text });
     if (reply.error) { status.textContent = reply.error.message + " Showing every case."; return; }
     ["questions", "key"].forEach((role) => {
       const list = root.querySelector("[data-role=" + role + "]");

@@ -14,6 +14,8 @@
   const loadProgress = () => { try { return JSON.parse(localStorage.getItem(KEY)) || null; } catch (e) { return null; } };
   const saveProgress = (p) => { try { localStorage.setItem(KEY, JSON.stringify(p)); } catch (e) { /* private mode */ } };
   const quizFromHash = () => (location.hash.match(/^#quiz=([^&]+)/) || [])[1];
+  // a malformed %-escape (#quiz=%ZZ) is handed to the engine as typed: it says the link is not valid
+  const decode = (text) => { try { return decodeURIComponent(text); } catch (e) { return text; } };
 
   function mount(root, engine) {
     const part = (role) => root.querySelector("[data-role=" + role + "]");
@@ -128,7 +130,7 @@
     });
 
     const quiz = quizFromHash();
-    const first = () => start(quiz ? { quiz: decodeURIComponent(quiz) } : { seed: 1 });
+    const first = () => start(quiz ? { quiz: decode(quiz) } : { seed: 1 });
     // the page exists for the widget: start when the browser is idle (or on the first click)
     if ("requestIdleCallback" in window) requestIdleCallback(first, { timeout: 2000 });
     else setTimeout(first, 200);

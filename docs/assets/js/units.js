@@ -193,7 +193,8 @@
       const parts = [totals(r), h("div", { class: "tcg-scroll" }, perCode)];
       if (r.alternatives.length) {
         parts.push(h("h4", {}, "Other allowed allocations"),
-          h("ul", { "data-role": "alternatives" }, r.alternatives.map((a) => h("li", { "data-alloc": JSON.stringify(a) }, allocText(a)))));
+          h("ul", { "data-role": "alternatives" }, r.alternatives.map((a) => h("li", { "data-alloc": JSON.stringify(a) }, allocText(a))),
+            r.more_alternatives ? h("li", { "data-role": "more" }, "and " + r.more_alternatives + " more (not listed)") : []));
       }
       if (r.warnings.length) {
         parts.push(h("div", { class: "admonition warning" }, h("p", { class: "admonition-title" }, "Check"), list("ul", r.warnings, "warnings")));
@@ -213,7 +214,7 @@
           row("Total timed minutes", results.map((r) => r.timed_minutes)),
           row("Total units", results.map((r) => r.total_units), { "data-role": "total-units" }),
           codes.map((code) => row(code + (names[code] ? " " + names[code] : ""), results.map((r) => (code in r.units ? r.units[code] : "—")), { "data-code": code })),
-          row("Other allowed allocations", results.map((r) => (r.alternatives.length ? r.alternatives.map(allocText).join("; ") : "none"))),
+          row("Other allowed allocations", results.map((r) => (r.alternatives.length ? r.alternatives.map(allocText).join("; ") + (r.more_alternatives ? "; and " + r.more_alternatives + " more" : "") : "none"))),
           row("Warnings", results.map((r) => (r.warnings.length ? list("ul", r.warnings) : "none"))),
         ),
       );

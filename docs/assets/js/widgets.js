@@ -1,5 +1,6 @@
-/* Page shim: finds [data-widget] elements after every Material page swap (document$),
-   mounts each once, and gives widgets one shared engine worker, started lazily:
+/* Page shim (loaded by loader.js on pages with a widget): finds [data-widget] elements after every
+   Material page swap (document$), mounts each once, and gives widgets one engine, shared by every
+   open tab of the site through a SharedWorker (a dedicated worker where there is none), started lazily:
    on the first interaction with a widget, or when the page is idle unless the browser
    asks to save data. Pages without a widget never start it, so they fetch no Pyodide.
    No coding logic here: widgets send {fn, args} to the Python engine and render its reply. */
@@ -26,21 +27,45 @@
     listeners.forEach(notify);
   }
 
+  function meta(name) {
+    const el = document.querySelector('meta[name="' + name + '"]');
+    return el ? el.content : "";
+  }
+
   function config() {
     // Site-wide and set at build time only: never read a Pyodide URL from the page address.
-    const meta = document.querySelector('meta[name="tcg-pyodide-base"]');
+    // The engine and the precompiled stdlib have content-hashed names (build_tools/pyodide.py).
+    const stdlib = meta("tcg-stdlib");
     return {
-      pyodide: new URL(meta ? meta.content : "", SITE_ROOT).href,
-      engine: new URL("assets/engine.zip", SITE_ROOT).href,
+      pyodide: new URL(meta("tcg-pyodide-base"), SITE_ROOT).href,
+      engine: new URL(meta("tcg-engine") || "assets/engine.zip", SITE_ROOT).href,
+      stdlib: stdlib ? new URL(stdlib, SITE_ROOT).href : "",
       data: new URL("assets/data/engine.json", SITE_ROOT).href,
     };
+  }
+
+  /** One engine for every open tab: a SharedWorker where the browser has one (named by the engine archive, so a
+      new build never talks to an old engine), else a dedicated worker. Both look like a port. */
+  function connect(cfg) {
+    const url = new URL("assets/js/engine.worker.js", SITE_ROOT);
+    if (typeof SharedWorker === "function") {
+      try {
+        const shared = new SharedWorker(url, { type: "module", name: "tcg-engine " + cfg.engine });
+        shared.port.start();
+        return { kind: "shared", target: shared, port: shared.port, stop: () => shared.port.close() };
+      } catch (e) {
+        console.warn("engine: no shared worker (" + e + "); using a dedicated one");
+      }
+    }
+    const dedicated = new Worker(url, { type: "module" });
+    return { kind: "dedicated", target: dedicated, port: dedicated, stop: () => dedicated.terminate() };
   }
 
   function fail(error) {
     console.error("engine: " + error);
     pending.forEach((p) => p.resolve({ error: { message: error, field: null, startup: true } }));
     pending.clear();
-    if (worker) worker.terminate();
+    if (worker) worker.stop();
     worker = null; // the next call tries again
     setState({ name: "failed", error });
   }
@@ -49,27 +74,28 @@
     if (worker) return worker;
     started += 1;
     setState({ name: "loading", stage: "Starting Python", step: 0, of: 3 });
-    worker = new Worker(new URL("assets/js/engine.worker.js", SITE_ROOT), { type: "module" });
+    const cfg = config();
+    worker = connect(cfg);
     let alive = false; // the worker script ran (it says "hello" first)
-    worker.onerror = (ev) => {
+    worker.target.onerror = (ev) => {
       // Before "hello" the script itself did not load (missing, blocked, syntax): that is fatal.
       // Later errors are reported by the worker as "failed" or as an error reply, so only log them.
       if (alive) return;
       ev.preventDefault();
       fail("the engine worker did not start" + (ev.message ? " (" + ev.message + ")" : ""));
     };
-    worker.onmessage = (ev) => {
+    worker.port.onmessage = (ev) => {
       const msg = ev.data;
       if (msg.type === "hello") return void (alive = true);
       if (msg.type === "progress") return setState({ name: "loading", stage: msg.stage, step: msg.step, of: msg.of });
-      if (msg.type === "ready") return setState({ name: "ready" });
+      if (msg.type === "ready") return setState({ name: "ready", stdlib: msg.stdlib });
       if (msg.type === "failed") return fail(msg.error);
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
       p.resolve(msg);
     };
-    worker.postMessage({ type: "init", config: config() });
+    worker.port.postMessage({ type: "init", config: cfg });
     return worker;
   }
 
@@ -79,7 +105,7 @@
     const id = nextId++;
     return new Promise((resolve) => {
       pending.set(id, { resolve });
-      w.postMessage({ id, fn, args });
+      w.port.postMessage({ id, fn, args });
     });
   }
 
@@ -139,8 +165,19 @@
     data,
     siteRoot: SITE_ROOT,
     workerCount: () => (worker ? 1 : 0),
+    workerKind: () => (worker ? worker.kind : null),
+    /** "precompiled" (the build's .pyc standard library) or "pyodide" (Pyodide's own), once ready */
+    stdlib: () => state.stdlib || null,
     workersStarted: () => started,
   };
+  // a closing tab leaves the shared engine (a tab kept in the back/forward cache comes back with a new connection)
+  window.addEventListener("pagehide", () => {
+    if (!worker || worker.kind !== "shared") return;
+    worker.port.postMessage({ type: "bye" });
+    worker.stop();
+    worker = null;
+    if (state.name !== "failed") setState({ name: "idle" });
+  });
   if (typeof document$ !== "undefined") document$.subscribe(mountAll);
   else document.addEventListener("DOMContentLoaded", mountAll);
 })();

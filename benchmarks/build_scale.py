@@ -1,0 +1,130 @@
+"""Benchmark (a script, not a test): the build with many activities against plain MkDocs + Material.
+
+Copies the project to a temporary folder, adds N activity files (copies of the real ones under new
+slugs), then times, interleaved:
+- project: `mkdocs build` with the project's hooks (load, validate, generate pages, export, runtime);
+- plain:   `mkdocs build` of the very same Markdown pages (the generated ones written out as files)
+           with the same theme and no hooks: the cost of MkDocs + Material alone.
+Prints each median and the ratio project / plain.
+
+Usage: .venv/bin/python benchmarks/build_scale.py [--activities 5000] [--runs 2]
+Record the printed figures, with the date, machine and load, in docs/about-performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from build_tools.load import load_project  # noqa: E402
+from build_tools.pages import generated_pages  # noqa: E402
+
+COPIED = ("mkdocs.yml", "decision_tree.yaml", "package.json", "data", "docs", "overrides", "build_tools", "schemas")
+COPIED += ("tests/worked_examples",)
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYODIDE_SOURCE": "cdn"}
+#: values the templates read that the project's hooks would otherwise set
+PLAIN_EXTRA = """
+  pyodide_base: https://cdn.example.invalid/pyodide/
+  tcg_runtime:
+    engine: assets/runtime/engine.zip
+"""
+
+
+def project_copy(dest: Path, activities: int) -> None:
+    for name in COPIED:
+        src = ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest / name)
+    # the compile cache and the npm copy of Pyodide: the precompiled runtime is made once, as in a real rebuild
+    for name in ("node_modules", ".cache"):
+        if (ROOT / name).exists():
+            (dest / name).symlink_to(ROOT / name, target_is_directory=True)
+    folder = dest / "data" / "activities"
+    templates = sorted(folder.glob("*.yaml"))
+    for i in range(max(0, activities - len(templates))):
+        template = templates[i % len(templates)]
+        slug = f"{template.stem}-{i:04d}"
+        text = template.read_text(encoding="utf-8")
+        text = re.sub(r"^slug: .*$", f"slug: {slug}", text, count=1, flags=re.M)
+        (folder / f"{slug}.yaml").write_text(text, encoding="utf-8")
+
+
+def plain_copy(project: Path, dest: Path) -> None:
+    """The same pages as plain Markdown, the same theme, no hooks."""
+    shutil.copytree(project / "docs", dest / "docs")
+    shutil.copytree(project / "overrides", dest / "overrides")
+    for src_uri, (content, _source) in generated_pages(load_project(project)).items():
+        page = dest / "docs" / src_uri
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(content, encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"^hooks:\n(  - .*\n)+", "", config, flags=re.M)
+    config = re.sub(r"^watch:\n(  - .*\n)+", "", config, flags=re.M)
+    config = config.replace("\nextra:\n", "\nextra:" + PLAIN_EXTRA, 1)
+    (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
+def timed_build(folder: Path, site: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=folder,
+        env=ENV,
+        check=True,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--activities", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args()
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as tmp:
+        project, plain = Path(tmp) / "project", Path(tmp) / "plain"
+        project.mkdir()
+        project_copy(project, args.activities)
+        plain.mkdir()
+        plain_copy(project, plain)
+        count = len(list((project / "data" / "activities").glob("*.yaml")))
+        times: dict[str, list[float]] = {"project": [], "plain": []}
+        for _ in range(args.runs):
+            times["project"].append(timed_build(project, Path(tmp) / "site-project"))
+            times["plain"].append(timed_build(plain, Path(tmp) / "site-plain"))
+            print(f"  run: project {times['project'][-1]:.1f} s, plain {times['plain'][-1]:.1f} s", flush=True)
+    cpu = next(
+        (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
+        platform.processor(),
+    )
+    project_s, plain_s = statistics.median(times["project"]), statistics.median(times["plain"])
+    print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
+    print(f"machine: {platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu})")
+    print("load average before / after (1 min): " + f"{load_before[0]:.2f} / {os.getloadavg()[0]:.2f}")
+    print(f"activities: {count}, runs: {args.runs} (interleaved)")
+    print(f"project build: median {project_s:.1f} s ({', '.join(f'{t:.1f}' for t in times['project'])})")
+    print(
+        f"plain MkDocs + Material, same pages: median {plain_s:.1f} s ({', '.join(f'{t:.1f}' for t in times['plain'])})"
+    )
+    print(f"ratio project / plain: {project_s / plain_s:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The one escaping policy: how data text may look, and how it is made safe wherever it enters a page.
+
+Policy (the checks enforce it with located messages, `text_problems` / `url_problem`; the
+page generators apply it with `md`, `md_cell`, `html_text` and `safe_url`, so a page
+stays safe even if a check is bypassed):
+
+- Text fields are Markdown without raw HTML: no `<tag`, `</tag`, `<!--` or `<?`; no
+  attribute lists (`{...}`), no images; line breaks are read as spaces.
+- Links in text (`[label](target)` and `[id]: target` definitions) go only to http(s) URLs
+  or inside the site: a path written from the docs root (`guide/students.md#anchor`),
+  which `md` rewrites for the page it lands on. No `javascript:`, `data:`, `//host` etc.
+- URL fields (`url:`) are absolute http(s) URLs without spaces, quotes, brackets or
+  parentheses; `safe_url` percent-encodes any such character that slips through.
+- Plain text that enters raw HTML (attributes, table cells written as HTML, widget lists)
+  goes through `html_text`; Markdown text through `md`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+#: raw HTML in Markdown: a tag, a closing tag, a comment/declaration or a processing instruction
+RAW_HTML = re.compile(r"<[A-Za-z/!?]")
+#: a Python-Markdown attribute list such as {: onclick=...} or {#id .class}: braces not glued to a word
+ATTR_LIST = re.compile(r"(?<![A-Za-z0-9])\{[^{}\n]*\}")
+ATTR_OPEN = re.compile(r"(?<![A-Za-z0-9])\{")
+IMAGE = re.compile(r"!\[")
+#: [label](target "title") and <target> forms; the target is group 1
+INLINE_LINK = re.compile(r"\]\(\s*<?([^)>]*)")
+#: a reference definition: [id]: target
+REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S*?)>?(?:\s|$)", re.M)
+SAFE_SCHEME = re.compile(r"^https?://[^/\s]", re.I)
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+#: characters a URL field may not hold (they break out of Markdown links and HTML attributes)
+URL_BAD = re.compile(r"[\s<>\"'()`{}|\\^\[\]\x00-\x1f\x7f]")
+URL_SHAPE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#].*)?$")
+#: the longest piece of a bad value quoted back in a message
+SHOWN = 40
+
+
+def clip(value: object, limit: int = SHOWN) -> str:
+    """`value` as text, cut to `limit` characters with a note of how much was cut (for messages)."""
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text)} characters)"
+
+
+def link_target_problem(target: str) -> str | None:
+    """Why a link target in text is refused, or None when it is http(s) or a path inside the site.
+
+    Read as a browser reads an href: character references decoded, spaces and controls dropped.
+    """
+    target = re.sub(r"[\x00-\x20]", "", html.unescape(target))
+    if SAFE_SCHEME.match(target):
+        return None
+    if target.startswith("//") or "\\" in target:
+        return f"link to '{clip(target)}' leaves the site without http(s)"
+    if SCHEME.match(target):
+        return f"link to '{clip(target)}': only http(s) links and links inside the site are allowed"
+    return None
+
+
+def internal_target(target: str) -> str | None:
+    """The docs-root page path a site link names ('guide/x.md' of 'guide/x.md#a'), None for http(s) or anchors."""
+    target = (target.split() or [""])[0]
+    if SAFE_SCHEME.match(target) or SCHEME.match(target) or target.startswith(("#", "//")):
+        return None
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    return path or None
+
+
+def link_targets(text: str) -> list[tuple[int, str]]:
+    """(offset, target) of every link target written in `text`."""
+    found = [(m.start(1), m.group(1)) for m in INLINE_LINK.finditer(text)]
+    found += [(m.start(1), m.group(1)) for m in REF_DEF.finditer(text)]
+    return sorted(found)
+
+
+def text_problems(text: str) -> list[tuple[int, str, str]]:
+    """(offset, message, fix) of everything in a text field that the policy refuses."""
+    found: list[tuple[int, str, str]] = []
+    for m in RAW_HTML.finditer(text):
+        snippet = clip(text[m.start() : m.start() + 20], 20)
+        found.append((m.start(), f"raw HTML is not allowed in text: '{snippet}'", "write plain text or Markdown"))
+    for m in ATTR_LIST.finditer(text):
+        found.append((m.start(), f"attribute list '{clip(m.group())}' is not allowed in text", "remove the braces"))
+    for m in IMAGE.finditer(text):
+        found.append((m.start(), "images are not allowed in text", "link to the image instead: [label](https://...)"))
+    for offset, target in link_targets(text):
+        reason = link_target_problem(target)
+        if reason:
+            found.append((offset, reason, "link to an https:// page or a page of the site (guide/x.md)"))
+    return sorted(found)
+
+
+def url_problem(url: str) -> str | None:
+    """Why a URL field is refused, or None."""
+    if not isinstance(url, str):
+        return None
+    if not SAFE_SCHEME.match(url):
+        return None  # the schema's pattern reports it, with the fix
+    bad = URL_BAD.search(url)
+    if bad:
+        char = bad.group()
+        shown = repr(char) if char.isprintable() and char != " " else f"U+{ord(char):04X}"
+        return f"url '{clip(url)}' holds {shown}, which breaks links (percent-encode it, e.g. %{ord(char):02X})"
+    if not URL_SHAPE.match(url):
+        return f"url '{clip(url)}' has no valid host name"
+    return None
+
+
+def safe_url(url: str) -> str | None:
+    """An http(s) URL with every character that could end a link or an attribute percent-encoded; None otherwise."""
+    if not isinstance(url, str) or not SAFE_SCHEME.match(url.strip()):
+        return None
+    return quote(url.strip(), safe="/:?#&=%+,;@!$*~.-_")
+
+
+def html_text(text: object) -> str:
+    """Plain text for raw HTML (element content or a quoted attribute)."""
+    return html.escape(str(text), quote=True)
+
+
+def _link(match: re.Match[str], base: str) -> str:
+    target = match.group(1)
+    if link_target_problem(target):
+        return "]\\(" + match.group(0)[2:]  # no longer a link: shown as written
+    if internal_target(target) and base:
+        start = match.start(1) - match.start(0)
+        return match.group(0)[:start] + base + target
+    return match.group(0)
+
+
+def md(text: object, base: str = "") -> str:
+    """Data text for a Markdown page: one line, no raw HTML, no attribute lists or images, safe links.
+
+    `base` leads from the page being generated to the docs root ("" at the root, "../" one folder down);
+    site links written from the docs root are rewritten with it.
+    """
+    out = re.sub(r"\s*[\r\n]\s*", " ", str(text))
+    out = INLINE_LINK.sub(lambda m: _link(m, base), out)
+    out = out.replace("<", "&lt;")
+    out = ATTR_OPEN.sub(r"\\{", out)
+    out = out.replace("![", "!\\[")
+    return re.sub(r"^(\s{0,3})\[([^\]]+)\]:", r"\1\\[\2]:", out)
+
+
+def md_cell(text: object, base: str = "") -> str:
+    """`md` for a Markdown table cell (a '|' would end the cell)."""
+    return md(text, base).replace("|", "\\|")
+
+
+def md_label(text: object) -> str:
+    """`md` for the label of a link the generator writes (brackets inside would end it)."""
+    return md(text).replace("[", "\\[").replace("]", "\\]")
+
+
+def md_link(label: object, url: str) -> str:
+    """A Markdown link to an http(s) URL, or the label alone when the URL is not one."""
+    safe = safe_url(url)
+    return f"[{md_label(label)}]({safe})" if safe else md(label)

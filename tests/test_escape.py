@@ -1,0 +1,125 @@
+"""The one escaping policy (build_tools/escape.py): what the checks refuse, and what the pages render.
+
+The rendering tests bypass the checks on purpose: hostile text is put straight into the loaded
+data, every generator runs, and the Markdown is converted with the site's extensions. No script,
+event handler, javascript: link or foreign image may come out of any generated page.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import markdown
+import pytest
+
+from build_tools import escape
+from build_tools.load import load_project
+from build_tools.pages import generated_pages
+
+EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "pymdownx.details", "toc"]
+HOSTILE = [
+    "<img src=x onerror=\"alert('x')\">",
+    "[x](javascript:alert(1))",
+    "[x]( javascript:alert(1))",
+    "[x](<javascript:alert(1)>)",
+    "![p](https://x.example/p.png)",
+    'tail {: onclick="alert(1)" }',
+    "line\n\n[r]: javascript:alert(1)\n\n[go][r]",
+    "<script>alert(1)</script>",
+    "<!-- x --><svg onload=alert(1)>",
+    "[x](//evil.example/)",
+    "[x](data:text/html,<b>1</b>)",
+    "[x](&#106;avascript:alert(1))",
+    "[x](java\tscript:alert(1))",
+]
+LIVE_TAGS = {"script", "img", "svg", "iframe", "object", "embed", "style", "link", "meta", "base"}
+
+
+class LiveMarkup(HTMLParser):
+    """Collects what a browser would act on: live tags, event handlers, links off http(s) and the site."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in LIVE_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}=")
+            if name in ("href", "src") and value is not None:
+                target = value.strip().lower()
+                if target.startswith("//") or (":" in target.split("/")[0] and not target.startswith("http")):
+                    self.found.append(f"{tag} {name}={value}")
+
+
+def live(html: str) -> list[str]:
+    parser = LiveMarkup()
+    parser.feed(html)
+    return parser.found
+
+
+def render(text: str) -> str:
+    return markdown.markdown(text, extensions=EXTENSIONS)
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_md_leaves_no_markup_a_browser_would_run(text: str) -> None:
+    for base in ("", "../"):
+        html = render(
+            f"- {escape.md(text, base)}\n\n## {escape.md(text)} {{#x}}\n\n| a |\n|---|\n| {escape.md_cell(text)} |"
+        )
+        assert live(html) == [], html
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_the_check_refuses_each_hostile_text(text: str) -> None:
+    assert escape.text_problems(text), text
+
+
+def test_plain_text_and_safe_links_pass_and_render_unchanged() -> None:
+    text = "Use 97110 when < 8 minutes remain; see [CMS](https://www.cms.gov/x) and [scope](guide/scope.md#a)."
+    assert escape.text_problems(text) == []
+    html = render(escape.md(text, "../"))
+    assert 'href="https://www.cms.gov/x"' in html and 'href="../guide/scope.md#a"' in html and "&lt; 8" in html
+    assert escape.md("X{EPSU} modifiers") == "X{EPSU} modifiers"
+
+
+def test_urls_that_break_out_are_refused_and_encoded() -> None:
+    url = "https://x.example/)<img src=x onerror=alert(1)>"
+    assert "breaks links" in escape.url_problem(url)
+    assert escape.safe_url(url) == "https://x.example/%29%3Cimg%20src=x%20onerror=alert%281%29%3E"
+    assert escape.safe_url("javascript:alert(1)") is None
+    assert escape.url_problem("https://www.cms.gov/a.pdf?x=1#p") is None
+
+
+def test_clip_cuts_long_values() -> None:
+    assert escape.clip("9" * 5000) == "9" * 40 + "... (5000 characters)"
+
+
+def test_every_generated_page_is_safe_with_hostile_data() -> None:
+    """Every text field of every record set to hostile text: no generated page carries live markup."""
+    project = load_project()
+    payload = " ".join(HOSTILE[:4] + HOSTILE[5:6])
+    skip = {"id", "code", "slug", "source", "next", "root", "type", "result", "rule", "url", "likely_code", "family"}
+    skip |= {"unit_basis", "algorithm", "kind", "dimension", "assist_level", "setting", "difficulty", "answer"}
+    skip |= {"question", "reviewed", "accessed", "as_of", "published", "addon_code", "primary_code", "billed_as"}
+
+    def poison(data: object) -> None:
+        items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else []
+        for key, value in list(items):
+            if isinstance(value, str) and key not in skip and not isinstance(key, int):
+                data[key] = payload + value  # type: ignore[index]
+            elif isinstance(value, (dict, list)) and key not in ("patterns", "unless", "minutes", "populations"):
+                poison(value)
+
+    for doc in project.documents():
+        if doc.path.name not in ("vocab.yaml",):
+            poison(doc.data)
+    for source in project.sources.data["sources"]:
+        source["url"] = "https://x.example/)<img src=x onerror=alert(1)>"
+    pages = generated_pages(project)
+    assert len(pages) > 20
+    for path, (text, _source) in pages.items():
+        assert live(render(text)) == [], path
