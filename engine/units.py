@@ -315,13 +315,13 @@ def accepts(
     else:
         allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {"tied": [], "need": 0}
     if trace.get("more", 0) <= 0:
-        return answer in [_billed(a, checked) for a in allocations]
+        return answer in [payer_status.apply_to(_billed(a, checked), rule)[0] for a in allocations]
     first, tied = allocations[0], set(trace["tied"])
     service: dict[str, int] = {}
     for e in checked:
         if e.kind == "timed":
             service[e.code] = answer.get(e.code, -1) + (answer.get(e.addon, -1) if e.addon else 0)
-    if set(answer) != set(_billed(first, checked)):
+    if set(answer) != set(payer_status.apply_to(_billed(first, checked), rule)[0]):
         return False
     raised = 0
     for code, n in service.items():
@@ -331,4 +331,4 @@ def accepts(
         elif n != base:
             return False
     candidate = {c: service.get(c, 0) for c in first}
-    return raised == trace["need"] and answer == _billed(candidate, checked)
+    return raised == trace["need"] and answer == payer_status.apply_to(_billed(candidate, checked), rule)[0]

@@ -207,6 +207,16 @@ def test_issue_15_day_bills_bundled_and_duplicate_codes_once(data: dict[str, Any
     assert any("97014 and G0283 are never billed together" in s for s in ama["steps"])
 
 
+def test_accepts_follows_the_payer_status(data: dict[str, Any]) -> None:
+    from engine.units import accepts
+
+    need(data, "97010", "97014", "G0283", "97110")
+    cms = data["rules"]["cms"]
+    entries = [("97010", None), ("97014", None), ("97110", 23)]
+    assert accepts(entries, cms, data["codes"], {"97010": 0, "97014": 0, "G0283": 1, "97110": 2})
+    assert not accepts(entries, cms, data["codes"], {"97010": 1, "97014": 1, "97110": 2})
+
+
 def test_payer_status_applies_to_every_alternative(data: dict[str, Any]) -> None:
     need(data, "97010", "97110", "97112")
     result = compute([("97010", None), ("97110", 20), ("97112", 20)], data["rules"]["cms"], data["codes"])
