@@ -58,8 +58,8 @@ def link_target_problem(target: str) -> str | None:
         return None
     if target.startswith("//") or "\\" in target:
         return f"link to '{clip(target)}' leaves the site without http(s)"
-    if SCHEME.match(target):
-        return f"link to '{clip(target)}': only http(s) links and links inside the site are allowed"
+    if scheme := SCHEME.match(target):
+        return f"a '{clip(scheme.group().lower())}' link: only http(s) links and links inside the site are allowed"
     return None
 
 

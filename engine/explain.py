@@ -159,7 +159,8 @@ def _pooled_steps(ctx: dict[str, Any], band: Callable[..., tuple[int, int]]) -> 
     if len(timed) >= 2 and all(e.minutes < low for e in timed):
         out.append(
             f"Each timed service here took under {low} minutes, but together they reach {low} minutes or more, "
-            "so one unit is billed, for the service with the most minutes."
+            f"so {_n(tr['allowed'], 'unit')} {'is' if tr['allowed'] == 1 else 'are'} billed, "
+            f"{'on the service' if tr['allowed'] == 1 else 'one each on the services'} with the most minutes."
         )
     return out
 

@@ -13,7 +13,9 @@ extra=""
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extra}" 2>&1 \
   | { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-if [ "${1:-}" = "--test" ] || [ "${PYODIDE_SOURCE:-}" = "local" ]; then
+# the npm copy of Pyodide: the offline site and the tests run it; every build (CDN too) uses it under Node to
+# precompile Python's standard library and the engine (build_tools/pyodide.py); without npm a CDN build still works
+if [ "${1:-}" = "--test" ] || [ "${PYODIDE_SOURCE:-}" = "local" ] || command -v npm >/dev/null; then
   npm ci --silent --no-audit --no-fund
 fi
 if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then

@@ -128,3 +128,28 @@ def test_parse_entry() -> None:
     assert parse_entry("97110=33") == ("97110", "33")
     assert parse_entry("97165") == ("97165", None)
     assert parse_entry("97110=") == ("97110", "")
+
+
+def test_many_tied_codes_print_a_few_allocations_and_the_count(capsys: pytest.CaptureFixture[str], codes: dict) -> None:
+    """21 timed codes of 7 minutes each (the issue's 22 took 32 s and 1.9 GB): 6 allocations shown, the rest counted."""
+    from math import comb
+
+    timed = sorted(c for c, info in codes.items() if info.get("unit_basis") == "timed_15")
+    assert len(timed) >= 12
+    assert main(["units", *(f"{c}=7" for c in timed)]) == 0
+    text = capsys.readouterr().out
+    units = (7 * len(timed) + 7) // 15
+    assert text.count("also allowed: ") == 5
+    assert f"and {comb(len(timed), units) - 6} more allowed allocations (not listed)" in text
+    assert main(["units", "--json", *(f"{c}=7" for c in timed)]) == 0
+    out = capsys.readouterr().out
+    assert len(out) < 20_000 and json.loads(out)["more_alternatives"] == comb(len(timed), units) - 6
+
+
+@pytest.mark.parametrize("typed", ["2_3", "2e1"])
+def test_minutes_python_would_misread_are_refused(capsys: pytest.CaptureFixture[str], typed: str) -> None:
+    assert main(["units", f"97110={typed}"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: minutes for 97110 must be a whole number: '{typed}'; write it with the digits 0-9 only "
+        "(fix: write the minutes as digits, e.g. 23)\n"
+    )

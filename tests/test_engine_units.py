@@ -308,3 +308,15 @@ def test_a_huge_code_is_cut_in_the_message(data: dict[str, Any]) -> None:
         "code '999999999999999999999999999999...' (100000 characters) is not one the calculator knows "
         "(fix: check the number against the code list)"
     )
+
+
+@pytest.mark.parametrize("count", [2, 3, 4, 5, 6])
+def test_short_services_step_states_the_units_actually_billed(data: dict[str, Any], count: int) -> None:
+    """Several timed services of 7 min each: the step explaining them names the billed count, not always one."""
+    timed = ["97110", "97112", "97530", "97140", "97535", "97116"][:count]
+    need(data, *timed)
+    result = compute([(code, 7) for code in timed], data["rules"]["cms"], data["codes"])
+    assert result["timed_units"] == table_units(7 * count)
+    step = next(s for s in result["steps"] if "took under 8 minutes, but together" in s)
+    billed = result["timed_units"]
+    assert f"so {billed} unit{'' if billed == 1 else 's'} {'is' if billed == 1 else 'are'} billed" in step

@@ -32,7 +32,10 @@ class Context:
         return [d for d in self.project.records[kind].values() if self.valid(d)]
 
     def ids(self, kind: str) -> set[str]:
-        return {str(record_id(kind, d)) for d in self.project.records[kind].values() if record_id(kind, d)}
+        """Ids of the records of `kind`; a file that could not be read stands for its file name, so the
+        references to it do not each report a false 'does not exist' (the broken file is reported itself)."""
+        found = {str(record_id(kind, d)) for d in self.project.records[kind].values() if record_id(kind, d)}
+        return found | {stem for stem, d in self.project.records[kind].items() if not isinstance(d.data, dict)}
 
     def list_ids(self, doc: Document, key: str) -> set[str]:
         data = doc.data if isinstance(doc.data, dict) else {}

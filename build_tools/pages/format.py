@@ -104,6 +104,11 @@ def data_format_page() -> str:
         "General rules: quote codes (`'97110'`), dates (`'2026-11-23'`) and yes/no words; indent with spaces;",
         "one record per file, named after its id. The check prints every problem as `path:line:column: message`.",
         "",
+        "Text is Markdown without raw HTML: no `<tags>`, no attribute lists (`{: ...}`) and no images. Links go",
+        "to `https://` pages or to pages of this site, written from `docs/` (`[scope](guide/scope.md)`); a `url`",
+        "is a full https address with no spaces, quotes, brackets or parentheses (percent-encode them).",
+        "Documentation patterns may not nest unbounded repeats such as `(a+)+`. The check refuses anything else.",
+        "",
     ]
     for name in [*ORDER, *sorted(set(found) - set(ORDER))]:
         if name in found:

@@ -1,0 +1,85 @@
+"""Browser: every page loaded with a hostile hash and query string stays quiet.
+
+No page error (an uncaught exception, such as URIError from a malformed %-escape), no dialog (an
+alert from injected markup), no element made from the URL, and no request off the test server.
+The quiz links with a malformed escape (#quiz=%ZZ) fall back with the engine's message.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 90_000
+QUERY = "?q=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&x=%ZZ&pyodide=https://evil.example/"
+HASHES = ["#%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", "#%ZZ", "#quiz=%ZZ", "#walk=%ZZ%3Cscript%3E"]
+
+
+def _pages(base_url: str) -> list[str]:
+    with urllib.request.urlopen(base_url + "sitemap.xml") as reply:  # the local test server
+        locs = re.findall(r"<loc>([^<]+)</loc>", reply.read().decode("utf-8"))
+    pages = sorted({loc.removeprefix(base_url) for loc in locs} | {"instructor/worksheet/", "instructor/answer-key/"})
+    assert len(pages) > 30
+    return pages
+
+
+def _watch(page: Page) -> list[str]:
+    trouble: list[str] = []
+    page.on("pageerror", lambda exc: trouble.append(f"page error: {exc}"))
+
+    def dialog(d) -> None:
+        trouble.append(f"dialog: {d.message}")
+        d.dismiss()
+
+    page.on("dialog", dialog)
+    return trouble
+
+
+def test_every_page_with_a_hostile_query_and_hash(page: Page, offline_context, base_url: str) -> None:
+    trouble = _watch(page)
+    for path in _pages(base_url):
+        for fragment in HASHES[:2]:
+            page.goto(base_url + path + QUERY + fragment)
+            page.wait_for_load_state("load")
+            assert page.locator("img[src='x'], script[src*='evil']").count() == 0, path
+    page.wait_for_timeout(500)
+    assert trouble == []
+    foreign = [u for u in offline_context.seen_urls if not u.startswith(base_url)]
+    assert foreign == []
+
+
+@pytest.mark.parametrize("path", ["practice/", "instructor/worksheet/", "tree/", "calculator/", "coach/", "drills/"])
+def test_widget_pages_with_malformed_escapes(page: Page, offline_context, base_url: str, path: str) -> None:
+    trouble = _watch(page)
+    for fragment in HASHES:
+        page.goto(base_url + path + QUERY + fragment)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+    if path == "practice/":
+        page.goto(base_url + path + "#quiz=%ZZ")
+        status = page.locator("[data-widget=practice] [data-role=status]")
+        expect(status).to_contain_text("A new set was started instead", timeout=TIMEOUT)
+        expect(page.locator("[data-role=case]")).to_be_visible()
+    if path == "instructor/worksheet/":
+        page.goto(base_url + path + "#quiz=%ZZ")
+        status = page.locator("[data-widget=worksheet] [data-role=status]")
+        expect(status).to_contain_text("Showing every case", timeout=TIMEOUT)
+    assert trouble == []
+    assert [u for u in offline_context.seen_urls if not u.startswith(base_url)] == []
+
+
+def test_tampered_progress_in_storage_shows_no_negative_streak(page: Page, offline_context, base_url: str) -> None:
+    trouble = _watch(page)
+    page.goto(base_url + "practice/")
+    page.evaluate(
+        "localStorage.setItem('tcg-practice-progress', JSON.stringify("
+        "{answers: {'<img src=x onerror=alert(1)>': 'yes'}, streak: -5, best_streak: 'x'}))"
+    )
+    page.reload()
+    score = page.locator("[data-role=score]")
+    expect(score).to_contain_text("streak 0 · best 0", timeout=TIMEOUT)
+    assert trouble == []

@@ -1,0 +1,153 @@
+"""Fuzz tests (Hypothesis): the strict YAML reader and the engine's entry points never raise and stay quick.
+
+Every input either gives a result or a message; none gives a traceback. Each example must finish
+within a second (Hypothesis' deadline), the issue's bound for any single input; examples are
+derandomized so the suite sees the same inputs every run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from build_tools.export import engine_data
+from build_tools.load import load_project
+from build_tools.yaml_strict import parse
+from engine import api
+
+FUZZ = settings(
+    max_examples=80,
+    deadline=dt.timedelta(seconds=1),
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+#: characters that make YAML interesting: structure, quotes, escapes, controls, separators, non-BMP
+YAML_ALPHABET = st.sampled_from(
+    [*list(":-[]{}#&*!|>'\"%@`,? \n\t\\0123456789abcxyz"), "\x00", "\x85", "\x92", "\u2028", "\ufeff", "\ufffe", "😀"]
+)
+DATA = engine_data(load_project())
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _loaded() -> None:
+    api.load(json.dumps(DATA))
+
+
+def _reply(fn: str, args: Any) -> dict[str, Any]:
+    reply = json.loads(api.call(fn, json.dumps(args)))
+    assert set(reply) in ({"result"}, {"error"}), reply
+    if "error" in reply:
+        assert isinstance(reply["error"]["message"], str) and len(reply["error"]["message"]) < 1000
+    return reply
+
+
+@FUZZ
+@given(st.binary(max_size=400))
+def test_yaml_reader_survives_any_bytes(raw: bytes) -> None:
+    parsed = parse(Path("fuzz.yaml"), raw)
+    assert parsed.data is not None or parsed.problems
+
+
+@FUZZ
+@given(st.text(YAML_ALPHABET, max_size=300))
+def test_yaml_reader_survives_yaml_like_text(text: str) -> None:
+    parsed = parse(Path("fuzz.yaml"), text.encode("utf-8", "surrogatepass"))
+    for problem in parsed.problems:
+        assert problem.line >= 1 and problem.column >= 1 and problem.message
+
+
+@FUZZ
+@given(st.integers(1, 700), st.sampled_from(["[", "{a: ", "- "]))
+def test_yaml_reader_refuses_deep_nesting_with_a_place(depth: int, opener: str) -> None:
+    closer = {"[": "]", "{a: ": "}", "- ": ""}[opener]
+    if opener == "- ":
+        text = "".join("  " * i + "- \n" for i in range(depth))
+    else:
+        text = "a: " + opener * depth + "1" + closer * depth + "\n"
+    parsed = parse(Path("fuzz.yaml"), text.encode())
+    assert parsed.data is not None or parsed.problems
+
+
+CODES = sorted(DATA["codes"])
+MINUTES = st.one_of(
+    st.integers(-10, 10**25),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(["2_3", "2e1", "0x1f", "9" * 5000, " 23 ", "", "-4", "7.5", None, True]),
+)
+ROW = st.fixed_dictionaries(
+    {"code": st.one_of(st.sampled_from(CODES), st.text(max_size=12), st.just("9" * 100_000)), "minutes": MINUTES}
+)
+
+
+@FUZZ
+@given(st.lists(ROW, max_size=25), st.sampled_from([*DATA["rules"], "nope"]))
+def test_units_entry_point(rows: list[dict[str, Any]], rule: str) -> None:
+    reply = _reply("units", {"rule": rule, "entries": rows})
+    if "result" in reply:
+        assert len(reply["result"]["alternatives"]) <= 5
+
+
+@FUZZ
+@given(st.integers(2, 40), st.integers(1, 14))
+def test_units_ties_stay_small(n: int, minutes: int) -> None:
+    """Many tied timed codes: a few allocations listed, the rest counted, quickly."""
+    timed = [c for c in CODES if DATA["codes"][c].get("unit_basis") == "timed_15"]
+    rows = [{"code": c, "minutes": str(minutes)} for c in timed[:n]]
+    reply = _reply("units", {"rule": "cms", "entries": rows})
+    if "result" in reply:
+        result = reply["result"]
+        assert len(result["alternatives"]) <= 5 and result["more_alternatives"] >= 0
+
+
+@FUZZ
+@given(st.text(max_size=3000), st.one_of(st.none(), st.sampled_from(CODES), st.text(max_size=8)))
+def test_coach_entry_point(text: str, code: str | None) -> None:
+    _reply("coach", {"text": text, "code": code})
+
+
+@FUZZ
+@given(st.sampled_from(["a", "1", "x ", "(", "aaaa-", "3x10 "]), st.integers(1, 8_000))
+def test_coach_on_long_repetitive_notes(piece: str, length: int) -> None:
+    """The shape that makes a backtracking pattern blow up: long runs of one piece.
+
+    Up to 8,000 characters, so a busy CI machine stays inside the deadline (a 20,000-character note,
+    the coach's limit, takes about 0.2-0.6 s on the 2-core box: linear, but too close to a second).
+    """
+    _reply("coach", {"text": (piece * length)[:8_000], "code": None})
+
+
+@FUZZ
+@given(
+    st.one_of(
+        st.fixed_dictionaries({"walk": st.text(max_size=200)}),
+        st.fixed_dictionaries({"node": st.text(max_size=50)}),
+        st.fixed_dictionaries({"steps": st.lists(st.lists(st.text(max_size=10), max_size=3), max_size=30)}),
+    )
+)
+def test_walk_entry_point(args: dict[str, Any]) -> None:
+    _reply("walk", args)
+
+
+@FUZZ
+@given(
+    st.one_of(st.text(max_size=200), st.sampled_from(["%ZZ", "1:" + "a," * 5000, "999999999999:x"])),
+    st.one_of(st.none(), st.dictionaries(st.text(max_size=5), st.one_of(st.integers(), st.text(), st.booleans()))),
+)
+def test_practice_entry_point(quiz: str, progress: Any) -> None:
+    _reply("practice_set", {"quiz": quiz, "progress": progress})
+
+
+@FUZZ
+@given(st.one_of(st.integers(), st.text(max_size=20)), st.one_of(st.integers(), st.text(max_size=20)))
+def test_drill_entry_points(seed: Any, level: Any) -> None:
+    reply = _reply("drill", {"seed": seed, "level": level})
+    if "result" in reply:
+        _reply("grade_drill", {"drill": {"seed": seed, "level": level}, "answer": {"97110": "2_3"}})
