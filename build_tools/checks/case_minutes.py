@@ -55,13 +55,15 @@ def blocks(text: str) -> list[tuple[int, str]]:
 
 def case_minutes_agree(ctx: Context) -> Iterator[Problem]:
     """A units case's minutes and totals agree with its session note."""
-    bases = {c: d.data.get("unit_basis") for c, d in ctx.project.codes.items() if isinstance(d.data, dict)}
+    bases = {str(d.data.get("code")): d.data.get("unit_basis") for d in ctx.project.codes.values() if ctx.valid(d)}
     for doc in ctx.records("cases"):
         units = doc.data["answer"].get("units")
         if not units:
             continue
         text = " ".join(doc.data["session"].split())
         minutes = units["minutes"]
+        if any(c not in bases for c in minutes):
+            continue  # a code file that could not be read is reported itself; its unit basis is unknown here
         stated = stated_minutes(text)
         for code, m in minutes.items():
             if m and m not in stated:
