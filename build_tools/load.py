@@ -21,9 +21,10 @@ RECORD_KINDS = {
     "activities": "activity.schema.json",
     "cases": "case.schema.json",
     "payers": "payer_rule.schema.json",
+    "topics": "topic.schema.json",
 }
 #: data folder -> the field holding the record's id (equal to the file name)
-ID_FIELDS = {"codes": "code", "activities": "slug", "cases": "id", "payers": "id"}
+ID_FIELDS = {"codes": "code", "activities": "slug", "cases": "id", "payers": "id", "topics": "id"}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from engine import numbers, units
+from engine import numbers, payer_status, units
 
 LEVELS = {
     1: "One timed code",
@@ -32,8 +32,8 @@ class DrillInputError(ValueError):
 
 
 def _pools(rule: dict[str, Any], codes: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """Codes a drill may use: the taught codes and attended modalities, never a code the rule replaces."""
-    replaced = {r["code"] for r in rule.get("replacements", [])}
+    """Codes a drill may use: taught codes and attended modalities, never one the rule bundles or does not recognise."""
+    replaced = set(payer_status.statuses(rule))
     usable = sorted(
         c
         for c, info in codes.items()

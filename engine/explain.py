@@ -37,7 +37,7 @@ def _row(minutes: int, band: Callable[..., tuple[int, int]], unit: int, low: int
     return f"{minutes} min falls in the {lo}-{hi} min row = {_n(units, 'unit')}"
 
 
-def _service_steps(entries: list[Any]) -> list[str]:
+def _service_steps(entries: list[Any], changed: set[str]) -> list[str]:
     out = []
     for e in entries:
         if e.kind != "service":
@@ -53,6 +53,8 @@ def _service_steps(entries: list[Any]) -> list[str]:
                 f" The {e.minutes} min given for it are left out of the timed minutes; "
                 "they count only toward the total treatment time."
             )
+        if e.code in changed:
+            text += " The payer's status for this code, below, changes what is billed."
         out.append(text)
     return out
 
@@ -168,7 +170,8 @@ def _per_code_steps(ctx: dict[str, Any], result: dict, band: Callable[..., tuple
     timed = [e for e in ctx["entries"] if e.kind == "timed"]
     out = [
         f"Each timed code stands on its own: a unit is reached once more than half of it ({low} of {unit} min) "
-        "has passed, and minutes are never added across codes."
+        "has passed. Payers that follow the CPT rule read it per code, so minutes are not added across codes "
+        "(a payer interpretation, not CPT wording)."
     ]
     service_units = ctx["service_units"][0]
     out += [f"{e.code}: {_row(e.minutes, band, unit, low, service_units[e.code])}." for e in timed]
@@ -180,6 +183,11 @@ def _per_code_steps(ctx: dict[str, Any], result: dict, band: Callable[..., tuple
 
 def _unit_sum(units: dict[str, int]) -> str:
     return " + ".join(f"{_n(n, 'unit')} of {c}" for c, n in units.items()) + f" = {_n(sum(units.values()), 'unit')}"
+
+
+def _status_steps(ctx: dict[str, Any]) -> list[str]:
+    """The payer's status lines (bundled, not recognised, exclusive pairs), worked out by engine.payer_status."""
+    return [f"Payer status: {note}" for note in ctx.get("status_notes", [])]
 
 
 def _total_steps(ctx: dict[str, Any], result: dict) -> list[str]:
@@ -200,7 +208,8 @@ def _total_steps(ctx: dict[str, Any], result: dict) -> list[str]:
 def steps(context: dict[str, Any], result: dict, band: Callable[..., tuple[int, int]]) -> list[str]:
     """The steps of one calculation, in order, as plain sentences."""
     rule = context["rule"]
-    out = [f"Rule: {rule['label']}.", WHAT_COUNTS, *_service_steps(context["entries"])]
+    changed = set(context.get("status_codes", ()))
+    out = [f"Rule: {rule['label']}.", WHAT_COUNTS, *_service_steps(context["entries"], changed)]
     if not any(e.kind == "timed" for e in context["entries"]):
         out.append("No timed codes were given, so there are no timed units to work out.")
     else:
@@ -208,7 +217,7 @@ def steps(context: dict[str, Any], result: dict, band: Callable[..., tuple[int, 
         out += _pair_intro(context["entries"], pooled)
         out += _pooled_steps(context, band) if pooled else _per_code_steps(context, result, band)
         out += _pair_split(context["entries"], context["service_units"])
-    return out + _total_steps(context, result)
+    return out + _status_steps(context) + _total_steps(context, result)
 
 
 def _listed(more: int) -> str:

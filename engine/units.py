@@ -35,7 +35,7 @@ from itertools import combinations, islice
 from math import comb
 from typing import Any
 
-from engine import explain, numbers
+from engine import explain, numbers, payer_status
 
 ALGORITHMS = ("pooled_total", "per_code_midpoint")
 TIMED_BASES = frozenset({"timed_15"})
@@ -188,6 +188,8 @@ def check_entries(
                 f"code {code} cannot be counted by this calculator: {reason}. {REFUSED_ADVICE} (fix: {REFUSED_FIX})",
                 f"entries.{i}.code",
             )
+        if refused := payer_status.refusal(code, kind, rule):
+            raise UnitInputError(refused, f"entries.{i}.code")
         checked.append(Entry(code, minutes, kind, str(info.get("name", "")), addon))
     total = sum(e.minutes or 0 for e in checked)
     big = [f"entries.{i}.minutes" for i, e in enumerate(checked) if (e.minutes or 0) > max_minutes]
@@ -259,9 +261,10 @@ def _billed(units: dict[str, int], checked: list[Entry]) -> dict[str, int]:
 
 def _warnings(checked: list[Entry], rule: dict[str, Any]) -> list[str]:
     out = []
-    for rep in rule.get("replacements", []):
-        if any(e.code == rep["code"] for e in checked):
-            out.append(f"{rep['code']}: the payer of this rule wants {rep['use']} instead. {rep['why'].strip()}")
+    for code, status in payer_status.statuses(rule).items():
+        if status.get("use") and any(e.code == code for e in checked):
+            why = " ".join(status["why"].split())
+            out.append(f"{code}: the payer of this rule wants {status['use']} instead. {why}")
     return out
 
 
@@ -274,15 +277,15 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
         allocations, trace = _pooled(timed, unit, low)
     else:
         allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {}
-    full = [_billed(a, checked) for a in allocations]
+    given = {e.code for e in checked}
+    full, status_notes = payer_status.apply([_billed(a, checked) for a in allocations], rule)
     timed_units = sum(allocations[0].values())
-    service = [e for e in checked if e.kind == "service"]
     result = {
         "rule": rule["id"],
         "timed_minutes": sum(timed.values()),
         "treatment_minutes": sum(e.minutes or 0 for e in checked),
         "timed_units": timed_units,
-        "total_units": timed_units + len(service),
+        "total_units": sum(full[0].values()),
         "units": full[0],
         "alternatives": full[1:],
         "more_alternatives": trace.get("more", 0),
@@ -290,6 +293,8 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
     }
     context = {"rule": rule, "unit": unit, "low": low, "entries": checked, "pooled": trace}
     context["service_units"] = allocations
+    context["status_notes"] = status_notes
+    context["status_codes"] = [c for c in full[0] if c in given and full[0][c] != _billed(allocations[0], checked)[c]]
     result["steps"] = explain.steps(context, result, table_band)
     return result
 
@@ -310,13 +315,13 @@ def accepts(
     else:
         allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {"tied": [], "need": 0}
     if trace.get("more", 0) <= 0:
-        return answer in [_billed(a, checked) for a in allocations]
+        return answer in [payer_status.apply_to(_billed(a, checked), rule)[0] for a in allocations]
     first, tied = allocations[0], set(trace["tied"])
     service: dict[str, int] = {}
     for e in checked:
         if e.kind == "timed":
             service[e.code] = answer.get(e.code, -1) + (answer.get(e.addon, -1) if e.addon else 0)
-    if set(answer) != set(_billed(first, checked)):
+    if set(answer) != set(payer_status.apply_to(_billed(first, checked), rule)[0]):
         return False
     raised = 0
     for code, n in service.items():
@@ -326,4 +331,4 @@ def accepts(
         elif n != base:
             return False
     candidate = {c: service.get(c, 0) for c in first}
-    return raised == trace["need"] and answer == _billed(candidate, checked)
+    return raised == trace["need"] and answer == payer_status.apply_to(_billed(candidate, checked), rule)[0]

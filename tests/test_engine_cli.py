@@ -70,9 +70,18 @@ def test_readable_output_has_a_table_alternatives_warnings_and_steps(capsys: pyt
     assert main(["units", "97112=20", "97110=20", "97014"]) == 0
     text = capsys.readouterr().out
     assert "code" in text and "minutes" in text and "units" in text
-    assert "also allowed: 97112 1, 97110 2, 97014 1" in text
+    assert "also allowed: 97112 1, 97110 2, 97014 0, G0283 1" in text
     assert "warning: 97014" in text and "G0283" in text
     assert "Steps:" in text and "1. Rule: Medicare" in text
+
+
+def test_issue_15_command_no_longer_bills_four_units(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["units", "--rule", "cms", "97010", "97014", "G0283", "97110=10"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.split()[:3] == ["total", "10", "2"] for line in lines)
+    assert any(line.split()[:3] == ["97010", "-", "0"] for line in lines)
+    assert any(line.split()[:3] == ["97014", "-", "0"] for line in lines)
+    assert sum("Payer status:" in line for line in lines) == 2
 
 
 def test_97129_minutes_are_split_onto_97130_in_the_table(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,5 +1,5 @@
 """Engine unit math in CPython on the real code registry: the table, the published worked examples,
-service-based and refused codes, payer replacements, bad input and the steps."""
+service-based and refused codes, payer status, bad input and the steps."""
 
 from __future__ import annotations
 
@@ -176,15 +176,62 @@ def test_pooled_97129_is_in_the_days_total_and_the_steps_say_so(data: dict[str, 
     assert "1 unit of 97129 and 2 units of 97130" in " ".join(big["steps"])
 
 
-def test_medicare_replacement_warns_and_still_answers(data: dict[str, Any]) -> None:
-    need(data, "97014", "97110")
+def test_medicare_replacement_moves_the_unit_and_warns(data: dict[str, Any]) -> None:
+    need(data, "97014", "97110", "G0283")
     cms = compute([("97014", None), ("97110", 23)], data["rules"]["cms"], data["codes"])
     ama = compute([("97014", None), ("97110", 23)], data["rules"]["ama"], data["codes"])
-    assert cms["units"] == ama["units"] == {"97014": 1, "97110": 2}
+    assert cms["units"] == {"97014": 0, "G0283": 1, "97110": 2} and cms["total_units"] == 3
+    assert ama["units"] == {"97014": 1, "97110": 2}
     assert len(cms["warnings"]) == 1 and "97014" in cms["warnings"][0] and "G0283" in cms["warnings"][0]
     assert ama["warnings"] == []
-    rep = data["rules"]["cms"]["replacements"][0]
-    assert (rep["code"], rep["use"]) == ("97014", "G0283") and rep["sources"]
+    assert any("97014 is not recognised, so its 1 unit(s) are billed as G0283" in s for s in cms["steps"])
+    status = {s["code"]: s for s in data["rules"]["cms"]["code_status"]}
+    assert (status["97014"]["status"], status["97014"]["use"]) == ("not_recognised", "G0283")
+    assert status["97014"]["sources"]
+
+
+def test_issue_15_day_bills_bundled_and_duplicate_codes_once(data: dict[str, Any]) -> None:
+    """97010 is status B under Medicare and 97014/G0283 are one service: 2 units, not 4."""
+    need(data, "97010", "97014", "G0283", "97110")
+    entries = [("97010", None), ("97014", None), ("G0283", None), ("97110", 10)]
+    cms = compute(entries, data["rules"]["cms"], data["codes"])
+    assert cms["units"] == {"97010": 0, "97014": 0, "G0283": 1, "97110": 1}
+    assert cms["total_units"] == sum(cms["units"].values()) == 2
+    status_lines = [s for s in cms["steps"] if s.startswith("Payer status:")]
+    assert len(status_lines) == 2
+    assert "97010 is bundled" in status_lines[0] and "status B" in status_lines[0]
+    assert "97014 is not recognised; G0283, entered too" in status_lines[1]
+    assert "2 units (1 timed + 1 service-based)" in " ".join(cms["steps"])
+    ama = compute(entries, data["rules"]["ama"], data["codes"])
+    assert ama["units"] == {"97010": 1, "97014": 1, "G0283": 0, "97110": 1}
+    assert any("97014 and G0283 are never billed together" in s for s in ama["steps"])
+
+
+def test_accepts_follows_the_payer_status(data: dict[str, Any]) -> None:
+    from engine.units import accepts
+
+    need(data, "97010", "97014", "G0283", "97110")
+    cms = data["rules"]["cms"]
+    entries = [("97010", None), ("97014", None), ("97110", 23)]
+    assert accepts(entries, cms, data["codes"], {"97010": 0, "97014": 0, "G0283": 1, "97110": 2})
+    assert not accepts(entries, cms, data["codes"], {"97010": 1, "97014": 1, "97110": 2})
+
+
+def test_payer_status_applies_to_every_alternative(data: dict[str, Any]) -> None:
+    need(data, "97010", "97110", "97112")
+    result = compute([("97010", None), ("97110", 20), ("97112", 20)], data["rules"]["cms"], data["codes"])
+    assert result["alternatives"], "a tie gives alternatives"
+    assert all(a["97010"] == 0 for a in [result["units"], *result["alternatives"]])
+    assert result["total_units"] == 3
+
+
+def test_bundled_timed_code_is_refused_with_a_fix(data: dict[str, Any]) -> None:
+    need(data, "97110")
+    rule = dict(data["rules"]["cms"])
+    rule["code_status"] = [{"code": "97110", "status": "bundled", "why": "test", "sources": []}]
+    with pytest.raises(UnitInputError) as err:
+        compute([("97110", 20)], rule, data["codes"])
+    assert "bundles it" in str(err.value) and "fix:" in str(err.value) and err.value.field == "entries.0.code"
 
 
 @pytest.mark.parametrize(

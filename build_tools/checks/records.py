@@ -117,10 +117,17 @@ def _code_refs(kind: str, data: dict[str, Any]) -> Iterator[tuple[tuple[str | in
             yield ("billed_as",), data["billed_as"]
         for code in data["answer"].get("units", {}).get("minutes", {}):
             yield ("answer", "units", "minutes", code), code
+    elif kind == "topics":
+        for i, code in enumerate(data["codes"]):
+            yield ("codes", i), code
     elif kind == "payers":
-        for i, rep in enumerate(data.get("replacements", [])):
-            yield ("replacements", i, "code"), rep["code"]
-            yield ("replacements", i, "use"), rep["use"]
+        for i, status in enumerate(data.get("code_status", [])):
+            yield ("code_status", i, "code"), status["code"]
+            if "use" in status:
+                yield ("code_status", i, "use"), status["use"]
+        for i, pair in enumerate(data.get("exclusive_pairs", [])):
+            for j, code in enumerate(pair["codes"]):
+                yield ("exclusive_pairs", i, "codes", j), code
 
 
 def codes_exist(ctx: Context) -> Iterator[Problem]:
@@ -131,6 +138,22 @@ def codes_exist(ctx: Context) -> Iterator[Problem]:
             for where, code in _code_refs(kind, doc.data):
                 if code not in known:
                     yield dangling(doc, where, "code", code, known)
+
+
+def topics_exist(ctx: Context) -> Iterator[Problem]:
+    """Guide topics named by caveats and modifiers (`topic:`) exist; a topic's modifiers exist in payer data."""
+    known = ctx.ids("topics")
+    modifiers = {str(m["code"]) for d in ctx.records("payers") for m in d.data.get("modifiers", [])}
+    unread = any(not ctx.valid(d) for d in ctx.project.payers.values())  # reported itself; no cascade
+    for doc in [] if unread else ctx.records("topics"):
+        for i, mod in enumerate(doc.data.get("modifiers", [])):
+            if mod not in modifiers:
+                yield dangling(doc, ("modifiers", i), "modifier", mod, modifiers)
+    for kind in ("codes", "payers"):
+        for doc in ctx.records(kind):
+            for where, value in walk(doc.data):
+                if where and where[-1] == "topic" and isinstance(value, str) and value not in known:
+                    yield dangling(doc, where, "topic", value, known)
 
 
 def activities_exist(ctx: Context) -> Iterator[Problem]:
@@ -169,7 +192,7 @@ def vocabulary_terms_exist(ctx: Context) -> Iterator[Problem]:
 
 
 def unit_rules_exist(ctx: Context) -> Iterator[Problem]:
-    """The fixed unit rules cms and ama exist, and cases name existing rules."""
+    """The fixed unit rules cms and ama exist, cases name existing rules, exclusive pairs keep one of their codes."""
     known = ctx.ids("payers")
     folder = ctx.project.root / "data" / "payers"
     for rule in FIXED_RULES:
@@ -181,6 +204,14 @@ def unit_rules_exist(ctx: Context) -> Iterator[Problem]:
         units = doc.data["answer"].get("units")
         if units and units["rule"] not in known:
             yield dangling(doc, ("answer", "units", "rule"), "unit rule", units["rule"], known)
+    for doc in ctx.records("payers"):
+        for i, pair in enumerate(doc.data.get("exclusive_pairs", [])):
+            if pair["keep"] not in pair["codes"]:
+                yield doc.problem(
+                    ("exclusive_pairs", i, "keep"),
+                    f"keep '{pair['keep']}' is not one of the pair {' and '.join(pair['codes'])}",
+                    "keep must name the code of the two that is billed",
+                )
 
 
 #: the record rules, in the order they run
@@ -191,6 +222,7 @@ RULES: list[Rule] = [
     dates_not_future,
     sources_exist,
     codes_exist,
+    topics_exist,
     activities_exist,
     vocabulary_terms_exist,
     unit_rules_exist,

@@ -78,6 +78,8 @@ def site_pages(ctx: Context) -> set[str]:
         if isinstance(doc.data, dict) and doc.data.get("guidance_page"):
             pages.add(f"codes/{doc.data.get('code')}.md")
     pages |= {f"activities/{slug}.md" for slug in ctx.project.activities}
+    pages |= {f"guide/{slug}.md" for slug in ctx.project.records.get("topics", {})}
+    pages |= {"guide/modifiers.md", "guide/re-check.md"}
     return pages
 
 

@@ -2,16 +2,19 @@
 
 One module per kind of page: `tree` (the static decision tree), `codes`,
 `catalog` (activities), `sources`, `format` (the data-format reference),
-`training` and `units`; `common` holds the citation and label helpers they share.
+`training`, `units` and `topics` (guide topics, the modifier reference, what to
+re-check); `common` holds the citation and label helpers they share.
 """
 
 from __future__ import annotations
 
+from build_tools import clock
 from build_tools.load import Project
 from build_tools.pages.catalog import catalog_pages
 from build_tools.pages.codes import code_pages
 from build_tools.pages.format import format_pages
 from build_tools.pages.sources import source_pages
+from build_tools.pages.topics import topic_pages
 from build_tools.pages.training import training_pages
 from build_tools.pages.tree import tree_page
 
@@ -24,4 +27,9 @@ def generated_pages(project: Project) -> dict[str, tuple[str, str]]:
     pages |= source_pages(project)
     pages |= format_pages()
     pages |= training_pages(project)
+    try:
+        today = clock.today()
+    except clock.ClockError:
+        today = None  # the re-check page then lists dates without ages; a date never fails the build
+    pages |= topic_pages(project, today)
     return pages

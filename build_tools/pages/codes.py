@@ -24,6 +24,9 @@ UNIT_BASIS = {
     "unlisted": "unlisted: counted as the payer instructs",
 }
 SOURCES_PAGE = "../sources.md"
+#: unit bases whose codes take the payers' caveats for timed codes
+TIMED_BASES = ("timed_15", "first_15_then_addon")
+UNVERIFIED = "**Unverified:** "
 
 
 def code_link(project: Project, code: str, prefix: str = "") -> str:
@@ -46,6 +49,49 @@ def activities_for(project: Project, code: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda a: a["name"])
 
 
+def payer_caveats_for(project: Project, rec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(payer name, caveat) of every payer-level caveat that holds for this code (data/payers/*.yaml code_caveats)."""
+    timed = rec["unit_basis"] in TIMED_BASES
+    out = []
+    for _rule, doc in sorted(project.payers.items()):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        for cav in data.get("code_caveats", []):
+            listed = cav["applies_to"] == "listed" and rec["code"] in cav.get("codes", [])
+            if listed or cav["applies_to"] == "therapy" or (cav["applies_to"] == "timed" and timed):
+                out.append((str(cav.get("payer") or data.get("payer_name", data.get("label", ""))), cav))
+    return out
+
+
+def payer_statuses_for(project: Project, code: str, cites: Citations) -> list[str]:
+    """Each payer's status for `code` (data/payers/*.yaml code_status), as short cited sentences."""
+    out = []
+    for _rule, doc in sorted(project.payers.items()):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        payer = md(data.get("payer_name", data.get("label", "")))
+        for status in data.get("code_status", []):
+            why = md(status["why"], "../") + cites.marks(status["sources"])
+            if status["code"] == code:
+                out.append(f"**{payer}:** {why}")
+            elif status.get("use") == code:
+                out.append(f"**{payer}:** billed in place of {status['code']}.{cites.marks(status['sources'])}")
+    return out
+
+
+def topic_link(project: Project, slug: str | None, prefix: str = "../guide/") -> str:
+    """' See [title](../guide/<slug>.md).' for a topic page that exists, else ''."""
+    doc = project.records.get("topics", {}).get(slug or "")
+    if doc is None or not isinstance(doc.data, dict):
+        return ""
+    return f" See [{md_label(doc.data['title'])}]({prefix}{slug}.md)."
+
+
+def _caveat_line(project: Project, cites: Citations, who: str, cav: dict[str, Any]) -> str:
+    head = f"**{md(who)}**, as of {md(cav['as_of'])}" if who else f"As of {md(cav['as_of'])}"
+    flag = UNVERIFIED if cav.get("unverified") else ""
+    link = topic_link(project, cav.get("topic"))
+    return f"- {head}: {flag}{md(cav['text'], '../')}{cites.marks(cav['sources'])}{link}"
+
+
 def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]:
     family = vocab_labels(project)["code_families"].get(rec["family"], rec["family"])
     lines = [
@@ -61,6 +107,7 @@ def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]
         lines.append(f"- **Reported with:** {code_link(project, rec['primary_code'])}")
     if rec.get("status_note"):
         lines.append(f"- **Status:** {cites.claim(rec['status_note'])}")
+    lines += [f"- {s}" for s in payer_statuses_for(project, rec["code"], cites)]
     if rec.get("search_terms"):
         lines.append(f"- **Also searched as:** {md(', '.join(rec['search_terms']))}")
     return [*lines, ""]
@@ -84,13 +131,27 @@ def guidance_page(project: Project, rec: dict[str, Any]) -> str:
     for ex in g["examples"]:
         lines += [f"- **Session:** {md(ex['scenario'], '../')}", f"    **Verdict:** {md(ex['verdict'], '../')}"]
     lines.append("")
-    if g["payer_caveats"]:
+    shared = payer_caveats_for(project, rec)
+    if g["payer_caveats"] or shared:
         lines += ["## Payer caveats", ""]
-        for cav in g["payer_caveats"]:
-            as_of = md(cav["as_of"])
-            who = f"**{md(cav['payer'])}**, as of {as_of}" if cav.get("payer") else f"As of {as_of}"
-            lines.append(f"- {who}: {md(cav['text'], '../')}{cites.marks(cav['sources'])}")
+        lines += [_caveat_line(project, cites, cav.get("payer", ""), cav) for cav in g["payer_caveats"]]
+        if shared:
+            lines += ["", "From the payer's data (written once there, shown on every code they concern):", ""]
+            lines += [_caveat_line(project, cites, who, cav) for who, cav in shared]
+            lines.append(
+                "- The modifiers a therapy line may need (GP, GO or GN for the plan of care; KX; CQ or CO; 59 or XU; "
+                "GA, GX, GY, GZ) are in the [modifier reference](../guide/modifiers.md)."
+            )
         lines.append("")
+    related = [
+        (slug, d.data["title"])
+        for slug, d in sorted(project.records.get("topics", {}).items())
+        if isinstance(d.data, dict) and code in d.data.get("codes", [])
+    ]
+    if related:
+        lines += ["## Related guides", ""]
+        lines += [f"- [{md_label(title)}](../guide/{slug}.md)" for slug, title in related]
+        lines += ["- [Modifier reference](../guide/modifiers.md)", ""]
     acts = activities_for(project, code)
     if acts:
         lines += [f"## Activities that usually support {code}", ""]
@@ -123,9 +184,9 @@ def code_table(project: Project) -> str:
         marks = cites.marks(rec["sources"])
         if rec.get("search_terms"):
             name += f"<br><small>Also searched as: {md_cell(', '.join(rec['search_terms']))}</small>"
-        if rec.get("status_note"):
-            note = cites.claim(rec["status_note"]).replace("|", "\\|")
-            name += f"<br><small>{note}</small>"
+        notes = [cites.claim(rec["status_note"])] if rec.get("status_note") else []
+        for note in [*notes, *payer_statuses_for(project, code, cites)]:
+            name += "<br><small>" + note.replace("|", "\\|") + "</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
             f'| <span id="c{html_text(code)}"></span>{code_cell} | {name}{marks} | {md_cell(basis)} | '

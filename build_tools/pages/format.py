@@ -16,6 +16,7 @@ ORDER = [
     "activity.schema.json",
     "case.schema.json",
     "payer_rule.schema.json",
+    "topic.schema.json",
     "vocab.schema.json",
     "sources.schema.json",
     "common.schema.json",
