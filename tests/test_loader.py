@@ -34,6 +34,6 @@ def test_every_widget_on_the_site_has_its_script(built_site: Path) -> None:
 def test_pages_list_only_the_loader_of_the_widget_scripts(project_root: Path) -> None:
     config = yaml.load((project_root / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     listed = {Path(entry if isinstance(entry, str) else entry["path"]).name for entry in config["extra_javascript"]}
-    widget_scripts = set(_loader_map().values()) | {"widgets.js", "catalog.js"}
+    widget_scripts = set(_loader_map().values()) | {"widgets.js", "catalog.js", "session.js"}
     assert "loader.js" in listed
     assert listed & widget_scripts == set(), "widget code must load through loader.js, only where a widget is"
