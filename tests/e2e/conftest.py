@@ -88,3 +88,10 @@ def shared_phone(browser, base_url: str, local_only) -> Iterator:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(base_url: str) -> dict:
+    """pytest-playwright's own version asks for its session-scoped `device` option, which the `device` fixture
+    above shadows (a scope error for every test using `page`/`context`); no test here uses that option."""
+    return {"base_url": base_url}

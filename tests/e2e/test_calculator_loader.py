@@ -14,7 +14,7 @@ TIMEOUT = 90_000
 IDLE_WAIT_MS = 6_000
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "engine.worker.js")
 #: every script loader.js may load (the shim and the widgets)
-WIDGET_SCRIPTS = ("widgets", "units", "tree", "coach", "practice", "drills", "instructor", "catalog")
+WIDGET_SCRIPTS = ("widgets", "session", "units", "tree", "coach", "practice", "drills", "instructor", "catalog")
 
 
 def _pyodide_requests(urls: list[str]) -> list[str]:
@@ -44,7 +44,11 @@ def test_no_pyodide_without_widget_then_idle_start_and_one_worker(page: Page, of
     expect(status).to_have_attribute("data-state", "ready", timeout=TIMEOUT)
     assert any(u.endswith("assets/pyodide/pyodide.asm.wasm") for u in offline_context.seen_urls)
     # the calculator page loaded the shim and its own widget script, nothing else
-    assert sorted(u.rsplit("/", 1)[1] for u in _widget_scripts(offline_context.seen_urls)) == ["units.js", "widgets.js"]
+    assert sorted(u.rsplit("/", 1)[1] for u in _widget_scripts(offline_context.seen_urls)) == [
+        "session.js",
+        "units.js",
+        "widgets.js",
+    ]
     # the fast path: the build's precompiled standard library, not Pyodide's source one
     assert page.evaluate("window.TCG.stdlib()") == "precompiled"
     assert any("/assets/runtime/python_stdlib." in u for u in offline_context.seen_urls)
