@@ -1,6 +1,6 @@
 """Browser fixtures for the user-flow tests: a desktop (1280x900) and a touch phone (360x740) context.
 
-A failed test that used `device` leaves a full-page screenshot of each open page in
+A failed test that used `user_device` leaves a full-page screenshot of each open page in
 test-results/ (or $TCG_ARTIFACTS), named after the test, for CI to keep as an artefact.
 """
 
@@ -38,7 +38,7 @@ _FAILED = pytest.StashKey[bool]()
 
 
 @pytest.fixture(scope="module", params=list(DEVICES), ids=list(DEVICES))
-def device_context(request: pytest.FixtureRequest, browser, base_url: str, local_only) -> Iterator:
+def user_context(request: pytest.FixtureRequest, browser, base_url: str, local_only) -> Iterator:
     """One browser context per device and test module (its HTTP cache keeps Pyodide's files between tests)."""
     context = browser.new_context(**DEVICES[request.param], accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
@@ -50,11 +50,11 @@ def device_context(request: pytest.FixtureRequest, browser, base_url: str, local
 
 
 @pytest.fixture
-def device(request: pytest.FixtureRequest, device_context):
+def user_device(request: pytest.FixtureRequest, user_context):
     """The device's context for one test; the pages the test opened are screenshotted on failure, then closed."""
-    before = set(device_context.pages)
-    yield device_context
-    opened = [p for p in device_context.pages if p not in before]
+    before = set(user_context.pages)
+    yield user_context
+    opened = [p for p in user_context.pages if p not in before]
     if request.node.stash.get(_FAILED, False):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::")[-1])
@@ -66,11 +66,11 @@ def device(request: pytest.FixtureRequest, device_context):
 
 
 @pytest.fixture
-def press(device):
+def press(user_device):
     """Tap on the phone, click on the desktop."""
 
     def go(locator) -> None:
-        if device.touch:
+        if user_device.touch:
             locator.scroll_into_view_if_needed()
             locator.tap()
         else:
@@ -85,5 +85,6 @@ def shared_phone(browser, base_url: str, local_only) -> Iterator:
     context = browser.new_context(**DEVICES["phone"])
     local_only(context, base_url)
     page = context.new_page()
+    page.base = base_url  # test_accessibility.blocking_violations injects axe from here
     yield page
     context.close()

@@ -49,12 +49,12 @@ def _in_view(page: Page, selector: str) -> None:
     assert box[0] < box[2] and box[1] > 0, f"{selector} is off screen: {box}"
 
 
-def test_student_works_a_quiz(device, press, base_url: str, data: dict) -> None:
+def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> None:
     picked = [c["id"] for c in _code_cases(data)[:3]]
     quiz = practice.format_quiz(515, picked)
     order = practice.parse_quiz(quiz, data["cases"])["ids"]
     assert not any(cid in quiz for cid in picked)
-    page = device.new_page()
+    page = user_device.new_page()
     page.goto(f"{base_url}practice/#quiz={quiz}")
     expect(page.locator(f"[data-role=case][data-case='{order[0]}']")).to_be_visible(timeout=TIMEOUT)
 
@@ -119,14 +119,14 @@ def test_student_works_a_quiz(device, press, base_url: str, data: dict) -> None:
         "document.querySelector('[data-role=retry]').closest('details')"
         " !== document.querySelector('[data-role=reset]').closest('details')"
     )
-    assert [u for u in device.seen_urls if not u.startswith(base_url)] == []
+    assert [u for u in user_device.seen_urls if not u.startswith(base_url)] == []
 
 
-def test_instructor_builds_a_quiz_with_key_worksheet_and_lms_files(device, press, base_url: str, data: dict) -> None:
+def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press, base_url: str, data: dict) -> None:
     picked = [c["id"] for c in _code_cases(data)[2:6]]
     quiz = practice.format_quiz(808, picked)
     order = practice.parse_quiz(quiz, data["cases"])["ids"]
-    page = device.new_page()
+    page = user_device.new_page()
     # the builder is in the navigation; the answer key is not linked before a quiz exists
     page.goto(base_url + "instructor/")
     assert (
@@ -182,8 +182,8 @@ def test_instructor_builds_a_quiz_with_key_worksheet_and_lms_files(device, press
     _fits(page, "worksheet")
 
 
-def test_drills_draw_at_once_and_keep_level_and_score(device, press, base_url: str, data: dict) -> None:
-    page = device.new_page()
+def test_drills_draw_at_once_and_keep_level_and_score(user_device, press, base_url: str, data: dict) -> None:
+    page = user_device.new_page()
     page.goto(base_url + "drills/")
     rows = page.locator("[data-role=rows] tr")
     expect(rows.first).to_be_visible(timeout=TIMEOUT)  # no tap needed
@@ -224,9 +224,9 @@ def _walk_to(data: dict, code: str) -> str:
     return tree.format_walk(tree.path_to(data["tree"], outcome["id"]))
 
 
-def test_clinician_walks_two_blocks_and_gets_the_days_units(device, press, base_url: str, data: dict) -> None:
+def test_clinician_walks_two_blocks_and_gets_the_days_units(user_device, press, base_url: str, data: dict) -> None:
     blocks = [("97110", 23), ("97530", 15)]
-    page = device.new_page()
+    page = user_device.new_page()
     for i, (code, minutes) in enumerate(blocks):
         page.goto(f"{base_url}tree/#walk={_walk_to(data, code)}")
         panel = page.locator("[data-role=session]")
