@@ -1,4 +1,5 @@
-"""Command line: `python -m engine units --rule cms [--json] CODE=MINUTES CODE ...`.
+"""Command line: `python -m engine units --rule cms [--json] CODE=MINUTES CODE ...` and
+`python -m engine suggest [--json] < note.txt` (the decision tree walked from a note).
 
 A bare CODE is a service-based code given without minutes. The command line is
 the engine's only door to files: it loads the validated project data through
@@ -12,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from engine import units
+from engine import suggest, units
 
 
 def parse_entry(text: str) -> tuple[str, str | None]:
@@ -43,6 +44,46 @@ def render_text(result: dict[str, Any], data: dict[str, Any], entries: list[tupl
     return "\n".join(lines)
 
 
+def suggest_json(result: dict[str, Any]) -> dict[str, Any]:
+    """The documented JSON shape of a note walk (plus the outcome id and its kind)."""
+    return {
+        "code": result["code"],
+        "codes": result["codes"],
+        "path": [{"question": s["question"], "answer": s["answer"], "evidence": s["evidence"]} for s in result["path"]],
+        "open_question": result["open_question"],
+        "outcome": result["outcome"],
+        "result": result["result"],
+    }
+
+
+def render_suggest(result: dict[str, Any], tree: dict[str, Any]) -> str:
+    """The readable form: each settled question with the note's words, then the outcome or the open question."""
+    from engine.tree import nodes_by_id
+
+    nodes = nodes_by_id(tree)
+    lines = []
+    for i, step in enumerate(result["path"], 1):
+        node = nodes[step["question"]]
+        label = next(a["label"] for a in node["answers"] if a["id"] == step["answer"])
+        lines += [f"{i}. {node['text']}", f"   -> {label}", f"   evidence: {step['evidence']}"]
+    if result["open_question"]:
+        node = nodes[result["open_question"]]
+        lines += ["", f"Open question ({node['id']}): {node['text']}"]
+        lines += [f"   - {a['label']}" for a in node["answers"]]
+    else:
+        lines += ["", f"Outcome: {nodes[result['outcome']]['title']}"]
+    return "\n".join(lines)
+
+
+def _read_note(stream: Any) -> str:
+    raw = stream.read(suggest.MAX_NOTE * 4 + 1)
+    if len(raw) > suggest.MAX_NOTE * 4:
+        raise suggest.SuggestInputError(f"the note is longer than {suggest.MAX_NOTE} characters (fix: one block)")
+    if b"\x00" in raw:
+        raise suggest.SuggestInputError("the input holds NUL bytes, so it is not a text note (fix: plain text)")
+    return suggest.check_note(raw)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -50,12 +91,22 @@ def main(argv: list[str] | None = None) -> int:
     p_units.add_argument("--rule", default="cms", help="unit rule id from data/payers (default: cms)")
     p_units.add_argument("--json", action="store_true", help="print the result as JSON")
     p_units.add_argument("entries", nargs="*", metavar="CODE[=MINUTES]")
+    p_suggest = sub.add_parser("suggest", help="walk the decision tree from a treatment note read on stdin")
+    p_suggest.add_argument("--json", action="store_true", help="print the walk as JSON")
     args = parser.parse_args(argv)
 
     from build_tools.export import engine_data
     from build_tools.load import load_project
 
     data = engine_data(load_project())
+    if args.command == "suggest":
+        try:
+            result = suggest.walk(data["tree"], _read_note(sys.stdin.buffer), data.get("vocab", {}))
+        except suggest.SuggestInputError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(json.dumps(suggest_json(result)) if args.json else render_suggest(result, data["tree"]))
+        return 0
     entries = [parse_entry(e) for e in args.entries]
     try:
         if args.rule not in data["rules"]:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from engine import coach, drills, lms_export, numbers, practice, tree, units
+from engine import coach, drills, lms_export, numbers, practice, suggest, tree, units
 
 _DATA: dict[str, Any] = {}
 
@@ -40,7 +40,12 @@ def _units(args: dict[str, Any]) -> dict:
 
 def _coach(args: dict[str, Any]) -> dict:
     code = str(args.get("code") or "").strip() or None
-    return coach.check(str(args.get("text") or ""), code, _DATA["codes"], _DATA.get("vocab", {}))
+    return coach.check(str(args.get("text") or ""), code, _DATA["codes"], _DATA.get("vocab", {}), _DATA.get("tree"))
+
+
+def _suggest(args: dict[str, Any]) -> dict:
+    """The tree walked from a note: {"text": note} -> engine.suggest.walk result (bad notes as errors)."""
+    return suggest.walk(_DATA["tree"], args.get("text"), _DATA.get("vocab", {}))
 
 
 def _walk(args: dict[str, Any]) -> dict:
@@ -145,6 +150,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "units": _units,
     "coach": _coach,
     "walk": _walk,
+    "suggest": _suggest,
 }
 
 
@@ -161,5 +167,6 @@ def call(fn: str, args_json: str) -> str:
         coach.CoachInputError,
         drills.DrillInputError,
         practice.PracticeInputError,
+        suggest.SuggestInputError,
     ) as exc:
         return json.dumps({"error": {"message": str(exc), "field": getattr(exc, "field", None)}})

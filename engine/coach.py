@@ -1,5 +1,8 @@
 """Documentation coach: check a practice note against what a code's documentation data requires.
 
+With no code chosen, the code comes from the decision tree walked from the note
+(`engine.suggest`); the coach keeps no ranking of its own that could disagree with the tree.
+
 Every rule is data: each code's `documentation` block lists required `elements`
 and `red_flags`, each a set of case-insensitive regular expressions. A pattern
 may name a vocabulary list as a placeholder, `{assist_levels}`, or one term of
@@ -18,6 +21,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
+from engine import suggest
+
 #: longest note accepted, in characters
 MAX_NOTE = 20_000
 #: most spans reported per element or flag
@@ -27,9 +32,10 @@ PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z0-9_]+))?\}")
 VERDICTS = {
     "supported": "The note shows every element {code} needs and raises no red flag.",
     "weak": "The note does not yet support {code}: add what is missing and clear the red flags.",
-    "supports_other_code": "As written the note fits {other} better than {code}.",
+    "supports_other_code": "The decision tree walked from this note reaches {other}, not {code}.",
     "no_checklist": "There is no documentation checklist for {code} yet.",
-    "unclear": "The note shows none of the elements any code with a checklist needs.",
+    "open_question": "The note does not settle every question of the tree: answer the open question to go on.",
+    "no_code": "The tree walked from this note ends at an outcome that bills no code ({outcome}).",
 }
 
 
@@ -105,36 +111,6 @@ def evaluate(text: str, documentation: dict[str, Any], vocab: dict) -> dict[str,
     }
 
 
-def _overlaps(span: dict[str, Any], others: list[tuple[int, int]]) -> bool:
-    return any(span["start"] < end and start < span["end"] for start, end in others)
-
-
-def distinctive(evals: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-    """Per code, the elements shown by a phrase that no other code's elements matched (what sets the code apart)."""
-    spans = {c: [(s["start"], s["end"]) for el in ev["elements"] for s in el["spans"]] for c, ev in evals.items()}
-    out = {}
-    for code, ev in evals.items():
-        others = [span for c, code_spans in spans.items() if c != code for span in code_spans]
-        out[code] = [el["id"] for el in ev["elements"] if any(not _overlaps(s, others) for s in el["spans"])]
-    return out
-
-
-def rank(text: str, codes: dict[str, dict[str, Any]], vocab: dict) -> list[tuple[str, dict[str, Any]]]:
-    """Every code with a checklist, best fit first: fully supported, then no red flag, then the share of elements
-    shown, then the share shown by phrases no other checklist claims, then the code."""
-    evals = {c: evaluate(text, d["documentation"], vocab) for c, d in codes.items() if d.get("documentation")}
-    own = distinctive(evals)
-    for code, ev in evals.items():
-        ev["distinctive"] = own[code]
-
-    def key(code: str) -> tuple:
-        ev = evals[code]
-        share, own_share = ev["found"] / ev["total"], len(ev["distinctive"]) / ev["total"]
-        return (not ev["supported"], bool(ev["red_flags"]), -share, -own_share, code)
-
-    return [(c, evals[c]) for c in sorted(evals, key=key)]
-
-
 def _segments(text: str, elements: list[dict], flags: list[dict]) -> list[dict[str, Any]]:
     marks: list[tuple[int, int, str, str]] = [
         (s["start"], s["end"], kind, item["id"])
@@ -174,62 +150,67 @@ def abbreviations_read(text: str, vocab: dict) -> list[dict[str, str]]:
     return sorted(seen.values(), key=lambda a: a["abbreviation"].lower())
 
 
-def _also_message(also: list[str]) -> str:
-    if not also:
-        return ""
-    return f" It also shows every element of {', '.join(also)}: the session's purpose decides which code fits."
+def _walk_view(walk: dict[str, Any] | None) -> dict[str, Any] | None:
+    if walk is None:
+        return None
+    keys = ("code", "codes", "outcome", "result", "title", "path", "open_question", "question", "candidates", "walk")
+    return {k: walk[k] for k in keys}
 
 
-def check(text: str, code: str | None, codes: dict[str, dict[str, Any]], vocab: dict | None = None) -> dict[str, Any]:
-    """Check a note against `code` (or, with no code, against the code it fits best) and give a verdict."""
+def check(
+    text: str,
+    code: str | None,
+    codes: dict[str, dict[str, Any]],
+    vocab: dict | None = None,
+    tree: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Check a note against `code`; with no code, against the code the decision tree reaches from the note.
+
+    The coach has no ranking of its own: the suggestion is `engine.suggest.walk` over the same
+    decision_tree.yaml the tree page walks. When the walk stops at an open question, the verdict says so and
+    the result carries the walk so far (the user answers there and the tree continues).
+    """
     vocab = vocab or {}
     if len(text) > MAX_NOTE:
         raise CoachInputError(f"note is {len(text)} characters; the coach takes at most {MAX_NOTE}", "text")
     if code is not None and code not in codes:
         raise CoachInputError(f"unknown code {code!r}; pick a listed code or let the coach suggest one", "code")
-    ranking = rank(text, codes, vocab)
-    if not ranking:
-        raise CoachInputError("no code has a documentation checklist")
+    walk = None
+    if tree is not None and text.strip():
+        try:
+            walk = suggest.walk(tree, text, vocab)
+        except suggest.SuggestInputError as exc:
+            raise CoachInputError(str(exc), "text") from None
     suggested = code is None
     if suggested:
-        code = ranking[0][0]
-    ev = dict(ranking)[code] if codes[code].get("documentation") else None
-    best_other = next(((c, e) for c, e in ranking if c != code), None)
+        if walk is None:
+            raise CoachInputError("paste a note first: the coach walks the decision tree from it", "text")
+        code = walk["code"] if walk["result"] == "code" else None
+    tree_codes = (walk or {}).get("codes") or []
     other = None
-    if ev is None:
+    ev = None
+    if code is None:
+        verdict = "open_question" if walk and walk["open_question"] else "no_code"
+    elif not codes.get(code, {}).get("documentation"):
         verdict = "no_checklist"
-    elif ev["supported"]:
-        verdict = "supported"
-    elif suggested and ev["found"] == 0:
-        verdict = "unclear"
-    elif best_other and best_other[1]["supported"]:
-        verdict, other = "supports_other_code", best_other[0]
     else:
-        verdict = "weak"
-    also = [c for c, e in ranking if e["supported"] and c not in (code, other)]
-    ev = ev or {"elements": [], "red_flags": [], "found": 0, "total": 0, "supported": False, "distinctive": []}
+        ev = evaluate(text, codes[code]["documentation"], vocab)
+        if walk and walk["result"] == "code" and tree_codes and code not in tree_codes:
+            verdict, other = "supports_other_code", walk["code"]
+        else:
+            verdict = "supported" if ev["supported"] else "weak"
+    ev = ev or {"elements": [], "red_flags": [], "found": 0, "total": 0, "supported": False}
+    question = (walk or {}).get("open_question")
+    outcome = (walk or {}).get("outcome")
     return {
         "code": code,
-        "name": codes[code].get("name", ""),
+        "name": codes.get(code or "", {}).get("name", ""),
         "suggested": suggested,
         "verdict": verdict,
         "supports": other,
-        "message": VERDICTS[verdict].format(code=code, other=other) + _also_message(also),
-        "also_supported": also,
+        "message": VERDICTS[verdict].format(code=code, other=other, question=question, outcome=outcome),
         **ev,
-        "ranking": [
-            {
-                "code": c,
-                "name": codes[c].get("name", ""),
-                "found": e["found"],
-                "total": e["total"],
-                "red_flags": len(e["red_flags"]),
-                "supported": e["supported"],
-                "shown": [el["label"] for el in e["elements"] if el["found"]],
-                "distinctive": [el["label"] for el in e["elements"] if el["id"] in e["distinctive"]],
-            }
-            for c, e in ranking
-        ],
+        "walk": _walk_view(walk),
         "segments": _segments(text, ev["elements"], ev["red_flags"]),
         "abbreviations": abbreviations_read(text, vocab),
     }

@@ -140,6 +140,7 @@ def card(node: dict[str, Any], guide: dict[str, Any]) -> dict[str, Any]:
         "id": node["id"],
         "result": node["result"],
         "code": code,
+        "codes": node.get("codes") or ([code] if code else []),
         "title": node["title"],
         "why": node["why"],
         "code_name": info.get("name"),

@@ -87,31 +87,34 @@ def end_node(tree: dict[str, Any], steps: list[Step]) -> str:
 
 
 def path_to(tree: dict[str, Any], node_id: str) -> list[Step] | None:
-    """The one walk from the root to `node_id`; None when the node is unknown or reachable by several walks."""
+    """The first walk from the root to `node_id`, trying answers in their order; None for an unknown node.
+
+    Several walks may reach one node (the tree is a directed acyclic graph: both a body-function
+    walk and an endurance-walking walk end at the exercise documentation check); a static-page
+    anchor then opens the first of them.
+    """
     nodes = nodes_by_id(tree)
     if node_id not in nodes:
         return None
-    found: list[list[Step]] = []
 
-    def visit(current: str, steps: list[Step], seen: frozenset[str]) -> None:
-        if len(found) > 1:
-            return
+    def visit(current: str, steps: list[Step], seen: frozenset[str]) -> list[Step] | None:
         if current == node_id:
-            found.append(steps)
-            return
+            return steps
         node = nodes.get(current)
         if node is None or node["type"] != "question":
-            return
+            return None
         for answer in node["answers"]:
             if answer["next"] not in seen:
-                visit(answer["next"], [*steps, (current, answer["id"])], seen | {answer["next"]})
+                found = visit(answer["next"], [*steps, (current, answer["id"])], seen | {answer["next"]})
+                if found is not None:
+                    return found
+        return None
 
-    visit(tree["root"], [], frozenset({tree["root"]}))
-    return found[0] if len(found) == 1 else None
+    return visit(tree["root"], [], frozenset({tree["root"]}))
 
 
-def _answers(node: dict[str, Any]) -> list[dict[str, str]]:
-    return [{"id": a["id"], "label": a["label"]} for a in node["answers"]]
+def _answers(node: dict[str, Any]) -> list[dict[str, str | None]]:
+    return [{"id": a["id"], "label": a["label"], "contested": a.get("contested")} for a in node["answers"]]
 
 
 def _question_view(node: dict[str, Any], number: int, guide: dict[str, Any]) -> dict[str, Any]:
@@ -166,14 +169,14 @@ def state(tree: dict[str, Any], steps: list[Step], guide: dict[str, Any] | None 
 def resolve(tree: dict[str, Any], args: dict[str, Any], guide: dict[str, Any] | None = None) -> dict[str, Any]:
     """One entry point for the worker: `{"walk": "q:a,..."}`, `{"steps": [[q, a], ...]}` or `{"node": id}`.
 
-    `{"node": id}` (a static-page anchor) becomes the one walk to that node, or the root when there is none.
+    `{"node": id}` (a static-page anchor) becomes the first walk to that node, or the root when there is none.
     """
     guide = guide or {}
     if "node" in args:
         node_id = str(args["node"])
         steps = path_to(tree, node_id)
         if steps is None:
-            error = {"step": None, "node": node_id, "message": f"no single walk leads to {node_id!r}; start again"}
+            error = {"step": None, "node": node_id, "message": f"no walk leads to {node_id!r}; start again"}
             return {**state(tree, [], guide), "error": error}
         return state(tree, steps, guide)
     if "steps" in args:

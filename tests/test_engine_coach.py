@@ -94,14 +94,34 @@ def test_supported_note_lists_every_element_with_its_span() -> None:
     assert r["abbreviations"] == [{"abbreviation": "CGA", "meaning": "Contact guard assist", "as_written": "CGA"}]
 
 
-def test_weak_note_gets_fixes_and_red_flag_and_points_to_the_code_it_supports() -> None:
+#: a two-question toy tree whose answers carry evidence: the coach's only source of a suggestion
+TOY_TREE = {
+    "root": "q_kind",
+    "nodes": [
+        {
+            "id": "q_kind",
+            "type": "question",
+            "answers": [
+                {"id": "a_task", "next": "o_a1", "evidence": {"patterns": [r"\bcarr(?:y|ied)\b"]}},
+                {"id": "a_dose", "next": "o_b2", "evidence": {"patterns": [r"\b\d+x\d+\b"]}, "outranks": []},
+            ],
+        },
+        {"id": "o_a1", "type": "outcome", "result": "code", "code": "A1"},
+        {"id": "o_b2", "type": "outcome", "result": "code", "code": "B2"},
+    ],
+}
+
+
+def test_weak_note_gets_fixes_and_red_flag_and_points_to_the_code_the_tree_reaches() -> None:
     text = "Squats 3x10, bridges 2x15, 15 min."
-    r = coach.check(text, "A1", TOY, VOCAB)
+    r = coach.check(text, "A1", TOY, VOCAB, TOY_TREE)
     missing = {e["id"]: e["fix"] for e in r["elements"] if not e["found"]}
     assert missing == {"task": "Name the task.", "assist": "Add assist."}
     assert [f["id"] for f in r["red_flags"]] == ["reps_only"]
     assert [s["text"] for s in r["red_flags"][0]["spans"]] == ["3x10", "2x15"]
     assert r["verdict"] == "supports_other_code" and r["supports"] == "B2"
+    assert r["walk"]["outcome"] == "o_b2" and r["walk"]["path"][0]["evidence"] == "3x10; 2x15"
+    assert coach.check(text, "A1", TOY, VOCAB)["verdict"] == "weak", "without the tree there is no other code"
     flagged = [s["text"] for s in r["segments"] if s["red_flags"]]
     assert flagged == ["3x10", "2x15"]
 
@@ -109,7 +129,6 @@ def test_weak_note_gets_fixes_and_red_flag_and_points_to_the_code_it_supports() 
 def test_unless_pattern_lowers_a_red_flag() -> None:
     r = coach.check("Carried 2 bags 3x10 ft with min A, 9 min.", "A1", TOY, VOCAB)
     assert r["red_flags"] == [] and r["verdict"] == "supported"
-    assert r["also_supported"] == ["B2"] and "B2" in r["message"]
 
 
 def test_weak_when_no_other_code_is_supported() -> None:
@@ -118,17 +137,30 @@ def test_weak_when_no_other_code_is_supported() -> None:
     assert r["found"] == 1 and r["total"] == 3
 
 
-def test_suggests_the_best_code_with_reasons_when_none_is_chosen() -> None:
-    r = coach.check("Leg press 3x12, 10 min.", None, TOY, VOCAB)
+def test_with_no_code_chosen_the_code_is_the_tree_walked_from_the_note() -> None:
+    r = coach.check("Leg press 3x12, 10 min.", None, TOY, VOCAB, TOY_TREE)
     assert r["suggested"] and r["code"] == "B2" and r["verdict"] == "supported"
-    assert r["ranking"][0]["shown"] == ["Dose", "Minutes"]
-    assert coach.check("Nothing to see.", None, TOY, VOCAB)["verdict"] == "unclear"
+    assert [{k: v for k, v in step.items() if k not in ("text", "label")} for step in r["walk"]["path"]] == [
+        {
+            "question": "q_kind",
+            "answer": "a_dose",
+            "evidence": "3x12",
+            "from_silence": False,
+            "spans": [{"start": 10, "end": 14, "text": "3x12"}],
+        }
+    ]
+    nothing = coach.check("Nothing to see.", None, TOY, VOCAB, TOY_TREE)
+    assert nothing["verdict"] == "open_question" and nothing["code"] is None
+    assert nothing["walk"]["open_question"] == "q_kind"
+    both = coach.check("Carried 2 bags 3x10 ft.", None, TOY, VOCAB, TOY_TREE)
+    assert both["verdict"] == "open_question" and both["walk"]["candidates"] == ["a_dose", "a_task"]
+    with pytest.raises(coach.CoachInputError):
+        coach.check("Leg press 3x12.", None, TOY, VOCAB)
 
 
 def test_code_without_checklist_and_bad_input() -> None:
     r = coach.check("Carried a box with CGA, 10 min.", "C3", TOY, VOCAB)
     assert r["verdict"] == "no_checklist" and r["elements"] == []
-    assert r["ranking"][0]["code"] == "A1"
     with pytest.raises(coach.CoachInputError) as exc:
         coach.check("x", "99999", TOY, VOCAB)
     assert exc.value.field == "code"
@@ -152,7 +184,7 @@ def _data() -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
 
 def _check(text: str, code: str | None) -> dict[str, Any]:
     data = _data()[0]
-    return coach.check(text, code, data["codes"], data["vocab"])
+    return coach.check(text, code, data["codes"], data["vocab"], data["tree"])
 
 
 def _examples(kind: str) -> list[dict[str, Any]]:
@@ -184,20 +216,23 @@ def _neighbours(code: str) -> set[str]:
 
 
 @pytest.mark.parametrize("example", _examples("activity"), ids=lambda ex: ex["id"])
-def test_with_no_code_chosen_an_activity_note_gets_a_plausible_supported_suggestion(example: dict[str, Any]) -> None:
+def test_with_no_code_chosen_an_activity_note_gets_a_plausible_code_or_a_question(example: dict[str, Any]) -> None:
     r = _check(example["text"], None)
     record = _data()[2][example["id"]]
     plausible = {example["answer"], *(c["code"] for c in record["code_changes"]), *_neighbours(example["answer"])}
-    assert r["suggested"] and r["verdict"] == "supported"
-    assert r["code"] in plausible, f"suggested {r['code']} for a {example['answer']} note"
-    assert r["ranking"][0]["code"] == r["code"] and r["ranking"][0]["shown"]
+    assert r["suggested"]
+    if r["code"] is None:
+        assert r["verdict"] in ("open_question", "no_code") and r["walk"]["path"] is not None
+    else:
+        assert r["code"] in plausible, f"the tree reached {r['code']} for a {example['answer']} note"
+        assert r["walk"]["code"] == r["code"] and all(step["evidence"] for step in r["walk"]["path"])
 
 
 #: activity sample notes that genuinely document a code of their `code_changes` as well: (note id, code) -> why
 DOCUMENTS_BOTH: dict[tuple[str, str], str] = {}
-#: least share of activity sample notes and single-code case notes whose suggested code is the expected one
-#: (measured 81 of 82 when the checklists were tightened, up from 67 of 82)
-SUGGESTION_AGREEMENT = 0.97
+#: least share of the example notes (activity sample notes and case notes) on which the tree walked from the note
+#: commits to a code; every code it commits to must be the expected one (measured 78 of 89 committed, all right)
+SUGGESTION_COMMIT = 0.85
 
 
 def test_activity_note_does_not_fully_pass_a_code_it_lists_as_a_change() -> None:
@@ -213,11 +248,18 @@ def test_activity_note_does_not_fully_pass_a_code_it_lists_as_a_change() -> None
     assert passed == set(DOCUMENTS_BOTH), f"sample notes that also pass a code they list as a change: {sorted(passed)}"
 
 
-def test_suggestion_with_no_code_chosen_agrees_with_the_expected_code() -> None:
-    single = [ex for ex in _data()[1] if ex["kind"] == "activity" or len(_session_codes(_data()[2][ex["id"]])) == 1]
-    misses = [(ex["id"], ex["answer"], s) for ex in single if (s := _check(ex["text"], None)["code"]) != ex["answer"]]
-    share = 1 - len(misses) / len(single)
-    assert share >= SUGGESTION_AGREEMENT, f"{share:.1%} agree; suggested other codes for {misses}"
+def test_suggestion_with_no_code_chosen_is_the_expected_code_when_the_tree_commits() -> None:
+    examples = _data()[1]
+    walks = {ex["id"]: _check(ex["text"], None)["walk"] for ex in examples}
+    committed = [ex for ex in examples if walks[ex["id"]]["outcome"]]
+    wrong = [
+        (ex["id"], ex["answer"], walks[ex["id"]]["codes"])
+        for ex in committed
+        if ex["answer"] not in (walks[ex["id"]]["codes"] or [])
+    ]
+    assert wrong == [], f"the tree committed to another code: {wrong}"
+    share = len(committed) / len(examples)
+    assert share >= SUGGESTION_COMMIT, f"committed on {share:.1%} of the example notes"
 
 
 @pytest.mark.parametrize("example", _examples("case"), ids=lambda ex: ex["id"])

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from build_tools.checks.base import dangling
 from build_tools.checks.schema import suggest
 from build_tools.report import Problem
+from engine import suggest as engine_suggest
 from engine import tree as engine_tree
 
 if TYPE_CHECKING:
@@ -184,9 +185,39 @@ def case_paths_walk(ctx: Context) -> Iterator[Problem]:
         if end["type"] != "outcome":
             msg = f"tree_path stops at question {end['id']}, not at an outcome"
             yield doc.problem(last, msg, "add the remaining answers")
-        elif end.get("code") != want:
+        elif want not in (end.get("codes") or [end.get("code")]):
             msg = f"tree_path ends at {end['id']} (code {end.get('code', 'none')}), not at answer.code {want}"
             yield doc.problem(last, msg, "fix the path or the answer")
+
+
+def answer_links_exist(ctx: Context) -> Iterator[Problem]:
+    """`outranks` and `when_silent` name answers of the same question; a code list starts with the outcome's code."""
+    if (tree := _tree(ctx)) is None:
+        return
+    doc = ctx.project.tree
+    for i, node in enumerate(tree["nodes"]):
+        ids = [a["id"] for a in node.get("answers", [])]
+        for j, answer in enumerate(node.get("answers", [])):
+            for k, other in enumerate(answer.get("outranks", [])):
+                if other not in ids or other == answer["id"]:
+                    msg = f"answer {answer['id']} of {node['id']} outranks '{other}', which is not another answer of it"
+                    yield doc.problem(("nodes", i, "answers", j, "outranks", k), msg, "choose from " + ", ".join(ids))
+        silent = node.get("when_silent")
+        if silent and silent["answer"] not in ids:
+            msg = f"when_silent of {node['id']} names '{silent['answer']}', which is not one of its answers"
+            yield doc.problem(("nodes", i, "when_silent", "answer"), msg, "choose from " + ", ".join(ids))
+        if node.get("codes") and node["codes"][0] != node.get("code"):
+            msg = f"outcome {node['id']} lists codes {node['codes']} but its code is {node.get('code')}"
+            yield doc.problem(("nodes", i, "codes", 0), msg, "put the outcome's code first")
+
+
+def evidence_patterns_compile(ctx: Context) -> Iterator[Problem]:
+    """Every evidence pattern expands against data/vocab.yaml and compiles as a regular expression."""
+    if (tree := _tree(ctx)) is None or not ctx.valid(ctx.project.vocab):
+        return
+    for where, message in engine_suggest.evidence_problems(tree, ctx.project.vocab.data):
+        fix = "write a valid Python regular expression that names only lists and terms of data/vocab.yaml"
+        yield ctx.project.tree.problem(where, f"evidence: {message}", fix)
 
 
 RULES: list[Rule] = [
@@ -197,4 +228,6 @@ RULES: list[Rule] = [
     all_reachable,
     outcome_references_exist,
     case_paths_walk,
+    answer_links_exist,
+    evidence_patterns_compile,
 ]

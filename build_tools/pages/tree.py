@@ -43,12 +43,17 @@ def tree_page(project: Project) -> str:
             lines += [f"## {md(node['text'])} {{#{nid}}}", "", md(node["help"]), ""]
             if node.get("why"):
                 lines += [f"*Why this question?* {md(node['why'])}{cites.marks(node.get('sources'))}", ""]
-            lines += [f"- [{md_label(a['label'])}](#{a['next']})" for a in node["answers"]] + [""]
+            lines += [
+                f"- [{md_label(a['label'])}](#{a['next']})"
+                + (f" (contested: {md(a['contested'])})" if a.get("contested") else "")
+                for a in node["answers"]
+            ] + [""]
         else:
             lines += [f"## {md(node['title'])} {{#{nid} .tcg-outcome}}", ""]
             if node.get("code"):
                 label = "Code" if node["result"] == "code" else "The note supports"
-                lines += [f"**{label}:** {code_link(project, node['code'], 'codes/')}", ""]
+                billed = " + ".join(code_link(project, c, "codes/") for c in node.get("codes") or [node["code"]])
+                lines += [f"**{label}{'s' if node.get('codes') else ''}:** {billed}", ""]
             lines += _outcome_block(project, node, cites)
             lines += [f"[Start again](#{tree['root']})", ""]
     lines += ["</div>", "", *cites.section(), reviewed_line(tree["reviewed"]), ""]

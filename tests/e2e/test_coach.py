@@ -85,3 +85,52 @@ def test_weak_97530_note_shows_missing_elements_and_fixes_offline_and_private(
     foreign = [u for u in offline_context.seen_urls if not u.startswith(base_url)]
     assert foreign == [], f"requests left the test server: {foreign}"
     assert any("pyodide" in u for u, _ in sent), "the engine did not load local Pyodide"
+
+
+#: a note that settles the first questions and leaves "what was this block for?" open (two blocks: gait, balance)
+OPEN_NOTE = "Amb 150 ft with RW, CGA, then standing balance on foam with LOB x2. 20 min."
+
+
+def test_with_no_code_the_tree_walk_shows_evidence_and_asks_the_open_question(
+    page: Page, offline_context, served_site, base_url: str
+) -> None:
+    import json
+
+    from build_tools.export import engine_data
+    from build_tools.load import load_project
+    from engine import suggest, tree
+
+    data = engine_data(load_project())
+    want = suggest.walk(data["tree"], OPEN_NOTE, data["vocab"])
+    assert want["open_question"], "the sample note no longer stops at a question: pick another"
+
+    page.goto(base_url + "coach/")
+    widget = page.locator("[data-widget=coach][data-mounted]")
+    expect(widget).to_be_visible(timeout=TIMEOUT)
+    widget.locator("[data-role=note]").fill(OPEN_NOTE)
+    widget.locator("[data-role=code]").select_option("")
+    widget.get_by_role("button", name="Check the note").click()
+    result = widget.locator("[data-role=result]")
+    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    expect(result).to_have_attribute("data-verdict", "open_question")
+    steps = result.locator("[data-role=walk-steps] li")
+    expect(steps).to_have_count(len(want["path"]))
+    for i, step in enumerate(want["path"]):
+        expect(steps.nth(i)).to_have_attribute("data-answer", step["answer"])
+        expect(steps.nth(i)).to_contain_text(step["evidence"])
+    asked = result.locator("[data-role=open-question]")
+    expect(asked).to_have_attribute("data-question", want["open_question"])
+
+    # answering there continues the same walk: the engine's tree state for the walk plus that answer
+    first = want["question"]["answers"][0]["id"]
+    asked.locator(f"button[data-answer={first}]").click()
+    walk = (want["walk"] + "," if want["walk"] else "") + f"{want['open_question']}:{first}"
+    nxt = tree.resolve(data["tree"], {"walk": walk}, data["guide"])
+    expect(result.locator("[data-role=walk-box]")).to_have_attribute("data-walk", walk, timeout=TIMEOUT)
+    expect(steps).to_have_count(len(want["path"]) + 1)
+    if nxt["question"]:
+        expect(asked).to_have_attribute("data-question", nxt["question"]["id"])
+    else:
+        expect(result.locator(f"[data-outcome={nxt['outcome']['id']}]")).to_be_visible()
+    link = result.locator("[data-role=tree-link]")
+    assert json.dumps(walk)[1:-1] in (link.get_attribute("href") or "")

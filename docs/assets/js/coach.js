@@ -8,7 +8,8 @@
     weak: "Weak",
     supports_other_code: "Fits another code",
     no_checklist: "No checklist",
-    unclear: "No code recognised",
+    open_question: "A question for you",
+    no_code: "No code to bill",
   };
 
   // red-flag phrases: underlined as well as coloured, so the difference does not rest on colour alone
@@ -62,6 +63,96 @@
       p.hidden = !message;
     }
 
+    // the tree walk from the note: each settled answer with its evidence, then the open question,
+    // whose answers continue the same walk through the engine's "walk" handler (engine/tree.py)
+    let walkSeq = 0;
+    function renderWalk(walk) {
+      const box = part("walk-box");
+      if (!walk) {
+        box.hidden = true;
+        return;
+      }
+      box.hidden = false;
+      box.dataset.walk = walk.walk;
+      part("walk-steps").replaceChildren(
+        ...walk.path.map((st) =>
+          h(
+            "li",
+            { "data-question": st.question, "data-answer": st.answer },
+            st.text,
+            h("br"),
+            h("strong", {}, "→ " + st.label),
+            st.from_silence ? h("em", {}, " (" + st.evidence + ")") : [" (the note: ", h("mark", {}, st.evidence), ")"],
+          ),
+        ),
+      );
+      renderQuestion(walk.question, walk.walk);
+      const treeLink = new URL("tree/", engine.siteRoot);
+      treeLink.hash = "walk=" + walk.walk;
+      part("walk-end").replaceChildren(
+        walk.outcome ? ["The tree ends at: ", h("strong", { "data-outcome": walk.outcome }, walk.title), ". "] : "",
+        h("a", { href: treeLink.href, "data-role": "tree-link" }, "Open this walk on the tree page"),
+      );
+    }
+
+    function renderQuestion(q, walkSoFar) {
+      const box = part("open-question");
+      box.hidden = !q;
+      if (!q) return box.replaceChildren();
+      box.dataset.question = q.id;
+      box.replaceChildren(
+        h("p", {}, h("strong", {}, q.text)),
+        h("p", {}, q.help),
+        h(
+          "div",
+          { role: "group", "aria-label": q.text },
+          q.answers.map((a) =>
+            h(
+              "p",
+              {},
+              h("button", { type: "button", class: "md-button", "data-answer": a.id }, a.label),
+              a.contested ? h("small", {}, " Contested: " + a.contested) : "",
+            ),
+          ),
+        ),
+      );
+      box.querySelectorAll("button[data-answer]").forEach((btn) =>
+        btn.addEventListener("click", () => answer(walkSoFar, q.id, btn.dataset.answer)),
+      );
+    }
+
+    let noteWalk = null; // the walk read from the note: its steps keep their evidence when the user goes on
+    async function answer(walkSoFar, question, answerId) {
+      const seq = ++walkSeq;
+      const walk = (walkSoFar ? walkSoFar + "," : "") + question + ":" + answerId;
+      const reply = await engine.call("walk", { walk });
+      if (seq !== walkSeq) return; // a newer answer or check was given meanwhile
+      if (reply.error) return showError(reply.error.message);
+      const st = reply.result;
+      const fromNote = noteWalk ? noteWalk.path : [];
+      renderWalk({
+        walk: st.walk,
+        path: st.steps.map((x, i) =>
+          fromNote[i] && fromNote[i].answer === x.answer
+            ? fromNote[i]
+            : { question: x.question, answer: x.answer, text: x.text, label: x.label, evidence: "your answer", from_silence: true },
+        ),
+        question: st.question,
+        outcome: st.outcome ? st.outcome.id : null,
+        title: st.outcome ? st.outcome.title : null,
+      });
+      if (st.outcome && st.outcome.code) {
+        const check = h("button", { type: "button", class: "md-button", "data-role": "check-tree-code" }, "Check the note against " + st.outcome.code);
+        check.addEventListener("click", () => {
+          code.value = st.outcome.code;
+          form.requestSubmit();
+        });
+        part("walk-end").append(" ", check);
+      }
+      const next = part("walk-box").querySelector("button[data-answer], [data-role=check-tree-code]");
+      if (next) next.focus();
+    }
+
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       showError("");
@@ -84,7 +175,7 @@
       out.dataset.code = r.code;
       const title = VERDICT_TITLES[r.verdict] || r.verdict;
       part("verdict").textContent =
-        title + ": " + r.code + " " + r.name + (r.suggested ? " (suggested by the coach)" : "");
+        title + (r.code ? ": " + r.code + " " + r.name : "") + (r.suggested && r.code ? " (reached by the tree)" : "");
       part("message").textContent = r.message;
 
       const labels = Object.fromEntries([...r.elements, ...r.red_flags].map((x) => [x.id, x.label]));
@@ -139,18 +230,9 @@
       );
       part("abbr-box").hidden = !r.abbreviations.length;
 
-      part("ranking").replaceChildren(
-        ...r.ranking.map((x) =>
-          h(
-            "li",
-            { "data-code": x.code },
-            x.code + " " + x.name + ": " + x.found + " of " + x.total + " elements",
-            x.red_flags ? ", " + x.red_flags + " red flag(s)" : "",
-            x.shown.length ? " (shows " + x.shown.join(", ") + ")" : "",
-            x.distinctive.length ? "; only this checklist matched: " + x.distinctive.join(", ") : "",
-          ),
-        ),
-      );
+      walkSeq++;
+      noteWalk = r.walk;
+      renderWalk(r.walk);
     }
   }
 

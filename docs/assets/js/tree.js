@@ -164,7 +164,10 @@
       const answers = h(
         "div",
         { class: "tcg-walk__answers", role: "group", "aria-labelledby": headingId },
-        q.answers.map((a) => h("button", { type: "button", class: "md-button", "data-answer": a.id }, a.label)),
+        q.answers.flatMap((a) => [
+          h("button", { type: "button", class: "md-button", "data-answer": a.id }, a.label),
+          a.contested ? h("small", { class: "tcg-walk__contested" }, "Contested: " + a.contested) : null,
+        ]),
       );
       answers.addEventListener("click", (ev) => {
         const button = ev.target.closest("button[data-answer]");
@@ -223,7 +226,7 @@
       const denials = o.mistakes.concat(o.denials);
       return h(
         "article",
-        { class: "tcg-walk__outcome tcg-walk__outcome--" + o.result, "data-role": "outcome", "data-code": o.code || "", "data-outcome": o.id },
+        { class: "tcg-walk__outcome tcg-walk__outcome--" + o.result, "data-role": "outcome", "data-code": o.code || "", "data-codes": (o.codes || []).join(" "), "data-outcome": o.id },
         title,
         section(
           o.code ? "Why " + o.code + " and not its neighbours" : "Why",

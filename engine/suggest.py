@@ -1,0 +1,201 @@
+"""The coach's suggestion: the decision tree walked from a treatment note.
+
+There is no second decision logic here. Each answer of decision_tree.yaml may carry
+`evidence`: `patterns` (any one matching shows the answer), `also` (groups of patterns
+that must each match too) and `unless` (patterns that cancel it); an answer may
+`outrank` other answers of its question; a question may `ignore` parts of the note (goal
+statements, when the question is about what the time was spent on). At each question the walk keeps the answers
+whose evidence is in the note, drops those outranked by another kept answer, and
+takes the answer only when exactly one is left. With none left it takes the
+question's `when_silent` answer, if it has one (the documentation checks: a note that
+does not show the assist level does not show it). Otherwise it stops and returns that
+question as the open question: a wrong confident answer is worse than a question.
+The user answers there and the same tree walk continues (engine.tree).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import patterns
+from engine.tree import Step, format_walk, nodes_by_id
+
+#: longest note accepted, in characters
+MAX_NOTE = 20_000
+#: most distinct phrases quoted as one answer's evidence
+MAX_EVIDENCE = 5
+
+
+class SuggestInputError(ValueError):
+    """A note the walk cannot take; the message says what to change."""
+
+    def __init__(self, message: str, field: str | None = "text") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def check_note(text: Any) -> str:
+    """The note as text, or SuggestInputError for empty, too long or non-text input."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise SuggestInputError("the note is not UTF-8 text (fix: paste the note as plain text)") from None
+    if not isinstance(text, str):
+        raise SuggestInputError("the note must be text (fix: paste the note as plain text)")
+    if any(ord(c) < 32 and c not in "\t\n\r" for c in text):
+        raise SuggestInputError("the note holds control characters, so it is not plain text (fix: paste plain text)")
+    if not text.strip():
+        raise SuggestInputError("the note is empty (fix: paste the treatment note for one block of time)")
+    if len(text) > MAX_NOTE:
+        raise SuggestInputError(f"the note is {len(text)} characters; at most {MAX_NOTE} (fix: one block)")
+    return text
+
+
+def answer_spans(answer: dict[str, Any], text: str, vocab: dict[str, Any]) -> list[dict[str, Any]]:
+    """The spans that show `answer` in `text`, or [] when its evidence is absent or cancelled."""
+    evidence = answer.get("evidence")
+    if not evidence:
+        return []
+    spans = patterns.matches(evidence.get("patterns", []), text, vocab)
+    if not spans:
+        return []
+    for group in evidence.get("also", []):
+        more = patterns.matches(group["patterns"], text, vocab)
+        if not more:
+            return []
+        spans += more
+    if patterns.matches(evidence.get("unless", []), text, vocab):
+        return []
+    return sorted(spans, key=lambda s: (s["start"], s["end"]))
+
+
+def masked(text: str, ignore: list[str], vocab: dict[str, Any]) -> str:
+    """`text` with every match of the `ignore` patterns blanked out (same length, so offsets still hold)."""
+    for span in patterns.matches(ignore, text, vocab, limit=None):
+        text = text[: span["start"]] + " " * (span["end"] - span["start"]) + text[span["end"] :]
+    return text
+
+
+def settle(question: dict[str, Any], text: str, vocab: dict[str, Any]) -> dict[str, Any]:
+    """One question read from the note: {"answer": id | None, "spans": [...], "silent": bool, "candidates": [...]}."""
+    if question.get("ignore"):
+        text = masked(text, question["ignore"]["patterns"], vocab)
+    found = {a["id"]: spans for a in question["answers"] if (spans := answer_spans(a, text, vocab))}
+    outranked = {
+        loser for a in question["answers"] if a["id"] in found for loser in a.get("outranks", []) if loser != a["id"]
+    }
+    kept = {aid: spans for aid, spans in found.items() if aid not in outranked}
+    if len(kept) == 1:
+        ((aid, spans),) = kept.items()
+        return {"answer": aid, "spans": spans, "silent": False, "candidates": [aid]}
+    if not kept and question.get("when_silent"):
+        silent = question["when_silent"]
+        return {"answer": silent["answer"], "spans": [], "silent": True, "candidates": [], "reason": silent["evidence"]}
+    return {"answer": None, "spans": [], "silent": False, "candidates": sorted(kept)}
+
+
+def _evidence_text(spans: list[dict[str, Any]]) -> str:
+    seen: list[str] = []
+    for span in spans:
+        words = " ".join(span["text"].split())
+        if words.lower() not in (s.lower() for s in seen):
+            seen.append(words)
+    return "; ".join(seen[:MAX_EVIDENCE])
+
+
+def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Walk the tree from the root as far as the note settles it.
+
+    Returns {"code", "codes", "outcome", "result", "title", "path", "open_question", "question", "candidates",
+    "walk"}:
+    `code`/`codes` are set only when the walk reached an outcome (codes lists every code billed,
+    e.g. 97129 with 97130); `path` holds each settled step with the note's words as evidence.
+    """
+    text = check_note(text)
+    vocab = vocab or {}
+    nodes = nodes_by_id(tree)
+    current = tree["root"]
+    path: list[dict[str, Any]] = []
+    steps: list[Step] = []
+    candidates: list[str] = []
+    while nodes[current]["type"] == "question":
+        question = nodes[current]
+        settled = settle(question, text, vocab)
+        if settled["answer"] is None:
+            candidates = settled["candidates"]
+            break
+        chosen = next(a for a in question["answers"] if a["id"] == settled["answer"])
+        path.append(
+            {
+                "question": current,
+                "answer": chosen["id"],
+                "text": question.get("text", ""),
+                "label": chosen.get("label", ""),
+                "evidence": settled.get("reason", "") if settled["silent"] else _evidence_text(settled["spans"]),
+                "from_silence": settled["silent"],
+                "spans": settled["spans"],
+            }
+        )
+        steps.append((current, chosen["id"]))
+        current = chosen["next"]
+    node = nodes[current]
+    reached = node["type"] == "outcome"
+    asked = None
+    if not reached:
+        asked = {
+            "id": current,
+            "text": node.get("text", ""),
+            "help": node.get("help", ""),
+            "answers": [
+                {
+                    "id": a["id"],
+                    "label": a.get("label", ""),
+                    "contested": a.get("contested"),
+                    "shown": a["id"] in candidates,
+                }
+                for a in node["answers"]
+            ],
+        }
+    codes = (node.get("codes") or ([node["code"]] if node.get("code") else [])) if reached else []
+    return {
+        "code": node.get("code") if reached else None,
+        "codes": codes or None,
+        "outcome": current if reached else None,
+        "result": node.get("result") if reached else None,
+        "path": path,
+        "open_question": None if reached else current,
+        "question": asked,
+        "title": node.get("title") if reached else None,
+        "candidates": candidates,
+        "walk": format_walk(steps),
+    }
+
+
+def outcome_key(node: dict[str, Any]) -> str:
+    """How a note bank names an outcome: its codes joined by '+', or 'none' for an outcome without a code."""
+    if node.get("codes"):
+        return "+".join(node["codes"])
+    return node.get("code") or "none"
+
+
+def evidence_problems(tree: dict[str, Any], vocab: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
+    """Every evidence pattern that fails to expand or compile: (path inside the tree, message)."""
+    out = []
+    for i, node in enumerate(tree.get("nodes", [])):
+        for k, pattern in enumerate((node.get("ignore") or {}).get("patterns", [])):
+            if (message := patterns.problem(pattern, vocab)) is not None:
+                out.append((("nodes", i, "ignore", "patterns", k), f"{node['id']} ignore: {message}"))
+        for j, answer in enumerate(node.get("answers", [])):
+            evidence = answer.get("evidence") or {}
+            groups: list[tuple[tuple[Any, ...], list[str]]] = [
+                (("patterns",), evidence.get("patterns", [])),
+                (("unless",), evidence.get("unless", [])),
+                *((("also", g, "patterns"), group["patterns"]) for g, group in enumerate(evidence.get("also", []))),
+            ]
+            for where, group in groups:
+                for k, pattern in enumerate(group):
+                    if (message := patterns.problem(pattern, vocab)) is not None:
+                        path = ("nodes", i, "answers", j, "evidence", *where, k)
+                        out.append((path, f"{node['id']} {answer['id']}: {message}"))
+    return out

@@ -1,0 +1,230 @@
+"""The tree walked from a note (engine.suggest): the walk rules on small trees, the real tree's walks, the CLI
+`python -m engine suggest --json`, and the note bank's figures, reported for the dev and held-out halves apart.
+
+Expected codes come from tests/note_bank (notes written for this purpose, split before any pattern was tuned);
+the held-out half is only ever scored here and in benchmarks/suggest_accuracy.py, never inspected note by note.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from build_tools.export import engine_data
+from build_tools.load import load_project
+from engine import api, suggest, tree
+
+ROOT = Path(__file__).resolve().parents[1]
+BANK = ROOT / "tests" / "note_bank"
+COMMON = ("97110", "97112", "97530", "97535", "97140", "97116")
+PROJECT = load_project()
+DATA = engine_data(PROJECT)
+TREE, VOCAB = DATA["tree"], DATA["vocab"]
+NOTES = {n["id"]: n for n in yaml.safe_load((BANK / "notes.yaml").read_text(encoding="utf-8"))}
+SPLIT = yaml.safe_load((BANK / "split.yaml").read_text(encoding="utf-8"))
+#: the issue's targets for the held-out half (the dev half must meet them too)
+TARGETS = {"acceptable_pct": 95.0, "commit_pct": 70.0, "median_common": 6}
+
+
+def _small(**question: Any) -> dict[str, Any]:
+    """A one-question tree with answers a_x -> o_x, a_y -> o_y (evidence and extras from `question`)."""
+    answers = question.pop("answers")
+    return {
+        "root": "q_one",
+        "nodes": [
+            {"id": "q_one", "type": "question", "answers": answers, **question},
+            {"id": "o_x", "type": "outcome", "result": "code", "code": "X1"},
+            {"id": "o_y", "type": "outcome", "result": "code", "code": "Y2", "codes": ["Y2", "Y3"]},
+        ],
+    }
+
+
+def _answers(x: dict[str, Any] | None = None, y: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    return [{"id": "a_x", "next": "o_x", **(x or {})}, {"id": "a_y", "next": "o_y", **(y or {})}]
+
+
+# ---- the walk's rules --------------------------------------------------------------------------------------------
+
+
+def test_one_answer_shown_is_taken_with_the_notes_words_as_evidence() -> None:
+    t = _small(answers=_answers({"evidence": {"patterns": [r"\bfloor\b"]}}, {"evidence": {"patterns": [r"\bfoam\b"]}}))
+    r = suggest.walk(t, "Retrieved cups from the floor x6.")
+    assert (r["code"], r["codes"], r["outcome"], r["open_question"]) == ("X1", ["X1"], "o_x", None)
+    assert r["path"][0]["evidence"] == "floor" and r["path"][0]["spans"][0]["start"] == 24
+    both = suggest.walk(t, "Stood on foam, then picked items off the floor.")
+    assert (both["code"], both["open_question"], both["candidates"]) == (None, "q_one", ["a_x", "a_y"])
+    none = suggest.walk(t, "Tolerated well.")
+    assert (none["code"], none["open_question"], none["candidates"], none["path"]) == (None, "q_one", [], [])
+
+
+def test_outranks_unless_also_ignore_and_when_silent() -> None:
+    x = {"evidence": {"patterns": ["lift"], "unless": ["no lift"]}, "outranks": ["a_y"]}
+    y = {"evidence": {"patterns": ["reps"], "also": [{"patterns": ["goal"]}]}}
+    t = _small(answers=_answers(x, y))
+    assert suggest.walk(t, "lift 10 reps, goal home")["outcome"] == "o_x", "a_x outranks a_y"
+    assert suggest.walk(t, "no lift; 10 reps, goal home")["outcome"] == "o_y", "unless cancels a_x"
+    assert suggest.walk(t, "10 reps")["open_question"] == "q_one", "a_y also needs a goal"
+    r = suggest.walk(t, "10 reps, goal home")
+    assert r["codes"] == ["Y2", "Y3"] and r["code"] == "Y2"
+    ignoring = _small(answers=_answers(x, y), ignore={"patterns": [r"goal[^.]*"]})
+    assert suggest.walk(ignoring, "10 reps. goal: lift grandson")["open_question"] == "q_one", "goal text not read"
+    silent = _small(answers=_answers(x, y), when_silent={"answer": "a_y", "evidence": "nothing named"})
+    r = suggest.walk(silent, "Tolerated well.")
+    assert r["outcome"] == "o_y" and r["path"][0]["evidence"] == "nothing named" and r["path"][0]["from_silence"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [("", "empty"), ("  \n\t ", "empty"), ("x" * (suggest.MAX_NOTE + 1), "characters"), ("a\x00b", "control")],
+)
+def test_bad_note_is_refused_with_a_fix(text: str, fragment: str) -> None:
+    with pytest.raises(suggest.SuggestInputError) as exc:
+        suggest.walk(TREE, text, VOCAB)
+    assert fragment in str(exc.value) and "fix:" in str(exc.value)
+    with pytest.raises(suggest.SuggestInputError):
+        suggest.check_note(b"\xff\xfe note")
+    with pytest.raises(suggest.SuggestInputError):
+        suggest.check_note(42)
+
+
+# ---- the real tree -----------------------------------------------------------------------------------------------
+
+
+def test_common_codes_are_at_most_six_answers_from_the_root() -> None:
+    nodes = tree.nodes_by_id(TREE)
+    for code in COMMON:
+        node = next(
+            n for n in TREE["nodes"] if n["type"] == "outcome" and n.get("code") == code and n["result"] == "code"
+        )
+        steps = tree.path_to(TREE, node["id"])
+        assert steps is not None and len(steps) <= 6, f"{code}: {len(steps or [])} answers"
+        assert nodes[node["id"]]["code"] == code
+
+
+def test_cognitive_outcome_bills_the_first_code_and_the_add_on() -> None:
+    billed = [n for n in TREE["nodes"] if n.get("codes")]
+    assert [n["codes"] for n in billed] == [["97129", "97130"]]
+
+
+@pytest.mark.parametrize("note_id", sorted(NOTES))
+def test_walk_is_a_tree_walk_and_its_evidence_is_in_the_note(note_id: str) -> None:
+    """One logic: the suggestion is exactly the tree state its steps reach, and each step quotes the note."""
+    text = NOTES[note_id]["text"]
+    r = suggest.walk(TREE, text, VOCAB)
+    steps = [(s["question"], s["answer"]) for s in r["path"]]
+    state = tree.state(TREE, steps)
+    assert state["error"] is None
+    if r["outcome"]:
+        assert state["outcome"]["id"] == r["outcome"] and state["outcome"]["codes"] == (r["codes"] or [])
+    else:
+        assert state["question"]["id"] == r["open_question"]
+    for step in r["path"]:
+        if step["from_silence"]:
+            assert step["evidence"] and not step["spans"]
+        else:
+            assert step["spans"] and all(text[s["start"] : s["end"]] == s["text"] for s in step["spans"])
+
+
+def test_api_suggest_replies_with_the_walk_or_an_error() -> None:
+    api.load(json.dumps(DATA))
+    text = NOTES[SPLIT["dev"][0]]["text"]
+    reply = json.loads(api.call("suggest", json.dumps({"text": text})))["result"]
+    assert reply == suggest.walk(TREE, text, VOCAB)
+    assert json.loads(api.call("suggest", json.dumps({"text": ""})))["error"]["field"] == "text"
+
+
+# ---- the command line --------------------------------------------------------------------------------------------
+
+
+def _cli(data: bytes) -> subprocess.CompletedProcess[bytes]:
+    cmd = [sys.executable, "-m", "engine", "suggest", "--json"]
+    return subprocess.run(cmd, cwd=ROOT, input=data, capture_output=True, check=False)
+
+
+def test_cli_prints_the_documented_json() -> None:
+    text = NOTES[SPLIT["dev"][0]]["text"]
+    done = _cli(text.encode())
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert list(out)[:4] == ["code", "codes", "path", "open_question"]
+    want = suggest.walk(TREE, text, VOCAB)
+    assert out["code"] == want["code"] and out["codes"] == want["codes"]
+    assert out["open_question"] == want["open_question"]
+    assert out["path"] == [{k: s[k] for k in ("question", "answer", "evidence")} for s in want["path"]]
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"", b"empty"),
+        (b"x" * (4 * suggest.MAX_NOTE + 1), b"longer"),
+        (b"\x89PNG\r\n\x00\x00", b"NUL"),
+        (b"\xff\xfe", b"UTF-8"),
+    ],
+)
+def test_cli_exits_2_on_bad_input(data: bytes, fragment: bytes) -> None:
+    done = _cli(data)
+    assert done.returncode == 2 and fragment in done.stderr and not done.stdout
+
+
+# ---- the note bank -----------------------------------------------------------------------------------------------
+
+
+def test_bank_is_split_in_two_disjoint_halves_covering_every_note_and_outcome() -> None:
+    dev, held = set(SPLIT["dev"]), set(SPLIT["heldout"])
+    assert not dev & held and dev | held == set(NOTES) and len(NOTES) >= 150
+    keys = {suggest.outcome_key(n) for n in TREE["nodes"] if n["type"] == "outcome"}
+    for note in NOTES.values():
+        assert note["expected"] in note["acceptable"] and set(note["acceptable"]) <= keys, note["id"]
+    assert keys <= {n["expected"] for n in NOTES.values()}, "an outcome of the tree has no note in the bank"
+
+
+def test_bank_stays_out_of_the_site() -> None:
+    for folder in ("build_tools", "docs", "engine", "overrides"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".js", ".md", ".html", ".yml", ".yaml"):
+                assert "note_bank" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+def _figures(half: str) -> dict[str, Any]:
+    rows = [(NOTES[i], suggest.walk(TREE, NOTES[i]["text"], VOCAB)) for i in SPLIT[half]]
+    nodes = tree.nodes_by_id(TREE)
+    committed = [(n, r) for n, r in rows if r["outcome"]]
+    good = [(n, r) for n, r in committed if suggest.outcome_key(nodes[r["outcome"]]) in n["acceptable"]]
+    lengths = [len(r["path"]) for n, r in good if n["expected"] in COMMON]
+    return {
+        "acceptable_pct": 100 * len(good) / len(committed),
+        "commit_pct": 100 * len(committed) / len(rows),
+        "median_common": statistics.median(lengths),
+    }
+
+
+@pytest.mark.parametrize("half", ["dev", "heldout"])
+def test_bank_half_meets_the_targets(half: str) -> None:
+    got = _figures(half)
+    print(f"{half}: {got}")
+    assert got["acceptable_pct"] >= TARGETS["acceptable_pct"], got
+    assert got["commit_pct"] >= TARGETS["commit_pct"], got
+    assert got["median_common"] <= TARGETS["median_common"], got
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.text(min_size=1, max_size=400).filter(
+        lambda t: t.strip() and not any(ord(c) < 32 and c not in "\t\n\r" for c in t)
+    )
+)
+def test_any_text_gives_a_tree_walk_or_a_question(text: str) -> None:
+    r = suggest.walk(TREE, text, VOCAB)
+    state = tree.state(TREE, [(s["question"], s["answer"]) for s in r["path"]])
+    assert state["error"] is None
+    assert (r["outcome"] is None) == (r["open_question"] is not None)
