@@ -99,7 +99,7 @@ def evaluate(text: str, documentation: dict[str, Any], vocab: dict) -> dict[str,
     flagged = [(sp["start"], sp["end"]) for f in flags for sp in f["spans"]]
     if flagged:
         for el in elements:
-            el["spans"] = [sp for sp in el["spans"] if not _overlaps(sp, flagged)]
+            el["spans"] = [sp for sp in el["spans"] if not any(sp["start"] < e and s < sp["end"] for s, e in flagged)]
             el["found"] = bool(el["spans"])
     found = sum(e["found"] for e in elements)
     return {
