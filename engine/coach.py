@@ -95,6 +95,12 @@ def evaluate(text: str, documentation: dict[str, Any], vocab: dict) -> dict[str,
         lowered_by = _matches(flag.get("unless", []), text, vocab) if spans else []
         if spans and not lowered_by:
             flags.append({"id": flag["id"], "label": flag["label"], "spans": spans, "fix": flag["fix"]})
+    # words a red flag raised never also count as an element ("tolerated well" is no patient response)
+    flagged = [(sp["start"], sp["end"]) for f in flags for sp in f["spans"]]
+    if flagged:
+        for el in elements:
+            el["spans"] = [sp for sp in el["spans"] if not any(sp["start"] < e and s < sp["end"] for s, e in flagged)]
+            el["found"] = bool(el["spans"])
     found = sum(e["found"] for e in elements)
     return {
         "elements": elements,

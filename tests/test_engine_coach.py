@@ -407,3 +407,27 @@ def test_api_handler_replies_with_result_or_error() -> None:
     reply = json.loads(api.call("coach", json.dumps({"text": "x", "code": "00000"})))
     assert reply["error"]["field"] == "code"
     assert json.loads(api.call("coach", json.dumps({"text": "squats 3x10", "code": ""})))["result"]["suggested"]
+
+
+def test_words_of_a_red_flag_do_not_also_tick_an_element() -> None:
+    """'Tolerated well' raises the boilerplate flag; it must not also count as the patient's response."""
+    import json
+
+    from build_tools.export import engine_data
+    from build_tools.load import load_project
+    from engine import api
+
+    api.load(json.dumps(engine_data(load_project())))
+    note = "NMR 20 min, tandem stance on foam with CGA. Pt tolerated well. Continue POC."
+    result = json.loads(api.call("coach", json.dumps({"text": note, "code": "97112"})))["result"]
+    flags = {f["id"]: f for f in result["red_flags"]}
+    assert "boilerplate" in flags
+    flagged = [(s["start"], s["end"]) for f in result["red_flags"] for s in f["spans"]]
+    for element in result["elements"]:
+        for span in element["spans"]:
+            assert not any(span["start"] < end and start < span["end"] for start, end in flagged), element["id"]
+    response = next(e for e in result["elements"] if e["id"] == "response")
+    assert not response["found"]
+    better = note.replace("Pt tolerated well.", "Pt tolerated 3 rounds, sway reduced.")
+    again = json.loads(api.call("coach", json.dumps({"text": better, "code": "97112"})))["result"]
+    assert next(e for e in again["elements"] if e["id"] == "response")["found"]

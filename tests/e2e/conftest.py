@@ -1,7 +1,6 @@
 """Browser fixtures for the user-flow tests: a desktop (1280x900) and a touch phone (360x740) context.
 
-A failed test that used `user_device` (not `device`: pytest-playwright owns that name) leaves a
-full-page screenshot of each open page in
+A failed test that used `user_device` leaves a full-page screenshot of each open page in
 test-results/ (or $TCG_ARTIFACTS), named after the test, for CI to keep as an artefact.
 """
 
@@ -39,7 +38,7 @@ _FAILED = pytest.StashKey[bool]()
 
 
 @pytest.fixture(scope="module", params=list(DEVICES), ids=list(DEVICES))
-def device_context(request: pytest.FixtureRequest, browser, base_url: str, local_only) -> Iterator:
+def user_context(request: pytest.FixtureRequest, browser, base_url: str, local_only) -> Iterator:
     """One browser context per device and test module (its HTTP cache keeps Pyodide's files between tests)."""
     context = browser.new_context(**DEVICES[request.param], accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
@@ -51,11 +50,11 @@ def device_context(request: pytest.FixtureRequest, browser, base_url: str, local
 
 
 @pytest.fixture
-def user_device(request: pytest.FixtureRequest, device_context):
+def user_device(request: pytest.FixtureRequest, user_context):
     """The device's context for one test; the pages the test opened are screenshotted on failure, then closed."""
-    before = set(device_context.pages)
-    yield device_context
-    opened = [p for p in device_context.pages if p not in before]
+    before = set(user_context.pages)
+    yield user_context
+    opened = [p for p in user_context.pages if p not in before]
     if request.node.stash.get(_FAILED, False):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.nodeid.split("::")[-1])
@@ -86,12 +85,6 @@ def shared_phone(browser, base_url: str, local_only) -> Iterator:
     context = browser.new_context(**DEVICES["phone"])
     local_only(context, base_url)
     page = context.new_page()
+    page.base = base_url  # test_accessibility.blocking_violations injects axe from here
     yield page
     context.close()
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(base_url: str) -> dict:
-    """pytest-playwright's own version asks for its session-scoped `device` option, which the `device` fixture
-    above shadows (a scope error for every test using `page`/`context`); no test here uses that option."""
-    return {"base_url": base_url}

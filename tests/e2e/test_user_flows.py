@@ -122,9 +122,7 @@ def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> 
     assert [u for u in user_device.seen_urls if not u.startswith(base_url)] == []
 
 
-def test_instructor_builds_a_quiz_with_key_worksheet_and_lms_files(
-    user_device, press, base_url: str, data: dict
-) -> None:
+def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press, base_url: str, data: dict) -> None:
     picked = [c["id"] for c in _code_cases(data)[2:6]]
     quiz = practice.format_quiz(808, picked)
     order = practice.parse_quiz(quiz, data["cases"])["ids"]
