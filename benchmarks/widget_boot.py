@@ -2,8 +2,8 @@
 
 Builds the site with the local Pyodide copy, serves it on 127.0.0.1 and measures, interleaved in one run
 (each round takes every scenario once, so the machine's load hits them alike):
-- today:      the boot before precompiled Python: a dedicated worker and Pyodide's own python_stdlib.zip
-              (the site's .pyc stdlib answered 404, so the worker falls back to it, as it would in production);
+- today:      the boot before precompiled Python and SharedWorker: a dedicated worker and Pyodide's own
+              python_stdlib.zip (the page is served without the stdlib's name, as a build without Node makes it);
 - pyc:        the shipped path: SharedWorker and the precompiled standard library and engine;
 - repeat:     a repeat visit in a persistent profile (HTTP and wasm code caches warm; the browser restarted,
               so the engine boots again);
@@ -27,6 +27,7 @@ import datetime
 import functools
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -36,7 +37,7 @@ from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -117,8 +118,16 @@ def fresh(browser: Browser, url: str, *, shared: bool, stdlib: bool) -> BrowserC
     if not shared:
         context.add_init_script(NO_SHARED_WORKER)
     if not stdlib:
-        context.route("**/assets/runtime/python_stdlib.*.zip", lambda r: r.fulfill(status=404, body="absent"))
+        context.route("**/calculator/", _without_stdlib)
     return context
+
+
+def _without_stdlib(route: Route) -> None:
+    """The page as a build without precompiled Python serves it: no stdlib named, so no stdLibURL at all."""
+    response = route.fetch()
+    body = re.sub(r'<meta name="tcg-stdlib" content="[^"]*">', '<meta name="tcg-stdlib" content="">', response.text())
+    assert body != response.text()
+    route.fulfill(response=response, body=body)
 
 
 def today(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:

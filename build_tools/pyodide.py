@@ -81,6 +81,11 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()
 
 
+def cache_key(engine_zip: bytes, root: Path = ROOT) -> str:
+    """The compile cache's entry name: Pyodide version, engine archive and compiler script."""
+    return _digest(pinned_version(root).encode(), engine_zip, COMPILER.read_bytes())[:20]
+
+
 def precompiled(engine_zip: bytes, root: Path = ROOT) -> tuple[bytes, bytes] | None:
     """(stdlib zip, engine zip) compiled to .pyc by Pyodide's own CPython under Node, or None without Node or the
     npm package (the browser then compiles the source, as before). Cached in .cache/pyc/ by Pyodide version,
@@ -91,7 +96,7 @@ def precompiled(engine_zip: bytes, root: Path = ROOT) -> tuple[bytes, bytes] | N
         log.info("no precompiled Python: %s", exc)
         return None
     node = shutil.which("node")
-    key = _digest(pinned_version(root).encode(), engine_zip, COMPILER.read_bytes())[:20]
+    key = cache_key(engine_zip, root)
     cache = root / CACHE_DIR / key
     if not (cache / "stdlib.zip").is_file() or not (cache / "engine.zip").is_file():
         if node is None:

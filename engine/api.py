@@ -8,11 +8,12 @@ exceptions across the boundary.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from typing import Any
 
-from engine import coach, drills, numbers, practice, suggest, tree, units
+from engine import coach, drills, lms_export, numbers, practice, suggest, tree, units
 
 _DATA: dict[str, Any] = {}
 
@@ -74,7 +75,7 @@ def _whole(value: Any, field: str) -> int:
 def _practice_set(args: dict[str, Any]) -> dict:
     """A practice set: from a quiz string, or from filters and a seed. Case views carry no answers."""
     cases = _DATA["cases"]
-    if args.get("quiz"):
+    if args.get("quiz"):  # an instructor's quiz code, or a practice set's code to resume
         chosen = practice.parse_quiz(str(args["quiz"]), cases)
     elif args.get("ids"):
         seed = _whole(args.get("seed", 1), "seed")
@@ -86,7 +87,7 @@ def _practice_set(args: dict[str, Any]) -> dict:
     return {
         **chosen,
         "quiz": practice.format_quiz(chosen["seed"], chosen["ids"]),
-        "cases": [practice.view(cases[cid], _DATA["codes"]) for cid in chosen["ids"]],
+        "cases": [practice.view(cases[cid], _DATA["codes"], _DATA["rules"]) for cid in chosen["ids"]],
         "choices": _DATA["answer_choices"],
         "families": practice.families(cases, _DATA["vocab"].get("code_families", [])),
         "summary": practice.summary(args.get("progress"), chosen["ids"]),
@@ -98,6 +99,10 @@ def _practice_grade(args: dict[str, Any]) -> dict:
     if case_id not in _DATA["cases"]:
         raise practice.PracticeInputError(f"unknown case {case_id!r}", "case")
     feedback = practice.grade(_DATA["cases"][case_id], str(args.get("code") or ""), args.get("units"), _DATA)
+    known = _DATA.get("guide", {}).get("activities", {})
+    feedback["activity_links"] = [
+        {"slug": slug, "name": known.get(slug, {}).get("name", slug)} for slug in feedback["activities"]
+    ]
     progress = practice.record(args.get("progress"), case_id, feedback["correct"])
     return {"feedback": feedback, "progress": progress, "summary": practice.summary(progress, args.get("ids"))}
 
@@ -110,12 +115,38 @@ def _quiz_link(args: dict[str, Any]) -> dict:
     return {"quiz": practice.format_quiz(_whole(args.get("seed"), "seed"), ids)}
 
 
+def _practice_csv(args: dict[str, Any]) -> dict:
+    chosen = practice.parse_quiz(str(args.get("quiz") or ""), _DATA["cases"])
+    quiz = practice.format_quiz(chosen["seed"], chosen["ids"])
+    text = practice.results_csv(args.get("progress"), quiz, chosen["ids"], str(args.get("student") or ""))
+    return {"filename": f"quiz-{quiz[:24]}-results.csv", "mime": "text/csv", "text": text}
+
+
+def _quiz_export(args: dict[str, Any]) -> dict:
+    """The quiz as an LMS file: {"format": "qti"} (zip, base64) or {"format": "moodle"} (XML text)."""
+    chosen = practice.parse_quiz(str(args.get("quiz") or ""), _DATA["cases"])
+    quiz = practice.format_quiz(chosen["seed"], chosen["ids"])
+    if args.get("format") == "qti":
+        package = lms_export.qti_package(quiz, _DATA)
+        return {"filename": f"quiz-{quiz[:24]}-qti.zip", "mime": "application/zip", "base64": _b64(package)}
+    if args.get("format") == "moodle":
+        xml = lms_export.moodle_xml(quiz, _DATA).decode("utf-8")
+        return {"filename": f"quiz-{quiz[:24]}-moodle.xml", "mime": "application/xml", "text": xml}
+    raise practice.PracticeInputError("format must be 'qti' or 'moodle'", "format")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
 HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "drill": _drill,
     "grade_drill": _grade_drill,
     "practice_set": _practice_set,
     "practice_grade": _practice_grade,
     "quiz_link": _quiz_link,
+    "practice_csv": _practice_csv,
+    "quiz_export": _quiz_export,
     "units": _units,
     "coach": _coach,
     "walk": _walk,

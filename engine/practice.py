@@ -1,20 +1,28 @@
 """Practice cases: choosing the set (filters, seeded order, quiz links), grading answers, and progress.
 
-Cases arrive as data (data/cases through the build's JSON). A quiz link is
-`SEED:case-id,case-id,...`; the same link gives every student the same cases in
-the same order. Progress is a small JSON object the page keeps in the
-browser's localStorage; only this module changes it.
+Cases arrive as data (data/cases through the build's JSON). A quiz code is
+`SEED-TOKENS`: the seed, then one opaque five-character token per case (from a
+hash of its id), so a link does not name the cases or their answers. The same
+code gives every student the same cases in the same order. The older
+`SEED:case-id,...` form is still read. Progress is a small JSON object the page
+keeps in the browser's localStorage; only this module changes it. Scores leave
+the browser only as a CSV file the student downloads (`results_csv`).
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import random
 import re
 from typing import Any
 
 from engine import numbers, tree, units
 
-QUIZ = re.compile(r"^(\d{1,9}):([a-z0-9-]+(?:,[a-z0-9-]+)*)$")
+QUIZ = re.compile(r"^(\d{1,9})-((?:[0-9a-f]{5})+)$")
+LEGACY_QUIZ = re.compile(r"^(\d{1,9}):([a-z0-9-]+(?:,[a-z0-9-]+)*)$")
+TOKEN_LEN = 5
 EMPTY_PROGRESS: dict[str, Any] = {"answers": {}, "streak": 0, "best_streak": 0}
 
 
@@ -48,23 +56,52 @@ def families(cases: dict[str, dict[str, Any]], vocab_families: list[dict[str, An
     return [{"id": f["id"], "label": f["label"]} for f in vocab_families if f["id"] in present]
 
 
+def token(case_id: str) -> str:
+    """The opaque token a quiz code uses for one case (a short hash of its id)."""
+    return hashlib.sha256(case_id.encode()).hexdigest()[:TOKEN_LEN]
+
+
+def token_clashes(cases: dict[str, Any]) -> list[list[str]]:
+    """Groups of case ids that share a token (a quiz code could not tell them apart); empty when all differ."""
+    by_token: dict[str, list[str]] = {}
+    for cid in sorted(cases):
+        by_token.setdefault(token(cid), []).append(cid)
+    return [ids for ids in by_token.values() if len(ids) > 1]
+
+
 def format_quiz(seed: int, ids: list[str]) -> str:
-    """The quiz string for a seed and a set of case ids (ids sorted: the seed alone sets the order)."""
-    return f"{seed}:{','.join(sorted(set(ids)))}"
+    """The quiz code for a seed and a set of case ids (tokens sorted: the seed alone sets the order)."""
+    return f"{seed}-{''.join(sorted({token(cid) for cid in ids}))}"
+
+
+def _bad_quiz() -> PracticeInputError:
+    return PracticeInputError(
+        "this quiz link is not valid (fix: ask your instructor for the link again; it looks like 12-3fa9c07b2e)",
+        "quiz",
+    )
 
 
 def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """{'seed', 'ids'} from a quiz string, ids in the seeded order; an unusable string raises."""
-    match = QUIZ.match(text.strip())
-    if not match:
-        raise PracticeInputError(
-            "this quiz link is not valid (fix: ask for the link again; it looks like 12:case-a,case-b)",
-            "quiz",
-        )
-    unknown = [cid for cid in match.group(2).split(",") if cid not in cases]
-    if unknown:
-        raise PracticeInputError(f"this quiz link names cases the site does not have: {', '.join(unknown)}", "quiz")
-    seed, ids = int(match.group(1)), list(dict.fromkeys(match.group(2).split(",")))
+    """{'seed', 'ids'} from a quiz code, ids in the seeded order; an unusable code raises."""
+    text = text.strip()
+    match, legacy = QUIZ.match(text), LEGACY_QUIZ.match(text)
+    if match:
+        by_token = {token(cid): cid for cid in cases}
+        tokens = [match.group(2)[i : i + TOKEN_LEN] for i in range(0, len(match.group(2)), TOKEN_LEN)]
+        unknown = [t for t in tokens if t not in by_token]
+        if unknown:
+            raise PracticeInputError(
+                f"this quiz link names {len(unknown)} case(s) the site does not have (fix: ask for a new link)", "quiz"
+            )
+        ids = sorted(dict.fromkeys(by_token[t] for t in tokens))
+        seed = int(match.group(1))
+    elif legacy:
+        unknown = [cid for cid in legacy.group(2).split(",") if cid not in cases]
+        if unknown:
+            raise PracticeInputError(f"this quiz link names cases the site does not have: {', '.join(unknown)}", "quiz")
+        seed, ids = int(legacy.group(1)), sorted(dict.fromkeys(legacy.group(2).split(",")))
+    else:
+        raise _bad_quiz()
     random.Random(seed).shuffle(ids)
     return {"seed": seed, "ids": ids}
 
@@ -77,12 +114,19 @@ def _billed_codes(minutes: dict[str, Any], codes: dict[str, dict[str, Any]]) -> 
     return out
 
 
-def view(case: dict[str, Any], codes: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """What the student sees before answering: no answer, no reasoning."""
+def view(
+    case: dict[str, Any], codes: dict[str, dict[str, Any]], rules: dict[str, dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """What the student sees before answering: no answer, no reasoning; the rule by its display name."""
     shown = {k: case[k] for k in ("id", "title", "difficulty", "session", "family") if k in case}
     units_task = case["answer"].get("units")
     if units_task:
-        shown["units_task"] = {"rule": units_task["rule"], "codes": _billed_codes(units_task["minutes"], codes)}
+        rule = units_task["rule"]
+        shown["units_task"] = {
+            "rule": rule,
+            "rule_label": (rules or {}).get(rule, {}).get("label", rule),
+            "codes": _billed_codes(units_task["minutes"], codes),
+        }
     if case.get("billed_as"):
         shown["billed_as"] = case["billed_as"]
     return shown
@@ -177,3 +221,23 @@ def summary(progress: dict[str, Any] | None, ids: list[str] | None = None) -> di
         "missed": [cid for cid in answered if not answers[cid]],
         "remaining": [cid for cid in scope if cid not in answers],
     }
+
+
+CSV_COLUMNS = ("student", "quiz", "case_number", "case", "result", "score", "answered", "total")
+
+
+def results_csv(progress: dict[str, Any] | None, quiz: str, ids: list[str], student: str = "") -> str:
+    """One row per quiz case (right, wrong or unanswered) with the quiz score: a file for a gradebook."""
+    state = {**EMPTY_PROGRESS, **(progress or {})}
+    answers = state["answers"]
+    tally = summary(progress, ids)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    name = " ".join(str(student).split())[:80]
+    if name[:1] in ("=", "+", "-", "@"):  # a spreadsheet would run it as a formula
+        name = "'" + name
+    for number, cid in enumerate(ids, 1):
+        result = "right" if answers.get(cid) is True else "wrong" if cid in answers else "not answered"
+        writer.writerow((name, quiz, number, cid, result, tally["correct"], tally["answered"], tally["total"]))
+    return out.getvalue()

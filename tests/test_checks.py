@@ -7,7 +7,6 @@ codes, activities, sources and tree.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -20,13 +19,12 @@ from build_tools.check import check_loaded
 from build_tools.checks import tree as checks_tree
 from build_tools.load import load_project
 from build_tools.yaml_strict import MAX_BYTES
+from tests.conftest import CHECK_DAY
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).parent / "bad_input"
 FIXTURES = sorted(p for p in BAD.rglob("*") if p.is_file() and p.suffix not in (".expect", ".md"))
 REPLACES = {"tree": "decision_tree.yaml", "vocab": "data/vocab.yaml", "sources": "data/sources.yaml"}
-#: the day the fixtures are checked on (a fixed day: no test reads the clock)
-TODAY = dt.date(2026, 11, 23)
 HEADER = re.compile(rb"^#\s*(expect|file|max_bytes):\s?(.*)$")
 
 
@@ -76,7 +74,7 @@ def test_bad_input_fails_with_its_message(fixture: Path, project_root: Path) -> 
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.unlink(missing_ok=True)
     shutil.copyfile(fixture, dest)
-    problems = check_loaded(load_project(project_root, max_bytes=limit), today=TODAY)
+    problems = check_loaded(load_project(project_root, max_bytes=limit), today=CHECK_DAY)
     found = [
         f"{p.line}:{p.column}: {p.message}" + (f" (fix: {p.fix})" if p.fix else "") for p in problems if p.path == dest
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -13,9 +12,9 @@ from build_tools import checks
 from build_tools.check import check_loaded
 from build_tools.checks import tree as tree_checks
 from build_tools.load import load_project
+from tests.conftest import CHECK_DAY
 
 ROOT = Path(__file__).resolve().parents[1]
-TODAY = dt.date(2026, 11, 29)  # on or after the latest review date in the data (decision_tree.yaml: 2026-11-29)
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +34,7 @@ def test_one_broken_file_is_reported_alone(copy_root: Path, target: str) -> None
     saved = path.read_bytes()
     try:
         path.write_text("key: [\n", encoding="utf-8")
-        problems = check_loaded(load_project(copy_root), today=TODAY)
+        problems = check_loaded(load_project(copy_root), today=CHECK_DAY)
     finally:
         path.write_bytes(saved)
     assert [p.path for p in problems] == [path]
@@ -56,7 +55,7 @@ def _chain_project(length: int, back_to_start: bool) -> tuple[checks.Context, ob
         nodes.append(q)
     tree["root"], tree["nodes"] = "q_chain_0", [*nodes, outcome]
     project.tree.data = tree
-    return checks.Context(project, {project.tree.path}, TODAY), project
+    return checks.Context(project, {project.tree.path}, CHECK_DAY), project
 
 
 def test_a_1200_question_chain_is_checked_without_recursion() -> None:

@@ -101,6 +101,42 @@ def test_units_task_covers_add_on_codes(data: dict) -> None:
     assert practice.grade(case, "97129", result["units"], data)["correct"]
 
 
+def test_quiz_code_is_opaque_and_tokens_do_not_clash(data: dict) -> None:
+    cases = data["cases"]
+    ids = sorted(cases)[:5]
+    code = practice.format_quiz(12, ids)
+    assert not any(part in code for cid in ids for part in cid.split("-") if len(part) > 3)
+    assert practice.QUIZ.match(code)
+    assert practice.token_clashes(cases) == []
+    assert practice.token_clashes({"a": {}, "b": {}}) == []
+    # the older form still opens, with the same cases and order
+    legacy = f"12:{','.join(ids)}"
+    assert practice.parse_quiz(legacy, cases) == practice.parse_quiz(code, cases)
+    with pytest.raises(practice.PracticeInputError, match="does not have"):
+        practice.parse_quiz("12-fffff", {k: v for k, v in cases.items() if practice.token(k) != "fffff"} or cases)
+
+
+def test_view_names_the_rule_by_its_label(data: dict) -> None:
+    unit_case = next(c for c in data["cases"].values() if c["answer"].get("units"))
+    shown = practice.view(unit_case, data["codes"], data["rules"])
+    rule = unit_case["answer"]["units"]["rule"]
+    assert shown["units_task"]["rule_label"] == data["rules"][rule]["label"] != rule
+
+
+def test_results_csv_has_one_row_per_quiz_case(data: dict) -> None:
+    import csv
+    import io
+
+    ids = sorted(data["cases"])[:3]
+    progress = practice.record(practice.record(None, ids[0], True), ids[1], False)
+    text = practice.results_csv(progress, "9-abc", ids, student="=cmd  Ann  Lee")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [r["case"] for r in rows] == ids
+    assert [r["result"] for r in rows] == ["right", "wrong", "not answered"]
+    assert {r["score"] for r in rows} == {"1"} and {r["total"] for r in rows} == {"3"}
+    assert rows[0]["student"] == "'=cmd Ann Lee"  # no spreadsheet formula
+
+
 def test_tampered_progress_from_storage_is_cleaned() -> None:
     """localStorage is the user's to edit: a negative streak, non-boolean answers or junk never show."""
     from engine.practice import clean_progress, record, summary

@@ -77,8 +77,11 @@ def test_every_code_is_a_row_of_the_code_table_with_its_unit_basis(project: Proj
     rows = [line for line in table.splitlines() if line.startswith('| <span id="c')]
     assert len(rows) == len(project.codes)
     for code, doc in project.codes.items():
-        row = next(r for r in rows if r.startswith(f'| <span id="c{code}"></span>{code} |'))
+        cell = f"[{code}]({code}.md)" if doc.data.get("guidance_page") else code  # the code links to its page
+        row = next(r for r in rows if r.startswith(f'| <span id="c{code}"></span>{cell} |'))
         assert doc.data["reviewed"] in row
+        for term in doc.data.get("search_terms", []):
+            assert term in row, (code, term)
     assert "[Medicare Claims Processing Manual" in table
 
 

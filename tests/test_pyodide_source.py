@@ -142,6 +142,10 @@ def test_precompiled_result_is_cached_by_version_and_engine(
     (root / "node_modules" / "pyodide").symlink_to(project_root / "node_modules" / "pyodide")
     (root / "package.json").write_text((project_root / "package.json").read_text(encoding="utf-8"), encoding="utf-8")
     engine = engine_archive()
+    # the project's own cache entry (compiled by the first build of the session) seeds this root's cache
+    assert pyodide.precompiled(engine, project_root) is not None
+    key = pyodide.cache_key(engine, project_root)
+    shutil.copytree(project_root / pyodide.CACHE_DIR / key, root / pyodide.CACHE_DIR / key)
     first = pyodide.precompiled(engine, root)
     assert first is not None and len(list((root / pyodide.CACHE_DIR).iterdir())) == 1
     # a second build with the same inputs starts no Node at all

@@ -82,7 +82,13 @@ def _filter_form(project: Project, acts: list[dict[str, Any]]) -> list[str]:
         labels = vocab.get(vocab_name, {}) if vocab_name else {}
         options = "".join(f'<option value="{escape(v)}">{escape(labels.get(v, v))}</option>' for v in used)
         lines.append(f'<label>{label} <select name="{attr}"><option value="">any</option>{options}</select></label>')
-    lines += ['<output class="tcg-catalog-count"></output>', "</form>"]
+    lines += [
+        '<button type="reset" class="md-button tcg-catalog-clear">Clear the filters</button>',
+        '<output class="tcg-catalog-count" aria-live="polite"></output>',
+        '<p class="tcg-catalog-hint" hidden>No activity has all of these. Set one filter back to “any”, or clear '
+        "the filters.</p>",
+        "</form>",
+    ]
     return lines
 
 

@@ -61,13 +61,17 @@ def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]
         lines.append(f"- **Reported with:** {code_link(project, rec['primary_code'])}")
     if rec.get("status_note"):
         lines.append(f"- **Status:** {cites.claim(rec['status_note'])}")
+    if rec.get("search_terms"):
+        lines.append(f"- **Also searched as:** {md(', '.join(rec['search_terms']))}")
     return [*lines, ""]
 
 
 def guidance_page(project: Project, rec: dict[str, Any]) -> str:
     """The full page of one guidance code."""
     cites, g, code = Citations(project, SOURCES_PAGE), rec["guidance"], rec["code"]
-    lines = [f"# {code}: {md(rec['name'])}", "", *_facts(project, rec, cites)]
+    # the code pages are the reference: the site search ranks them above pages that only mention a code
+    lines = ["---", "search:", "  boost: 3", "---", ""]
+    lines += [f"# {code}: {md(rec['name'])}", "", *_facts(project, rec, cites)]
     lines += ["## Summary", "", md(g["summary"], "../"), ""]
     lines += ["## Use it when", "", *cites.claims(g["use_when"])]
     lines += ["## Not for", "", *cites.claims(g["not_for"])]
@@ -100,6 +104,11 @@ def code_table(project: Project) -> str:
     cites = Citations(project, SOURCES_PAGE)
     family = vocab_labels(project)["code_families"]
     lines = [
+        "---",
+        "search:",
+        "  boost: 2",
+        "---",
+        "",
         "# Codes",
         "",
         "Every code the guide covers, in the project's own words. Codes in **bold** have a full guidance page.",
@@ -110,13 +119,16 @@ def code_table(project: Project) -> str:
     for code, doc in sorted(project.codes.items()):
         rec = doc.data
         name = f"**[{md_label(rec['name'])}]({code}.md)**" if rec.get("guidance_page") else md_cell(rec["name"])
+        code_cell = f"[{md_label(code)}]({code}.md)" if rec.get("guidance_page") else md_cell(code)
         marks = cites.marks(rec["sources"])
+        if rec.get("search_terms"):
+            name += f"<br><small>Also searched as: {md_cell(', '.join(rec['search_terms']))}</small>"
         if rec.get("status_note"):
             note = cites.claim(rec["status_note"]).replace("|", "\\|")
             name += f"<br><small>{note}</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
-            f'| <span id="c{html_text(code)}"></span>{md_cell(code)} | {name}{marks} | {md_cell(basis)} | '
+            f'| <span id="c{html_text(code)}"></span>{code_cell} | {name}{marks} | {md_cell(basis)} | '
             f"{md_cell(family.get(rec['family'], rec['family']))} | {md_cell(rec['reviewed'])} |"
         )
     lines += ["", *cites.section(), ""]

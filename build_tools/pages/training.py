@@ -1,7 +1,10 @@
 """Instructor pages: the quiz builder, the answer key and the printable worksheet.
 
-Unit answers are computed by the engine at build time, never typed. The key
-pages stay out of the navigation and the search index (front matter).
+Unit answers are computed by the engine at build time, never typed. The quiz
+builder is in the navigation and the search; the key and the worksheet stay out
+of both (front matter) and are linked only from a quiz the builder made. Opened
+with `#quiz=CODE`, docs/assets/js/instructor.js keeps exactly that quiz's cases,
+in the quiz's order; rule names come from the rule data, never its id.
 """
 
 from __future__ import annotations
@@ -18,6 +21,14 @@ from engine import tree, units
 B = "../"
 HIDDEN = "---\nsearch:\n  exclude: true\n---\n\n"
 BUILDER, KEY, WORKSHEET = "instructor/index.md", "instructor/answer-key.md", "instructor/worksheet.md"
+
+
+def _rule_labels(project: Project) -> dict[str, str]:
+    return {doc.data["id"]: doc.data["label"] for doc in project.payers.values()}
+
+
+def _family_labels(project: Project) -> dict[str, str]:
+    return {f["id"]: f["label"] for f in project.vocab.data.get("code_families", [])}
 
 
 def _code_names(project: Project) -> dict[str, str]:
@@ -54,30 +65,39 @@ def _walk_lines(case: dict[str, Any], project: Project) -> list[str]:
 
 def builder_page(project: Project) -> str:
     cases = sorted(cases_data(project).values(), key=lambda c: (c["family"], c["difficulty"], c["id"]))
-    names = _code_names(project)
+    families = _family_labels(project)
     rows = "\n".join(
         f'<li><label><input type="checkbox" name="case" value="{escape(c["id"])}"> {escape(c["title"])}'
-        f' <span class="tcg-meta">({escape(c["difficulty"])}; {escape(c["answer"]["code"])}'
-        f" {escape(names.get(c['answer']['code'], ''))}"
-        f"{'; units' if c['answer'].get('units') else ''})</span></label></li>"
+        f' <span class="tcg-meta">({escape(c["difficulty"])}; {escape(families.get(c["family"], c["family"]))}'
+        f"{'; asks for units' if c['answer'].get('units') else ''})</span></label></li>"
         for c in cases
     )
     return (
-        HIDDEN + "# Instructor: build a quiz\n\n"
-        "Tick the cases for your class, choose a seed, and share the link. Everyone who opens it gets the same "
-        "cases in the same order, works through them in the browser, and keeps their own progress on their own "
-        "device. Nothing is sent anywhere. The [answer key](answer-key.md) and a printable "
-        "[worksheet](worksheet.md) list every case.\n\n"
+        "# Quiz builder for instructors\n\n"
+        "Tick the cases for your class, choose a seed, and make the quiz. Everyone who opens the link gets the "
+        "same cases in the same order, in quiz mode: case titles are hidden and the link carries an opaque quiz "
+        "code, not the cases' names. Students work in the browser, keep their own progress on their own device "
+        "and can download their results as a CSV file for your gradebook. Nothing is sent anywhere. Each quiz "
+        "comes with its own answer key and printable worksheet, and can be downloaded for your learning "
+        "management system ([which formats and versions](lms-export.md)).\n\n"
         '<div class="tcg-instructor" data-widget="quiz-builder">\n<form>\n'
-        '<p><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label> '
+        '<p class="tcg-actions"><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label> '
         '<button type="button" class="md-button" data-role="all">Select all</button> '
         '<button type="button" class="md-button" data-role="none">Clear</button></p>\n'
         f'<ul class="tcg-case-list">\n{rows}\n</ul>\n'
         '<p><button type="submit" class="md-button md-button--primary">Make the quiz link</button></p>\n'
         "</form>\n"
         '<p data-role="status" role="status" aria-live="polite"></p>\n'
-        '<div data-role="links" hidden><p>Quiz for students: <a data-role="quiz-link" href="#"></a></p>'
-        '<p>Worksheet for this quiz: <a data-role="sheet-link" href="#"></a></p></div>\n'
+        '<div data-role="links" hidden>\n'
+        '<p>Quiz for students: <a class="tcg-link-out" data-role="quiz-link" href="#"></a></p>\n'
+        '<p class="tcg-actions"><button type="button" class="md-button" data-role="copy">Copy the quiz link</button>'
+        ' <span data-role="copied" role="status"></span></p>\n'
+        '<p>For you: <a data-role="key-link" href="#">answer key for this quiz</a> · '
+        '<a data-role="sheet-link" href="#">printable worksheet for this quiz</a></p>\n'
+        '<p class="tcg-actions"><button type="button" class="md-button" data-role="qti">'
+        "Download for Canvas, Blackboard, D2L (QTI 1.2 zip)</button>"
+        ' <button type="button" class="md-button" data-role="moodle">Download for Moodle (Moodle XML)</button></p>\n'
+        "</div>\n"
         "</div>\n"
     )
 
@@ -85,7 +105,9 @@ def builder_page(project: Project) -> str:
 def _key_entry(case: dict[str, Any], project: Project, names: dict[str, str]) -> list[str]:
     code = case["answer"]["code"]
     lines = [
-        f"## {md(case['title'])} {{#{case['id']}}}",
+        f'<section class="tcg-key-case" data-case="{escape(case["id"])}" markdown="1">',
+        "",
+        f'## <span data-role="number"></span>{md(case["title"])} {{#{case["id"]}}}',
         "",
         f"*{md(case['difficulty'].capitalize())}.* {md(case['session'], B)}",
         "",
@@ -100,9 +122,10 @@ def _key_entry(case: dict[str, Any], project: Project, names: dict[str, str]) ->
     lines += [f"**Tempting but wrong: {md(tempting['code'])}.** {md(tempting['why_not'], B)}", ""]
     result = unit_answer(case, project)
     if result:
-        lines += [f"**Units ({md(result['rule'])} rule): {md(_allocations(result))}.**", ""]
+        label = _rule_labels(project).get(result["rule"], result["rule"])
+        lines += [f"**Units under the rule “{md(label)}”: {md(_allocations(result))}.**", ""]
         lines += [f"{i}. {md(step)}" for i, step in enumerate(result["steps"], 1)] + [""]
-    lines += ["**The walk through the tree**", "", *_walk_lines(case, project), ""]
+    lines += ["**The walk through the tree**", "", *_walk_lines(case, project), "", "</section>", ""]
     return lines
 
 
@@ -112,42 +135,52 @@ def answer_key_page(project: Project) -> str:
     lines = [
         HIDDEN + "# Instructor: answer key",
         "",
-        "Every practice case with its answer, the reasoning, the tempting wrong code and the walk through the "
-        "tree. Unit answers are computed by the site's engine when the site is built. This page is left out "
-        "of the navigation and the search.",
+        "Each case with its answer, the reasoning, the tempting wrong code and the walk through the tree. Unit "
+        "answers are computed by the site's engine when the site is built. Opened from a quiz the "
+        "[quiz builder](index.md) made, this page holds exactly that quiz's cases in the quiz's order; "
+        "otherwise it lists every case. It is left out of the navigation and the search.",
+        "",
+        '<div class="tcg-answer-key" data-widget="answer-key" markdown="1">',
+        "",
+        '<p class="tcg-actions"><button type="button" class="md-button" data-role="print">Print this key</button>'
+        ' <span data-role="status" role="status" aria-live="polite"></span></p>',
         "",
     ]
     for case in cases:
         lines += _key_entry(case, project, names)
-    return "\n".join(lines)
+    return "\n".join([*lines, "</div>", ""])
 
 
 def worksheet_page(project: Project) -> str:
-    names = _code_names(project)
+    names, rules = _code_names(project), _rule_labels(project)
     cases = sorted(cases_data(project).values(), key=lambda c: c["id"])
     questions, keys = [], []
     for case in cases:
         task = case["answer"].get("units")
-        asks = ""
-        if task:
-            asks = f"<p>Units under the {escape(task['rule'])} rule for {escape(', '.join(task['minutes']))}: ____</p>"
+        label = escape(rules.get(task["rule"], task["rule"])) if task else ""
+        asks = f"<p>Units under the rule “{label}” for {escape(', '.join(task['minutes']))}: ____</p>" if task else ""
+        billed = f"<p>Billed as {escape(case['billed_as'])}.</p>" if case.get("billed_as") else ""
         questions.append(
-            f'<li data-case="{escape(case["id"])}"><strong>{escape(case["title"])}</strong>'
-            f"<p>{escape(case['session'])}</p><p>Code: ________</p>{asks}</li>"
+            f'<li data-case="{escape(case["id"])}"><p>{escape(case["session"])}</p>{billed}'
+            f"<p>Code: ________</p>{asks}</li>"
         )
         result = unit_answer(case, project)
         units_text = f"; units {escape(_allocations(result))}" if result else ""
-        code = case["answer"]["code"]
-        name = escape(names.get(code, ""))
-        keys.append(f'<li data-case="{escape(case["id"])}">{escape(code)} {name}{units_text}</li>')
+        code, tempting = case["answer"]["code"], case["tempting"]
+        keys.append(
+            f'<li data-case="{escape(case["id"])}"><strong>{escape(code)} {escape(names.get(code, ""))}'
+            f"{units_text}.</strong> {escape(case['why'])} <em>Not {escape(tempting['code'])}:</em> "
+            f"{escape(tempting['why_not'])}</li>"
+        )
     return (
         HIDDEN + "# Worksheet\n\n"
         '<div class="tcg-worksheet" data-widget="worksheet">\n'
-        '<p data-role="status" role="status" aria-live="polite"></p>\n'
+        '<p class="tcg-actions"><button type="button" class="md-button" data-role="print">Print the worksheet</button>'
+        ' <span data-role="status" role="status" aria-live="polite"></span></p>\n'
         '<section class="tcg-sheet-questions"><h2 id="questions">Questions</h2>\n'
         "<p>For each session, write the code the note supports and, where asked, the units.</p>\n"
         f'<ol data-role="questions">{"".join(questions)}</ol></section>\n'
-        '<section class="tcg-sheet-key"><h2 id="key">Key</h2>\n'
+        '<section class="tcg-sheet-key"><h2 id="key">Key, with the reasons</h2>\n'
         f'<ol data-role="key">{"".join(keys)}</ol></section>\n</div>\n'
     )
 

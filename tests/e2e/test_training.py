@@ -51,7 +51,7 @@ def test_practice_feedback_progress_and_quiz_link(page: Page, offline_context, b
     expect(verdict).to_have_attribute("data-verdict", "wrong", timeout=TIMEOUT)
     expect(page.locator("[data-role=feedback]")).to_contain_text(second["tempting"]["why_not"][:40])
     expect(page.locator("[data-role=score]")).to_contain_text("Score 1 of 2 answered")
-    expect(page.locator("[data-role=missed]")).to_contain_text(second["id"])
+    expect(page.locator("[data-role=missed]")).to_contain_text("Case 2")
 
     # progress lives in localStorage and survives a reload of the same quiz
     page.reload()
@@ -97,6 +97,7 @@ def test_drill_graded_in_page_agrees_with_engine(page: Page, offline_context, ba
     page.fill("[data-role=setup] [name=seed]", str(seed))
     page.select_option("[data-role=setup] [name=level]", str(level))
     page.get_by_role("button", name="New drill").click()
+    expect(page.locator("#tcg-drill-title")).to_contain_text(f"Drill {level}-{seed}", timeout=TIMEOUT)
     rows = page.locator("[data-role=rows] tr")
     expect(rows).to_have_count(len(entries), timeout=TIMEOUT)
     assert [rows.nth(i).get_attribute("data-code") for i in range(len(entries))] == [c for c, _ in entries]

@@ -1,7 +1,8 @@
 /* Activity catalog filter (activities/index.md): shows the form the build wrote, then hides the list
    items whose data-* facets do not hold every chosen value. It only filters: which activity has which
    code, deficit or setting comes from the build (data/activities/*.yaml), never from here.
-   Without JavaScript the form stays hidden and every activity is listed. */
+   The chosen values live in the page address (?code=…&setting=…), so Back and shared links keep
+   them. Without JavaScript the form stays hidden and every activity is listed. */
 (function () {
   "use strict";
 
@@ -9,8 +10,24 @@
     const form = root.querySelector("form.tcg-catalog-filter");
     const items = Array.from(root.querySelectorAll(".tcg-catalog-item"));
     const count = root.querySelector(".tcg-catalog-count");
+    const hint = root.querySelector(".tcg-catalog-hint");
     if (!form) return;
     form.hidden = false;
+    const selects = Array.from(form.querySelectorAll("select"));
+
+    function fromAddress() {
+      const params = new URLSearchParams(location.search);
+      selects.forEach((s) => {
+        const want = params.get(s.name) || "";
+        s.value = Array.from(s.options).some((o) => o.value === want) ? want : "";
+      });
+    }
+    function toAddress() {
+      const params = new URLSearchParams(location.search);
+      selects.forEach((s) => (s.value ? params.set(s.name, s.value) : params.delete(s.name)));
+      const query = params.toString();
+      history.replaceState(history.state, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    }
 
     function apply() {
       const chosen = Array.from(form.querySelectorAll("select")).filter((s) => s.value);
@@ -21,10 +38,13 @@
         if (match) shown += 1;
       });
       if (count) count.textContent = `${shown} of ${items.length} activities`;
+      if (hint) hint.hidden = shown !== 0;
     }
 
-    form.addEventListener("change", apply);
+    form.addEventListener("change", () => { apply(); toAddress(); });
+    form.addEventListener("reset", () => setTimeout(() => { apply(); toAddress(); }, 0));
     form.addEventListener("submit", (event) => event.preventDefault());
+    fromAddress();
     apply();
   }
 

@@ -1,13 +1,41 @@
-/* Instructor widgets: the quiz builder (the engine checks and formats the quiz string) and the
-   worksheet (shows only a quiz's cases, in the quiz's order, when opened with #quiz=). */
+/* Instructor widgets: the quiz builder (the engine checks the cases and writes the quiz code and the
+   LMS files; this file only shows links, copies the link and saves the files), and the answer key and
+   worksheet (opened with #quiz=, they keep exactly that quiz's cases, in the quiz's order). */
 (function () {
   "use strict";
+  function quizFromHash() {
+    const m = location.hash.match(/^#quiz=([^&]+)/);
+    if (!m) return null;
+    try { return decodeURIComponent(m[1]); } catch (e) { return m[1]; }
+  }
+  function download(file) {
+    const body = file.base64 ? Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)) : file.text;
+    const url = URL.createObjectURL(new Blob([body], { type: file.mime }));
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = file.filename;
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+  async function copyText(text) {
+    try { await navigator.clipboard.writeText(text); return true; } catch (e) { return false; }
+  }
+  function wirePrint(root) {
+    const button = root.querySelector("[data-role=print]");
+    if (button) button.addEventListener("click", () => window.print());
+  }
+
   function mountBuilder(root, engine) {
     const form = root.querySelector("form");
-    const status = root.querySelector("[data-role=status]");
+    const part = (role) => root.querySelector("[data-role=" + role + "]");
+    const status = part("status");
     const boxes = () => [...form.querySelectorAll("[name=case]")];
-    root.querySelector("[data-role=all]").addEventListener("click", () => boxes().forEach((b) => { b.checked = true; }));
-    root.querySelector("[data-role=none]").addEventListener("click", () => boxes().forEach((b) => { b.checked = false; }));
+    let quiz = null;
+    part("all").addEventListener("click", () => boxes().forEach((b) => { b.checked = true; }));
+    part("none").addEventListener("click", () => boxes().forEach((b) => { b.checked = false; }));
     engine.onState((state, detail) => {
       if (state === "loading") status.textContent = (detail || "Loading") + "…";
       if (state === "failed") status.textContent = "Python could not start in this browser (" + detail + ").";
@@ -17,37 +45,66 @@
       const ids = boxes().filter((b) => b.checked).map((b) => b.value);
       const reply = await engine.call("quiz_link", { seed: form.seed.value, ids });
       if (reply.error) { status.textContent = reply.error.message; return; }
-      const quiz = reply.result.quiz;
-      const practice = new URL("practice/#quiz=" + quiz, engine.siteRoot).href;
-      const sheet = new URL("instructor/worksheet/#quiz=" + quiz, engine.siteRoot).href;
-      const links = root.querySelector("[data-role=links]");
-      Object.entries({ "quiz-link": practice, "sheet-link": sheet }).forEach(([role, href]) => {
-        const a = links.querySelector("[data-role=" + role + "]");
-        a.href = href;
-        a.textContent = href;
-      });
-      links.hidden = false;
-      status.textContent = "Quiz link ready: " + ids.length + " cases.";
+      quiz = reply.result.quiz;
+      const at = (path) => new URL(path + "#quiz=" + encodeURIComponent(quiz), engine.siteRoot).href;
+      const practice = part("quiz-link");
+      practice.href = at("practice/");
+      practice.textContent = practice.href;
+      part("key-link").href = at("instructor/answer-key/");
+      part("sheet-link").href = at("instructor/worksheet/");
+      part("copied").textContent = "";
+      part("links").hidden = false;
+      status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz + ".";
     });
+    part("copy").addEventListener("click", async () => {
+      const href = part("quiz-link").href;
+      const ok = await copyText(href);
+      if (!ok) window.getSelection().selectAllChildren(part("quiz-link"));
+      part("copied").textContent = ok ? "Copied." : "Selected: press Ctrl+C (or long-press and Copy).";
+    });
+    ["qti", "moodle"].forEach((format) => part(format).addEventListener("click", async () => {
+      if (!quiz) return;
+      status.textContent = "Writing the file…";
+      const reply = await engine.call("quiz_export", { quiz, format });
+      if (reply.error) { status.textContent = reply.error.message; return; }
+      download(reply.result);
+      status.textContent = "Saved " + reply.result.filename + ".";
+    }));
   }
 
-  async function mountWorksheet(root, engine) {
-    const quiz = (location.hash.match(/^#quiz=([^&]+)/) || [])[1];
-    if (!quiz) return;
+  async function keepQuizCases(root, engine, lists, label) {
     const status = root.querySelector("[data-role=status]");
+    const quiz = quizFromHash();
+    if (!quiz) { status.textContent = "Every case. Open this page from the quiz builder to see one quiz."; return null; }
     status.textContent = "Selecting this quiz's cases…";
-    let text = quiz;
-    try { text = decodeURIComponent(quiz); } catch (e) { /* #quiz=%ZZ: the engine says the link is not valid */ }
-    const reply = await engine.call("practice_set", { quiz: text });
-    if (reply.error) { status.textContent = reply.error.message + " Showing every case."; return; }
-    ["questions", "key"].forEach((role) => {
-      const list = root.querySelector("[data-role=" + role + "]");
-      const items = Object.fromEntries([...list.children].map((li) => [li.dataset.case, li]));
-      list.replaceChildren(...reply.result.ids.map((id) => items[id]));
+    const reply = await engine.call("practice_set", { quiz });
+    if (reply.error) { status.textContent = reply.error.message + " Showing every case."; return null; }
+    lists.forEach((list) => {
+      const items = Object.fromEntries([...list.querySelectorAll(":scope > [data-case]")].map((el) => [el.dataset.case, el]));
+      [...list.querySelectorAll(":scope > [data-case]")].forEach((el) => el.remove());
+      list.append(...reply.result.ids.map((id) => items[id]).filter(Boolean));
     });
-    status.textContent = "Worksheet for quiz " + reply.result.seed + ": " + reply.result.ids.length + " cases.";
+    status.textContent = label + " for quiz " + reply.result.quiz + ": " + reply.result.ids.length + " cases.";
+    root.dataset.quiz = reply.result.quiz;
+    return reply.result.ids;
+  }
+
+  function mountWorksheet(root, engine) {
+    wirePrint(root);
+    keepQuizCases(root, engine, ["questions", "key"].map((r) => root.querySelector("[data-role=" + r + "]")), "Worksheet");
+  }
+
+  async function mountKey(root, engine) {
+    wirePrint(root);
+    const ids = await keepQuizCases(root, engine, [root], "Answer key");
+    if (!ids) return;
+    ids.forEach((id, i) => {
+      const number = root.querySelector("[data-case='" + CSS.escape(id) + "'] [data-role=number]");
+      if (number) number.textContent = "Case " + (i + 1) + ": ";
+    });
   }
 
   window.TCG.register("quiz-builder", mountBuilder);
   window.TCG.register("worksheet", mountWorksheet);
+  window.TCG.register("answer-key", mountKey);
 })();

@@ -16,7 +16,10 @@
     drill: "drills.js",
     "quiz-builder": "instructor.js",
     worksheet: "instructor.js",
+    "answer-key": "instructor.js",
   };
+  //: scripts a widget script reads at run time, loaded just before it (today's session: assets/js/session.js)
+  const BEFORE = { "tree.js": "session.js", "units.js": "session.js" };
   //: scripts that need no shim, by the selector that calls for them
   const OTHERS = { '[data-filter="catalog"]': "catalog.js" };
   const loaded = new Set();
@@ -38,7 +41,10 @@
       else console.warn("loader: no script for data-widget=" + el.dataset.widget);
     });
     if (names.size) load(SHIM);
-    names.forEach(load);
+    names.forEach((name) => {
+      if (BEFORE[name]) load(BEFORE[name]);
+      load(name);
+    });
     Object.entries(OTHERS).forEach(([selector, script]) => document.querySelector(selector) && load(script));
   }
 

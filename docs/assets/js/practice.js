@@ -1,6 +1,8 @@
-/* Practice-cases widget: asks the engine for a case set (filters, seed or a #quiz= link), renders one
-   case at a time, sends answers to the engine and renders its feedback. Progress is the engine's JSON,
-   kept in localStorage only. No grading or ordering logic here. */
+/* Practice-cases widget: asks the engine for a case set (filters, seed, a #set= resume code or an
+   instructor's #quiz= link), renders one case at a time, sends answers to the engine and renders its
+   feedback. Quiz mode (a #quiz= link) hides case titles, is marked as a quiz, is left only by an explicit
+   confirmed choice, and offers the student's results as a CSV file the engine writes. Progress is the
+   engine's JSON, kept in localStorage only. No grading, ordering or file format logic here. */
 (function () {
   "use strict";
   const KEY = "tcg-practice-progress";
@@ -11,37 +13,71 @@
     children.flat().forEach((c) => node.append(c instanceof Node ? c : String(c)));
     return node;
   }
-  const loadProgress = () => { try { return JSON.parse(localStorage.getItem(KEY)) || null; } catch (e) { return null; } };
+  function validProgress(p) {
+    return p && typeof p === "object" && p.answers && typeof p.answers === "object" && !Array.isArray(p.answers) &&
+      Object.values(p.answers).every((v) => typeof v === "boolean") &&
+      Number.isInteger(p.streak) && Number.isInteger(p.best_streak) ? p : null;
+  }
+  const loadProgress = () => { try { return validProgress(JSON.parse(localStorage.getItem(KEY))); } catch (e) { return null; } };
   const saveProgress = (p) => { try { localStorage.setItem(KEY, JSON.stringify(p)); } catch (e) { /* private mode */ } };
-  const quizFromHash = () => (location.hash.match(/^#quiz=([^&]+)/) || [])[1];
-  // a malformed %-escape (#quiz=%ZZ) is handed to the engine as typed: it says the link is not valid
-  const decode = (text) => { try { return decodeURIComponent(text); } catch (e) { return text; } };
+  function fromHash(name) {
+    const m = location.hash.match(new RegExp("^#" + name + "=([^&]+)"));
+    if (!m) return null;
+    try { return decodeURIComponent(m[1]); } catch (e) { return m[1]; }
+  }
+  function download(file) {
+    const body = file.base64 ? Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0)) : file.text;
+    const url = URL.createObjectURL(new Blob([body], { type: file.mime }));
+    const a = h("a", { href: url, download: file.filename, hidden: "" });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+  window.TCG_download = window.TCG_download || download;
 
   function mount(root, engine) {
     const part = (role) => root.querySelector("[data-role=" + role + "]");
     const filters = part("filters"), status = part("status"), caseBox = part("case");
     const answerForm = part("answer"), feedback = part("feedback"), error = part("error");
-    let set = null, index = 0, progress = loadProgress();
+    const banner = part("quiz-banner");
+    let set = null, index = 0, progress = loadProgress(), quizMode = false, quizCode = null;
 
     engine.onState((state, detail) => {
       if (state === "loading") status.textContent = (detail || "Loading") + "…";
-      if (state === "failed") status.textContent = "Python could not start in this browser (" + detail + "). The answer key is on the instructor pages.";
+      if (state === "failed") status.textContent = "Python could not start in this browser (" + detail + "). Reload the page to try again.";
     });
+
+    const caseLabel = (id) => {
+      const i = set.ids.indexOf(id);
+      return quizMode || i < 0 ? "Case " + (i + 1) : set.cases[i].title;
+    };
 
     function showSummary(summary) {
       part("score").textContent = "Score " + summary.correct + " of " + summary.answered + " answered (" + summary.total +
         " in this set) · streak " + summary.streak + " · best " + summary.best_streak;
-      const missed = part("missed");
-      missed.replaceChildren(...summary.missed.map((id) => h("li", {}, id)));
+      part("missed").replaceChildren(...summary.missed.map((id) => h("li", {}, caseLabel(id))));
       part("retry").disabled = summary.missed.length === 0;
       set.missed = summary.missed;
+      const answered = progress ? Object.keys(progress.answers).length : 0;
+      part("reset").disabled = answered === 0;
+      part("reset-count").textContent = answered + (answered === 1 ? " answer" : " answers");
+    }
+
+    function setMode() {
+      quizMode = Boolean(quizCode);
+      banner.hidden = !quizMode;
+      filters.hidden = quizMode;
+      part("leave-confirm").hidden = true;
+      part("quiz-code").textContent = quizCode || "";
     }
 
     async function start(args, note) {
       status.textContent = "Preparing the cases…";
-      const reply = await engine.call("practice_set", { ...args, progress });
+      const code = args.quiz || args.resume || null;
+      const reply = await engine.call("practice_set", { ...args, quiz: code, progress });
       if (reply.error) {
-        if (args.quiz) return start({ seed: 1 }, reply.error.message + " A new set was started instead.");
+        if (code) return start({ seed: 1 }, reply.error.message + " A practice set was started instead.");
         status.textContent = reply.error.message;
         return;
       }
@@ -52,8 +88,11 @@
       }
       const select = part("choices");
       if (select.options.length === 1) select.append(...set.choices.map((c) => h("option", { value: c.code }, c.code + " " + c.name)));
-      history.replaceState(null, "", location.pathname + "#quiz=" + set.quiz);
-      status.textContent = (note ? note + " " : "") + set.cases.length + " cases in this set.";
+      if (args.quiz) quizCode = set.quiz;
+      else if (!args.keepQuiz) quizCode = null;
+      history.replaceState(null, "", location.pathname + (quizCode ? "#quiz=" + quizCode : "#set=" + set.quiz));
+      setMode();
+      status.textContent = (note ? note + " " : "") + (quizMode ? "Quiz: " : "") + set.cases.length + " cases in this set.";
       index = 0;
       showSummary(set.summary);
       showCase();
@@ -64,10 +103,15 @@
       error.hidden = true;
       part("next").hidden = true;
       const c = set.cases[index];
-      if (!c) { caseBox.hidden = true; status.textContent = "Set finished. Retry the missed cases or start a new set."; return; }
+      if (!c) {
+        caseBox.hidden = true;
+        status.textContent = quizMode ? "Quiz finished. Download your results for your instructor, or retry the missed cases."
+          : "Set finished. Retry the missed cases or start a new set.";
+        return;
+      }
       caseBox.hidden = false;
       caseBox.dataset.case = c.id;
-      part("title").textContent = "Case " + (index + 1) + " of " + set.cases.length + ": " + c.title;
+      part("title").textContent = "Case " + (index + 1) + " of " + set.cases.length + (quizMode ? "" : ": " + c.title);
       part("meta").textContent = c.difficulty + (c.billed_as ? " · billed as " + c.billed_as : "");
       part("session").textContent = c.session;
       answerForm.reset();
@@ -75,7 +119,7 @@
       unitBox.hidden = !c.units_task;
       part("unit-rows").replaceChildren(...(c.units_task ? c.units_task.codes.map((code) =>
         h("label", {}, code + " units ", h("input", { name: "units-" + code, "data-code": code, inputmode: "numeric", size: "3" }))) : []));
-      if (c.units_task) part("units-legend").textContent = "Units under the " + c.units_task.rule + " rule";
+      if (c.units_task) part("units-legend").textContent = "Units under the rule “" + c.units_task.rule_label + "”";
       caseBox.focus();
     }
 
@@ -92,9 +136,10 @@
           (f.units.correct ? "Units right: " : "Units: the rule allows ") + opts.join(" or ") + "."),
           h("ol", {}, f.units.result.steps.map((s) => h("li", {}, s))));
       }
+      const acts = f.activity_links || [];
       items.push(h("p", {}, h("a", { href: TCG.siteRoot + "tree/#walk=" + f.walk }, "See the walk through the tree"),
-        f.activities.length ? " · related activities: " : "",
-        ...f.activities.map((slug, i) => [i ? ", " : "", h("a", { href: TCG.siteRoot + "activities/" + slug + "/" }, slug)])));
+        acts.length ? " · related activities: " : "",
+        ...acts.map((a, i) => [i ? ", " : "", h("a", { href: TCG.siteRoot + "activities/" + a.slug + "/" }, a.name)])));
       feedback.replaceChildren(...items);
     }
 
@@ -106,14 +151,16 @@
       const reply = await engine.call("practice_grade", {
         case: c.id, code: answerForm.code.value, units: c.units_task ? units : null, progress, ids: set.ids,
       });
-      if (reply.error) { error.textContent = reply.error.message; error.hidden = false; return; }
+      if (reply.error) { error.textContent = reply.error.message; error.hidden = false; error.scrollIntoView({ block: "nearest" }); return; }
       error.hidden = true;
       progress = reply.result.progress;
       saveProgress(progress);
       renderFeedback(reply.result.feedback);
       showSummary(reply.result.summary);
       part("next").hidden = false;
-      part("next").focus();
+      part("next").textContent = index + 1 < set.cases.length ? "Next case" : "Finish";
+      feedback.focus({ preventScroll: true });
+      feedback.scrollIntoView({ block: "start" });
     });
     part("next").addEventListener("click", () => { index += 1; showCase(); });
 
@@ -122,15 +169,32 @@
       ev.preventDefault();
       start({ seed: Math.floor(Math.random() * 1e6), families: chosen("family"), difficulties: chosen("difficulty") });
     });
-    part("retry").addEventListener("click", () => set && set.missed.length && start({ seed: set.seed, ids: set.missed }));
-    part("reset").addEventListener("click", () => {
-      progress = null;
-      try { localStorage.removeItem(KEY); } catch (e) { /* ignore */ }
-      if (set) start({ quiz: set.quiz });
+    part("retry").addEventListener("click", () => set && set.missed.length &&
+      start({ seed: set.seed, ids: set.missed, keepQuiz: true }));
+
+    // leaving a quiz is explicit: one button shows the question, a second one confirms
+    part("leave").addEventListener("click", () => { part("leave-confirm").hidden = false; part("leave-yes").focus(); });
+    part("leave-no").addEventListener("click", () => { part("leave-confirm").hidden = true; part("leave").focus(); });
+    part("leave-yes").addEventListener("click", () => start({ seed: Math.floor(Math.random() * 1e6) }, "You left the quiz."));
+    part("csv").addEventListener("click", async () => {
+      const reply = await engine.call("practice_csv", { quiz: quizCode, progress, student: part("student").value });
+      if (reply.error) { status.textContent = reply.error.message; return; }
+      download(reply.result);
+      status.textContent = "Saved " + reply.result.filename + ". Hand it in as your instructor asks.";
     });
 
-    const quiz = quizFromHash();
-    const first = () => start(quiz ? { quiz: decode(quiz) } : { seed: 1 });
+    // resetting progress is explicit too, and sits apart from "Retry missed only"
+    part("reset").addEventListener("click", () => { part("reset-confirm").hidden = false; part("reset-yes").focus(); });
+    part("reset-no").addEventListener("click", () => { part("reset-confirm").hidden = true; part("reset").focus(); });
+    part("reset-yes").addEventListener("click", () => {
+      progress = null;
+      try { localStorage.removeItem(KEY); } catch (e) { /* ignore */ }
+      part("reset-confirm").hidden = true;
+      if (set) start(quizCode ? { quiz: quizCode } : { resume: set.quiz }, "Your progress was erased.");
+    });
+
+    const quiz = fromHash("quiz"), resume = fromHash("set");
+    const first = () => start(quiz ? { quiz } : resume ? { resume } : { seed: 1 });
     // the page exists for the widget: start when the browser is idle (or on the first click)
     if ("requestIdleCallback" in window) requestIdleCallback(first, { timeout: 2000 });
     else setTimeout(first, 200);

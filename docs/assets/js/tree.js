@@ -256,6 +256,7 @@
           ? section("Matching activities", "activities", h("ul", {}, o.activities.map((a) => h("li", { "data-activity": a.slug }, h("a", { href: pageUrl(a.page) }, a.name)))))
           : null,
         o.page ? h("p", { class: "tcg-walk__page" }, h("a", { href: pageUrl(o.page), "data-role": "code-page" }, "Code page for " + o.code)) : null,
+        window.TCG_SESSION ? window.TCG_SESSION.panel(o) : null, // today's session (assets/js/session.js)
         o.sources.length ? section("Sources", "sources", h("ul", {}, o.sources.map((s) => h("li", {}, s.url ? h("a", { href: s.url, rel: "noopener" }, s.title) : s.title, s.section ? ", " + s.section : "")))) : null,
         o.disclaimer ? h("p", { class: "tcg-walk__disclaimer", "data-role": "disclaimer" }, o.disclaimer) : null,
       );

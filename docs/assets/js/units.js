@@ -259,7 +259,43 @@
       showSummary();
       if (mode === "single" && !card.hidden) run("single");
     });
-    addRow(false);
+
+    /* ---- the result as plain text for a note, and print ---- */
+    const copyBtn = part("copy"), printBtn = part("print");
+    if (copyBtn) copyBtn.addEventListener("click", async () => {
+      const text = part("card-title").textContent + "\n" + out.innerText.trim() + "\n";
+      let ok = false;
+      try { await navigator.clipboard.writeText(text); ok = true; } catch (e) { /* no clipboard permission */ }
+      if (!ok) window.getSelection().selectAllChildren(out);
+      part("copied").textContent = ok ? "Copied as plain text." : "Selected: press Ctrl+C (or long-press and Copy).";
+      card.dataset.copied = text;
+    });
+    if (printBtn) printBtn.addEventListener("click", () => window.print());
+
+    /* ---- today's session (assets/js/session.js): #session fills one row per code ---- */
+    const session = window.TCG_SESSION;
+    const fromSession = session && location.hash === "#session" && part("session-note")
+      ? session.rows() : [];
+    if (fromSession.length) {
+      fromSession.forEach((b) => {
+        const row = addRow(false);
+        row.querySelector("[name=code]").value = b.code;
+        row.querySelector("[name=minutes]").value = b.minutes == null ? "" : String(b.minutes);
+      });
+      const note = part("session-note");
+      if (note) {
+        part("session-blocks").textContent = session.describe(session.blocks());
+        note.hidden = false;
+        part("session-clear").addEventListener("click", () => {
+          session.clear();
+          note.hidden = true;
+          part("session-blocks").textContent = "";
+        });
+      }
+      engine.data().then(() => run("single"), () => {}); // after the rule list is filled in
+    } else {
+      addRow(false);
+    }
   }
 
   function mountEvidence(root, engine) {

@@ -1,0 +1,186 @@
+"""A practice quiz as files an LMS imports: an IMS QTI 1.2 package (zip) and Moodle XML.
+
+Targets (see docs/instructor-lms.md): QTI 1.2 as Canvas writes and reads it
+(also Blackboard Learn and D2L Brightspace importers of QTI 1.2 packages), and
+Moodle XML as Moodle 3.x/4.x question import reads it. Each case becomes one
+single-answer multiple-choice question: the session note as the question, four
+codes as choices (the answer, the tempting wrong code and two neighbours picked
+by the case id), the reasoning as feedback. Unit questions stay on the site.
+Standard library only (runs in Pyodide); files are deterministic for a quiz code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import zipfile
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from engine import practice
+
+QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
+QTI_RESOURCE_TYPE = "imsqti_xmlv1p2"
+CHOICES = 4
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def _choices(case: dict[str, Any], all_codes: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Four choices, sorted by code: the answer, the tempting code, then codes picked by a hash of the case id."""
+    names = {c["code"]: c["name"] for c in all_codes}
+    picked = [case["answer"]["code"], case["tempting"]["code"]]
+    others = sorted(
+        (c["code"] for c in all_codes if c["code"] not in picked),
+        key=lambda code: hashlib.sha256((case["id"] + code).encode()).hexdigest(),
+    )
+    picked += others[: CHOICES - len(picked)]
+    return [{"code": code, "name": names.get(code, "")} for code in sorted(picked)]
+
+
+def items(quiz: str, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The quiz's questions in the quiz's order: text, choices, the right code, feedback."""
+    chosen = practice.parse_quiz(quiz, data["cases"])
+    out = []
+    for number, cid in enumerate(chosen["ids"], 1):
+        case = data["cases"][cid]
+        billed = f" The session was billed as {case['billed_as']}." if case.get("billed_as") else ""
+        why_add = case["answer"].get("add_to_note") or []
+        feedback = f"The note supports {case['answer']['code']}. {case['why']}"
+        if why_add:
+            feedback += " To support it fully, the note should add: " + "; ".join(why_add) + "."
+        out.append(
+            {
+                "ident": f"case{number:03d}_{practice.token(cid)}",
+                "number": number,
+                "case": cid,
+                "question": f"{case['session'].strip()}{billed} Which code does this note support?",
+                "choices": _choices(case, data["answer_choices"]),
+                "correct": case["answer"]["code"],
+                "feedback": feedback,
+                "tempting": case["tempting"]["code"],
+                "tempting_feedback": case["tempting"]["why_not"],
+            }
+        )
+    return out
+
+
+def _label(choice: dict[str, str]) -> str:
+    return f"{choice['code']} {choice['name']}".strip()
+
+
+def _qti_field(parent: ET.Element, label: str, entry: str) -> None:
+    field = ET.SubElement(parent, "qtimetadatafield")
+    ET.SubElement(field, "fieldlabel").text = label
+    ET.SubElement(field, "fieldentry").text = entry
+
+
+def _mattext(parent: ET.Element, text: str) -> None:
+    material = ET.SubElement(parent, "material")
+    ET.SubElement(material, "mattext", texttype="text/plain").text = text
+
+
+def qti_assessment(quiz: str, data: dict[str, Any], title: str) -> bytes:
+    """The QTI 1.2 assessment document (questestinterop) for a quiz."""
+    root = ET.Element("questestinterop", xmlns=QTI_NS)
+    assessment = ET.SubElement(root, "assessment", ident=f"tcg_quiz_{quiz}", title=title)
+    meta = ET.SubElement(assessment, "qtimetadata")
+    _qti_field(meta, "cc_maxattempts", "1")
+    section = ET.SubElement(assessment, "section", ident="root_section")
+    for item in items(quiz, data):
+        node = ET.SubElement(section, "item", ident=item["ident"], title=f"Case {item['number']}")
+        item_meta = ET.SubElement(ET.SubElement(node, "itemmetadata"), "qtimetadata")
+        _qti_field(item_meta, "question_type", "multiple_choice_question")
+        _qti_field(item_meta, "points_possible", "1.0")
+        presentation = ET.SubElement(node, "presentation")
+        _mattext(presentation, item["question"])
+        response = ET.SubElement(presentation, "response_lid", ident="response1", rcardinality="Single")
+        render = ET.SubElement(response, "render_choice")
+        for choice in item["choices"]:
+            _mattext(ET.SubElement(render, "response_label", ident=choice["code"]), _label(choice))
+        processing = ET.SubElement(node, "resprocessing")
+        outcomes = ET.SubElement(processing, "outcomes")
+        ET.SubElement(outcomes, "decvar", maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+        general = ET.SubElement(processing, "respcondition", attrib={"continue": "Yes"})
+        ET.SubElement(ET.SubElement(general, "conditionvar"), "other")
+        ET.SubElement(general, "displayfeedback", feedbacktype="Response", linkrefid="general_fb")
+        right = ET.SubElement(processing, "respcondition", attrib={"continue": "No"})
+        ET.SubElement(ET.SubElement(right, "conditionvar"), "varequal", respident="response1").text = item["correct"]
+        ET.SubElement(right, "setvar", action="Set", varname="SCORE").text = "100"
+        tempting = ET.SubElement(processing, "respcondition", attrib={"continue": "Yes"})
+        equal = ET.SubElement(ET.SubElement(tempting, "conditionvar"), "varequal", respident="response1")
+        equal.text = item["tempting"]
+        ET.SubElement(tempting, "displayfeedback", feedbacktype="Response", linkrefid="tempting_fb")
+        for ident, text in (("general_fb", item["feedback"]), ("tempting_fb", item["tempting_feedback"])):
+            feedback = ET.SubElement(node, "itemfeedback", ident=ident)
+            _mattext(ET.SubElement(feedback, "flow_mat"), text)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def qti_manifest(quiz: str, assessment_file: str) -> bytes:
+    """imsmanifest.xml: one resource of type imsqti_xmlv1p2 pointing at the assessment file."""
+    root = ET.Element("manifest", identifier=f"tcg_manifest_{quiz}", xmlns=CP_NS)
+    meta = ET.SubElement(root, "metadata")
+    ET.SubElement(meta, "schema").text = "IMS Content"
+    ET.SubElement(meta, "schemaversion").text = "1.1.3"
+    ET.SubElement(root, "organizations")
+    resources = ET.SubElement(root, "resources")
+    resource = ET.SubElement(
+        resources, "resource", identifier=f"tcg_quiz_{quiz}", type=QTI_RESOURCE_TYPE, href=assessment_file
+    )
+    ET.SubElement(resource, "file", href=assessment_file)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")
+
+
+def qti_package(quiz: str, data: dict[str, Any]) -> bytes:
+    """The QTI 1.2 zip: imsmanifest.xml and the assessment, with fixed names and times."""
+    assessment_file = f"quiz_{quiz}.xml"
+    files = {
+        "imsmanifest.xml": qti_manifest(quiz, assessment_file),
+        assessment_file: qti_assessment(quiz, data, f"Therapy coding quiz {quiz}"),
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files.items():
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, content)
+    return buf.getvalue()
+
+
+def _moodle_text(parent: ET.Element, tag: str, text: str, fmt: str | None = "html") -> ET.Element:
+    node = ET.SubElement(parent, tag, **({"format": fmt} if fmt else {}))
+    ET.SubElement(node, "text").text = f"<p>{html.escape(text)}</p>" if fmt == "html" else text
+    return node
+
+
+def moodle_xml(quiz: str, data: dict[str, Any]) -> bytes:
+    """Moodle XML: a category, then one multichoice question (single answer) per case."""
+    root = ET.Element("quiz")
+    category = ET.SubElement(root, "question", type="category")
+    _moodle_text(category, "category", f"$course$/top/Therapy coding quiz {quiz}", None)
+    for item in items(quiz, data):
+        question = ET.SubElement(root, "question", type="multichoice")
+        _moodle_text(question, "name", f"Case {item['number']} ({item['ident']})", None)
+        _moodle_text(question, "questiontext", item["question"])
+        _moodle_text(question, "generalfeedback", item["feedback"])
+        for tag, value in (("defaultgrade", "1"), ("penalty", "0"), ("hidden", "0"), ("idnumber", item["ident"])):
+            ET.SubElement(question, tag).text = value
+        for tag, value in (("single", "true"), ("shuffleanswers", "true"), ("answernumbering", "abc")):
+            ET.SubElement(question, tag).text = value
+        for choice in item["choices"]:
+            right = choice["code"] == item["correct"]
+            answer = ET.SubElement(question, "answer", fraction="100" if right else "0", format="html")
+            ET.SubElement(answer, "text").text = f"<p>{html.escape(_label(choice))}</p>"
+            if right:
+                note = "Right. " + item["feedback"]
+            elif choice["code"] == item["tempting"]:
+                note = item["tempting_feedback"]
+            else:
+                note = f"Not this one: the note supports {item['correct']}."
+            _moodle_text(answer, "feedback", note)
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="utf-8")

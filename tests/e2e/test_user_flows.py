@@ -1,0 +1,256 @@
+"""Browser: the three users' flows end to end, on a desktop (1280x900) and a touch phone (360x740).
+
+A student works an instructor's quiz (titles hidden, feedback in view, results as CSV, leaving is
+explicit); an instructor builds a quiz, copies its link, opens its own key and worksheet and downloads
+the LMS files; a clinician walks two blocks, adds each to today's session and gets the day's units in
+the calculator. Expected answers come from the engine in CPython, never typed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from build_tools.export import engine_data
+from build_tools.load import load_project
+from engine import lms_export, practice, tree, units
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 90_000
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, Any]:
+    return engine_data(load_project())
+
+
+def _code_cases(data: dict) -> list[dict]:
+    return sorted((c for c in data["cases"].values() if not c["answer"].get("units")), key=lambda c: c["id"])
+
+
+def _fits(page: Page, where: str) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    view = page.viewport_size["width"]
+    assert width <= view, f"{where}: page is {width} px wide at {view} px"
+
+
+def _in_view(page: Page, selector: str) -> None:
+    box = page.evaluate(
+        f"(() => {{ const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();"
+        " return [r.top, r.bottom, innerHeight]; })()"
+    )
+    assert box[0] < box[2] and box[1] > 0, f"{selector} is off screen: {box}"
+
+
+def test_student_works_a_quiz(device, press, base_url: str, data: dict) -> None:
+    picked = [c["id"] for c in _code_cases(data)[:3]]
+    quiz = practice.format_quiz(515, picked)
+    order = practice.parse_quiz(quiz, data["cases"])["ids"]
+    assert not any(cid in quiz for cid in picked)
+    page = device.new_page()
+    page.goto(f"{base_url}practice/#quiz={quiz}")
+    expect(page.locator(f"[data-role=case][data-case='{order[0]}']")).to_be_visible(timeout=TIMEOUT)
+
+    # quiz mode: marked, titles hidden, no filters, "Next case" not shown before an answer
+    expect(page.locator("[data-role=quiz-banner]")).to_be_visible()
+    expect(page.locator("[data-role=quiz-code]")).to_have_text(quiz)
+    expect(page.locator("[data-role=filters]")).to_be_hidden()
+    for cid in order:
+        assert data["cases"][cid]["title"] not in page.locator("[data-role=case]").inner_text()
+    expect(page.locator("[data-role=title]")).to_have_text(f"Case 1 of {len(order)}")
+    expect(page.get_by_role("button", name="Next case")).to_be_hidden()
+    _fits(page, "quiz, first case")
+
+    for i, cid in enumerate(order):
+        case = data["cases"][cid]
+        expect(page.locator(f"[data-role=case][data-case='{cid}']")).to_be_visible(timeout=TIMEOUT)
+        answer = case["answer"]["code"] if i != 1 else case["tempting"]["code"]
+        page.select_option("[data-role=choices]", answer)
+        press(page.get_by_role("button", name="Check my answer"))
+        verdict = page.locator("[data-role=feedback] [data-verdict]")
+        expect(verdict).to_have_attribute("data-verdict", "right" if i != 1 else "wrong", timeout=TIMEOUT)
+        expect(page.locator("[data-role=feedback]")).to_contain_text(case["why"][:40])
+        _in_view(page, "[data-role=feedback]")
+        _fits(page, f"quiz, feedback {i + 1}")
+        press(page.get_by_role("button", name="Next case" if i + 1 < len(order) else "Finish"))
+    expect(page.locator("[data-role=status]")).to_contain_text("Quiz finished")
+    expect(page.locator("[data-role=score]")).to_contain_text(f"Score 2 of 3 answered ({len(order)} in this set)")
+
+    # results for the gradebook: one row per quiz case, as the engine scores them
+    page.fill("[data-role=student]", "Ana Ruiz")
+    with page.expect_download() as got:
+        press(page.get_by_role("button", name="Download my results (CSV)"))
+    with open(got.value.path(), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read())))
+    assert [r["case"] for r in rows] == order
+    assert [r["result"] for r in rows] == ["right", "wrong", "right"]
+    assert {(r["student"], r["quiz"], r["score"], r["total"]) for r in rows} == {("Ana Ruiz", quiz, "2", "3")}
+
+    # leaving the quiz takes a second, explicit choice
+    press(page.get_by_role("button", name="Leave the quiz…"))
+    expect(page.locator("[data-role=quiz-banner]")).to_be_visible()
+    press(page.get_by_role("button", name="Stay in the quiz"))
+    expect(page.locator("[data-role=leave-confirm]")).to_be_hidden()
+    assert "#quiz=" in page.url
+    press(page.get_by_role("button", name="Leave the quiz…"))
+    press(page.get_by_role("button", name="Yes, leave the quiz"))
+    expect(page.locator("[data-role=quiz-banner]")).to_be_hidden(timeout=TIMEOUT)
+    expect(page.locator("[data-role=filters]")).to_be_visible()
+    expect(page.locator("[data-role=status]")).to_contain_text("You left the quiz")
+    assert "#set=" in page.url
+
+    # erasing progress asks first, and is not beside "Retry missed only"
+    page.locator("details.tcg-progress-box summary").click()
+    press(page.get_by_role("button", name="Erase my progress…"))
+    press(page.get_by_role("button", name="Keep my progress"))
+    assert json.loads(page.evaluate("localStorage.getItem('tcg-practice-progress')"))["answers"]
+    press(page.get_by_role("button", name="Erase my progress…"))
+    press(page.get_by_role("button", name="Yes, erase my progress"))
+    expect(page.locator("[data-role=status]")).to_contain_text("erased", timeout=TIMEOUT)
+    assert page.evaluate("localStorage.getItem('tcg-practice-progress')") is None
+    assert page.evaluate(
+        "document.querySelector('[data-role=retry]').closest('details')"
+        " !== document.querySelector('[data-role=reset]').closest('details')"
+    )
+    assert [u for u in device.seen_urls if not u.startswith(base_url)] == []
+
+
+def test_instructor_builds_a_quiz_with_key_worksheet_and_lms_files(device, press, base_url: str, data: dict) -> None:
+    picked = [c["id"] for c in _code_cases(data)[2:6]]
+    quiz = practice.format_quiz(808, picked)
+    order = practice.parse_quiz(quiz, data["cases"])["ids"]
+    page = device.new_page()
+    # the builder is in the navigation; the answer key is not linked before a quiz exists
+    page.goto(base_url + "instructor/")
+    assert (
+        page.locator("a[href*='answer-key']").count() == 0
+        or not page.locator("a[href*='answer-key']").first.is_visible()
+    )
+    page.fill("[name=seed]", "808")
+    for cid in picked:
+        page.check(f"input[name=case][value='{cid}']")
+    press(page.get_by_role("button", name="Make the quiz link"))
+    link = page.locator("[data-role=quiz-link]")
+    expect(link).to_have_attribute("href", f"{base_url}practice/#quiz={quiz}", timeout=TIMEOUT)
+    _fits(page, "quiz builder with links")
+    press(page.get_by_role("button", name="Copy the quiz link"))
+    expect(page.locator("[data-role=copied]")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == f"{base_url}practice/#quiz={quiz}"
+
+    # LMS files, read back
+    with page.expect_download() as got:
+        press(page.get_by_role("button", name="Download for Canvas, Blackboard, D2L (QTI 1.2 zip)"))
+    package = zipfile.ZipFile(got.value.path())
+    assert "imsmanifest.xml" in package.namelist()
+    assert package.read(f"quiz_{quiz}.xml") == lms_export.qti_assessment(quiz, data, f"Therapy coding quiz {quiz}")
+    with page.expect_download() as got:
+        press(page.get_by_role("button", name="Download for Moodle (Moodle XML)"))
+    moodle = ET.parse(got.value.path()).getroot()
+    assert len(moodle.findall("question[@type='multichoice']")) == len(order)
+
+    # the key for this quiz: exactly its cases, in its order, numbered as the students see them
+    press(page.get_by_role("link", name="answer key for this quiz"))
+    key = page.locator(".tcg-key-case:visible")
+    expect(key).to_have_count(len(order), timeout=TIMEOUT)
+    assert [key.nth(i).get_attribute("data-case") for i in range(len(order))] == order
+    expect(key.first.locator("h2")).to_contain_text(f"Case 1: {data['cases'][order[0]]['title']}")
+    expect(page.locator("[data-widget=answer-key] [data-role=status]")).to_contain_text(quiz)
+    expect(page.get_by_role("button", name="Print this key")).to_be_visible()
+    _fits(page, "answer key")
+    page.emulate_media(media="print")
+    assert page.locator(".tcg-key-case:visible").count() == len(order)
+    page.emulate_media(media="screen")
+
+    # the worksheet: the same cases, no titles, a key with the reasons
+    page.goto(f"{base_url}instructor/worksheet/#quiz={quiz}")
+    questions = page.locator("[data-role=questions] > li")
+    expect(page.locator("[data-widget=worksheet] [data-role=status]")).to_contain_text(quiz, timeout=TIMEOUT)
+    assert [questions.nth(i).get_attribute("data-case") for i in range(questions.count())] == order
+    sheet = page.locator("[data-role=questions]").inner_text()
+    assert not any(data["cases"][cid]["title"] in sheet for cid in order)
+    keys = page.locator("[data-role=key] > li")
+    for i, cid in enumerate(order):
+        expect(keys.nth(i)).to_contain_text(data["cases"][cid]["why"][:40])
+    expect(page.get_by_role("button", name="Print the worksheet")).to_be_visible()
+    _fits(page, "worksheet")
+
+
+def test_drills_draw_at_once_and_keep_level_and_score(device, press, base_url: str, data: dict) -> None:
+    page = device.new_page()
+    page.goto(base_url + "drills/")
+    rows = page.locator("[data-role=rows] tr")
+    expect(rows.first).to_be_visible(timeout=TIMEOUT)  # no tap needed
+    page.select_option("[data-role=setup] [name=level]", "2")
+    seed = 4711
+    page.fill("[data-role=setup] [name=seed]", str(seed))
+    press(page.get_by_role("button", name="New drill"))
+    expect(page.locator("#tcg-drill-title")).to_contain_text(f"Drill 2-{seed}", timeout=TIMEOUT)
+    from engine import drills
+
+    drill = drills.generate(seed, 2, data["rules"], data["codes"])
+    right = units.compute(
+        [(e["code"], e["minutes"]) for e in drill["entries"]], data["rules"][drill["rule"]], data["codes"]
+    )
+    for code, n in right["units"].items():
+        page.fill(f"[data-role=rows] input[data-code='{code}']", str(n))
+    press(page.get_by_role("button", name="Check my units"))
+    expect(page.locator("[data-role=feedback] [data-verdict]")).to_have_attribute(
+        "data-verdict", "right", timeout=TIMEOUT
+    )
+    _in_view(page, "[data-role=feedback]")
+    expect(page.locator("[data-role=score]")).to_contain_text("1 of 1")
+    _fits(page, "drill with feedback")
+    page.reload()
+    expect(page.locator("[data-role=setup] [name=level]")).to_have_value("2")
+    expect(page.locator("[data-role=score]")).to_contain_text("1 of 1")
+    # a tampered store is ignored, not trusted
+    page.evaluate("localStorage.setItem('tcg-drill-state', JSON.stringify({level: '<b>', right: 9, tried: 1}))")
+    page.reload()
+    expect(page.locator("[data-role=setup] [name=level]")).to_have_value("1")
+    expect(page.locator("[data-role=score]")).to_have_text("")
+
+
+def _walk_to(data: dict, code: str) -> str:
+    outcome = next(
+        n for n in data["tree"]["nodes"] if n["type"] == "outcome" and n.get("code") == code and n["result"] == "code"
+    )
+    return tree.format_walk(tree.path_to(data["tree"], outcome["id"]))
+
+
+def test_clinician_walks_two_blocks_and_gets_the_days_units(device, press, base_url: str, data: dict) -> None:
+    blocks = [("97110", 23), ("97530", 15)]
+    page = device.new_page()
+    for i, (code, minutes) in enumerate(blocks):
+        page.goto(f"{base_url}tree/#walk={_walk_to(data, code)}")
+        panel = page.locator("[data-role=session]")
+        expect(panel).to_be_visible(timeout=TIMEOUT)
+        page.fill("[name=session-minutes]", str(minutes))
+        press(page.get_by_role("button", name=f"Add {code} to today's session"))
+        expect(page.locator("[data-role=session-status]")).to_contain_text(f"{code} ({minutes} min)")
+        _fits(page, f"tree outcome with session, block {i + 1}")
+        if i == 0:
+            press(page.get_by_role("link", name="Walk the next block"))
+            expect(page.locator("[data-widget=tree] [data-role=walk]")).to_have_attribute(
+                "data-node", data["tree"]["root"], timeout=TIMEOUT
+            )
+    press(page.get_by_role("link", name="Count today's units in the calculator"))
+    result = page.locator("[data-role=result]")
+    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    expected = units.compute([(c, m) for c, m in blocks], data["rules"]["cms"], data["codes"])
+    expect(page.locator("[data-role=card]")).to_contain_text(f"{expected['total_units']}")
+    codes = page.locator("[data-role=rows] [name=code]")
+    assert [codes.nth(i).input_value() for i in range(codes.count())] == [c for c, _ in blocks]
+    _fits(page, "calculator filled from the session")
+    press(page.get_by_role("button", name="Copy as text"))
+    expect(page.locator("[data-role=copied]")).to_have_text("Copied as plain text.")
+    text = page.evaluate("navigator.clipboard.readText()")
+    assert "Total units" in text and "<" not in text
+    for code, n in expected["units"].items():
+        assert code in text and str(n) in text
