@@ -129,6 +129,17 @@ def test_static_tree_every_answer_is_a_link_to_a_node(project: Project, site: Pa
     assert local <= page.ids
 
 
+def test_static_tree_marks_contested_answers_and_lists_every_billed_code(project: Project, site: Path) -> None:
+    text = " ".join(re.sub(r"<[^>]+>", " ", (site / "tree" / "index.html").read_text(encoding="utf-8")).split())
+    nodes = project.tree.data["nodes"]
+    contested = [a["contested"] for n in nodes for a in n.get("answers", []) if a.get("contested")]
+    assert contested, "no answer of the tree is marked contested"
+    for note in contested:
+        assert "contested: " + " ".join(note.split())[:60] in text.replace("&#39;", "'")
+    for node in (n for n in nodes if n.get("codes")):
+        assert re.search(r"Codes: " + r": [^+]+\+ ".join(node["codes"]), text), node["id"]
+
+
 def test_edit_links_point_at_the_yaml(site: Path) -> None:
     def edit_link(page: str) -> str:
         html = (site / page / "index.html").read_text(encoding="utf-8")
