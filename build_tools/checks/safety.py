@@ -42,6 +42,8 @@ GENERATED = frozenset(
         "instructor/index.md",
         "instructor/answer-key.md",
         "instructor/worksheet.md",
+        "guide/modifiers.md",
+        "guide/re-check.md",
     }
 )
 FIX_PATTERN = "bound the inner or the outer repeat ({0,3}) or drop one of them"
@@ -78,6 +80,7 @@ def site_pages(ctx: Context) -> set[str]:
         if isinstance(doc.data, dict) and doc.data.get("guidance_page"):
             pages.add(f"codes/{doc.data.get('code')}.md")
     pages |= {f"activities/{slug}.md" for slug in ctx.project.activities}
+    pages |= {f"guide/{slug}.md" for slug in ctx.project.records.get("topics", {})}
     pages |= {f"guide/{slug}.md" for slug in ctx.project.records.get("topics", {})}
     pages |= {"guide/modifiers.md", "guide/re-check.md"}
     return pages
