@@ -77,7 +77,7 @@
       const code = args.quiz || args.resume || null;
       const reply = await engine.call("practice_set", { ...args, quiz: code, progress });
       if (reply.error) {
-        if (code) return start({ seed: 1 }, reply.error.message + " A practice set was started instead.");
+        if (code) return start({ seed: 1 }, reply.error.message + " A new set was started instead.");
         status.textContent = reply.error.message;
         return;
       }
