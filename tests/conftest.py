@@ -138,7 +138,9 @@ def inject_axe(page, base_url: str | None = None) -> None:
     assert AXE.exists(), "axe-core missing: run npm ci"
     origin = base_url or "/".join(page.url.split("/", 3)[:3]) + "/"
     url = origin + AXE_PATH
-    page.route(url, lambda r: r.fulfill(path=str(AXE), content_type="text/javascript"))
+    if getattr(page, "axe_routed", None) != url:
+        page.route(url, lambda r: r.fulfill(path=str(AXE), content_type="text/javascript"))
+        page.axe_routed = url
     page.add_script_tag(url=url)
 
 
