@@ -17,17 +17,15 @@ note into consecutive pieces so a renderer never has to slice the text itself.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
-from engine import suggest
+from engine import patterns, suggest
 
 #: longest note accepted, in characters
 MAX_NOTE = 20_000
 #: most spans reported per element or flag
 MAX_SPANS = 12
-PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z0-9_]+))?\}")
 
 VERDICTS = {
     "supported": "The note shows every element {code} needs and raises no red flag.",
@@ -47,40 +45,23 @@ class CoachInputError(ValueError):
         self.field = field
 
 
-def _term_alternatives(term: dict[str, Any]) -> list[str]:
-    words = [term["label"], *(a for a in term.get("abbreviations", []) if len(a.strip()) > 1)]
-    return [re.sub(r"(?:\\ |\\-)+", r"[\\s.-]*", re.escape(w.strip())) for w in words]
-
-
 def expand(pattern: str, vocab: dict[str, list[dict[str, Any]]]) -> str:
-    """Replace `{list}` and `{list.term}` placeholders by alternations of vocabulary words."""
-
-    def replace(m: re.Match[str]) -> str:
-        terms = vocab.get(m.group(1))
-        if not isinstance(terms, list):
-            raise CoachInputError(f"pattern {pattern!r}: no vocabulary list {m.group(1)!r}")
-        if m.group(2):
-            terms = [t for t in terms if t["id"] == m.group(2)]
-            if not terms:
-                raise CoachInputError(f"pattern {pattern!r}: no term {m.group(2)!r} in {m.group(1)!r}")
-        alts = sorted({a for t in terms for a in _term_alternatives(t)}, key=lambda a: (-len(a), a))
-        return "(?:" + "|".join(alts) + ")"
-
-    return PLACEHOLDER.sub(replace, pattern)
+    """A checklist pattern with its placeholders expanded (engine.patterns; the pattern sets its own boundaries)."""
+    try:
+        return patterns.expand(pattern, vocab, bounded=False)
+    except patterns.PatternError as exc:
+        raise CoachInputError(str(exc)) from None
 
 
-@lru_cache(maxsize=512)
 def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
+    return patterns.compile_pattern(pattern)
 
 
-def _matches(patterns: list[str], text: str, vocab: dict) -> list[dict[str, Any]]:
-    spans: dict[tuple[int, int], str] = {}
-    for pattern in patterns:
-        for m in _compile(expand(pattern, vocab)).finditer(text):
-            if m.end() > m.start():
-                spans.setdefault((m.start(), m.end()), m.group(0))
-    return [{"start": s, "end": e, "text": t} for (s, e), t in sorted(spans.items())][:MAX_SPANS]
+def _matches(found: list[str], text: str, vocab: dict) -> list[dict[str, Any]]:
+    try:
+        return patterns.matches(found, text, vocab, MAX_SPANS, bounded=False)
+    except patterns.PatternError as exc:
+        raise CoachInputError(str(exc)) from None
 
 
 def evaluate(text: str, documentation: dict[str, Any], vocab: dict) -> dict[str, Any]:

@@ -5,7 +5,9 @@ data/vocab.yaml as a placeholder, `{assist_levels}`, or one term of it,
 `{abbreviations.verbal_cue}`; the placeholder becomes an alternation of the term labels
 and their abbreviations (single-letter abbreviations are left out: "I" or "S" would
 match ordinary words). The tree's answer evidence and the coach's checklists both use
-this module, so a pattern means the same thing everywhere.
+this module, so a placeholder expands the same way everywhere. Evidence placeholders are
+word-bounded; the coach's checklist patterns write their own boundaries (`\b{assist_levels}\b`,
+`{abbreviations.verbal_cue}s?` for a plural) and ask for `bounded=False`.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ def _term_alternatives(term: dict[str, Any]) -> list[str]:
     return [re.sub(r"(?:\\ |\\-)+", r"[\\s.-]*", re.escape(w.strip())) for w in words]
 
 
-def expand(pattern: str, vocab: dict[str, Any]) -> str:
-    """Replace `{list}` and `{list.term}` placeholders by alternations of vocabulary words."""
+def expand(pattern: str, vocab: dict[str, Any], bounded: bool = True) -> str:
+    """Replace `{list}` and `{list.term}` placeholders by alternations of vocabulary words (`bounded`: as words)."""
 
     def replace(m: re.Match[str]) -> str:
         terms = vocab.get(m.group(1))
@@ -40,7 +42,8 @@ def expand(pattern: str, vocab: dict[str, Any]) -> str:
             if not terms:
                 raise PatternError(f"pattern {pattern!r}: no term {m.group(2)!r} in {m.group(1)!r}")
         alts = sorted({a for t in terms for a in _term_alternatives(t)}, key=lambda a: (-len(a), a))
-        return r"\b(?:" + "|".join(alts) + r")\b"
+        group = "(?:" + "|".join(alts) + ")"
+        return rf"\b{group}\b" if bounded else group
 
     return PLACEHOLDER.sub(replace, pattern)
 
@@ -52,12 +55,12 @@ def compile_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def matches(
-    patterns: list[str], text: str, vocab: dict[str, Any], limit: int | None = MAX_SPANS
+    patterns: list[str], text: str, vocab: dict[str, Any], limit: int | None = MAX_SPANS, bounded: bool = True
 ) -> list[dict[str, Any]]:
     """Every non-empty match of any pattern, as {start, end, text}, in note order, at most `limit`."""
     spans: dict[tuple[int, int], str] = {}
     for pattern in patterns:
-        for m in compile_pattern(expand(pattern, vocab)).finditer(text):
+        for m in compile_pattern(expand(pattern, vocab, bounded)).finditer(text):
             if m.end() > m.start():
                 spans.setdefault((m.start(), m.end()), m.group(0))
     return [{"start": s, "end": e, "text": t} for (s, e), t in sorted(spans.items())][:limit]
