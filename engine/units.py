@@ -268,8 +268,10 @@ def _warnings(checked: list[Entry], rule: dict[str, Any]) -> list[str]:
     return out
 
 
-def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]) -> dict:
-    """Units for one day's codes under `rule`, with every allowed alternative and the steps explained."""
+def _allocate(
+    entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]
+) -> tuple[int, int, list[Entry], dict[str, int], list[dict[str, int]], dict[str, Any]]:
+    """The checked entries, their timed minutes, and the rule's allocations with its trace (empty per code)."""
     unit, low, _ = _params(rule)
     checked = check_entries(entries, rule, codes)
     timed = {e.code: int(e.minutes or 0) for e in checked if e.kind == "timed"}
@@ -277,6 +279,12 @@ def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[st
         allocations, trace = _pooled(timed, unit, low)
     else:
         allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {}
+    return unit, low, checked, timed, allocations, trace
+
+
+def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]) -> dict:
+    """Units for one day's codes under `rule`, with every allowed alternative and the steps explained."""
+    unit, low, checked, timed, allocations, trace = _allocate(entries, rule, codes)
     given = {e.code for e in checked}
     full, status_notes = payer_status.apply([_billed(a, checked) for a in allocations], rule)
     timed_units = sum(allocations[0].values())
@@ -307,13 +315,7 @@ def accepts(
     Checked without enumerating: the sure codes and untied codes must match the preferred allocation, each
     tied code gets its full units or one more, exactly `need` of them one more (linear in the codes).
     """
-    unit, low, _ = _params(rule)
-    checked = check_entries(entries, rule, codes)
-    timed = {e.code: int(e.minutes or 0) for e in checked if e.kind == "timed"}
-    if rule["algorithm"] == "pooled_total":
-        allocations, trace = _pooled(timed, unit, low)
-    else:
-        allocations, trace = [{c: table_units(m, unit, low) for c, m in timed.items()}], {"tied": [], "need": 0}
+    _unit, _low, checked, _timed, allocations, trace = _allocate(entries, rule, codes)
     if trace.get("more", 0) <= 0:
         return answer in [payer_status.apply_to(_billed(a, checked), rule)[0] for a in allocations]
     first, tied = allocations[0], set(trace["tied"])
