@@ -11,8 +11,12 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from build_tools.export import engine_data
+from build_tools.load import load_project
 
 ARTIFACTS = Path(os.environ.get("TCG_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-results")
 DEVICES = {
@@ -88,3 +92,14 @@ def shared_phone(browser, base_url: str, local_only) -> Iterator:
     page.base = base_url  # test_accessibility.blocking_violations injects axe from here
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def data() -> dict[str, Any]:
+    """The engine's data, as the site's JSON carries it (read once for the browser tests)."""
+    return engine_data(load_project())
+
+
+def code_cases(data: dict) -> list[dict]:
+    """The practice cases that ask only for a code (no units), in id order."""
+    return sorted((c for c in data["cases"].values() if not c["answer"].get("units")), key=lambda c: c["id"])

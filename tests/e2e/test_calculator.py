@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from build_tools.export import calculator_data, engine_data
+from build_tools.export import calculator_data
 from build_tools.load import load_project
 from engine import api
 
@@ -59,11 +59,6 @@ READ_CARD = """
   };
 }
 """
-
-
-@pytest.fixture(scope="module")
-def data() -> dict[str, Any]:
-    return engine_data(load_project())
 
 
 def expected(data: dict[str, Any], rows: list[tuple[str, str]], rule: str) -> dict[str, Any]:

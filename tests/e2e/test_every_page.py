@@ -8,13 +8,10 @@ scrollWidth against 360, as the project's rules ask, not innerWidth.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from build_tools.export import engine_data
-from build_tools.load import load_project
 from engine import practice
 from tests.e2e.test_accessibility import blocking_violations
 
@@ -32,11 +29,6 @@ BORDERLESS = """() => [...document.querySelectorAll(
       parseFloat(s['border' + k + 'Width']) < 1 || s['border' + k + 'Style'] === 'none' ||
       s['border' + k + 'Color'] === s.backgroundColor); })
   .map((e) => e.name || e.id || e.outerHTML.slice(0, 60))"""
-
-
-@pytest.fixture(scope="module")
-def data() -> dict[str, Any]:
-    return engine_data(load_project())
 
 
 def site_paths(base_url: str, page: Page) -> list[str]:

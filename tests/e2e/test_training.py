@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from build_tools.export import engine_data
-from build_tools.load import load_project
 from engine import drills, practice, units
+from tests.e2e.conftest import code_cases
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
-
-
-@pytest.fixture(scope="module")
-def data() -> dict[str, Any]:
-    return engine_data(load_project())
-
-
-def _code_cases(data: dict) -> list[dict]:
-    return sorted((c for c in data["cases"].values() if not c["answer"].get("units")), key=lambda c: c["id"])
 
 
 def _wait_for_case(page: Page, case_id: str) -> None:
@@ -29,7 +17,7 @@ def _wait_for_case(page: Page, case_id: str) -> None:
 
 
 def test_practice_feedback_progress_and_quiz_link(page: Page, offline_context, base_url: str, data: dict) -> None:
-    picked = [c["id"] for c in _code_cases(data)[:3]]
+    picked = [c["id"] for c in code_cases(data)[:3]]
     quiz = practice.format_quiz(4242, picked)
     order = practice.parse_quiz(quiz, data["cases"])["ids"]
     page.goto(f"{base_url}practice/#quiz={quiz}")
@@ -114,7 +102,7 @@ def test_drill_graded_in_page_agrees_with_engine(page: Page, offline_context, ba
 
 
 def test_quiz_builder_makes_the_engine_link(page: Page, offline_context, base_url: str, data: dict) -> None:
-    ids = [c["id"] for c in _code_cases(data)[:2]]
+    ids = [c["id"] for c in code_cases(data)[:2]]
     page.goto(base_url + "instructor/")
     page.fill("[name=seed]", "99")
     for cid in ids:

@@ -12,27 +12,16 @@ import csv
 import io
 import json
 import zipfile
-from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from build_tools.export import engine_data
-from build_tools.load import load_project
 from engine import lms_export, practice, tree, units
+from tests.e2e.conftest import code_cases
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
-
-
-@pytest.fixture(scope="module")
-def data() -> dict[str, Any]:
-    return engine_data(load_project())
-
-
-def _code_cases(data: dict) -> list[dict]:
-    return sorted((c for c in data["cases"].values() if not c["answer"].get("units")), key=lambda c: c["id"])
 
 
 def _fits(page: Page, where: str) -> None:
@@ -50,7 +39,7 @@ def _in_view(page: Page, selector: str) -> None:
 
 
 def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> None:
-    picked = [c["id"] for c in _code_cases(data)[:3]]
+    picked = [c["id"] for c in code_cases(data)[:3]]
     quiz = practice.format_quiz(515, picked)
     order = practice.parse_quiz(quiz, data["cases"])["ids"]
     assert not any(cid in quiz for cid in picked)
@@ -123,7 +112,7 @@ def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> 
 
 
 def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press, base_url: str, data: dict) -> None:
-    picked = [c["id"] for c in _code_cases(data)[2:6]]
+    picked = [c["id"] for c in code_cases(data)[2:6]]
     quiz = practice.format_quiz(808, picked)
     order = practice.parse_quiz(quiz, data["cases"])["ids"]
     page = user_device.new_page()
