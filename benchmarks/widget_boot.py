@@ -130,26 +130,24 @@ def _without_stdlib(route: Route) -> None:
     route.fulfill(response=response, body=body)
 
 
-def today(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
-    context = fresh(browser, url, shared=False, stdlib=False)
+def _cold(browser: Browser, url: str, shared: bool, stdlib: bool, expect: str) -> tuple[float, float, float]:
+    """One cold visit in a fresh context; `expect` is the standard library the worker must have used."""
+    context = fresh(browser, url, shared=shared, stdlib=stdlib)
     page = context.new_page()
     try:
         result = ask(page, url)
-        assert page.evaluate("window.TCG.stdlib()") == "pyodide"
+        assert page.evaluate("window.TCG.stdlib()") == expect
         return result
     finally:
         context.close()
+
+
+def today(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
+    return _cold(browser, url, shared=False, stdlib=False, expect="pyodide")
 
 
 def pyc(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
-    context = fresh(browser, url, shared=True, stdlib=True)
-    page = context.new_page()
-    try:
-        result = ask(page, url)
-        assert page.evaluate("window.TCG.stdlib()") == "precompiled"
-        return result
-    finally:
-        context.close()
+    return _cold(browser, url, shared=True, stdlib=True, expect="precompiled")
 
 
 def second_tab(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
