@@ -1,7 +1,7 @@
 """Benchmark (a script, not a test): the build with many activities against plain MkDocs + Material.
 
 Copies the project to a temporary folder, adds N activity files (copies of the real ones under new
-slugs), then times, interleaved:
+slugs, with a word of their own in every sentence), then times, interleaved:
 - project: `mkdocs build` with the project's hooks (load, validate, generate pages, export, runtime);
 - plain:   `mkdocs build` of the very same Markdown pages (the generated ones written out as files)
            with the same theme and no hooks: the cost of MkDocs + Material alone.
@@ -36,6 +36,10 @@ COPIED = ("mkdocs.yml", "decision_tree.yaml", "package.json", "data", "docs", "o
 COPIED += ("tests/worked_examples",)
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYODIDE_SOURCE": "cdn"}
 #: values the templates read that the project's hooks would otherwise set
+#: the end of a sentence in the YAML text (before a space, a line end or a closing quote)
+SENTENCE_END = re.compile(r"(?<=[^\s.!?;])([.!?;])(?=[\s\"'])")
+#: a list item of prose (several words, no closing punctuation), such as an equipment line
+LIST_PROSE = re.compile(r"^(\s*- [A-Z][^\n]* [^\n]*[A-Za-z0-9)])$", re.M)
 PLAIN_EXTRA = """
   pyodide_base: https://cdn.example.invalid/pyodide/
   tcg_runtime:
@@ -62,6 +66,8 @@ def project_copy(dest: Path, activities: int) -> None:
         slug = f"{template.stem}-{i:04d}"
         text = template.read_text(encoding="utf-8")
         text = re.sub(r"^slug: .*$", f"slug: {slug}", text, count=1, flags=re.M)
+        # a word of its own in every sentence: the build refuses a long sentence written in two data files
+        text = LIST_PROSE.sub(f"\\1 c{i}", SENTENCE_END.sub(f" c{i}\\1", text))
         (folder / f"{slug}.yaml").write_text(text, encoding="utf-8")
 
 

@@ -12,7 +12,6 @@ Standard library only (runs in Pyodide); files are deterministic for a quiz code
 from __future__ import annotations
 
 import hashlib
-import html
 import io
 import zipfile
 from typing import Any
@@ -151,9 +150,11 @@ def qti_package(quiz: str, data: dict[str, Any]) -> bytes:
     return buf.getvalue()
 
 
-def _moodle_text(parent: ET.Element, tag: str, text: str, fmt: str | None = "html") -> ET.Element:
+def _moodle_text(parent: ET.Element, tag: str, text: str, fmt: str | None = "plain_text") -> ET.Element:
+    """<tag format=...><text>text</text></tag>. Case text is sent as Moodle's plain_text format, so Moodle shows
+    it as typed and nothing here writes HTML; ElementTree escapes it for XML."""
     node = ET.SubElement(parent, tag, **({"format": fmt} if fmt else {}))
-    ET.SubElement(node, "text").text = f"<p>{html.escape(text)}</p>" if fmt == "html" else text
+    ET.SubElement(node, "text").text = text
     return node
 
 
@@ -173,8 +174,8 @@ def moodle_xml(quiz: str, data: dict[str, Any]) -> bytes:
             ET.SubElement(question, tag).text = value
         for choice in item["choices"]:
             right = choice["code"] == item["correct"]
-            answer = ET.SubElement(question, "answer", fraction="100" if right else "0", format="html")
-            ET.SubElement(answer, "text").text = f"<p>{html.escape(_label(choice))}</p>"
+            answer = _moodle_text(question, "answer", _label(choice))
+            answer.set("fraction", "100" if right else "0")
             if right:
                 note = "Right. " + item["feedback"]
             elif choice["code"] == item["tempting"]:

@@ -84,14 +84,14 @@ def test_moodle_xml_round_trip(data: dict, quiz: str) -> None:
         case = data["cases"][cid]
         for path in ("name/text", "questiontext/text", "generalfeedback/text", "defaultgrade", "single"):
             assert question.findtext(path), path
-        assert question.find("questiontext").get("format") == "html"
+        assert question.find("questiontext").get("format") == "plain_text"
         assert question.findtext("single") == "true"
         assert case["session"].strip()[:60] in question.findtext("questiontext/text")
         answers = question.findall("answer")
         assert len(answers) == lms_export.CHOICES
         right = [a for a in answers if a.get("fraction") == "100"]
         assert len(right) == 1 and {a.get("fraction") for a in answers} == {"100", "0"}
-        assert right[0].findtext("text").startswith(f"<p>{case['answer']['code']} ")
+        assert right[0].findtext("text").startswith(f"{case['answer']['code']} ")
         assert all(a.findtext("feedback/text") for a in answers)
         assert case["why"].strip()[:60] in question.findtext("generalfeedback/text")
 
@@ -100,10 +100,12 @@ def test_text_with_markup_is_escaped(data: dict) -> None:
     cid = sorted(data["cases"])[0]
     tricky = {**data, "cases": {**data["cases"], cid: {**data["cases"][cid], "session": "a < b & <script>x</script>"}}}
     code = practice.format_quiz(1, [cid])
-    moodle = ET.fromstring(lms_export.moodle_xml(code, tricky))
-    assert moodle.findtext("question[@type='multichoice']/questiontext/text") == (
-        "<p>a &lt; b &amp; &lt;script&gt;x&lt;/script&gt; Which code does this note support?</p>"
-    )
+    raw = lms_export.moodle_xml(code, tricky)
+    assert b"<script" not in raw and b"a &lt; b &amp; &lt;script&gt;x&lt;/script&gt;" in raw
+    question = ET.fromstring(raw).find("question[@type='multichoice']/questiontext")
+    # plain text: Moodle shows it as typed (no HTML to escape twice)
+    assert question.get("format") == "plain_text"
+    assert question.findtext("text") == "a < b & <script>x</script> Which code does this note support?"
     package = zipfile.ZipFile(io.BytesIO(lms_export.qti_package(code, tricky)))
     name = next(n for n in package.namelist() if n != "imsmanifest.xml")
     assert "a < b & <script>" in _text(ET.fromstring(package.read(name)).find(f".//{Q}mattext"))
