@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from build_tools import escape
 from build_tools.checks.base import walk
 from build_tools.load import Document
+from build_tools.page_paths import generated_paths
 from build_tools.report import Problem
 from engine import units
 from engine.pattern_safety import nested_repetition
@@ -32,20 +33,6 @@ PATTERN_KEYS = frozenset({"patterns", "unless", "evidence"})
 #: keys whose values are URLs
 URL_KEYS = frozenset({"url"})
 #: pages the build generates besides one per guidance code and one per activity (build_tools/pages)
-GENERATED = frozenset(
-    {
-        "tree.md",
-        "sources.md",
-        "data-format.md",
-        "codes/index.md",
-        "activities/index.md",
-        "instructor/index.md",
-        "instructor/answer-key.md",
-        "instructor/worksheet.md",
-        "guide/modifiers.md",
-        "guide/re-check.md",
-    }
-)
 FIX_PATTERN = "bound the inner or the outer repeat ({0,3}) or drop one of them"
 
 
@@ -75,14 +62,7 @@ def site_pages(ctx: Context) -> set[str]:
     """Every page path of the site, from the docs root: docs/**/*.md plus the generated pages."""
     docs = ctx.project.root / "docs"
     pages = {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")} if docs.is_dir() else set()
-    pages |= GENERATED
-    for doc in ctx.project.codes.values():
-        if isinstance(doc.data, dict) and doc.data.get("guidance_page"):
-            pages.add(f"codes/{doc.data.get('code')}.md")
-    pages |= {f"activities/{slug}.md" for slug in ctx.project.activities}
-    pages |= {f"guide/{slug}.md" for slug in ctx.project.records.get("topics", {})}
-    pages |= {f"guide/{slug}.md" for slug in ctx.project.records.get("topics", {})}
-    pages |= {"guide/modifiers.md", "guide/re-check.md"}
+    pages |= generated_paths(ctx.project)
     return pages
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from build_tools import clock
 from build_tools.load import Project
+from build_tools.page_paths import generated_paths
 from build_tools.pages.catalog import catalog_pages
 from build_tools.pages.codes import code_pages
 from build_tools.pages.format import format_pages
@@ -32,4 +33,7 @@ def generated_pages(project: Project) -> dict[str, tuple[str, str]]:
     except clock.ClockError:
         today = None  # the re-check page then lists dates without ages; a date never fails the build
     pages |= topic_pages(project, today)
+    if set(pages) != generated_paths(project):
+        differ = sorted(set(pages) ^ generated_paths(project))
+        raise RuntimeError(f"build_tools/page_paths.py does not list the pages the generators make: {differ}")
     return pages
