@@ -36,6 +36,10 @@ SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: characters a URL field may not hold (they break out of Markdown links and HTML attributes)
 URL_BAD = re.compile(r"[\s<>\"'()`{}|\\^\[\]\x00-\x1f\x7f]")
 URL_SHAPE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#].*)?$")
+#: a text without any of these has no raw HTML, attribute list, image or link (see the patterns above)
+MARKUP_CHARS = frozenset("<{[]")
+#: a text without any of these is left as it is by `md`
+MD_CHARS = frozenset("\r\n<{[]")
 #: the longest piece of a bad value quoted back in a message
 SHOWN = 40
 
@@ -80,6 +84,8 @@ def internal_target(target: str) -> str | None:
 
 def link_targets(text: str) -> list[tuple[int, str]]:
     """(offset, target) of every link target written in `text`."""
+    if "]" not in text:  # both link forms need one
+        return []
     found = [(m.start(1), m.group(1)) for m in INLINE_LINK.finditer(text)]
     found += [(m.start(1), m.group(1)) for m in REF_DEF.finditer(text)]
     return sorted(found)
@@ -87,6 +93,8 @@ def link_targets(text: str) -> list[tuple[int, str]]:
 
 def text_problems(text: str) -> list[tuple[int, str, str]]:
     """(offset, message, fix) of everything in a text field that the policy refuses."""
+    if not MARKUP_CHARS.intersection(text):  # each refused form needs one of these characters
+        return []
     found: list[tuple[int, str, str]] = []
     for m in RAW_HTML.finditer(text):
         snippet = clip(text[m.start() : m.start() + 20], 20)
@@ -146,7 +154,10 @@ def md(text: object, base: str = "") -> str:
     `base` leads from the page being generated to the docs root ("" at the root, "../" one folder down);
     site links written from the docs root are rewritten with it.
     """
-    out = re.sub(r"\s*[\r\n]\s*", " ", str(text))
+    out = str(text)
+    if not MD_CHARS.intersection(out):  # nothing below would change it
+        return out
+    out = re.sub(r"\s*[\r\n]\s*", " ", out)
     out = INLINE_LINK.sub(lambda m: _link(m, base), out)
     out = out.replace("<", "&lt;")
     out = ATTR_OPEN.sub(r"\\{", out)

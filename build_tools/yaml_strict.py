@@ -223,6 +223,8 @@ def _too_deep(path: Path, text: str, composer_class: type) -> Problem | None:
 
 
 def _tabs(path: Path, text: str) -> list[Problem]:
+    if "\t" not in text:
+        return []
     found = []
     for number, line in enumerate(text.split("\n"), 1):
         indent = len(line) - len(line.lstrip(" \t"))

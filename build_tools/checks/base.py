@@ -60,11 +60,12 @@ def dangling(doc: Document, where: tuple[str | int, ...], what: str, value: Any,
 
 
 def walk(data: Any, where: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every (path, value) pair inside a document, depth first."""
-    yield where, data
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from walk(value, (*where, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from walk(value, (*where, i))
+    """Every (path, value) pair inside a document, depth first (parents before children, in file order)."""
+    stack = [(where, data)]
+    while stack:
+        path, value = stack.pop()
+        yield path, value
+        if isinstance(value, dict):
+            stack.extend(reversed([((*path, key), item) for key, item in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([((*path, i), item) for i, item in enumerate(value)]))
