@@ -19,6 +19,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from build_tools import ROOT
+from build_tools.checks import valid_cache
 from build_tools.load import RECORD_KINDS, Document, Project
 from build_tools.report import Problem
 
@@ -273,6 +274,21 @@ def schema_for(project: Project, doc: Document) -> str:
     return RECORD_KINDS[Path(doc.path).parent.name]
 
 
-def validate_project(project: Project) -> dict[Path, list[Problem]]:
-    """Schema problems, per document path (every document has an entry)."""
-    return {doc.path: validate_document(doc, schema_for(project, doc)) for doc in project.documents()}
+def validate_project(project: Project, *, cache: bool = True) -> dict[Path, list[Problem]]:
+    """Schema problems, per document path (every document has an entry).
+
+    With `cache`, data that passed the same schemas before (checks/valid_cache.py) is not validated again."""
+    if not cache:
+        return {doc.path: validate_document(doc, schema_for(project, doc)) for doc in project.documents()}
+    digest = valid_cache.schema_digest(schemas())
+    known, clean = valid_cache.read(project.root), set()
+    found: dict[Path, list[Problem]] = {}
+    for doc in project.documents():
+        name = schema_for(project, doc)
+        key = valid_cache.entry(digest, name, doc.data) if doc.ok else None
+        found[doc.path] = [] if key in known else validate_document(doc, name)
+        if key is not None and not found[doc.path]:
+            clean.add(key)
+    if clean != known:
+        valid_cache.write(project.root, clean)
+    return found
