@@ -3,12 +3,12 @@
 Builds the site with the local Pyodide copy, serves it on 127.0.0.1 and measures, interleaved in one run
 (each round takes every scenario once, so the machine's load hits them alike):
 - today:      the boot before precompiled Python and SharedWorker: a dedicated worker and Pyodide's own
-              python_stdlib.zip (the page is served without the stdlib's name, as a build without Node makes it);
-- pyc:        the shipped path: SharedWorker and the precompiled standard library and engine;
-- snapshot:   the same, restored from a Pyodide memory snapshot taken with the engine imported
-              (`_makeSnapshot`/`makeMemorySnapshot()`/`_loadSnapshot`), made by benchmarks/make_snapshot.mjs
-              and served gzipped from a copy of the site whose worker differs only in its loadPyodide call.
-              The site does not ship it: it did not win by the 20% the issue asked for (about-performance.md);
+              python_stdlib.zip (the page is served without the stdlib's and the snapshot's names, as a build
+              without Node makes it);
+- pyc:        SharedWorker and the precompiled standard library and engine, no snapshot (the page is served
+              without the snapshot's name: the path the worker falls back to);
+- snapshot:   the shipped path: the pyc path restored from the build's memory snapshot of Pyodide with the
+              engine imported (build_tools/make_snapshot.mjs);
 - repeat:     a repeat visit in a persistent profile (HTTP and wasm code caches warm; the browser restarted,
               so the engine boots again);
 - second tab: a second tab opened while the first one has the engine running;
@@ -31,7 +31,6 @@ import functools
 import os
 import platform
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -52,18 +51,6 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 TIMEOUT = 120_000
 NO_SHARED_WORKER = "delete window.SharedWorker;"
-SNAPSHOT_FILE = "bench-snapshot.bin.gz"
-#: the snapshot copy's only changes to the shipped worker: restore the snapshot, and say so when ready
-SNAPSHOT_PATCHES = (
-    (
-        "const py = await loadPyodide({ indexURL: cfg.pyodide, ...stdlibOptions(cfg) });",
-        "const py = await loadPyodide({ indexURL: cfg.pyodide, ...stdlibOptions(cfg), _loadSnapshot: "
-        f"fetch(new URL('../../{SNAPSHOT_FILE}', self.location.href)).then((r) => "
-        "new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()) });",
-    ),
-    ('broadcast({ type: "ready", stdlib })', 'broadcast({ type: "ready", stdlib: stdlib + "+snapshot" })'),
-)
-
 #: long tasks of the main thread, from navigation start on (read back at the first answer)
 LONG_TASKS = """
 window.__longTasks = [];
@@ -109,23 +96,6 @@ def build(site: Path, url: str) -> None:
     (site / "peer-engine.zip").write_bytes(engine_archive())  # the source engine, as a peer would ship it
 
 
-def snapshot_site(site: Path, dest: Path) -> int:
-    """A copy of the built site that boots from a memory snapshot; returns the snapshot's gzipped size."""
-    shutil.copytree(site, dest)
-    runtime = dest / "assets" / "runtime"
-    stdlib, engine = next(runtime.glob("python_stdlib.*.zip")), next(runtime.glob("engine.*.zip"))
-    maker = ROOT / "benchmarks" / "make_snapshot.mjs"
-    pyodide = ROOT / "node_modules" / "pyodide"
-    subprocess.run(["node", str(maker), str(pyodide), str(stdlib), str(engine), str(dest / SNAPSHOT_FILE)], check=True)
-    worker = dest / "assets" / "js" / "engine.worker.js"
-    text = worker.read_text(encoding="utf-8")
-    for old, new in SNAPSHOT_PATCHES:
-        assert text.count(old) == 1, f"the worker changed; update SNAPSHOT_PATCHES: {old}"
-        text = text.replace(old, new)
-    worker.write_text(text, encoding="utf-8")
-    return (dest / SNAPSHOT_FILE).stat().st_size
-
-
 def measured(page: Page) -> tuple[float, float, float]:
     """(ms to the first answer, total blocking time ms, longest task ms), read at the answer."""
     ms, tasks = page.evaluate("[performance.now(), window.__longTasks || []]")
@@ -144,50 +114,54 @@ def ask(page: Page, url: str) -> tuple[float, float, float]:
     return measured(page)
 
 
-def fresh(browser: Browser, url: str, *, shared: bool, stdlib: bool) -> BrowserContext:
+def fresh(browser: Browser, url: str, *, shared: bool, stdlib: bool, snapshot: bool) -> BrowserContext:
     context = browser.new_context()
     context.add_init_script(LONG_TASKS)
     if not shared:
         context.add_init_script(NO_SHARED_WORKER)
-    if not stdlib:
-        context.route("**/calculator/", _without_stdlib)
+    blank = [name for name, keep in (("stdlib", stdlib), ("snapshot", snapshot)) if not keep]
+    if blank:
+        context.route("**/calculator/", functools.partial(_without, blank))
     return context
 
 
-def _without_stdlib(route: Route) -> None:
-    """The page as a build without precompiled Python serves it: no stdlib named, so no stdLibURL at all."""
+def _without(names: list[str], route: Route) -> None:
+    """The page as a build without those runtime files serves it: their <meta> tags name nothing."""
     response = route.fetch()
-    body = re.sub(r'<meta name="tcg-stdlib" content="[^"]*">', '<meta name="tcg-stdlib" content="">', response.text())
-    assert body != response.text()
+    body = response.text()
+    for name in names:
+        body = re.sub(rf'<meta name="tcg-{name}" content="[^"]+">', f'<meta name="tcg-{name}" content="">', body)
+    assert body.count('content="">') >= len(names)
     route.fulfill(response=response, body=body)
 
 
-def _cold(browser: Browser, url: str, shared: bool, stdlib: bool, expect: str) -> tuple[float, float, float]:
-    """One cold visit in a fresh context; `expect` is the standard library the worker must have used."""
-    context = fresh(browser, url, shared=shared, stdlib=stdlib)
+def _cold(browser: Browser, url: str, shared: bool, stdlib: bool, snapshot: bool) -> tuple[float, float, float]:
+    """One cold visit in a fresh context; checks that the worker booted as the scenario means."""
+    context = fresh(browser, url, shared=shared, stdlib=stdlib, snapshot=snapshot)
     page = context.new_page()
     try:
         result = ask(page, url)
-        assert page.evaluate("window.TCG.stdlib()") == expect
+        booted = page.evaluate("[window.TCG.stdlib(), window.TCG.snapshot()]")
+        assert booted == ["precompiled" if stdlib else "pyodide", "used" if snapshot else "none"], booted
         return result
     finally:
         context.close()
 
 
 def today(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
-    return _cold(browser, url, shared=False, stdlib=False, expect="pyodide")
+    return _cold(browser, url, shared=False, stdlib=False, snapshot=False)
 
 
 def pyc(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
-    return _cold(browser, url, shared=True, stdlib=True, expect="precompiled")
+    return _cold(browser, url, shared=True, stdlib=True, snapshot=False)
 
 
-def snapshot(browser: Browser, url: str, *, snapshot_url: str, **_: object) -> tuple[float, float, float]:
-    return _cold(browser, snapshot_url, shared=True, stdlib=True, expect="precompiled+snapshot")
+def snapshot(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
+    return _cold(browser, url, shared=True, stdlib=True, snapshot=True)
 
 
 def second_tab(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
-    context = fresh(browser, url, shared=True, stdlib=True)
+    context = fresh(browser, url, shared=True, stdlib=True, snapshot=True)
     try:
         ask(context.new_page(), url)
         page = context.new_page()
@@ -217,7 +191,7 @@ def repeat(
 
 
 def peer(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
-    context = fresh(browser, url, shared=True, stdlib=True)
+    context = fresh(browser, url, shared=True, stdlib=True, snapshot=True)
     page = context.new_page()
     try:
         page.goto(url + "peer.html")
@@ -230,8 +204,8 @@ def peer(browser: Browser, url: str, **_: object) -> tuple[float, float, float]:
 
 SCENARIOS: dict[str, Callable[..., tuple[float, float, float]]] = {
     "today (dedicated worker, source stdlib)": today,
-    "pyc (SharedWorker, precompiled stdlib)": pyc,
-    "snapshot (pyc + memory snapshot, not shipped)": snapshot,
+    "pyc (SharedWorker, precompiled, no snapshot)": pyc,
+    "shipped: pyc + memory snapshot": snapshot,
     "repeat visit, persistent profile": repeat,
     "second tab while the first is open": second_tab,
     "peer (Pyodide eagerly on the main thread)": peer,
@@ -268,20 +242,13 @@ def main() -> int:
         server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         build(site, url)
-        snap_dir = Path(tmp) / "snapshot-site"
-        snap_size = snapshot_site(site, snap_dir)
-        snap_server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(snap_dir)))
-        snapshot_url = f"http://127.0.0.1:{snap_server.server_address[1]}/"
-        for srv in (server, snap_server):
-            threading.Thread(target=srv.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, daemon=True).start()
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             for i in range(args.runs):
                 for name, scenario in SCENARIOS.items():
                     profile = Path(tmp) / f"profile-{i}"
-                    results[name].append(
-                        scenario(browser, url, playwright=p, profile=profile, snapshot_url=snapshot_url)
-                    )
+                    results[name].append(scenario(browser, url, playwright=p, profile=profile))
                 print(
                     f"  round {i + 1}: " + ", ".join(f"{r[-1][0] / 1000:.2f}" for r in results.values()),
                     file=sys.stderr,
@@ -292,7 +259,6 @@ def main() -> int:
             version = browser.version
             browser.close()
         server.shutdown()
-        snap_server.shutdown()
 
     cpu = next(
         (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
@@ -310,7 +276,6 @@ def main() -> int:
         runs = ", ".join(f"{r[0] / 1000:.2f}" for r in rows)
         print(f"{name:44} {ms / 1000:>10.2f} s {ms / peer_ms:>6.2f}x {tbt:>5.0f} ms {longest:>10.0f} ms  {runs}")
     print(f"bytes, reading page (home): {home[0]:,} in {home[1]} requests, Pyodide and runtime {home[2]:,}")
-    print(f"snapshot (not shipped): {snap_size:,} bytes gzipped, fetched on top of the calculator page's runtime")
     print(f"bytes, calculator page after the idle start: {calc[0]:,} in {calc[1]} requests, runtime {calc[2]:,}")
     return 0
 

@@ -1,15 +1,19 @@
 """Where the browser gets Pyodide (the pinned CDN URL, or a local copy of the npm package), and the runtime files
-the site itself serves: the standard library and the engine precompiled to .pyc, under content-hashed names."""
+the site itself serves under content-hashed names: the standard library and the engine precompiled to .pyc, and a
+memory snapshot of Pyodide with the engine imported (the fastest boot; the worker checks it and falls back to the
+.pyc boot when it is missing, stale or corrupt)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 from build_tools import ROOT
 
@@ -72,6 +76,23 @@ RUNTIME_DIR = "assets/runtime/"
 #: compiled archives, by Pyodide version and engine hash (outside the site; gitignored)
 CACHE_DIR = Path(".cache") / "pyc"
 COMPILER = Path(__file__).with_name("compile_python.mjs")
+SNAPSHOTTER = Path(__file__).with_name("make_snapshot.mjs")
+#: first line of the snapshot file the site serves, before the gzipped heap (the worker reads it first)
+SNAPSHOT_HEADER = "TCG-SNAPSHOT/1 build={build} size={size} engine={engine} stdlib={stdlib}\n"
+SNAPSHOT_HEADER_RE = re.compile(
+    r"TCG-SNAPSHOT/1 build=(?P<build>[0-9a-f]+) size=(?P<size>[0-9]+)"
+    r" engine=(?P<engine>[0-9a-f]{12}) stdlib=(?P<stdlib>[0-9a-f]{12})\n"
+)
+
+
+class Compiled(NamedTuple):
+    """What the build makes with Pyodide under Node."""
+
+    stdlib: bytes  # python_stdlib.zip with .pyc for what booting and the engine import
+    engine: bytes  # the engine as .pyc
+    snapshot: bytes  # the gzipped heap of a Pyodide that imported the engine on that stdlib
+    build: str  # the BUILD_ID of the Pyodide that made the snapshot (it restores only into that build)
+    size: int  # the snapshot's size before gzip
 
 
 def _digest(*parts: bytes) -> str:
@@ -82,14 +103,24 @@ def _digest(*parts: bytes) -> str:
 
 
 def cache_key(engine_zip: bytes, root: Path = ROOT) -> str:
-    """The compile cache's entry name: Pyodide version, engine archive and compiler script."""
-    return _digest(pinned_version(root).encode(), engine_zip, COMPILER.read_bytes())[:20]
+    """The compile cache's entry name: Pyodide version, engine archive and the two Node scripts."""
+    return _digest(pinned_version(root).encode(), engine_zip, COMPILER.read_bytes(), SNAPSHOTTER.read_bytes())[:20]
 
 
-def precompiled(engine_zip: bytes, root: Path = ROOT) -> tuple[bytes, bytes] | None:
-    """(stdlib zip, engine zip) compiled to .pyc by Pyodide's own CPython under Node, or None without Node or the
-    npm package (the browser then compiles the source, as before). Cached in .cache/pyc/ by Pyodide version,
-    engine and compiler: a rebuild with the same inputs starts no Node."""
+CACHED = ("stdlib.zip", "engine.zip", "snapshot.gz", "snapshot.json")
+
+
+def _node(node: str, script: Path, *args: Path) -> str:
+    run = subprocess.run([node, str(script), *map(str, args)], capture_output=True, text=True, timeout=600)
+    if run.returncode != 0:
+        raise PyodideSetupError(f"{script}: running Pyodide under Node failed:\n{run.stderr[-2000:]}")
+    return run.stdout
+
+
+def precompiled(engine_zip: bytes, root: Path = ROOT) -> Compiled | None:
+    """The standard library and engine compiled to .pyc by Pyodide's own CPython under Node, and the memory
+    snapshot made on them; None without Node or the npm package (the browser then compiles the source, as before).
+    Cached in .cache/pyc/ by Pyodide version, engine and scripts: a rebuild with the same inputs starts no Node."""
     try:
         pkg = local_package_dir(root)
     except PyodideSetupError as exc:
@@ -98,7 +129,7 @@ def precompiled(engine_zip: bytes, root: Path = ROOT) -> tuple[bytes, bytes] | N
     node = shutil.which("node")
     key = cache_key(engine_zip, root)
     cache = root / CACHE_DIR / key
-    if not (cache / "stdlib.zip").is_file() or not (cache / "engine.zip").is_file():
+    if not all((cache / name).is_file() for name in CACHED):
         if node is None:
             log.info("no precompiled Python: node is not installed")
             return None
@@ -107,33 +138,64 @@ def precompiled(engine_zip: bytes, root: Path = ROOT) -> tuple[bytes, bytes] | N
         try:
             source = tmp.parent / f"{tmp.name}.engine-src.zip"
             source.write_bytes(engine_zip)
-            run = subprocess.run(
-                [node, str(COMPILER), str(pkg), str(source), str(tmp)], capture_output=True, text=True, timeout=600
-            )
-            source.unlink()
-            if run.returncode != 0:
-                raise PyodideSetupError(f"{COMPILER}: compiling Python with Pyodide failed:\n{run.stderr[-2000:]}")
-            if not cache.is_dir():  # another build may have written it meanwhile
-                tmp.rename(cache)  # atomic: a cache entry is whole or absent
+            try:
+                _node(node, COMPILER, pkg, source, tmp)
+            finally:
+                source.unlink()
+            made = _node(node, SNAPSHOTTER, pkg, tmp / "stdlib.zip", tmp / "engine.zip", tmp / "snapshot.gz")
+            (tmp / "snapshot.json").write_text(made, encoding="utf-8")
+            if cache.is_dir():  # an older entry without every file, or another build wrote it meanwhile
+                shutil.rmtree(cache, ignore_errors=True)
+            tmp.rename(cache)  # atomic: a cache entry is whole or absent
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-    return (cache / "stdlib.zip").read_bytes(), (cache / "engine.zip").read_bytes()
+    made = json.loads((cache / "snapshot.json").read_text(encoding="utf-8"))
+    return Compiled(
+        stdlib=(cache / "stdlib.zip").read_bytes(),
+        engine=(cache / "engine.zip").read_bytes(),
+        snapshot=(cache / "snapshot.gz").read_bytes(),
+        build=str(made["build"]),
+        size=int(made["size"]),
+    )
+
+
+def _content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:12]
 
 
 def hashed_name(stem: str, data: bytes, suffix: str) -> str:
     """`stem.<first 12 hex of sha256>.suffix`: a new content gets a new name, so the old one can be cached forever."""
-    return f"{stem}.{hashlib.sha256(data).hexdigest()[:12]}{suffix}"
+    return f"{stem}.{_content_hash(data)}{suffix}"
+
+
+def snapshot_file(compiled: Compiled) -> bytes:
+    """The snapshot as the site serves it: one header line naming the Pyodide build, the heap's size and the
+    engine and stdlib it was made with (by the hashes in their file names), then the gzipped heap."""
+    header = SNAPSHOT_HEADER.format(
+        build=compiled.build,
+        size=compiled.size,
+        engine=_content_hash(compiled.engine),
+        stdlib=_content_hash(compiled.stdlib),
+    )
+    return header.encode("ascii") + compiled.snapshot
+
+
+def snapshot_header(data: bytes) -> dict[str, str] | None:
+    """The fields of a served snapshot's header line, or None when it has none."""
+    match = SNAPSHOT_HEADER_RE.match(data[:512].decode("ascii", "replace"))
+    return match.groupdict() if match else None
 
 
 def runtime_files(engine_zip: bytes, root: Path = ROOT) -> dict[str, tuple[str, bytes]]:
-    """What goes into assets/runtime/: {'engine': (site path, bytes), 'stdlib': ...}; 'stdlib' only when compiled.
-
-    The engine is the .pyc archive when Pyodide could compile it, else the source archive."""
+    """What goes into assets/runtime/: {'engine': (site path, bytes), 'stdlib': ..., 'snapshot': ...}; 'stdlib' and
+    'snapshot' only when Pyodide could compile. The engine is then the .pyc archive, else the source archive."""
     compiled = precompiled(engine_zip, root)
-    engine = compiled[1] if compiled else engine_zip
+    engine = compiled.engine if compiled else engine_zip
     files = {"engine": (RUNTIME_DIR + hashed_name("engine", engine, ".zip"), engine)}
     if compiled:
-        files["stdlib"] = (RUNTIME_DIR + hashed_name("python_stdlib", compiled[0], ".zip"), compiled[0])
+        files["stdlib"] = (RUNTIME_DIR + hashed_name("python_stdlib", compiled.stdlib, ".zip"), compiled.stdlib)
+        snapshot = snapshot_file(compiled)
+        files["snapshot"] = (RUNTIME_DIR + hashed_name("snapshot", snapshot, ".bin"), snapshot)
     return files
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import gzip
 import hashlib
 import importlib.util
 import io
@@ -117,7 +118,7 @@ def test_precompiled_archives_hold_pyc_for_boot_and_engine(project_root: Path) -
     _needs_pyodide(project_root)
     compiled = pyodide.precompiled(engine_archive(), project_root)
     assert compiled is not None
-    stdlib, engine = (zipfile.ZipFile(io.BytesIO(data)) for data in compiled)
+    stdlib, engine = (zipfile.ZipFile(io.BytesIO(data)) for data in (compiled.stdlib, compiled.engine))
     names = set(stdlib.namelist())
     # what CPython needs to start, and what the engine imports, is bytecode; the rest stays source
     for module in ("encodings/__init__", "encodings/utf_8", "json/__init__", "re/__init__", "dataclasses"):
@@ -131,6 +132,9 @@ def test_precompiled_archives_hold_pyc_for_boot_and_engine(project_root: Path) -
     source = {n for n in zipfile.ZipFile(io.BytesIO(engine_archive())).namelist()}
     assert sorted(engine.namelist()) == sorted(n + "c" for n in source)
     assert engine.read("engine/api.pyc")[:4] == magic
+    # the memory snapshot: a gzipped heap of the size Node reported, for one Pyodide build
+    assert re.fullmatch(r"[0-9a-f]{64}", compiled.build)
+    assert len(gzip.decompress(compiled.snapshot)) == compiled.size > 10_000_000
 
 
 def test_precompiled_result_is_cached_by_version_and_engine(
@@ -173,8 +177,8 @@ def test_hashed_names_follow_the_content() -> None:
 
 def test_built_site_serves_its_runtime_under_hashed_names(built_site: Path) -> None:
     page = (built_site / "calculator" / "index.html").read_text(encoding="utf-8")
-    metas = dict(re.findall(r'<meta name="tcg-(engine|stdlib)" content="([^"]*)">', page))
-    assert set(metas) == {"engine", "stdlib"}
+    metas = dict(re.findall(r'<meta name="tcg-(engine|stdlib|snapshot)" content="([^"]*)">', page))
+    assert set(metas) == {"engine", "stdlib", "snapshot"}
     runtime = sorted(p.name for p in (built_site / "assets" / "runtime").iterdir())
     assert sorted(Path(v).name for v in metas.values() if v) == runtime
     for rel in filter(None, metas.values()):
@@ -185,3 +189,11 @@ def test_built_site_serves_its_runtime_under_hashed_names(built_site: Path) -> N
         assert metas["stdlib"].startswith(pyodide.RUNTIME_DIR)
         csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page).group(1)
         assert "connect-src 'self'" in csp
+    # the snapshot names the Pyodide build, the engine and the stdlib of this very page
+    assert bool(metas["snapshot"]) == bool(metas["stdlib"]), "a snapshot is made whenever Python is precompiled"
+    if metas["snapshot"]:
+        header = pyodide.snapshot_header((built_site / metas["snapshot"]).read_bytes())
+        assert header is not None
+        assert header["engine"] in metas["engine"] and header["stdlib"] in metas["stdlib"]
+        build = re.search(r'<meta name="tcg-pyodide-build" content="([0-9a-f]+)">', page)
+        assert build and build.group(1) == header["build"]

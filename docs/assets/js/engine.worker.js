@@ -4,9 +4,16 @@
    Runs as a SharedWorker (one engine for every open tab of the site: each tab is a port) or,
    where the browser has none, as a dedicated worker (the worker itself is the one port).
    Python's standard library comes precompiled (.pyc, cfg.stdlib) when the build made it; when
-   that file cannot be fetched, Pyodide's own python_stdlib.zip is installed instead. */
+   that file cannot be fetched, Pyodide's own python_stdlib.zip is installed instead.
+   The fastest boot restores a memory snapshot of Pyodide with the engine already imported
+   (cfg.snapshot, made at build time by build_tools/make_snapshot.mjs). Its header line is checked
+   before use: the Pyodide build, and the engine and stdlib it was made with, must be this page's.
+   A snapshot that is missing, stale or corrupt, or that Pyodide refuses, is skipped and the engine
+   boots from the .pyc files instead; the ready message says which ("snapshot": used | missing |
+   stale | corrupt | failed | none). */
 let ready = null;
 let stdlib = "pyodide"; // which standard library the engine runs on: "precompiled" or Pyodide's own ("pyodide")
+let snapshot = "none"; // what became of the memory snapshot (see above)
 let last = null; // the latest progress/ready message, replayed to a tab that connects during or after the boot
 const ports = new Set();
 const STEPS = 3;
@@ -25,7 +32,7 @@ function fetchOk(url, as) {
 }
 
 /** Options for loadPyodide that use the precompiled stdlib at `url`, or Pyodide's own if `url` fails. */
-function stdlibOptions(cfg) {
+function stdlibOptions(cfg, { forSnapshot = false } = {}) {
   if (!cfg.stdlib) return {};
   // Pyodide fetches stdLibURL itself, in parallel with its other files; note that request's response
   const original = self.fetch;
@@ -41,6 +48,8 @@ function stdlibOptions(cfg) {
       self.fetch = original;
       const r = await Promise.resolve(response).catch(() => null);
       if (r && r.ok) return void (stdlib = "precompiled"); // Pyodide installs it
+      // a snapshot's heap knows the precompiled archive's layout: without it, startPython starts afresh instead
+      if (forSnapshot) return;
       // missing or failed: install Pyodide's own standard library where Pyodide would have put it
       console.warn("engine: precompiled standard library unavailable; using Pyodide's own");
       const dir = FS.readdir("/lib").find((name) => /^python\d+\.\d+$/.test(name));
@@ -50,18 +59,83 @@ function stdlibOptions(cfg) {
   };
 }
 
+/** The content hash in a runtime file's name (engine.<hash>.zip), or "". */
+function nameHash(url) {
+  const m = /\.([0-9a-f]{12})\.[a-z]+$/.exec(url || "");
+  return m ? m[1] : "";
+}
+
+/** The snapshot's heap, checked against this page: {status: "used", bytes} or {status: missing|stale|corrupt}. */
+async function readSnapshot(cfg) {
+  let response;
+  try {
+    response = await fetch(cfg.snapshot);
+  } catch (e) {
+    return { status: "missing" };
+  }
+  if (!response.ok) return { status: "missing" };
+  try {
+    const raw = new Uint8Array(await response.arrayBuffer());
+    const end = raw.subarray(0, 512).indexOf(10);
+    const header = new TextDecoder().decode(raw.subarray(0, Math.max(end, 0)));
+    const m = /^TCG-SNAPSHOT\/1 build=([0-9a-f]+) size=([0-9]+) engine=([0-9a-f]{12}) stdlib=([0-9a-f]{12})$/.exec(header);
+    if (!m) return { status: "corrupt" };
+    if (m[1] !== cfg.pyodideBuild || m[3] !== nameHash(cfg.engine) || m[4] !== nameHash(cfg.stdlib)) {
+      return { status: "stale" };
+    }
+    const unzipped = new Blob([raw.subarray(end + 1)]).stream().pipeThrough(new DecompressionStream("gzip"));
+    const bytes = new Uint8Array(await new Response(unzipped).arrayBuffer());
+    if (bytes.length !== Number(m[2])) return { status: "corrupt" };
+    return { status: "used", bytes };
+  } catch (e) {
+    return { status: "corrupt" }; // not gzip, cut short, or a checksum error
+  }
+}
+
+class SnapshotSkipped extends Error {}
+
+/** Start Pyodide from the snapshot when it passes its checks, else (or when Pyodide refuses it) from the .pyc;
+    `skipped()` is called as soon as the snapshot is given up. */
+async function startPython(loadPyodide, cfg, skipped) {
+  const snap = cfg.snapshot && cfg.stdlib ? readSnapshot(cfg) : null;
+  if (snap) {
+    const realFetch = self.fetch; // stdlibOptions wraps it until Pyodide's fsInit, which a refused snapshot skips
+    const options = stdlibOptions(cfg, { forSnapshot: true });
+    const bytes = snap.then((s) => (s.status === "used" ? s.bytes : Promise.reject(new SnapshotSkipped(s.status))));
+    try {
+      const py = await loadPyodide({ indexURL: cfg.pyodide, ...options, _loadSnapshot: bytes });
+      if (stdlib !== "precompiled") throw new Error("the precompiled standard library is missing");
+      py.runPython("import random; random.seed()"); // the snapshot froze the random state: draw a fresh one
+      snapshot = "used";
+      return py;
+    } catch (e) {
+      self.fetch = realFetch;
+      skipped();
+      snapshot = e instanceof SnapshotSkipped ? e.message : "failed";
+      if (snapshot === "failed") console.warn("engine: memory snapshot not usable (" + e + "); starting afresh");
+    }
+  }
+  return loadPyodide({ indexURL: cfg.pyodide, ...stdlibOptions(cfg) });
+}
+
 async function boot(cfg) {
   progress(0, "Downloading Python");
   const { loadPyodide } = await import(cfg.pyodide + "pyodide.mjs");
   progress(1, "Starting Python");
-  const engineFiles = Promise.all([fetchOk(cfg.engine, "arrayBuffer"), fetchOk(cfg.data, "text")]);
-  engineFiles.catch(() => {}); // awaited below; avoid an unhandled rejection while Python starts
-  const py = await loadPyodide({ indexURL: cfg.pyodide, ...stdlibOptions(cfg) });
+  const data = fetchOk(cfg.data, "text");
+  data.catch(() => {}); // awaited below; avoid an unhandled rejection while Python starts
+  // the engine archive is needed only without the snapshot (which has the engine imported): fetch it then
+  let engine = null;
+  const fetchEngine = () => {
+    if (!engine) (engine = fetchOk(cfg.engine, "arrayBuffer")).catch(() => {});
+    return engine;
+  };
+  if (!cfg.snapshot || !cfg.stdlib) fetchEngine();
+  const py = await startPython(loadPyodide, cfg, fetchEngine);
   progress(2, "Loading the engine");
-  const [archive, data] = await engineFiles;
-  py.unpackArchive(archive, "zip", { extractDir: "/home/pyodide" });
+  if (snapshot !== "used") py.unpackArchive(await fetchEngine(), "zip", { extractDir: "/home/pyodide" });
   const api = py.pyimport("engine.api");
-  api.load(data);
+  api.load(await data);
   progress(3, "Ready");
   return api;
 }
@@ -83,7 +157,7 @@ function init(port, cfg) {
   }
   ready = boot(cfg);
   ready.then(
-    () => broadcast({ type: "ready", stdlib }),
+    () => broadcast({ type: "ready", stdlib, snapshot }),
     (e) => {
       broadcast({ type: "failed", error: String((e && e.message) || e) });
       ports.clear();

@@ -35,11 +35,15 @@
   function config() {
     // Site-wide and set at build time only: never read a Pyodide URL from the page address.
     // The engine and the precompiled stdlib have content-hashed names (build_tools/pyodide.py).
+    // A memory snapshot (with the Pyodide build it is for) when the build made one.
     const stdlib = meta("tcg-stdlib");
+    const snapshot = meta("tcg-snapshot");
     return {
       pyodide: new URL(meta("tcg-pyodide-base"), SITE_ROOT).href,
       engine: new URL(meta("tcg-engine") || "assets/engine.zip", SITE_ROOT).href,
       stdlib: stdlib ? new URL(stdlib, SITE_ROOT).href : "",
+      snapshot: snapshot ? new URL(snapshot, SITE_ROOT).href : "",
+      pyodideBuild: meta("tcg-pyodide-build"),
       data: new URL("assets/data/engine.json", SITE_ROOT).href,
     };
   }
@@ -88,7 +92,7 @@
       const msg = ev.data;
       if (msg.type === "hello") return void (alive = true);
       if (msg.type === "progress") return setState({ name: "loading", stage: msg.stage, step: msg.step, of: msg.of });
-      if (msg.type === "ready") return setState({ name: "ready", stdlib: msg.stdlib });
+      if (msg.type === "ready") return setState({ name: "ready", stdlib: msg.stdlib, snapshot: msg.snapshot });
       if (msg.type === "failed") return fail(msg.error);
       const p = pending.get(msg.id);
       if (!p) return;
@@ -168,6 +172,8 @@
     workerKind: () => (worker ? worker.kind : null),
     /** "precompiled" (the build's .pyc standard library) or "pyodide" (Pyodide's own), once ready */
     stdlib: () => state.stdlib || null,
+    /** what became of the memory snapshot, once ready: used | missing | stale | corrupt | failed | none */
+    snapshot: () => state.snapshot || null,
     workersStarted: () => started,
   };
   // a closing tab leaves the shared engine (a tab kept in the back/forward cache comes back with a new connection)
