@@ -200,6 +200,22 @@ def _forbidden(path: Path, text: str) -> list[Problem]:
     return found
 
 
+#: what YAML reads as a line break (the last three are refused before this is used, but still split on)
+LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def depth_bound(text: str) -> int:
+    """An upper bound on how deeply `text` can nest, from its characters alone (no parsing).
+
+    A block collection starts at the first character of its line after the indentation and any "- ", "? " or
+    ": " indicators. Down a chain of nested block collections that column never falls, and it can stay the
+    same for one step only (a sequence that is a mapping's value), so block nesting is at most twice (the
+    largest such column + 1). Each flow collection needs its own "[" or "{".
+    """
+    column = max((len(line) - len(line.lstrip(" \t-?:")) for line in LINE_BREAK.split(text)), default=0)
+    return 2 * (column + 1) + text.count("[") + text.count("{")
+
+
 def _too_deep(path: Path, text: str, composer_class: type) -> Problem | None:
     """The first place nesting goes past MAX_DEPTH, found from the event stream (no recursion)."""
     parser = composer_class(text)
@@ -254,7 +270,8 @@ def parse(path: Path, raw: bytes | None = None, max_bytes: int = MAX_BYTES) -> P
     parsed.problems += _tabs(path, text)
     if parsed.problems:
         return parsed
-    deep = _too_deep(path, text, _Composer)
+    # the event pass is exact but slow; most files cannot nest that deeply at all
+    deep = _too_deep(path, text, _Composer) if depth_bound(text) > MAX_DEPTH else None
     if deep:
         parsed.problems.append(deep)
         return parsed

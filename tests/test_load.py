@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from build_tools import yaml_strict
 from build_tools.load import RECORD_KINDS, load_file, load_project
+from build_tools.yaml_strict import MAX_DEPTH, depth_bound
 
 SAMPLE = b"""\
 code: "97110"
@@ -112,3 +116,62 @@ def test_real_project_loads_one_document_per_file(project_root: Path) -> None:
         on_disk = sorted((project_root / "data" / kind).glob("*.yaml"))
         assert sorted(d.path for d in project.records[kind].values()) == on_disk
         assert project.stray[kind] == []
+
+
+# --- the character bound that lets most files skip the nesting pass --------------------------------------------
+
+
+def _event_depth(text: str) -> int:
+    depth = deepest = 0
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return deepest
+
+
+_NESTED = st.recursive(
+    st.one_of(st.integers(), st.text(alphabet="ab -?:#", max_size=6)),
+    lambda inner: (
+        st.lists(inner, min_size=1, max_size=3)
+        | st.dictionaries(st.text(alphabet="kx", min_size=1, max_size=3), inner, min_size=1, max_size=3)
+    ),
+    max_leaves=60,
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    data=_NESTED,
+    indent=st.integers(2, 6),
+    flow=st.sampled_from([False, None]),
+    breaks=st.sampled_from(["\n", "\r\n", "\r"]),
+)
+def test_depth_bound_is_never_below_the_real_depth(data: object, indent: int, flow: bool | None, breaks: str) -> None:
+    text = yaml.safe_dump(data, indent=indent, default_flow_style=flow, line_break=breaks)
+    assert _event_depth(text) <= depth_bound(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- " * 41 + "x\n",  # compact sequences on one line
+        "".join(" " * i + "- \n" for i in range(0, 82, 2)) + " " * 82 + "x\n",  # one level per line
+        # a sequence as a mapping's value at the same column: two levels per two columns
+        "k:\n" + "".join(" " * (2 * i) + "- k:\n" for i in range(21)) + " " * 42 + "- x\n",
+        "a:\r" + "".join(" " * i + "b:\r" for i in range(1, 42)) + " " * 42 + "c\r",  # old Mac line ends
+    ],
+)
+def test_deep_block_nesting_is_still_refused(tmp_path: Path, text: str) -> None:
+    assert _event_depth(text) > MAX_DEPTH, "the example must really be too deep"
+    assert depth_bound(text) > MAX_DEPTH
+    assert [p.message for p in parse(tmp_path, text.encode()).problems] == [
+        f"nested too deeply: more than {MAX_DEPTH} levels"
+    ]
+
+
+def test_ordinary_data_files_skip_the_nesting_pass(project_root: Path) -> None:
+    files = sorted((project_root / "data" / "activities").glob("*.yaml"))
+    assert files and all(depth_bound(f.read_text(encoding="utf-8")) <= MAX_DEPTH for f in files)
