@@ -113,7 +113,9 @@ CACHED = ("stdlib.zip", "engine.zip", "snapshot.gz", "snapshot.json")
 def _node(node: str, script: Path, *args: Path) -> str:
     run = subprocess.run([node, str(script), *map(str, args)], capture_output=True, text=True, timeout=600)
     if run.returncode != 0:
-        raise PyodideSetupError(f"{script}: running Pyodide under Node failed:\n{run.stderr[-2000:]}")
+        # Node quotes the minified line it failed in: keep the readable lines (the Python traceback, the stack)
+        readable = [line for line in run.stderr.splitlines() if len(line) <= 300]
+        raise PyodideSetupError(f"{script}: running Pyodide under Node failed:\n" + "\n".join(readable[-30:]))
     return run.stdout
 
 

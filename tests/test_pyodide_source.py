@@ -197,3 +197,17 @@ def test_built_site_serves_its_runtime_under_hashed_names(built_site: Path) -> N
         assert header["engine"] in metas["engine"] and header["stdlib"] in metas["stdlib"]
         build = re.search(r'<meta name="tcg-pyodide-build" content="([0-9a-f]+)">', page)
         assert build and build.group(1) == header["build"]
+
+
+def test_a_failing_node_run_reports_the_python_traceback_not_minified_code(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    stderr = "file:///x/pyodide.asm.mjs:1\n" + "var a=1;" * 2000 + "\nPythonError: Traceback (most recent call last):\n"
+    stderr += "ModuleNotFoundError: No module named 'engine'\n    at file:///x/make_snapshot.mjs:17:4\n"
+    done = subprocess.CompletedProcess(args=[], returncode=1, stdout="", stderr=stderr)
+    monkeypatch.setattr(pyodide.subprocess, "run", lambda *a, **k: done)
+    with pytest.raises(pyodide.PyodideSetupError) as caught:
+        pyodide._node("node", pyodide.SNAPSHOTTER, tmp_path)
+    message = str(caught.value)
+    assert "No module named 'engine'" in message and "make_snapshot.mjs:17:4" in message
+    assert "var a=1" not in message and len(message) < 1000

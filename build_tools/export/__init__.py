@@ -103,6 +103,8 @@ def calculator_data(project: Project) -> dict[str, Any]:
 
 def engine_archive(engine_dir: Path = ROOT / "engine") -> bytes:
     """A deterministic zip of the engine package (stable names, order and times)."""
+    if not (engine_dir / "api.py").is_file():
+        raise FileNotFoundError(f"{engine_dir}: the engine package is missing (no api.py); the site needs it")
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for path in sorted(engine_dir.glob("*.py")):
