@@ -30,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from build_tools import pyodide  # noqa: E402
+from build_tools.export import engine_archive  # noqa: E402
 from build_tools.load import load_project  # noqa: E402
 from build_tools.pages import generated_pages  # noqa: E402
 
@@ -61,6 +63,7 @@ def project_copy(dest: Path, activities: int) -> None:
     for name in ("node_modules", ".cache"):
         if (ROOT / name).exists():
             (dest / name).symlink_to(ROOT / name, target_is_directory=True)
+    pyodide.precompiled(engine_archive(dest / "engine"), dest)  # made now if missing, so no build times it
     folder = dest / "data" / "activities"
     templates = sorted(folder.glob("*.yaml"))
     for i in range(max(0, activities - len(templates))):
