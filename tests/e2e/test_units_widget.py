@@ -37,3 +37,19 @@ def test_widget_answers_and_survives_instant_navigation(page: Page, offline_cont
 
     foreign = [u for u in offline_context.seen_urls if not u.startswith(base_url)]
     assert foreign == [], f"requests left the test server: {foreign}"
+
+
+def test_a_question_asked_before_the_rule_list_arrived_is_answered(page: Page, offline_context, base_url: str) -> None:
+    held = []  # calculator.json (the rule list) is held back until the question has been asked
+    offline_context.route("**/assets/data/calculator.json", lambda route: held.append(route))
+    page.goto(base_url + "calculator/", wait_until="domcontentloaded")
+    expect(page.locator("[data-widget=units][data-mounted]")).to_be_attached(timeout=TIMEOUT)
+    _calculate(page, "97110", "23")
+    expect(page.locator("[data-widget=units] [data-role=result]")).to_have_attribute("data-state", "busy")
+    assert held, "the rule list was not requested"
+    for route in held:
+        route.continue_()
+    result = page.locator("[data-widget=units] [data-role=result]")
+    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    expect(result.locator("[data-code='97110']")).to_have_attribute("data-units", "2")
+    expect(page.locator("[data-widget=units] [data-role=form-error]")).to_be_hidden()

@@ -232,6 +232,13 @@
       const ticket = ++latest;
       clearErrors();
       out.dataset.state = "busy";
+      // a question asked before the rule list arrived waits for it (the rule is read from that list)
+      try {
+        await engine.data();
+      } catch (e) {
+        return; // the form already says the data did not load
+      }
+      if (ticket !== latest) return;
       const entries = readRows();
       const ids = which === "compare" ? rules.map((r) => r.id) : [rule.value];
       const replies = await Promise.all(ids.map((id) => engine.call("units", { rule: id, entries })));
