@@ -36,9 +36,14 @@ def _pyodide_source(config: MkDocsConfig) -> str:
     return str(config.extra.get("pyodide", {}).get("source", "cdn"))
 
 
+def _snapshot_policy(config: MkDocsConfig) -> str:
+    return pyodide.snapshot_policy(config.extra.get("pyodide", {}).get("snapshot", "cached"))
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         config.extra["pyodide_base"] = pyodide.base_url(_pyodide_source(config))
+        config.extra["tcg_snapshot_policy"] = _snapshot_policy(config)
         if _pyodide_source(config) == "local":
             pyodide.local_package_dir()
     except pyodide.PyodideSetupError as exc:
@@ -66,6 +71,8 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
         runtime = pyodide.runtime_files(engine_archive(), root)
     except pyodide.PyodideSetupError as exc:
         raise PluginError(str(exc)) from exc
+    if config.extra["tcg_snapshot_policy"] == "off":
+        runtime.pop("snapshot", None)
     _state["runtime"] = runtime
     # site-root-relative URLs for the page's <meta> tags (overrides/main.html); no stdlib: Pyodide's own
     config.extra["tcg_runtime"] = {name: path for name, (path, _data) in runtime.items()}

@@ -29,6 +29,19 @@ class PyodideSetupError(RuntimeError):
     """The configured Pyodide source cannot be used; the message says how to fix it."""
 
 
+#: when the browser boots from the memory snapshot (extra.pyodide.snapshot in mkdocs.yml)
+SNAPSHOT_POLICIES = ("cached", "always", "off")
+
+
+def snapshot_policy(value: object) -> str:
+    """The configured snapshot policy, checked."""
+    if value not in SNAPSHOT_POLICIES:
+        raise PyodideSetupError(
+            f"mkdocs.yml: extra.pyodide.snapshot must be one of {', '.join(SNAPSHOT_POLICIES)}, not {value!r}"
+        )
+    return str(value)
+
+
 def pinned_version(root: Path = ROOT) -> str:
     """The exact pyodide version pinned in package.json."""
     version = json.loads((root / "package.json").read_text(encoding="utf-8"))["dependencies"]["pyodide"]

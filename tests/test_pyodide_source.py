@@ -61,6 +61,9 @@ def test_bad_settings_are_refused_with_the_fix(tmp_path: Path) -> None:
         pyodide.pinned_version(_fake_root(tmp_path, "^314.0.7", None))
     with pytest.raises(pyodide.PyodideSetupError, match="must be 'cdn' or 'local'"):
         pyodide.base_url("https://example.org/", tmp_path)
+    with pytest.raises(pyodide.PyodideSetupError, match="snapshot must be one of cached, always, off"):
+        pyodide.snapshot_policy("sometimes")
+    assert [pyodide.snapshot_policy(p) for p in ("cached", "always", "off")] == ["cached", "always", "off"]
 
 
 def test_local_copy_needs_the_pinned_install(tmp_path: Path) -> None:
@@ -211,3 +214,27 @@ def test_a_failing_node_run_reports_the_python_traceback_not_minified_code(
     message = str(caught.value)
     assert "No module named 'engine'" in message and "make_snapshot.mjs:17:4" in message
     assert "var a=1" not in message and len(message) < 1000
+
+
+def _build(project_root: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=project_root,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYODIDE_SOURCE": "cdn", **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_snapshot_policy_off_ships_no_snapshot_and_a_bad_policy_stops_the_build(
+    tmp_path: Path, project_root: Path
+) -> None:
+    run = _build(project_root, tmp_path / "site", PYODIDE_SNAPSHOT="off")
+    assert run.returncode == 0, run.stderr
+    page = (tmp_path / "site" / "calculator" / "index.html").read_text(encoding="utf-8")
+    assert '<meta name="tcg-snapshot" content="">' in page
+    assert '<meta name="tcg-snapshot-policy" content="off">' in page
+    assert not list((tmp_path / "site" / "assets" / "runtime").glob("snapshot.*"))
+    bad = _build(project_root, tmp_path / "bad", PYODIDE_SNAPSHOT="sometimes")
+    assert bad.returncode != 0 and "extra.pyodide.snapshot must be one of cached, always, off" in bad.stderr
+    assert not (tmp_path / "bad").exists()

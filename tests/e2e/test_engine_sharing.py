@@ -92,7 +92,7 @@ def test_missing_precompiled_stdlib_falls_back_to_pyodides_own(page: Page, offli
     _answer(page, "23")
     assert _units(page) == "2"
     assert page.evaluate("window.TCG.stdlib()") == "pyodide"
-    # the memory snapshot was made on the precompiled stdlib, so it is not used without it
-    assert page.evaluate("window.TCG.snapshot()") == "failed"
+    # a first visit has no snapshot in the cache (and it was made on the precompiled stdlib anyway)
+    assert page.evaluate("window.TCG.snapshot()") == "not-cached"
     assert gone, "the precompiled stdlib was not tried"
     assert any(u.endswith("/assets/pyodide/python_stdlib.zip") for u in offline_context.seen_urls), "no fallback"

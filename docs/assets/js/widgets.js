@@ -15,6 +15,7 @@
   let nextId = 1;
   let state = { name: "idle" }; // idle | loading {stage, step, of} | ready | failed {error}
   let siteData = null;
+  let snapshotCached = false; // the worker fetched the memory snapshot into the cache for the next visit
 
   function notify(fn) {
     // fn(state) gets the object; a listener declared with two parameters gets the older (name, detail) form
@@ -44,6 +45,7 @@
       stdlib: stdlib ? new URL(stdlib, SITE_ROOT).href : "",
       snapshot: snapshot ? new URL(snapshot, SITE_ROOT).href : "",
       pyodideBuild: meta("tcg-pyodide-build"),
+      snapshotPolicy: meta("tcg-snapshot-policy") || "cached",
       data: new URL("assets/data/engine.json", SITE_ROOT).href,
     };
   }
@@ -94,6 +96,7 @@
       if (msg.type === "progress") return setState({ name: "loading", stage: msg.stage, step: msg.step, of: msg.of });
       if (msg.type === "ready") return setState({ name: "ready", stdlib: msg.stdlib, snapshot: msg.snapshot });
       if (msg.type === "failed") return fail(msg.error);
+      if (msg.type === "snapshot-cached") return void (snapshotCached = true);
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
@@ -172,8 +175,10 @@
     workerKind: () => (worker ? worker.kind : null),
     /** "precompiled" (the build's .pyc standard library) or "pyodide" (Pyodide's own), once ready */
     stdlib: () => state.stdlib || null,
-    /** what became of the memory snapshot, once ready: used | missing | stale | corrupt | failed | none */
+    /** what became of the memory snapshot, once ready: used | not-cached | missing | stale | corrupt | failed | none */
     snapshot: () => state.snapshot || null,
+    /** true once the engine fetched its memory snapshot into the HTTP cache, for the next visit */
+    snapshotCached: () => snapshotCached,
     workersStarted: () => started,
   };
   // a closing tab leaves the shared engine (a tab kept in the back/forward cache comes back with a new connection)
