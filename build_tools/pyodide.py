@@ -34,7 +34,9 @@ SNAPSHOT_POLICIES = ("cached", "always", "off")
 
 
 def snapshot_policy(value: object) -> str:
-    """The configured snapshot policy, checked."""
+    """The configured snapshot policy, checked (YAML reads a bare `off`, also from !ENV, as false)."""
+    if value is False:
+        value = "off"
     if value not in SNAPSHOT_POLICIES:
         raise PyodideSetupError(
             f"mkdocs.yml: extra.pyodide.snapshot must be one of {', '.join(SNAPSHOT_POLICIES)}, not {value!r}"
