@@ -68,8 +68,8 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
     _state["project"] = project
     session.set_project(project)
     try:
-        runtime = pyodide.runtime_files(engine_archive(), root)
-    except pyodide.PyodideSetupError as exc:
+        runtime = pyodide.runtime_files(engine_archive(root / "engine"), root)
+    except (pyodide.PyodideSetupError, FileNotFoundError) as exc:
         raise PluginError(str(exc)) from exc
     if config.extra["tcg_snapshot_policy"] == "off":
         runtime.pop("snapshot", None)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 COPIED = ("mkdocs.yml", "decision_tree.yaml", "package.json", "data", "docs", "overrides", "build_tools", "schemas")
-COPIED += ("tests/worked_examples",)
+COPIED += ("engine", "tests/worked_examples")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYODIDE_SOURCE": "cdn"}
 
 
@@ -59,6 +59,22 @@ def built(tmp_path_factory: pytest.TempPathFactory, project_root: Path) -> tuple
 
 def leftovers(site: Path) -> list[str]:
     return sorted(p.name for p in site.parent.iterdir() if p.name != site.name)
+
+
+def test_a_project_without_its_engine_fails_before_anything_is_written(
+    built: tuple[Path, Path], tmp_path: Path
+) -> None:
+    project, site = built
+    before = snapshot(site)
+    api = project / "engine" / "api.py"
+    api.rename(tmp_path / "api.py")
+    try:
+        run = mkdocs_build(project, site)
+    finally:
+        (tmp_path / "api.py").rename(api)
+    assert run.returncode != 0
+    assert "the engine package is missing (no api.py)" in run.stderr and "Traceback" not in run.stderr
+    assert snapshot(site) == before and leftovers(site) == []
 
 
 def test_bad_data_fails_before_anything_is_written(built: tuple[Path, Path], tmp_path: Path) -> None:
