@@ -76,8 +76,9 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
     _state["runtime"] = runtime
     # site-root-relative URLs for the page's <meta> tags (overrides/main.html); no stdlib: Pyodide's own
     config.extra["tcg_runtime"] = {name: path for name, (path, _data) in runtime.items()}
-    if "snapshot" in runtime:  # the Pyodide build the snapshot restores into (the worker checks it before use)
-        config.extra["tcg_runtime"]["pyodide_build"] = (pyodide.snapshot_header(runtime["snapshot"][1]) or {})["build"]
+    header = pyodide.snapshot_header(runtime["snapshot"][1]) if "snapshot" in runtime else None
+    if header:  # what the worker must find at the top of the snapshot before it uses it, and the heap's size
+        config.extra["tcg_runtime"].update(snapshot_header=header["line"], snapshot_size=header["size"])
 
 
 def _project() -> Project:

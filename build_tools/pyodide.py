@@ -198,9 +198,12 @@ def snapshot_file(compiled: Compiled) -> bytes:
 
 
 def snapshot_header(data: bytes) -> dict[str, str] | None:
-    """The fields of a served snapshot's header line, or None when it has none."""
+    """The fields of a served snapshot's header line, plus the line itself ('line'); None when it has none.
+
+    The page names the line it expects (<meta name="tcg-snapshot-header">): the worker compares the two, so the
+    format is known here only."""
     match = SNAPSHOT_HEADER_RE.match(data[:512].decode("ascii", "replace"))
-    return match.groupdict() if match else None
+    return {**match.groupdict(), "line": match.group(0).rstrip("\n")} if match else None
 
 
 def runtime_files(engine_zip: bytes, root: Path = ROOT) -> dict[str, tuple[str, bytes]]:

@@ -6,8 +6,8 @@
    Python's standard library comes precompiled (.pyc, cfg.stdlib) when the build made it; when
    that file cannot be fetched, Pyodide's own python_stdlib.zip is installed instead.
    The fastest boot restores a memory snapshot of Pyodide with the engine already imported
-   (cfg.snapshot, made at build time by build_tools/make_snapshot.mjs). Its header line is checked
-   before use: the Pyodide build, and the engine and stdlib it was made with, must be this page's.
+   (cfg.snapshot, made at build time by build_tools/make_snapshot.mjs). Its header line (Pyodide
+   build, size, and the engine and stdlib it was made with) must be the one this page names.
    A snapshot that is missing, stale or corrupt, or that Pyodide refuses, is skipped and the engine
    boots from the .pyc files instead; the ready message says which ("snapshot": used | not-cached |
    missing | stale | corrupt | failed | none).
@@ -64,12 +64,6 @@ function stdlibOptions(cfg, { forSnapshot = false } = {}) {
   };
 }
 
-/** The content hash in a runtime file's name (engine.<hash>.zip), or "". */
-function nameHash(url) {
-  const m = /\.([0-9a-f]{12})\.[a-z]+$/.exec(url || "");
-  return m ? m[1] : "";
-}
-
 /** The snapshot, checked against this page: {status: "used", bytes: promise of the heap} or {status:
     not-cached|missing|stale|corrupt}. The header is checked here; the heap is unzipped while Pyodide starts, and a
     broken gzip stream rejects `bytes` (startPython then starts afresh). */
@@ -88,17 +82,17 @@ async function readSnapshot(cfg) {
   } catch (e) {
     return { status: "corrupt" }; // cut short
   }
+  // the page names the exact header line (Pyodide build, size, engine and stdlib hashes) its snapshot starts with
   const end = raw.subarray(0, 512).indexOf(10);
   const header = new TextDecoder().decode(raw.subarray(0, Math.max(end, 0)));
-  const m = /^TCG-SNAPSHOT\/1 build=([0-9a-f]+) size=([0-9]+) engine=([0-9a-f]{12}) stdlib=([0-9a-f]{12})$/.exec(header);
-  if (!m) return { status: "corrupt" };
-  if (m[1] !== cfg.pyodideBuild || m[3] !== nameHash(cfg.engine) || m[4] !== nameHash(cfg.stdlib)) {
-    return { status: "stale" };
+  if (header !== cfg.snapshotHeader) {
+    const magic = cfg.snapshotHeader.split(" ")[0] + " "; // a snapshot header, but for another build or engine
+    return { status: end > 0 && header.startsWith(magic) ? "stale" : "corrupt" };
   }
   const unzipped = new Blob([raw.subarray(end + 1)]).stream().pipeThrough(new DecompressionStream("gzip"));
   const bytes = new Response(unzipped).arrayBuffer().then(
     (buffer) => {
-      if (buffer.byteLength !== Number(m[2])) throw new SnapshotSkipped("corrupt"); // the wrong size
+      if (buffer.byteLength !== cfg.snapshotSize) throw new SnapshotSkipped("corrupt"); // the wrong size
       return new Uint8Array(buffer);
     },
     () => {

@@ -36,7 +36,7 @@
   function config() {
     // Site-wide and set at build time only: never read a Pyodide URL from the page address.
     // The engine and the precompiled stdlib have content-hashed names (build_tools/pyodide.py).
-    // A memory snapshot (with the Pyodide build it is for) when the build made one.
+    // A memory snapshot (with the header line it must start with, and its size unzipped) when the build made one.
     const stdlib = meta("tcg-stdlib");
     const snapshot = meta("tcg-snapshot");
     return {
@@ -44,7 +44,8 @@
       engine: new URL(meta("tcg-engine") || "assets/engine.zip", SITE_ROOT).href,
       stdlib: stdlib ? new URL(stdlib, SITE_ROOT).href : "",
       snapshot: snapshot ? new URL(snapshot, SITE_ROOT).href : "",
-      pyodideBuild: meta("tcg-pyodide-build"),
+      snapshotHeader: meta("tcg-snapshot-header"),
+      snapshotSize: Number(meta("tcg-snapshot-size")),
       snapshotPolicy: meta("tcg-snapshot-policy") || "cached",
       data: new URL("assets/data/engine.json", SITE_ROOT).href,
     };
