@@ -22,6 +22,20 @@ def _documentation(project_root, code: str) -> dict:
     return data["documentation"]
 
 
+def _check(page, base_url: str, note: str, code: str):
+    """Open the coach, check `note` against `code` ("" = no code: walk the tree); (widget, result) once done."""
+    page.goto(base_url + "coach/")
+    widget = page.locator("[data-widget=coach][data-mounted]")
+    expect(widget).to_be_visible(timeout=TIMEOUT)
+    expect(widget.locator("[data-role=code] option[value='97530']")).to_have_count(1, timeout=TIMEOUT)
+    widget.locator("[data-role=note]").fill(note)
+    widget.locator("[data-role=code]").select_option(code)
+    widget.get_by_role("button", name="Check the note").click()
+    result = widget.locator("[data-role=result]")
+    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    return widget, result
+
+
 def test_weak_97530_note_shows_missing_elements_and_fixes_offline_and_private(
     page: Page, offline_context, served_site, base_url: str, project_root
 ) -> None:
@@ -31,16 +45,7 @@ def test_weak_97530_note_shows_missing_elements_and_fixes_offline_and_private(
         sent.append((req.url, req.post_data or ""))
 
     page.context.on("request", record)
-    page.goto(base_url + "coach/")
-    widget = page.locator("[data-widget=coach][data-mounted]")
-    expect(widget).to_be_visible(timeout=TIMEOUT)
-    expect(widget.locator("[data-role=code] option[value='97530']")).to_have_count(1, timeout=TIMEOUT)
-
-    widget.locator("[data-role=note]").fill(NOTE)
-    widget.locator("[data-role=code]").select_option("97530")
-    widget.get_by_role("button", name="Check the note").click()
-    result = widget.locator("[data-role=result]")
-    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    widget, result = _check(page, base_url, NOTE, "97530")
     expect(result).not_to_have_attribute("data-verdict", "supported")
 
     doc = _documentation(project_root, "97530")
@@ -104,14 +109,7 @@ def test_with_no_code_the_tree_walk_shows_evidence_and_asks_the_open_question(
     want = suggest.walk(data["tree"], OPEN_NOTE, data["vocab"])
     assert want["open_question"], "the sample note no longer stops at a question: pick another"
 
-    page.goto(base_url + "coach/")
-    widget = page.locator("[data-widget=coach][data-mounted]")
-    expect(widget).to_be_visible(timeout=TIMEOUT)
-    widget.locator("[data-role=note]").fill(OPEN_NOTE)
-    widget.locator("[data-role=code]").select_option("")
-    widget.get_by_role("button", name="Check the note").click()
-    result = widget.locator("[data-role=result]")
-    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    _widget, result = _check(page, base_url, OPEN_NOTE, "")
     expect(result).to_have_attribute("data-verdict", "open_question")
     steps = result.locator("[data-role=walk-steps] li")
     expect(steps).to_have_count(len(want["path"]))
