@@ -163,6 +163,25 @@ def test_precompiled_result_is_cached_by_version_and_engine(
     assert pyodide.precompiled(engine + b"changed", root) is None
 
 
+def test_two_clean_builds_make_the_same_runtime_byte_for_byte(project_root: Path, tmp_path: Path) -> None:
+    """A deploy from a CI without .cache/ keeps every hashed name (returning visitors keep their cached snapshot)."""
+    _needs_pyodide(project_root)
+    made = []
+    for name in ("first", "second"):
+        root = tmp_path / name
+        (root / "node_modules").mkdir(parents=True)
+        (root / "node_modules" / "pyodide").symlink_to(project_root / "node_modules" / "pyodide")
+        (root / "package.json").write_text((project_root / "package.json").read_text(encoding="utf-8"), "utf-8")
+        compiled = pyodide.precompiled(engine_archive(), root)  # an empty cache: Node compiles and snapshots anew
+        assert compiled is not None
+        made.append(compiled)
+    first, second = made
+    for part in ("stdlib", "engine", "snapshot"):
+        a, b = getattr(first, part), getattr(second, part)
+        assert hashlib.sha256(a).hexdigest() == hashlib.sha256(b).hexdigest(), f"{part} differs between clean builds"
+    assert pyodide.snapshot_file(first) == pyodide.snapshot_file(second)
+
+
 def test_runtime_without_node_modules_ships_the_source_engine(tmp_path: Path) -> None:
     root = _fake_root(tmp_path, "314.0.7", None)
     files = pyodide.runtime_files(b"engine source zip", root)
