@@ -132,3 +132,50 @@ def test_with_no_code_the_tree_walk_shows_evidence_and_asks_the_open_question(
         expect(result.locator(f"[data-outcome={nxt['outcome']['id']}]")).to_be_visible()
     link = result.locator("[data-role=tree-link]")
     assert json.dumps(walk)[1:-1] in (link.get_attribute("href") or "")
+
+
+def _path_to(nodes: dict, start: str, goal: str) -> list[tuple[str, str]] | None:
+    """The (question, answer) steps from node `start` to node `goal`, breadth first; None when unreachable."""
+    queue: list[tuple[str, list[tuple[str, str]]]] = [(start, [])]
+    seen = {start}
+    while queue:
+        here, steps = queue.pop(0)
+        if here == goal:
+            return steps
+        node = nodes[here]
+        for a in node.get("answers", []) if node["type"] == "question" else []:
+            if a["next"] not in seen:
+                seen.add(a["next"])
+                queue.append((a["next"], [*steps, (here, a["id"])]))
+    return None
+
+
+def test_every_outcome_kind_reads_as_plain_text_in_the_coach(
+    page: Page, offline_context, served_site, base_url: str
+) -> None:
+    """Reaching an outcome says "The tree ends at: <title>." (was ",[object HTMLElement],." from an array)."""
+    from build_tools.export import engine_data
+    from build_tools.load import load_project
+    from engine import suggest
+
+    data = engine_data(load_project())
+    nodes = suggest.nodes_by_id(data["tree"])
+    start = suggest.walk(data["tree"], OPEN_NOTE, data["vocab"])["open_question"]
+    kinds: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+    for node_id, node in nodes.items():
+        if node["type"] == "outcome" and node.get("result") not in kinds:
+            path = _path_to(nodes, start, node_id)
+            if path:
+                kinds[node["result"]] = (node_id, path)
+    assert len(kinds) == len({n.get("result") for n in nodes.values() if n["type"] == "outcome"})
+    for kind, (node_id, path) in kinds.items():
+        _widget, result = _check(page, base_url, OPEN_NOTE, "")
+        for question, answer in path:
+            asked = result.locator("[data-role=open-question]")
+            expect(asked).to_have_attribute("data-question", question, timeout=TIMEOUT)
+            asked.locator(f"button[data-answer={answer}]").click()
+        end = result.locator("[data-role=walk-end]")
+        expect(end.locator(f"[data-outcome={node_id}]")).to_be_visible(timeout=TIMEOUT)
+        text = end.inner_text()
+        assert "[object" not in text and ",The tree" not in text, (kind, text)
+        assert text.startswith(f"The tree ends at: {nodes[node_id]['title']}. "), (kind, text)

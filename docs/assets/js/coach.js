@@ -90,7 +90,7 @@
       const treeLink = new URL("tree/", engine.siteRoot);
       treeLink.hash = "walk=" + walk.walk;
       part("walk-end").replaceChildren(
-        walk.outcome ? ["The tree ends at: ", h("strong", { "data-outcome": walk.outcome }, walk.title), ". "] : "",
+        ...(walk.outcome ? ["The tree ends at: ", h("strong", { "data-outcome": walk.outcome }, walk.title), ". "] : []),
         h("a", { href: treeLink.href, "data-role": "tree-link" }, "Open this walk on the tree page"),
       );
     }
