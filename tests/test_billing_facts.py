@@ -1,0 +1,41 @@
+"""Billing facts from the audit (issue 23): the pages say what the data and the sources say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools.load import Project, load_project
+from build_tools.pages import generated_pages
+
+
+@pytest.fixture(scope="module")
+def project(project_root: Path) -> Project:
+    return load_project(project_root)
+
+
+@pytest.fixture(scope="module")
+def pages(project: Project) -> dict[str, str]:
+    return {path: text for path, (text, *_rest) in generated_pages(project).items()}
+
+
+def _code_page(pages: dict[str, str], code: str) -> str:
+    hits = [text for path, text in pages.items() if path.endswith(f"/{code}.md")]
+    assert hits, f"no page for {code}"
+    return hits[0]
+
+
+def test_reevaluation_pairs_put_the_modifier_on_the_reevaluation(project: Project, pages: dict[str, str]) -> None:
+    """C1: in 97164/97168 pairs with 97530, 97150, 97140 the re-evaluation is column two and carries 59."""
+    cms = project.payers["cms"].data
+    pairs = [p for cav in cms["code_caveats"] for p in cav.get("pairs", [])]
+    for reeval in ("97164", "97168"):
+        for treatment in ("97530", "97150", "97140"):
+            assert {"column_one": treatment, "column_two": reeval} in pairs
+    for pair in pairs:
+        sentence = f"the modifier (59 or XU) goes on {pair['column_two']}, column two"
+        for code in (pair["column_one"], pair["column_two"]):
+            assert sentence in _code_page(pages, code)
+    for cav in cms["code_caveats"]:
+        assert "evaluation is expected to be the column-one" not in " ".join(cav["text"].split())
