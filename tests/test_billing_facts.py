@@ -39,3 +39,42 @@ def test_reevaluation_pairs_put_the_modifier_on_the_reevaluation(project: Projec
             assert sentence in _code_page(pages, code)
     for cav in cms["code_caveats"]:
         assert "evaluation is expected to be the column-one" not in " ".join(cav["text"].split())
+
+
+def _points(project: Project, slug: str) -> list[dict]:
+    topic = project.records["topics"][slug].data
+    return [point for section in topic["sections"] for point in section["points"]]
+
+
+@pytest.mark.parametrize(
+    ("slug", "needle"),
+    [
+        ("plan-of-care", "order or"),  # M2: the 2025 certification exception
+        ("assistants", "supervise their"),  # M3: private-practice general supervision
+    ],
+)
+def test_finalized_2025_rules_are_not_called_proposed(project: Project, slug: str, needle: str) -> None:
+    """M2, M3: the CY 2025 final rule finalized both; the point is stated as final and verified."""
+    hits = [p for p in _points(project, slug) if needle in " ".join(p["text"].split())]
+    assert hits, f"no point about {needle!r} in {slug}"
+    for point in hits:
+        text = " ".join(point["text"].split())
+        assert "proposed" not in text and "Final" in text and not point.get("unverified")
+        assert any(c["source"] == "cms-pfs-2025-final" for c in point["sources"])
+
+
+@pytest.mark.parametrize(
+    ("slug", "needle", "source"),
+    [
+        ("plan-of-care", "within 30 days of the initial therapy treatment", "cms-pub100-02-ch15"),
+        ("plan-of-care", "90 calendar days", "cms-pub100-02-ch15"),
+        ("assistants", "aide", "noridian-therapy-students"),
+    ],
+)
+def test_audit_confirmed_claims_are_verified(project: Project, slug: str, needle: str, source: str) -> None:
+    """The audit confirmed these claims the site marked unverified: they are verified, with the source."""
+    hits = [p for p in _points(project, slug) if needle in " ".join(p["text"].split())]
+    assert hits
+    for point in hits:
+        assert not point.get("unverified")
+        assert source in [c["source"] for c in point["sources"]]
