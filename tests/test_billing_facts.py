@@ -78,3 +78,11 @@ def test_audit_confirmed_claims_are_verified(project: Project, slug: str, needle
     for point in hits:
         assert not point.get("unverified")
         assert source in [c["source"] for c in point["sources"]]
+
+
+def test_abn_status_modifiers_are_verified(project: Project) -> None:
+    """The audit verified GX, GY and GZ against Palmetto GBA: no unverified flag, Palmetto cited."""
+    mods = {m["code"]: m for m in project.payers["cms"].data["modifiers"]}
+    for code in ("GX", "GY", "GZ"):
+        assert not mods[code].get("unverified")
+        assert "palmetto-abn-modifiers" in [c["source"] for c in mods[code]["sources"]]
