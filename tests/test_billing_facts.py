@@ -86,3 +86,23 @@ def test_abn_status_modifiers_are_verified(project: Project) -> None:
     for code in ("GX", "GY", "GZ"):
         assert not mods[code].get("unverified")
         assert "palmetto-abn-modifiers" in [c["source"] for c in mods[code]["sources"]]
+
+
+def test_telehealth_claims_are_dated_and_current(project: Project) -> None:
+    """M4: PT/OT telehealth through 2027-12-31 (CAA 2026); no 'provisional' list; every telehealth claim dated."""
+    section = next(
+        s for s in project.records["topics"]["telehealth"].data["sections"] if s["heading"] == "Telehealth visits"
+    )
+    texts = [" ".join(p["text"].split()) for p in section["points"]]
+    assert any("2027-12-31" in t and "Consolidated Appropriations Act, 2026" in t for t in texts)
+    for text in texts:
+        assert text.startswith("As of ") and "provisional list" not in text and "only provisionally" not in text
+
+
+def test_rtm_codes_as_of_2026(project: Project) -> None:
+    """M5, m14: 98984/98985 (2-15 days), 98979 (10 min), 98978, 98975 once per episode."""
+    texts = " ".join(" ".join(p["text"].split()) for p in _points(project, "telehealth"))
+    for code in ("98975", "98976", "98977", "98978", "98979", "98984", "98985"):
+        assert code in texts
+    assert "2-15 days" in texts and "first 10 minutes" in texts and "once per episode" in texts
+    assert "once per 30 days" not in texts and "2022 rules stood" not in texts
