@@ -106,3 +106,16 @@ def test_rtm_codes_as_of_2026(project: Project) -> None:
         assert code in texts
     assert "2-15 days" in texts and "first 10 minutes" in texts and "once per episode" in texts
     assert "once per 30 days" not in texts and "2022 rules stood" not in texts
+
+
+def test_97537_medicare_status_is_told_in_one_place(project_root: Path) -> None:
+    """M6: only the 97537 code page states Medicare's status; the tree and the case point to it."""
+    tree = (project_root / "decision_tree.yaml").read_text(encoding="utf-8")
+    case = (project_root / "data/cases/bus-route-training-for-return-to-community.yaml").read_text(encoding="utf-8")
+    outcome = tree[tree.index("- id: o_97537") :].split("\n  - id: ", 1)[0]
+    for text in (outcome, case):
+        flat = " ".join(text.split())
+        assert "Medicare bundles" not in flat and "Medicare does not pay" not in flat
+        assert "97537 code page" in flat
+    code = (project_root / "data/codes/97537.yaml").read_text(encoding="utf-8")
+    assert "Medicare status is unsettled" in " ".join(code.split())
