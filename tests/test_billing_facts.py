@@ -119,3 +119,14 @@ def test_97537_medicare_status_is_told_in_one_place(project_root: Path) -> None:
         assert "97537 code page" in flat
     code = (project_root / "data/codes/97537.yaml").read_text(encoding="utf-8")
     assert "Medicare status is unsettled" in " ".join(code.split())
+
+
+def test_modifier_59_rests_on_distinct_time_not_whole_blocks(project: Project) -> None:
+    """m2, m3, m1: split blocks allowed; XU's CMS definition with time blocks as a payer preference; 2020 edits."""
+    cms = project.payers["cms"].data
+    flat = {c["id"]: " ".join(c["text"].split()) for c in cms["code_caveats"]}
+    mods = {m["code"]: m for m in cms["modifiers"]}
+    assert "15-minute blocks" not in flat["ncci-97530-97140"] and "split blocks" in flat["ncci-97530-97140"]
+    assert "filled its own 15-minute blocks" not in " ".join(mods["59"]["when"].split())
+    assert "payer or MAC preference" in mods["XU"]["meaning"]
+    assert "initial PT or OT evaluation" in flat["ncci-evaluation-pairs-2020"]
