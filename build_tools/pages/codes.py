@@ -85,11 +85,16 @@ def topic_link(project: Project, slug: str | None, prefix: str = "../guide/") ->
     return f" See [{md_label(doc.data['title'])}]({prefix}{slug}.md)."
 
 
-def _caveat_line(project: Project, cites: Citations, who: str, cav: dict[str, Any]) -> str:
+def _caveat_line(project: Project, cites: Citations, who: str, cav: dict[str, Any], code: str = "") -> str:
     head = f"**{md(who)}**, as of {md(cav['as_of'])}" if who else f"As of {md(cav['as_of'])}"
     flag = UNVERIFIED if cav.get("unverified") else ""
     link = topic_link(project, cav.get("topic"))
-    return f"- {head}: {flag}{md(cav['text'], '../')}{cites.marks(cav['sources'])}{link}"
+    line = f"- {head}: {flag}{md(cav['text'], '../')}{cites.marks(cav['sources'])}{link}"
+    pairs = [p for p in cav.get("pairs", []) if code in (p["column_one"], p["column_two"])]
+    for pair in pairs:
+        one, two = pair["column_one"], pair["column_two"]
+        line += f"\n    - {one} with {two}: {one} is column one; the modifier (59 or XU) goes on {two}, column two."
+    return line
 
 
 def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]:
@@ -137,7 +142,7 @@ def guidance_page(project: Project, rec: dict[str, Any]) -> str:
         lines += [_caveat_line(project, cites, cav.get("payer", ""), cav) for cav in g["payer_caveats"]]
         if shared:
             lines += ["", "From the payer's data (written once there, shown on every code they concern):", ""]
-            lines += [_caveat_line(project, cites, who, cav) for who, cav in shared]
+            lines += [_caveat_line(project, cites, who, cav, rec["code"]) for who, cav in shared]
             lines.append(
                 "- The modifiers a therapy line may need (GP, GO or GN for the plan of care; KX; CQ or CO; 59 or XU; "
                 "GA, GX, GY, GZ) are in the [modifier reference](../guide/modifiers.md)."

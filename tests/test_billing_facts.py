@@ -1,0 +1,132 @@
+"""Billing facts from the audit (issue 23): the pages say what the data and the sources say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_tools.load import Project, load_project
+from build_tools.pages import generated_pages
+
+
+@pytest.fixture(scope="module")
+def project(project_root: Path) -> Project:
+    return load_project(project_root)
+
+
+@pytest.fixture(scope="module")
+def pages(project: Project) -> dict[str, str]:
+    return {path: text for path, (text, *_rest) in generated_pages(project).items()}
+
+
+def _code_page(pages: dict[str, str], code: str) -> str:
+    hits = [text for path, text in pages.items() if path.endswith(f"/{code}.md")]
+    assert hits, f"no page for {code}"
+    return hits[0]
+
+
+def test_reevaluation_pairs_put_the_modifier_on_the_reevaluation(project: Project, pages: dict[str, str]) -> None:
+    """C1: in 97164/97168 pairs with 97530, 97150, 97140 the re-evaluation is column two and carries 59."""
+    cms = project.payers["cms"].data
+    pairs = [p for cav in cms["code_caveats"] for p in cav.get("pairs", [])]
+    for reeval in ("97164", "97168"):
+        for treatment in ("97530", "97150", "97140"):
+            assert {"column_one": treatment, "column_two": reeval} in pairs
+    for pair in pairs:
+        sentence = f"the modifier (59 or XU) goes on {pair['column_two']}, column two"
+        for code in (pair["column_one"], pair["column_two"]):
+            assert sentence in _code_page(pages, code)
+    for cav in cms["code_caveats"]:
+        assert "evaluation is expected to be the column-one" not in " ".join(cav["text"].split())
+
+
+def _points(project: Project, slug: str) -> list[dict]:
+    topic = project.records["topics"][slug].data
+    return [point for section in topic["sections"] for point in section["points"]]
+
+
+@pytest.mark.parametrize(
+    ("slug", "needle"),
+    [
+        ("plan-of-care", "order or"),  # M2: the 2025 certification exception
+        ("assistants", "supervise their"),  # M3: private-practice general supervision
+    ],
+)
+def test_finalized_2025_rules_are_not_called_proposed(project: Project, slug: str, needle: str) -> None:
+    """M2, M3: the CY 2025 final rule finalized both; the point is stated as final and verified."""
+    hits = [p for p in _points(project, slug) if needle in " ".join(p["text"].split())]
+    assert hits, f"no point about {needle!r} in {slug}"
+    for point in hits:
+        text = " ".join(point["text"].split())
+        assert "proposed" not in text and "Final" in text and not point.get("unverified")
+        assert any(c["source"] == "cms-pfs-2025-final" for c in point["sources"])
+
+
+@pytest.mark.parametrize(
+    ("slug", "needle", "source"),
+    [
+        ("plan-of-care", "within 30 days of the initial therapy treatment", "cms-pub100-02-ch15"),
+        ("plan-of-care", "90 calendar days", "cms-pub100-02-ch15"),
+        ("assistants", "aide", "noridian-therapy-students"),
+    ],
+)
+def test_audit_confirmed_claims_are_verified(project: Project, slug: str, needle: str, source: str) -> None:
+    """The audit confirmed these claims the site marked unverified: they are verified, with the source."""
+    hits = [p for p in _points(project, slug) if needle in " ".join(p["text"].split())]
+    assert hits
+    for point in hits:
+        assert not point.get("unverified")
+        assert source in [c["source"] for c in point["sources"]]
+
+
+def test_abn_status_modifiers_are_verified(project: Project) -> None:
+    """The audit verified GX, GY and GZ against Palmetto GBA: no unverified flag, Palmetto cited."""
+    mods = {m["code"]: m for m in project.payers["cms"].data["modifiers"]}
+    for code in ("GX", "GY", "GZ"):
+        assert not mods[code].get("unverified")
+        assert "palmetto-abn-modifiers" in [c["source"] for c in mods[code]["sources"]]
+
+
+def test_telehealth_claims_are_dated_and_current(project: Project) -> None:
+    """M4: PT/OT telehealth through 2027-12-31 (CAA 2026); no 'provisional' list; every telehealth claim dated."""
+    section = next(
+        s for s in project.records["topics"]["telehealth"].data["sections"] if s["heading"] == "Telehealth visits"
+    )
+    texts = [" ".join(p["text"].split()) for p in section["points"]]
+    assert any("2027-12-31" in t and "Consolidated Appropriations Act, 2026" in t for t in texts)
+    for text in texts:
+        assert text.startswith("As of ") and "provisional list" not in text and "only provisionally" not in text
+
+
+def test_rtm_codes_as_of_2026(project: Project) -> None:
+    """M5, m14: 98984/98985 (2-15 days), 98979 (10 min), 98978, 98975 once per episode."""
+    texts = " ".join(" ".join(p["text"].split()) for p in _points(project, "telehealth"))
+    for code in ("98975", "98976", "98977", "98978", "98979", "98984", "98985"):
+        assert code in texts
+    assert "2-15 days" in texts and "first 10 minutes" in texts and "once per episode" in texts
+    assert "once per 30 days" not in texts and "2022 rules stood" not in texts
+
+
+def test_97537_medicare_status_is_told_in_one_place(project_root: Path) -> None:
+    """M6: only the 97537 code page states Medicare's status; the tree and the case point to it."""
+    tree = (project_root / "decision_tree.yaml").read_text(encoding="utf-8")
+    case = (project_root / "data/cases/bus-route-training-for-return-to-community.yaml").read_text(encoding="utf-8")
+    outcome = tree[tree.index("- id: o_97537") :].split("\n  - id: ", 1)[0]
+    for text in (outcome, case):
+        flat = " ".join(text.split())
+        assert "Medicare bundles" not in flat and "Medicare does not pay" not in flat
+        assert "97537 code page" in flat
+    code = (project_root / "data/codes/97537.yaml").read_text(encoding="utf-8")
+    assert "Medicare status is unsettled" in " ".join(code.split())
+
+
+def test_modifier_59_rests_on_distinct_time_not_whole_blocks(project: Project) -> None:
+    """m2, m3, m1: split blocks allowed; XU's CMS definition with time blocks as a payer preference; 2020 edits."""
+    cms = project.payers["cms"].data
+    flat = {c["id"]: " ".join(c["text"].split()) for c in cms["code_caveats"]}
+    mods = {m["code"]: m for m in cms["modifiers"]}
+    assert "15-minute blocks" not in flat["ncci-97530-97140"] and "split blocks" in flat["ncci-97530-97140"]
+    assert "filled its own 15-minute blocks" not in " ".join(mods["59"]["when"].split())
+    assert "payer or MAC preference" in mods["XU"]["meaning"]
+    assert "initial PT or OT evaluation" in flat["ncci-evaluation-pairs-2020"]
