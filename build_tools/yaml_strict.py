@@ -6,7 +6,8 @@ U+FFFE/U+FFFF) and the Unicode line separators (U+0085, U+2028, U+2029: YAML
 counts them as line breaks, editors do not, so every later line number would be
 wrong), tabs in indentation, files over a size limit, empty files, nesting deeper
 than MAX_DEPTH, duplicate keys, unquoted yes/no/on/off (YAML 1.1 booleans),
-anchors and aliases, integers longer than MAX_DIGITS, and YAML syntax errors.
+anchors and aliases, explicit tags (!!int, !!float, !!set, ...), control characters written as
+escapes in quoted strings ("\\v", "\\0", "\\uFFFE"), integers longer than MAX_DIGITS, and YAML syntax errors.
 Dates stay strings (the schema checks them); integers are decimal only. Lines
 are counted at "\n" only, as editors do.
 """
