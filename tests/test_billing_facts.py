@@ -130,3 +130,13 @@ def test_modifier_59_rests_on_distinct_time_not_whole_blocks(project: Project) -
     assert "filled its own 15-minute blocks" not in " ".join(mods["59"]["when"].split())
     assert "payer or MAC preference" in mods["XU"]["meaning"]
     assert "initial PT or OT evaluation" in flat["ncci-evaluation-pairs-2020"]
+
+
+def test_tree_and_case_minor_fixes(project_root: Path) -> None:
+    """m4: mixed teach/practise minutes go to the service furnished; m13: 97750 edit hedged; m5: 59 on 97530."""
+    tree = " ".join((project_root / "decision_tree.yaml").read_text(encoding="utf-8").split())
+    assert "the larger share of the time decides" not in tree
+    assert "each minute goes to the service furnished in it" in tree
+    assert "re-evaluation from the same discipline (a secondary source reports an NCCI edit; UNVERIFIED" in tree
+    case = (project_root / "data/cases/ther-act-and-manual-in-separate-blocks.yaml").read_text(encoding="utf-8")
+    assert "needs 59" in " ".join(case.split())
