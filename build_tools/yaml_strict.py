@@ -63,6 +63,9 @@ _Resolver.add_implicit_resolver(
 _Resolver.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
+_RESOLVER = _Resolver()
+
+
 class _PyComposer(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer, _Resolver):
     """PyYAML's node composer with the strict resolver (no constructor: values are built below)."""
 
@@ -97,6 +100,11 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"} | {
+    f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null")
+}
+
+
 def _pos(mark: yaml.Mark) -> Pos:
     return mark.line + 1, mark.column + 1
 
@@ -114,6 +122,9 @@ class _Builder:
             self.problem(_pos(node.start_mark), "anchors and aliases are not allowed in data files", "write it out")
             return None
         self.seen.add(id(node))
+        if node.tag not in _COLLECTION_TAGS:
+            self.problem(_pos(node.start_mark), f"explicit YAML tag {node.tag} is not allowed", "remove the tag")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, where)
         if isinstance(node, yaml.SequenceNode):
@@ -142,8 +153,25 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         text = node.value
-        if node.style:  # quoted or block scalar (plain is None in PyYAML, "" in libyaml)
+        bad = FORBIDDEN.search(text)
+        if bad:  # only reachable through an escape such as "\\v" or "\\0" in a quoted string
+            char = bad.group()
+            name = CHAR_NAMES.get(char, "control character")
+            self.problem(
+                _pos(node.start_mark),
+                f"{name} U+{ord(char):04X} (written as an escape) is not allowed in data files",
+                "delete the escape",
+            )
+            return None
+        if node.style and node.tag == "tag:yaml.org,2002:str":  # quoted or block (plain: None or "")
             return text
+        if node.style or node.tag != _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)):
+            self.problem(
+                _pos(node.start_mark),
+                f"explicit YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+                "remove the tag; write plain decimal numbers, true/false, or quoted text",
+            )
+            return None
         if text.lower() in AMBIGUOUS:
             self.problem(
                 _pos(node.start_mark),
