@@ -100,7 +100,9 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
 
 
-_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"} | {
+#: the only tags a node may carry: the ones the strict resolver gives untagged YAML (anything else was written
+#: explicitly, e.g. !!set or !!python/object, and is refused)
+_ALLOWED_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"} | {
     f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null")
 }
 
@@ -122,7 +124,7 @@ class _Builder:
             self.problem(_pos(node.start_mark), "anchors and aliases are not allowed in data files", "write it out")
             return None
         self.seen.add(id(node))
-        if node.tag not in _COLLECTION_TAGS:
+        if node.tag not in _ALLOWED_TAGS:
             self.problem(_pos(node.start_mark), f"explicit YAML tag {node.tag} is not allowed", "remove the tag")
             return None
         if isinstance(node, yaml.MappingNode):
