@@ -112,8 +112,14 @@ def _pos(mark: yaml.Mark) -> Pos:
 
 
 class _Builder:
-    def __init__(self, path: Path, parsed: Parsed) -> None:
+    def __init__(self, path: Path, parsed: Parsed, text: str) -> None:
         self.path, self.parsed, self.seen = path, parsed, set()
+        self.lines = text.split("\n")
+
+    def tagged(self, node: yaml.Node) -> bool:
+        """Whether the node was written with a tag (its mark is where the tag starts, in both parsers)."""
+        line = self.lines[node.start_mark.line] if node.start_mark.line < len(self.lines) else ""
+        return line[node.start_mark.column :].startswith("!")
 
     def problem(self, pos: Pos, message: str, fix: str = "") -> None:
         self.parsed.problems.append(Problem(self.path, pos[0], pos[1], message, fix))
@@ -167,7 +173,8 @@ class _Builder:
             return None
         if node.style and node.tag == "tag:yaml.org,2002:str":  # quoted or block (plain: None or "")
             return text
-        if node.style or node.tag != _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)):
+        tagged_not_str = self.tagged(node) and node.tag != "tag:yaml.org,2002:str"  # e.g. !!bool FALSE
+        if node.style or tagged_not_str or node.tag != _RESOLVER.resolve(yaml.ScalarNode, text, (True, False)):
             self.problem(
                 _pos(node.start_mark),
                 f"explicit YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
@@ -324,5 +331,5 @@ def parse(path: Path, raw: bytes | None = None, max_bytes: int = MAX_BYTES) -> P
     if node is None:
         parsed.problems.append(Problem(path, 1, 1, "file has no data, only comments", "add the record"))
         return parsed
-    parsed.data = _Builder(path, parsed).build(node, ())
+    parsed.data = _Builder(path, parsed, text).build(node, ())
     return parsed
