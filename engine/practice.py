@@ -146,18 +146,45 @@ def _units_feedback(case: dict[str, Any], given: dict[str, Any] | None, data: di
     return {"correct": correct, "your_units": answer, "accepted": accepted, "result": result}
 
 
+def _code_verdict(code: str, answer_code: str, codes: dict[str, dict[str, Any]]) -> tuple[str, str]:
+    """('right' | 'add_on_alone' | 'wrong', a sentence for the student when the choice is incomplete)."""
+    if code == answer_code:
+        return "right", ""
+    if str(codes.get(code, {}).get("primary_code") or "") == answer_code:
+        return "add_on_alone", (
+            f"{code} is the add-on for the time beyond the first 15 minutes and is never billed without "
+            f"{answer_code}: on its own it leaves the claim incomplete. The claim starts with {answer_code}."
+        )
+    return "wrong", ""
+
+
+def _claim(answer_code: str, unit_feedback: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The claim's lines, code and units (units only when the case asks for them), in billing order."""
+    if unit_feedback is None:
+        return [{"code": answer_code, "units": None}]
+    billed = unit_feedback["result"]["units"]
+    return [{"code": code, "units": n} for code, n in billed.items() if n]
+
+
 def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
-    """Feedback on a code (and units, when the case asks): right or wrong, why, why not the tempting code."""
+    """Feedback on a code (and units, when the case asks): right or wrong, why, why not the tempting code.
+
+    The answer is the whole claim: the code that carries the service and, when the case asks for units,
+    the units of every line (an add-on code's too). Choosing only the add-on code is graded incomplete
+    (`code_verdict` 'add_on_alone'), with a sentence saying which code starts the claim.
+    """
     code = str(code or "").strip().upper()
     if not code:
         raise PracticeInputError("choose a code first", "code")
     answer = case["answer"]
-    right_code = code == answer["code"]
+    verdict, code_note = _code_verdict(code, answer["code"], data["codes"])
     feedback: dict[str, Any] = {
         "case": case["id"],
         "your_code": code,
         "code": answer["code"],
-        "code_correct": right_code,
+        "code_correct": verdict == "right",
+        "code_verdict": verdict,
+        "code_note": code_note,
         "why": case["why"],
         "tempting": case["tempting"],
         "chose_tempting": code == case["tempting"]["code"],
@@ -168,7 +195,11 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
         "activities": case.get("activities", []),
     }
     feedback["units"] = _units_feedback(case, given_units, data) if answer.get("units") else None
-    feedback["correct"] = right_code and (feedback["units"] is None or feedback["units"]["correct"])
+    feedback["claim"] = _claim(answer["code"], feedback["units"])
+    feedback["claim_text"] = " + ".join(
+        line["code"] if line["units"] is None else f"{line['code']} x{line['units']}" for line in feedback["claim"]
+    )
+    feedback["correct"] = verdict == "right" and (feedback["units"] is None or feedback["units"]["correct"])
     return feedback
 
 

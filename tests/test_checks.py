@@ -97,6 +97,7 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "activities_exist": "dangling-activity",
         "vocabulary_terms_exist": "unknown-vocab-term",
         "unit_rules_exist": "unknown-unit-rule",
+        "answers_billable_alone": "addon-code-as-only-answer",
         "node_ids_unique": "duplicate-node-id",
         "answer_ids_unique": "duplicate-answer-id",
         "targets_exist": "dangling-next",

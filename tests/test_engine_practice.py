@@ -101,6 +101,29 @@ def test_units_task_covers_add_on_codes(data: dict) -> None:
     assert practice.grade(case, "97129", result["units"], data)["correct"]
 
 
+def test_forty_minute_executive_function_case_grades_the_whole_claim(data: dict) -> None:
+    """Audit 3, M1: 40 minutes is 97129 x1 + 97130 x2; 97129 is right, 97130 alone is incomplete."""
+    case = data["cases"]["executive-function-training-forty-minutes"]
+    assert practice.view(case, data["codes"])["units_task"]["codes"] == ["97129", "97130"]
+    claim = {"97129": 1, "97130": 2}
+    right = practice.grade(case, "97129", claim, data)
+    assert right["correct"] and right["code_verdict"] == "right"
+    assert right["claim"] == [{"code": "97129", "units": 1}, {"code": "97130", "units": 2}]
+    assert right["claim_text"] == "97129 x1 + 97130 x2"
+    alone = practice.grade(case, "97130", claim, data)
+    assert not alone["correct"] and alone["code_verdict"] == "add_on_alone"
+    assert "never billed without 97129" in alone["code_note"]
+    # the add-on's units count: 3 units all on 97129 is not the claim
+    assert not practice.grade(case, "97129", {"97129": 3, "97130": 0}, data)["correct"]
+    assert not practice.grade(case, "97129", {"97129": 1, "97130": 1}, data)["correct"]
+
+
+def test_no_case_answer_is_an_add_on_code(data: dict) -> None:
+    addons = {c["code"] for c in data["codes"].values() if c.get("primary_code")}
+    assert addons >= {"97130"}
+    assert not [cid for cid, c in data["cases"].items() if c["answer"]["code"] in addons]
+
+
 def test_quiz_code_is_opaque_and_tokens_do_not_clash(data: dict) -> None:
     cases = data["cases"]
     ids = sorted(cases)[:5]

@@ -214,6 +214,24 @@ def unit_rules_exist(ctx: Context) -> Iterator[Problem]:
                 )
 
 
+def answers_billable_alone(ctx: Context) -> Iterator[Problem]:
+    """A case's answer is never an add-on code alone: the claim needs its primary code (97130 goes with 97129)."""
+    primary = {
+        str(d.data["code"]): str(d.data["primary_code"])
+        for d in ctx.project.codes.values()
+        if ctx.valid(d) and d.data.get("primary_code")
+    }
+    for doc in ctx.records("cases"):
+        code = doc.data["answer"]["code"]
+        if code in primary:
+            yield doc.problem(
+                ("answer", "code"),
+                f"answer.code {code} is an add-on code, billed only together with {primary[code]}",
+                f"make answer.code {primary[code]} and add answer.units with the case's minutes on "
+                f"{primary[code]}, so the claim shows both lines",
+            )
+
+
 #: the record rules, in the order they run
 RULES: list[Rule] = [
     files_all_loaded,
@@ -226,4 +244,5 @@ RULES: list[Rule] = [
     activities_exist,
     vocabulary_terms_exist,
     unit_rules_exist,
+    answers_billable_alone,
 ]

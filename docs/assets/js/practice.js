@@ -127,7 +127,9 @@
       const verdict = f.correct ? "Right." : "Not quite.";
       const items = [h("p", { class: f.correct ? "tcg-right" : "tcg-wrong", "data-verdict": f.correct ? "right" : "wrong" },
         h("strong", {}, verdict), " The note supports ", h("a", { href: TCG.siteRoot + "codes/" + f.code + "/" }, f.code), ". " + f.why)];
-      if (!f.code_correct && !f.chose_tempting) items.push(h("p", {}, "You chose " + f.your_code + "."));
+      if (f.claim.length > 1) items.push(h("p", { "data-claim": f.claim_text }, "The claim: " + f.claim_text + "."));
+      if (f.code_note) items.push(h("p", { "data-code-verdict": f.code_verdict }, f.code_note));
+      else if (!f.code_correct && !f.chose_tempting) items.push(h("p", {}, "You chose " + f.your_code + "."));
       items.push(h("p", {}, h("strong", {}, (f.chose_tempting ? "Why not " : "The tempting wrong answer, ") + f.tempting.code + ": "), f.tempting.why_not));
       if (f.add_to_note.length) items.push(h("p", {}, "To support the intended code, add:"), h("ul", {}, f.add_to_note.map((t) => h("li", {}, t))));
       if (f.units) {
