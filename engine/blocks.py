@@ -1,0 +1,215 @@
+"""A visit note cut into blocks of time: headings, minutes, untimed services and stated totals.
+
+Clinicians write one note per visit with a block for each service ("TherEx 12 min: ... NMR 10': ...").
+A block opens where a heading of data/note_reading.yaml (`headings`) starts a line or a sentence and is
+followed by a colon, a dash or minutes; it closes at the next heading or at a section line (a total,
+the assessment, the plan, goals). Minutes are read next to the heading in any common form ("12 min",
+"12'", "12m", "x12 min", "(12 min)", "8-min"); in the block's text only as "N min(utes)". A range
+("10-15 min") is refused with a message. A note with no heading is one block: the single-block case.
+
+Nothing here decides a code: the heading is only the writer's claim (`claims`); engine.visit walks
+the tree over each block's content. Offsets are Python string indices into the note.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from engine.assertions import phrase_pattern
+
+#: most blocks read from one note
+MAX_BLOCKS = 30
+#: most minutes one block may state (a whole day)
+MAX_BLOCK_MINUTES = 1440
+
+_CODE_TAG = r"(?:\s*[(\[]\s*(?:CPT\s*)?\d{5}\s*[)\]])?"
+
+
+@dataclass(frozen=True)
+class _Reader:
+    heading: re.Pattern[str]
+    heading_ids: dict[str, dict[str, Any]]
+    section: re.Pattern[str]
+    section_ids: dict[str, str]
+    body_minutes: re.Pattern[str]
+    body_range: re.Pattern[str]
+
+
+def _key(phrase: str) -> str:
+    return " ".join(re.sub(r"[\s.\-]+", " ", phrase.lower()).split())
+
+
+def _alternation(phrases: list[str]) -> str:
+    return "|".join(phrase_pattern(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+
+
+@lru_cache(maxsize=8)
+def _compile(frozen: str) -> _Reader:
+    reading = json.loads(frozen)
+    heading_ids = {_key(p): h for h in reading["headings"] for p in h["phrases"]}
+    units = sorted(reading["minute_units"], key=len, reverse=True)
+    unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
+    minutes = rf"[(\[]?\s*(?:x\s*)?(?:(?P<range>\d{{1,4}}\s*(?:-|–|to)\s*\d{{1,4}})|(?P<min>\d{{1,4}}))\s*-?\s*{unit}\s*[)\]]?"
+    lead = r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s))[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?(?:(?:O|Tx|Treatment|Interventions?|Objective)\s*:\s*)?"
+    heading = re.compile(
+        lead
+        + rf"(?P<heading>{_alternation(list(heading_ids and [p for h in reading['headings'] for p in h['phrases']]))})"
+        + _CODE_TAG
+        + rf"(?:[ \t]*(?:[,:=–-][ \t]*)?{minutes})?"
+        + r"(?P<end>[ \t]*[:–-](?!\d)|[ \t]*\n|[ \t]+(?=\S))",
+        re.IGNORECASE | re.MULTILINE,
+    )
+    section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
+    section = re.compile(
+        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*"
+        + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
+        + r"(?P<rest>[ \t]*(?:[:=(]|(?=\s*\d)))",
+        re.IGNORECASE | re.MULTILINE,
+    )
+    body_minutes = re.compile(
+        r"(?<![\d.])(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\b|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)",
+        re.IGNORECASE,
+    )
+    body_range = re.compile(r"(?<![\d.])\d{1,4}\s*(?:-|–|to)\s*\d{1,4}\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
+    return _Reader(heading, heading_ids, section, section_ids, body_minutes, body_range)
+
+
+def reader(reading: dict[str, Any]) -> _Reader:
+    """The compiled reader for data/note_reading.yaml (cached on its content)."""
+    return _compile(json.dumps({k: reading[k] for k in ("headings", "minute_units", "sections")}, sort_keys=True))
+
+
+#: a heading followed by a few words and then minutes ("e-stim unattended 15 min")
+_QUALIFIED_MINUTES = re.compile(r"[\w/ ]{0,30}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
+
+
+def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
+    """A heading needs a colon or dash after it, minutes beside it or on its line, or a line of its own.
+
+    An evaluation heading may also open a sentence on its own ("PT eval, low complexity.")."""
+    end = m.group("end")
+    if m.group("min") or m.group("range") or end.strip() or "\n" in end:
+        return True
+    line_end = text.find("\n", m.end())
+    rest = text[m.end() : len(text) if line_end < 0 else line_end]
+    if rd.heading_ids[_key(m.group("heading"))].get("decides") == "evaluation":
+        return True
+    return bool(_QUALIFIED_MINUTES.match(rest))
+
+
+def _headings(text: str, rd: _Reader) -> list[re.Match[str]]:
+    found = []
+    pos = 0
+    while (m := rd.heading.search(text, pos)) is not None:
+        if _valid_heading(m, text, rd):
+            found.append(m)
+            pos = m.end()
+        else:
+            pos = m.start("heading") + 1
+    return found
+
+
+def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
+    out = []
+    for m in rd.section.finditer(text):
+        sid = rd.section_ids[_key(m.group("section"))]
+        line_end = text.find("\n", m.start("section"))
+        end = len(text) if line_end < 0 else line_end
+        stated = None
+        if sid.startswith("total"):
+            num = re.match(r"[\s:=(]*(\d{1,4})", text[m.end("section") : end])
+            if num is None:
+                continue
+            stated = int(num.group(1))
+        out.append({"id": sid, "start": m.start("section"), "end": end, "minutes": stated})
+    return out
+
+
+def _body_minutes(text: str, start: int, end: int, rd: _Reader, skip: list[tuple[int, int]]) -> dict[str, Any]:
+    """Minutes written inside a block's text: {"minutes", "found": [...], "range": str | None}."""
+    ranges = [m for m in rd.body_range.finditer(text, start, end) if not _inside(m.start(), skip)]
+    if ranges:
+        return {"minutes": None, "found": [], "range": " ".join(ranges[0].group(0).split())}
+    found = []
+    for m in rd.body_minutes.finditer(text, start, end):
+        if _inside(m.start(), skip):
+            continue
+        found.append({"text": m.group(0).strip(), "minutes": int(m.group("min") or m.group("paren"))})
+    total = sum(f["minutes"] for f in found) if found else None
+    return {"minutes": total, "found": found, "range": None}
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
+    """The note's blocks and stated totals.
+
+    Returns {"blocks": [{"span", "content", "heading", "heading_id", "claims", "decides", "codes_by_rule",
+    "minutes", "minutes_from", "range"}], "sections": [{"id", "start", "end", "minutes"}],
+    "stated_total_timed": int | None, "stated_total_treatment": int | None}.
+    """
+    rd = reader(reading)
+    sections = _sections(text, rd)
+    section_spans = [(s["start"], s["end"]) for s in sections]
+    heads = [m for m in _headings(text, rd) if not _inside(m.start("heading"), section_spans)][:MAX_BLOCKS]
+    blocks: list[dict[str, Any]] = []
+    starts = [m.start("heading") for m in heads]
+    for i, m in enumerate(heads):
+        end = starts[i + 1] if i + 1 < len(heads) else len(text)
+        later = [s["start"] for s in sections if m.end() <= s["start"] < end]
+        if later:
+            end = min(later)
+        info = rd.heading_ids[_key(m.group("heading"))]
+        content_start = m.end()
+        block = {
+            "span": [m.start("heading"), end],
+            "content": [content_start, end],
+            "heading": " ".join(text[m.start("heading") : m.end()].split()).rstrip(":–- "),
+            "heading_id": info["id"],
+            "claims": info.get("claims"),
+            "decides": info.get("decides", "content"),
+            "codes_by_rule": info.get("codes_by_rule", {}),
+            "minutes": None,
+            "minutes_from": None,
+            "range": None,
+        }
+        if m.group("range"):
+            block["range"] = " ".join(m.group("range").split()) + " min"
+        elif m.group("min"):
+            block["minutes"], block["minutes_from"] = int(m.group("min")), "heading"
+        else:
+            body = _body_minutes(text, content_start, end, rd, section_spans)
+            block["minutes"], block["range"] = body["minutes"], body["range"]
+            if body["found"]:
+                block["minutes_from"] = " + ".join(f["text"] for f in body["found"])
+        blocks.append(block)
+    if not blocks:
+        body = _body_minutes(text, 0, len(text), rd, section_spans)
+        blocks.append(
+            {
+                "span": [0, len(text)],
+                "content": [0, len(text)],
+                "heading": None,
+                "heading_id": None,
+                "claims": None,
+                "decides": "content",
+                "codes_by_rule": {},
+                "minutes": body["minutes"],
+                "minutes_from": " + ".join(f["text"] for f in body["found"]) or None,
+                "range": body["range"],
+            }
+        )
+    timed = [s["minutes"] for s in sections if s["id"] == "total_timed"]
+    treatment = [s["minutes"] for s in sections if s["id"] == "total_treatment"]
+    return {
+        "blocks": blocks,
+        "sections": sections,
+        "stated_total_timed": timed[0] if timed else None,
+        "stated_total_treatment": treatment[0] if treatment else None,
+    }
