@@ -11,19 +11,30 @@ question's `when_silent` answer, if it has one (the documentation checks: a note
 does not show the assist level does not show it). Otherwise it stops and returns that
 question as the open question: a wrong confident answer is worse than a question.
 The user answers there and the same tree walk continues (engine.tree).
+
+Evidence counts only where the note asserts it happened: with the reading data (data/note_reading.yaml)
+the walk reads the note through engine.assertions, so negated, planned, historical and goal text never
+settles an answer; an evidence group marked `reads: whole` (a documentation check's goal link) reads
+the whole note. The walk names the code first and the documentation verdict beside it: answers and
+outcomes may carry `documentation` (partly, not_shown), the worst one along the path is the verdict, and
+what to add is said in the note's own words (`$work` becomes the words that named the work).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine import patterns
+from engine import assertions, patterns
 from engine.tree import Step, format_walk, nodes_by_id
 
 #: longest note accepted, in characters
 MAX_NOTE = 20_000
 #: most distinct phrases quoted as one answer's evidence
 MAX_EVIDENCE = 5
+#: documentation verdicts, best first
+VERDICTS = ("supported", "partly", "not_shown")
+#: most phrases quoted for the work in what-to-add text
+WORK_PHRASES = 2
 
 
 class SuggestInputError(ValueError):
@@ -52,8 +63,12 @@ def check_note(text: Any) -> str:
     return text
 
 
-def answer_spans(answer: dict[str, Any], text: str, vocab: dict[str, Any]) -> list[dict[str, Any]]:
-    """The spans that show `answer` in `text`, or [] when its evidence is absent or cancelled."""
+def answer_spans(
+    answer: dict[str, Any], text: str, vocab: dict[str, Any], whole: str | None = None
+) -> list[dict[str, Any]]:
+    """The spans that show `answer` in `text`, or [] when its evidence is absent or cancelled.
+
+    `whole` is the note before non-asserted text was blanked, read by groups marked `reads: whole`."""
     evidence = answer.get("evidence")
     if not evidence:
         return []
@@ -61,13 +76,29 @@ def answer_spans(answer: dict[str, Any], text: str, vocab: dict[str, Any]) -> li
     if not spans:
         return []
     for group in evidence.get("also", []):
-        more = patterns.matches(group["patterns"], text, vocab)
+        more = patterns.matches(group["patterns"], _reads(group, text, whole), vocab)
         if not more:
             return []
         spans += more
     if patterns.matches(evidence.get("unless", []), text, vocab):
         return []
     return sorted(spans, key=lambda s: (s["start"], s["end"]))
+
+
+def _reads(group: dict[str, Any], text: str, whole: str | None) -> str:
+    return whole if group.get("reads") == "whole" and whole is not None else text
+
+
+def missing_parts(answer: dict[str, Any], text: str, vocab: dict[str, Any], whole: str | None = None) -> list[str]:
+    """What to add for each part of `answer`'s evidence that the note lacks (the parts' `add` texts)."""
+    evidence = answer.get("evidence") or {}
+    adds = []
+    if evidence.get("add") and not patterns.matches(evidence.get("patterns", []), text, vocab, limit=1):
+        adds.append(evidence["add"])
+    for group in evidence.get("also", []):
+        if group.get("add") and not patterns.matches(group["patterns"], _reads(group, text, whole), vocab, limit=1):
+            adds.append(group["add"])
+    return adds
 
 
 def masked(text: str, ignore: list[str], vocab: dict[str, Any]) -> str:
@@ -77,11 +108,13 @@ def masked(text: str, ignore: list[str], vocab: dict[str, Any]) -> str:
     return text
 
 
-def settle(question: dict[str, Any], text: str, vocab: dict[str, Any]) -> dict[str, Any]:
-    """One question read from the note: {"answer": id | None, "spans": [...], "silent": bool, "candidates": [...]}."""
+def settle(question: dict[str, Any], text: str, vocab: dict[str, Any], whole: str | None = None) -> dict[str, Any]:
+    """One question read from the note: {"answer": id | None, "spans": [...], "silent": bool, "candidates": [...]}.
+
+    A silent answer also carries `add`: what the note lacks for the question's other answers."""
     if question.get("ignore"):
         text = masked(text, question["ignore"]["patterns"], vocab)
-    found = {a["id"]: spans for a in question["answers"] if (spans := answer_spans(a, text, vocab))}
+    found = {a["id"]: spans for a in question["answers"] if (spans := answer_spans(a, text, vocab, whole))}
     outranked = {
         loser for a in question["answers"] if a["id"] in found for loser in a.get("outranks", []) if loser != a["id"]
     }
@@ -91,7 +124,15 @@ def settle(question: dict[str, Any], text: str, vocab: dict[str, Any]) -> dict[s
         return {"answer": aid, "spans": spans, "silent": False, "candidates": [aid]}
     if not kept and question.get("when_silent"):
         silent = question["when_silent"]
-        return {"answer": silent["answer"], "spans": [], "silent": True, "candidates": [], "reason": silent["evidence"]}
+        add = [a for answer in question["answers"] for a in missing_parts(answer, text, vocab, whole)]
+        return {
+            "answer": silent["answer"],
+            "spans": [],
+            "silent": True,
+            "candidates": [],
+            "reason": silent["evidence"],
+            "add": add,
+        }
     return {"answer": None, "spans": [], "silent": False, "candidates": sorted(kept)}
 
 
@@ -104,16 +145,27 @@ def _evidence_text(spans: list[dict[str, Any]]) -> str:
     return "; ".join(seen[:MAX_EVIDENCE])
 
 
-def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -> dict[str, Any]:
+def walk(
+    tree: dict[str, Any],
+    text: str,
+    vocab: dict[str, Any] | None = None,
+    reading: dict[str, Any] | None = None,
+    goals: str = "",
+) -> dict[str, Any]:
     """Walk the tree from the root as far as the note settles it.
 
     Returns {"code", "codes", "outcome", "result", "title", "path", "open_question", "question", "candidates",
-    "walk"}:
-    `code`/`codes` are set only when the walk reached an outcome (codes lists every code billed,
-    e.g. 97129 with 97130); `path` holds each settled step with the note's words as evidence.
+    "walk", "documentation", "asserted"}:
+    `code`/`codes` are set only when the walk reached an outcome that names the work (codes lists every code
+    billed, e.g. 97129 with 97130); `documentation` is {"verdict", "add"} beside a code; `path` holds each
+    settled step with the note's words as evidence. `reading` (data/note_reading.yaml) turns on ConText;
+    `goals` is more goal text of the visit (its goal lines) that a goal-link check may read.
     """
     text = check_note(text)
     vocab = vocab or {}
+    context = (reading or {}).get("context")
+    whole = text + ("\n" + goals if goals else "")
+    read = assertions.asserted(text, context) if context else text
     nodes = nodes_by_id(tree)
     current = tree["root"]
     path: list[dict[str, Any]] = []
@@ -121,7 +173,7 @@ def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -
     candidates: list[str] = []
     while nodes[current]["type"] == "question":
         question = nodes[current]
-        settled = settle(question, text, vocab)
+        settled = settle(question, read, vocab, whole)
         if settled["answer"] is None:
             candidates = settled["candidates"]
             break
@@ -135,6 +187,9 @@ def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -
                 "evidence": settled.get("reason", "") if settled["silent"] else _evidence_text(settled["spans"]),
                 "from_silence": settled["silent"],
                 "spans": settled["spans"],
+                "add": settled.get("add", []),
+                "documentation": chosen.get("documentation"),
+                "names_work": bool(question.get("names_work")),
             }
         )
         steps.append((current, chosen["id"]))
@@ -169,7 +224,43 @@ def walk(tree: dict[str, Any], text: str, vocab: dict[str, Any] | None = None) -
         "title": node.get("title") if reached else None,
         "candidates": candidates,
         "walk": format_walk(steps),
+        "documentation": documentation(node, path) if reached and node.get("code") else None,
+        "asserted": read,
     }
+
+
+def _work_words(path: list[dict[str, Any]]) -> str:
+    for step in path:
+        if step["names_work"] and step["spans"]:
+            seen: list[str] = []
+            for span in step["spans"]:
+                words = " ".join(span["text"].split())
+                if words.lower() not in (s.lower() for s in seen):
+                    seen.append(words)
+            return " / ".join(f"'{w}'" for w in seen[:WORK_PHRASES])
+    return "this block"
+
+
+def documentation(node: dict[str, Any], path: list[dict[str, Any]]) -> dict[str, Any]:
+    """The documentation verdict beside an outcome's code: the worst along the path, and what to add."""
+    verdicts = [node.get("documentation", "supported")]
+    add: list[str] = []
+    for step in path:
+        if step["documentation"]:
+            verdicts.append(step["documentation"]["verdict"])
+            add += step["documentation"]["add"]
+        if step["from_silence"]:
+            add += step["add"]
+    verdict = max(verdicts, key=VERDICTS.index)
+    if verdict != "supported" and not add:
+        add = [item if isinstance(item, str) else item["text"] for item in node.get("note_must_show", [])]
+    work = _work_words(path)
+    unique: list[str] = []
+    for item in add:
+        item = item.replace("$work", work)
+        if item not in unique:
+            unique.append(item)
+    return {"verdict": verdict, "add": unique if verdict != "supported" else []}
 
 
 def outcome_key(node: dict[str, Any]) -> str:
