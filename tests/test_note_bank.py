@@ -46,7 +46,21 @@ def test_visits_have_their_fields_with_valid_types() -> None:
                 assert b["heading"] in v["text"], (v["id"], b["heading"])
 
 
-UNTIMED = {"97010", "97012", "97014", "G0283", "97150", "none"} | {str(c) for c in range(97161, 97173)}
+#: supervised modalities, group, evaluations: untimed (minutes written for them are not timed minutes)
+UNTIMED = {
+    "97010",
+    "97012",
+    "97014",
+    "97016",
+    "97018",
+    "97022",
+    "97024",
+    "97026",
+    "97028",
+    "G0283",
+    "97150",
+    "none",
+} | {str(c) for c in range(97161, 97173)}
 
 
 def test_a_stated_total_that_differs_from_the_billable_timed_minutes_is_warned_about() -> None:
