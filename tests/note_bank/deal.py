@@ -1,0 +1,109 @@
+"""Deal the note bank into a development half and a held-out half, before any pattern is tuned.
+
+Single-block notes (notes.yaml -> split.yaml): within each expected code the notes are ordered by
+sha256(id) and dealt alternately, first to dev. Assignments already in split.yaml are kept as they are;
+only notes not yet dealt are dealt, by the same rule among themselves.
+
+Visit notes (visits.yaml -> visit_split.yaml): all visit ids are ordered by sha256(id) and dealt
+alternately, first to dev.
+
+Run from the repository root: python tests/note_bank/deal.py  (add --check to compare without writing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+
+BANK = Path(__file__).resolve().parent
+
+SPLIT_HEADER = (
+    "# The development / held-out split, made once before any pattern was tuned: within each expected code the\n"
+    "# notes are ordered by sha256(id) and dealt alternately, first to dev. Tune only on dev; report both.\n"
+    "# Notes added later (ids t2-) were dealt by tests/note_bank/deal.py by the same rule among themselves,\n"
+    "# leaving every earlier assignment unchanged (2026-12-03, before any pattern was tuned on them).\n"
+)
+VISIT_HEADER = (
+    "# The development / held-out split of visits.yaml, made by tests/note_bank/deal.py on 2026-12-03 before any\n"
+    "# pattern was tuned on visit notes: all visit ids ordered by sha256(id), dealt alternately, first to dev.\n"
+    "# Tune only on dev; report both.\n"
+)
+
+
+def _key(note_id: str) -> str:
+    return hashlib.sha256(note_id.encode("utf-8")).hexdigest()
+
+
+def deal_alternately(ids: list[str]) -> tuple[list[str], list[str]]:
+    """Order ids by sha256 and deal them alternately, first to dev."""
+    ordered = sorted(ids, key=_key)
+    return ordered[0::2], ordered[1::2]
+
+
+def deal_notes(notes: list[dict], existing: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The split of single-block notes: existing assignments kept, new notes dealt per expected code."""
+    dealt = set(existing.get("dev", [])) | set(existing.get("heldout", []))
+    dev, held = list(existing.get("dev", [])), list(existing.get("heldout", []))
+    by_code: dict[str, list[str]] = defaultdict(list)
+    for note in notes:
+        if note["id"] not in dealt:
+            by_code[note["expected"]].append(note["id"])
+    for ids in by_code.values():
+        d, h = deal_alternately(ids)
+        dev += d
+        held += h
+    return {"dev": sorted(dev), "heldout": sorted(held)}
+
+
+def deal_visits(visits: list[dict]) -> dict[str, list[str]]:
+    """The split of visit notes."""
+    d, h = deal_alternately([v["id"] for v in visits])
+    return {"dev": sorted(d), "heldout": sorted(h)}
+
+
+def _load(name: str):
+    return yaml.safe_load((BANK / name).read_text(encoding="utf-8"))
+
+
+def render(header: str, split: dict[str, list[str]]) -> str:
+    return header + yaml.safe_dump(split, sort_keys=False, default_flow_style=False)
+
+
+def _original_split(text: str) -> dict[str, list[str]]:
+    """The assignments made before the t2- notes: the reproducible base of split.yaml."""
+    split = yaml.safe_load(text)
+    return {half: [i for i in ids if not i.startswith("t2-")] for half, ids in split.items()}
+
+
+def expected_files() -> dict[str, str]:
+    """What split.yaml and visit_split.yaml should hold."""
+    base = _original_split((BANK / "split.yaml").read_text(encoding="utf-8"))
+    return {
+        "split.yaml": render(SPLIT_HEADER, deal_notes(_load("notes.yaml"), base)),
+        "visit_split.yaml": render(VISIT_HEADER, deal_visits(_load("visits.yaml"))),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report whether the files match the deal")
+    args = parser.parse_args()
+    bad = 0
+    for name, text in expected_files().items():
+        path = BANK / name
+        if args.check:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                print(f"{name} differs from the deal", file=sys.stderr)
+                bad = 1
+        else:
+            path.write_text(text, encoding="utf-8")
+    return bad
+
+
+if __name__ == "__main__":
+    sys.exit(main())
