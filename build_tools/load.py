@@ -65,6 +65,7 @@ class Project:
     tree: Document
     vocab: Document
     sources: Document
+    reading: Document
     records: dict[str, dict[str, Document]] = field(default_factory=dict)
     #: files in a record folder that the loader does not read (wrong extension)
     stray: dict[str, list[Path]] = field(default_factory=dict)
@@ -86,8 +87,8 @@ class Project:
         return self.records["payers"]
 
     def documents(self) -> list[Document]:
-        """Every document: tree, vocab, sources, then the records folder by folder."""
-        docs = [self.tree, self.vocab, self.sources]
+        """Every document: tree, vocab, sources, note reading, then the records folder by folder."""
+        docs = [self.tree, self.vocab, self.sources, self.reading]
         for kind in RECORD_KINDS:
             docs += self.records.get(kind, {}).values()
         return docs
@@ -112,6 +113,7 @@ def load_project(root: Path = ROOT, max_bytes: int = MAX_BYTES) -> Project:
         tree=load_file(root / "decision_tree.yaml", max_bytes),
         vocab=load_file(data / "vocab.yaml", max_bytes),
         sources=load_file(data / "sources.yaml", max_bytes),
+        reading=load_file(data / "note_reading.yaml", max_bytes),
     )
     for kind in RECORD_KINDS:
         folder = data / kind

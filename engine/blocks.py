@@ -54,20 +54,24 @@ def _compile(frozen: str) -> _Reader:
     units = sorted(reading["minute_units"], key=len, reverse=True)
     unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
     minutes = rf"[(\[]?\s*(?:x\s*)?(?:(?P<range>\d{{1,4}}\s*(?:-|–|to)\s*\d{{1,4}})|(?P<min>\d{{1,4}}))\s*-?\s*{unit}\s*[)\]]?"
-    lead = r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s))[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?(?:(?:O|Tx|Treatment|Interventions?|Objective)\s*:\s*)?"
+    lead = (
+        r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s))[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?"
+        r"(?:(?:O|Tx|Treatment|Interventions?|Objective)\s*:\s*)?"
+        r"(?:(?P<pre>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\s+)?"
+    )
     heading = re.compile(
         lead
         + rf"(?P<heading>{_alternation(list(heading_ids and [p for h in reading['headings'] for p in h['phrases']]))})"
         + _CODE_TAG
-        + rf"(?:[ \t]*(?:[,:=–-][ \t]*)?{minutes})?"
-        + r"(?P<end>[ \t]*[:–-](?!\d)|[ \t]*\n|[ \t]+(?=\S))",
+        + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?{minutes})?"
+        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*\n|[ \t]+(?=\S))",
         re.IGNORECASE | re.MULTILINE,
     )
     section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
     section = re.compile(
         r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*"
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
-        + r"(?P<rest>[ \t]*(?:[:=(]|(?=\s*\d)))",
+        + r"(?P<rest>[ \t]*(?:[:=(|]|(?=\s*\d)))",
         re.IGNORECASE | re.MULTILINE,
     )
     body_minutes = re.compile(
@@ -92,7 +96,7 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
 
     An evaluation heading may also open a sentence on its own ("PT eval, low complexity.")."""
     end = m.group("end")
-    if m.group("min") or m.group("range") or end.strip() or "\n" in end:
+    if m.group("min") or m.group("range") or m.group("pre") or end.strip() or "\n" in end:
         return True
     line_end = text.find("\n", m.end())
     rest = text[m.end() : len(text) if line_end < 0 else line_end]
@@ -113,12 +117,16 @@ def _headings(text: str, rd: _Reader) -> list[re.Match[str]]:
     return found
 
 
+#: where a section line ends: the line's end, or the next SOAP label on the same line
+_SECTION_END = re.compile(r"\n|(?<![\w/])(?:[SOAP]|Subjective|Objective|Assessment|Plan)\s*:", re.IGNORECASE)
+
+
 def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
     out = []
     for m in rd.section.finditer(text):
         sid = rd.section_ids[_key(m.group("section"))]
-        line_end = text.find("\n", m.start("section"))
-        end = len(text) if line_end < 0 else line_end
+        stop = _SECTION_END.search(text, m.end())
+        end = len(text) if stop is None else stop.start()
         stated = None
         if sid.startswith("total"):
             num = re.match(r"[\s:=(]*(\d{1,4})", text[m.end("section") : end])
@@ -147,6 +155,62 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
+#: a line (or a sentence before the first heading) that states its own minutes without a known heading
+_UNHEADED = re.compile(
+    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,40}?)\s(?:x\s*)?"
+    r"(?P<min>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _with_unheaded(
+    text: str, found: list[dict[str, Any]], sections: list[tuple[int, int]], reading: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """`found` plus a block for each unheaded line that states its own minutes ("UBE 8 min warm-up").
+
+    Such a line opens a block when it comes before the first heading, or when the block it sits in already
+    took its minutes from its heading (so the line's minutes are not that block's)."""
+    from engine.assertions import spans as context_spans
+
+    quiet = [
+        (s["start"], s["end"])
+        for s in context_spans(text, reading.get("context"))
+        if s["category"] in ("negated", "hypothetical", "historical")
+    ]
+    out = list(found)
+    for m in _UNHEADED.finditer(text):
+        start = m.start("lead")
+        if _inside(start, sections) or _inside(m.start("min"), quiet):
+            continue
+        holder = next((b for b in out if b["span"][0] <= start < b["span"][1]), None)
+        if holder is None:
+            if start > found[0]["span"][0]:
+                continue
+            line_end = text.find("\n", start)
+            end = min(found[0]["span"][0], line_end if line_end >= 0 else len(text))
+        else:
+            at_line_start = not text[text.rfind("\n", 0, start) + 1 : start].strip(" \t-*•")
+            if not at_line_start or holder["minutes_from"] != "heading" or start <= holder["content"][0]:
+                continue
+            end = holder["span"][1]
+            holder["span"][1] = holder["content"][1] = start
+        out.append(
+            {
+                "span": [start, end],
+                "content": [start, end],
+                "heading": None,
+                "heading_id": None,
+                "claims": None,
+                "decides": "content",
+                "codes_by_rule": {},
+                "minutes": int(m.group("min")),
+                "minutes_from": " ".join(m.group(0).split()),
+                "range": None,
+            }
+        )
+    return sorted(out, key=lambda b: b["span"][0])[:MAX_BLOCKS]
+
+
 def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
     """The note's blocks and stated totals.
 
@@ -166,7 +230,8 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         if later:
             end = min(later)
         info = rd.heading_ids[_key(m.group("heading"))]
-        content_start = m.end()
+        # words between the heading and its minutes describe the work ("Manual traction 8 min"): they are content
+        content_start = m.end() if m.group("min") or m.group("end").strip() else m.end("heading")
         block = {
             "span": [m.start("heading"), end],
             "content": [content_start, end],
@@ -181,14 +246,16 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         }
         if m.group("range"):
             block["range"] = " ".join(m.group("range").split()) + " min"
-        elif m.group("min"):
-            block["minutes"], block["minutes_from"] = int(m.group("min")), "heading"
+        elif m.group("min") or m.group("pre"):
+            block["minutes"], block["minutes_from"] = int(m.group("min") or m.group("pre")), "heading"
         else:
             body = _body_minutes(text, content_start, end, rd, section_spans)
             block["minutes"], block["range"] = body["minutes"], body["range"]
             if body["found"]:
                 block["minutes_from"] = " + ".join(f["text"] for f in body["found"])
         blocks.append(block)
+    if blocks:
+        blocks = _with_unheaded(text, blocks, section_spans, reading)
     if not blocks:
         body = _body_minutes(text, 0, len(text), rd, section_spans)
         blocks.append(

@@ -151,6 +151,8 @@ def walk(
     vocab: dict[str, Any] | None = None,
     reading: dict[str, Any] | None = None,
     goals: str = "",
+    claims: str | None = None,
+    heading: str | None = None,
 ) -> dict[str, Any]:
     """Walk the tree from the root as far as the note settles it.
 
@@ -159,7 +161,10 @@ def walk(
     `code`/`codes` are set only when the walk reached an outcome that names the work (codes lists every code
     billed, e.g. 97129 with 97130); `documentation` is {"verdict", "add"} beside a code; `path` holds each
     settled step with the note's words as evidence. `reading` (data/note_reading.yaml) turns on ConText;
-    `goals` is more goal text of the visit (its goal lines) that a goal-link check may read.
+    `goals` is more goal text of the visit (its goal lines) that a goal-link check may read. `claims` is
+    the code a block's heading names: at a question the content leaves open
+    (or answers only by silence), the one answer whose `heading_codes` name that code is taken, and the step says the
+    heading settled it; content that answers the question always wins over the heading.
     """
     text = check_note(text)
     vocab = vocab or {}
@@ -174,6 +179,8 @@ def walk(
     while nodes[current]["type"] == "question":
         question = nodes[current]
         settled = settle(question, read, vocab, whole)
+        if claims and (settled["answer"] is None or settled["silent"]):
+            settled = _heading_settles(question, settled, claims, heading)
         if settled["answer"] is None:
             candidates = settled["candidates"]
             break
@@ -184,7 +191,10 @@ def walk(
                 "answer": chosen["id"],
                 "text": question.get("text", ""),
                 "label": chosen.get("label", ""),
-                "evidence": settled.get("reason", "") if settled["silent"] else _evidence_text(settled["spans"]),
+                "evidence": settled.get("reason", "")
+                if settled["silent"] or settled.get("from_heading")
+                else _evidence_text(settled["spans"]),
+                "from_heading": bool(settled.get("from_heading")),
                 "from_silence": settled["silent"],
                 "spans": settled["spans"],
                 "add": settled.get("add", []),
@@ -226,6 +236,36 @@ def walk(
         "walk": format_walk(steps),
         "documentation": documentation(node, path) if reached and node.get("code") else None,
         "asserted": read,
+    }
+
+
+def reaches(node_id: str, code: str, nodes: dict[str, Any], seen: set[str] | None = None) -> bool:
+    """Whether a walk from `node_id` can end at an outcome that bills `code` (the build checks heading_codes with it)."""
+    seen = set() if seen is None else seen
+    if node_id in seen:
+        return False
+    seen.add(node_id)
+    node = nodes[node_id]
+    if node["type"] == "outcome":
+        return code in (node.get("codes") or [node.get("code")])
+    return any(reaches(a["next"], code, nodes, seen) for a in node["answers"])
+
+
+def _heading_settles(
+    question: dict[str, Any], settled: dict[str, Any], claims: str, heading: str | None
+) -> dict[str, Any]:
+    """The answer whose `heading_codes` name the heading's code, when the content leaves the question open."""
+    pool = settled["candidates"] or [a["id"] for a in question["answers"]]
+    leading = [a["id"] for a in question["answers"] if a["id"] in pool and claims in a.get("heading_codes", [])]
+    if len(leading) != 1 or (settled["silent"] and leading[0] == settled["answer"]):
+        return settled
+    return {
+        "answer": leading[0],
+        "spans": [],
+        "silent": False,
+        "candidates": [leading[0]],
+        "from_heading": True,
+        "reason": f"the heading '{heading or claims}' (the block's text does not settle this question)",
     }
 
 

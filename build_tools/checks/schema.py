@@ -271,6 +271,8 @@ def schema_for(project: Project, doc: Document) -> str:
         return "vocab.schema.json"
     if doc is project.sources:
         return "sources.schema.json"
+    if doc is project.reading:
+        return "note_reading.schema.json"
     return RECORD_KINDS[Path(doc.path).parent.name]
 
 

@@ -38,6 +38,7 @@ def engine_data(project: Project) -> dict[str, Any]:
         "tree": project.tree.data,
         "guide": guide_data(project),
         "vocab": project.vocab.data,
+        "reading": project.reading.data,
         "cases": cases_data(project),
         "answer_choices": answer_choices(project),
     }

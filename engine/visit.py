@@ -1,0 +1,312 @@
+"""A whole visit note in, every block coded and the day's claim lines out.
+
+One pipeline, one decision logic: note -> blocks (engine.blocks) -> what each block asserts
+(engine.assertions) -> the decision tree walked over each block's content (engine.suggest) -> the
+visit's units under the payer's rule (engine.units). The heading of a block is only the writer's
+claim: the content decides the code, and a heading that disagrees is reported. Services that the tree
+does not cover (modalities, evaluations) are named by their heading. Two blocks of one code are added
+together before the unit math, and the steps say so. A stated total that disagrees with the blocks
+is a warning, and so is a timed block with no minutes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from engine import assertions, blocks, suggest, units
+from engine.assertions import phrase_pattern
+
+
+class VisitInputError(ValueError):
+    """A note the visit reader cannot take; the message says what to change."""
+
+    def __init__(self, message: str, field: str | None = "text") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _warning(kind: str, message: str, block: int | None = None) -> dict[str, Any]:
+    return {"kind": kind, "message": message, "block": block}
+
+
+def _timed(code: str, codes: dict[str, dict[str, Any]]) -> bool:
+    return codes.get(code, {}).get("unit_basis") in units.TIMED_BASES | units.PAIRED_BASES
+
+
+def _label(block: dict[str, Any], number: int) -> str:
+    return f"block {number}" + (f" ({block['heading']})" if block["heading"] else "")
+
+
+def _discipline(text: str) -> str | None:
+    """PT or OT, from the upper-case abbreviation or the discipline's name ("pt" is the patient)."""
+    pt = bool(re.search(r"\bPT\b", text) or re.search(r"physical therap", text, re.IGNORECASE))
+    ot = bool(re.search(r"\bOT\b", text) or re.search(r"occupational therap", text, re.IGNORECASE))
+    return "PT" if pt and not ot else "OT" if ot and not pt else None
+
+
+def _evaluation(block: dict[str, Any], content: str, note: str, reading: dict[str, Any]) -> dict[str, Any]:
+    """The evaluation code from the heading's discipline and complexity, or the question the note leaves open."""
+    heading = block["heading"] or ""
+    claimed = re.search(r"\b(9716[1-8])\b", heading)
+    if claimed:
+        return {"code": claimed.group(1), "missing": None}
+    discipline = _discipline(heading) or _discipline(content) or _discipline(note)
+    if re.search(r"re-?\s?eval", heading, re.IGNORECASE):
+        complexity: str | None = "re"
+    else:
+        complexity = None
+        for level, words in reading["complexity"].items():
+            if re.search("|".join(phrase_pattern(w) for w in words), content + " " + heading, re.IGNORECASE):
+                complexity = level
+                break
+    if discipline is None or complexity is None:
+        missing = " and ".join(
+            x for x, gap in (("the discipline (PT or OT)", discipline is None), ("the complexity", complexity is None)) if gap
+        )
+        return {"code": None, "missing": missing}
+    return {"code": reading["evaluations"][discipline][complexity], "missing": None}
+
+
+def _goal_lines(text: str, note_blocks: dict[str, Any], context: dict[str, Any] | None) -> str:
+    """The visit's goal text: goal sections and every goal stretch, for a block's goal-link check."""
+    parts = [text[s["start"] : s["end"]] for s in note_blocks["sections"] if s["id"] == "goals"]
+    if context:
+        goal_only = assertions.goal_text(text, assertions.spans(text, context))
+        parts.append(" ".join(goal_only.split()))
+    return "\n".join(p for p in parts if p.strip())
+
+
+def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool:
+    """Whether the block's own heading sits in a negated or planned stretch ("Ice 10 min not performed")."""
+    start, end = block["span"]
+    piece = text[start:end]
+    heading_end = block["content"][0] - start
+    for s in assertions.spans(piece, reading.get("context")):
+        if s["category"] not in ("negated", "hypothetical") or s["start"] > 0:
+            continue
+        trigger_at = s["end"] - len(s["trigger"])
+        if trigger_at <= heading_end + 2:
+            return True
+    return False
+
+
+def _walk_block(
+    block: dict[str, Any], text: str, data: dict[str, Any], rule_id: str, goals: str
+) -> dict[str, Any]:
+    """One block coded: {code, codes, open_question, path, documentation, heading_note, walk}."""
+    start, end = block["content"]
+    content = text[start:end]
+    reading = data["reading"]
+    out: dict[str, Any] = {"code": None, "codes": None, "open_question": None, "path": [], "documentation": None}
+    out["heading_note"] = None
+    if _not_done(block, text, reading):
+        out.update(result="not_billable", decided_by="heading")
+        out["heading_note"] = f"headed {block['heading']}; the note says it was not done"
+        return out
+    if block["decides"] == "heading":
+        code = block["codes_by_rule"].get(rule_id) or block["claims"]
+        if code is None:
+            out.update(result="not_billable", decided_by="heading")
+            return out
+        out.update(code=code, codes=[code], decided_by="heading")
+        return out
+    if block["decides"] == "evaluation":
+        ev = _evaluation(block, content, text, reading)
+        out.update(code=ev["code"], codes=[ev["code"]] if ev["code"] else None, decided_by="heading")
+        out["missing"] = ev["missing"]
+        return out
+    if not content.strip():
+        out["empty"] = True
+        return out
+    walked = suggest.walk(
+        data["tree"], content, data.get("vocab", {}), reading, goals, claims=block["claims"], heading=block["heading"]
+    )
+    out.update(
+        code=walked["code"],
+        codes=walked["codes"],
+        open_question=walked["open_question"],
+        documentation=walked["documentation"],
+        decided_by="content",
+        result=walked["result"],
+        outcome=walked["outcome"],
+        candidates=walked["candidates"],
+        question=walked["question"],
+    )
+    out["path"] = [
+        {
+            "question": s["question"],
+            "answer": s["answer"],
+            "evidence": s["evidence"],
+            "spans": [{"start": sp["start"] + start, "end": sp["end"] + start, "text": sp["text"]} for sp in s["spans"]],
+        }
+        for s in walked["path"]
+    ]
+    claims = block["claims"]
+    if claims and walked["codes"] and claims not in walked["codes"]:
+        out["heading_note"] = f"headed {block['heading']}; the content supports {walked['code']}"
+    elif claims and walked["result"] == "not_billable":
+        out["heading_note"] = f"headed {block['heading']}; the content is not billable as skilled therapy"
+    return out
+
+
+def read(text: Any, data: dict[str, Any], rule_id: str = "cms") -> dict[str, Any]:
+    """The visit result: {"blocks", "units", "total_units", "steps", "warnings", "rule", "unit_result"}.
+
+    `data` is the engine data (tree, vocab, reading, rules, codes). Bad input raises VisitInputError."""
+    try:
+        text = suggest.check_note(text)
+    except suggest.SuggestInputError as exc:
+        raise VisitInputError(str(exc).replace("one block", "one visit note")) from None
+    rules, codes = data["rules"], data["codes"]
+    if rule_id not in rules:
+        raise VisitInputError(f"unknown rule {rule_id!r}; choose one of {', '.join(sorted(rules))}", "rule")
+    reading = data["reading"]
+    split = blocks.split(text, reading)
+    goals = _goal_lines(text, split, reading.get("context"))
+    out_blocks: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    steps: list[str] = []
+    minutes_by_code: dict[str, list[tuple[int, int]]] = {}
+    service_codes: list[str] = []
+    billed_minutes = 0
+    all_minutes = 0
+    for number, block in enumerate(split["blocks"], 1):
+        coded = _walk_block(block, text, data, rule_id, goals)
+        code = coded["code"]
+        if coded.get("result") == "not_billable" and coded["heading_note"] and block["minutes"] is None:
+            steps.append(f"{_label(block, number).capitalize()}: {coded['heading_note']}; not a block of time.")
+            continue
+        label = _label(block, number)
+        if block["range"]:
+            warnings.append(
+                _warning(
+                    "minutes_range",
+                    f"{label}: '{block['range']}' is a range, not minutes (fix: write the minutes the block took)",
+                    number,
+                )
+            )
+        if block["minutes"] is not None and block["minutes"] > blocks.MAX_BLOCK_MINUTES:
+            raise VisitInputError(
+                f"{label}: {block['minutes']} minutes is more than a day (fix: write the block's minutes)"
+            )
+        if block["minutes"] is not None:
+            all_minutes += block["minutes"]
+        if coded.get("empty"):
+            warnings.append(_warning("empty_block", f"{label}: the heading has no text under it", number))
+        if coded.get("missing"):
+            warnings.append(
+                _warning(
+                    "evaluation_unclear",
+                    f"{label}: an evaluation; the note does not name {coded['missing']} (fix: e.g. 'PT eval, low complexity')",
+                    number,
+                )
+            )
+        if coded["open_question"]:
+            warnings.append(
+                _warning(
+                    "open_question",
+                    f"{label}: the note does not settle {coded['open_question']}; answer it to code the block",
+                    number,
+                )
+            )
+        if code:
+            timed = _timed(code, codes)
+            if timed and block["minutes"] is None and not block["range"]:
+                warnings.append(
+                    _warning(
+                        "block_without_minutes",
+                        f"{label}: {code} is a timed code and the block states no minutes (fix: write its minutes)",
+                        number,
+                    )
+                )
+            elif timed and block["minutes"] is not None:
+                minutes_by_code.setdefault(code, []).append((number, block["minutes"]))
+                billed_minutes += block["minutes"]
+            elif not timed and code not in service_codes:
+                service_codes.append(code)
+            steps.append(
+                f"{label.capitalize()}: {' + '.join(coded['codes'] or [code])}"
+                + (f", {block['minutes']} min" if block["minutes"] is not None else "")
+                + (f" ({coded['heading_note']})" if coded["heading_note"] else "")
+                + "."
+            )
+        elif coded.get("result") == "not_billable":
+            steps.append(f"{label.capitalize()}: not billable as skilled therapy; its minutes are not counted.")
+        else:
+            steps.append(f"{label.capitalize()}: no code yet.")
+        out_blocks.append(
+            {
+                "span": block["span"],
+                "heading": block["heading"],
+                "minutes": block["minutes"],
+                "code": code,
+                "codes": coded["codes"],
+                "open_question": coded["open_question"],
+                "path": coded["path"],
+                "documentation": coded["documentation"],
+                "heading_note": coded["heading_note"],
+                "claims": block["claims"],
+                "decided_by": coded.get("decided_by"),
+                "outcome": coded.get("outcome"),
+                "result": coded.get("result"),
+                "question": coded.get("question"),
+                "candidates": coded.get("candidates", []),
+            }
+        )
+    for code, parts in minutes_by_code.items():
+        if len(parts) > 1:
+            steps.append(
+                f"{code} appears in blocks {', '.join(str(n) for n, _ in parts)}: "
+                f"{' + '.join(f'{m} min' for _, m in parts)} = {sum(m for _, m in parts)} min of {code} for the day."
+            )
+    entries: list[tuple[str, Any]] = [(c, str(sum(m for _, m in parts))) for c, parts in minutes_by_code.items()]
+    entries += [(c, None) for c in service_codes]
+    unit_result: dict[str, Any] | None = None
+    while entries:
+        try:
+            unit_result = units.compute(entries, rules[rule_id], codes)
+            break
+        except units.UnitInputError as exc:
+            where = re.fullmatch(r"entries\.(\d+)\.(?:code|minutes)", exc.field or "")
+            if where is None:
+                raise VisitInputError(f"the blocks do not make a claim: {exc}") from None
+            dropped = entries.pop(int(where.group(1)))[0]
+            warnings.append(_warning("not_counted", f"{dropped} is left out of the units: {exc}"))
+    if unit_result:
+        steps += unit_result["steps"]
+        warnings += [_warning("units", w) for w in unit_result["warnings"]]
+    _check_totals(split, billed_minutes, all_minutes, warnings)
+    return {
+        "blocks": out_blocks,
+        "units": unit_result["units"] if unit_result else {},
+        "total_units": unit_result["total_units"] if unit_result else 0,
+        "steps": steps,
+        "warnings": warnings,
+        "rule": rule_id,
+        "stated_total_timed": split["stated_total_timed"],
+        "stated_total_treatment": split["stated_total_treatment"],
+    }
+
+
+def _check_totals(split: dict[str, Any], billed: int, every: int, warnings: list[dict[str, Any]]) -> None:
+    """A stated total that disagrees with the blocks' minutes is a warning that says which minutes differ."""
+    timed = split["stated_total_timed"]
+    if timed is not None and timed != billed:
+        extra = " It counts minutes the blocks do not bill." if timed == every and every != billed else ""
+        warnings.append(
+            _warning(
+                "total_mismatch",
+                f"the note states {timed} total timed minutes; the billable timed blocks add up to {billed} min.{extra}"
+                " (fix: correct the total or the block minutes)",
+            )
+        )
+    treatment = split["stated_total_treatment"]
+    if treatment is not None and treatment != every and treatment != billed:
+        warnings.append(
+            _warning(
+                "total_mismatch",
+                f"the note states {treatment} min of treatment; the blocks add up to {every} min"
+                " (fix: correct the total or the block minutes)",
+            )
+        )
