@@ -51,6 +51,7 @@ def _alternation(phrases: list[str]) -> str:
 def _compile(frozen: str) -> _Reader:
     reading = json.loads(frozen)
     heading_ids = {_key(p): h for h in reading["headings"] for p in h["phrases"]}
+    phrases = [p for h in reading["headings"] for p in h["phrases"]]
     units = sorted(reading["minute_units"], key=len, reverse=True)
     unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
     minutes = rf"[(\[]?\s*(?:x\s*)?(?:(?P<range>\d{{1,4}}\s*(?:-|–|to)\s*\d{{1,4}})|(?P<min>\d{{1,4}}))\s*-?\s*{unit}\s*[)\]]?"
@@ -61,10 +62,12 @@ def _compile(frozen: str) -> _Reader:
     )
     heading = re.compile(
         lead
-        + rf"(?P<heading>{_alternation(list(heading_ids and [p for h in reading['headings'] for p in h['phrases']]))})"
+        + rf"(?P<heading>{_alternation(phrases)})"
+        + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)}))?"
         + _CODE_TAG
         + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?{minutes})?"
-        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*\n|[ \t]+(?=\S))",
+        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\n|[ \t]+(?=\S))"
+        + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
     )
     section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
@@ -88,7 +91,7 @@ def reader(reading: dict[str, Any]) -> _Reader:
 
 
 #: a heading followed by a few words and then minutes ("e-stim unattended 15 min")
-_QUALIFIED_MINUTES = re.compile(r"[\w/ ]{0,30}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
+_QUALIFIED_MINUTES = re.compile(r"[\w/ (),.-]{0,40}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min\b|['’′])", re.IGNORECASE)
 
 
 def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
@@ -96,7 +99,7 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
 
     An evaluation heading may also open a sentence on its own ("PT eval, low complexity.")."""
     end = m.group("end")
-    if m.group("min") or m.group("range") or m.group("pre") or end.strip() or "\n" in end:
+    if m.group("min") or m.group("range") or m.group("pre") or m.group("bare") or end.strip() or "\n" in end:
         return True
     line_end = text.find("\n", m.end())
     rest = text[m.end() : len(text) if line_end < 0 else line_end]
@@ -157,8 +160,8 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
 
 #: a line (or a sentence before the first heading) that states its own minutes without a known heading
 _UNHEADED = re.compile(
-    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,40}?)\s(?:x\s*)?"
-    r"(?P<min>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\b",
+    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)\s(?:x\s*)?"
+    r"(?P<min>\d{1,3})\s*(?:-?\s*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -211,6 +214,44 @@ def _with_unheaded(
     return sorted(out, key=lambda b: b["span"][0])[:MAX_BLOCKS]
 
 
+_SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)")
+
+
+def _by_sentences(text: str, rd: _Reader, sections: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """A note without headings whose sentences or lines state minutes more than once: one block per stretch
+    that ends with a sentence stating minutes ("... cues scap depression - 14 min."). One such sentence or
+    none: [] (the whole note is one block)."""
+    cuts: list[tuple[int, int, dict[str, Any]]] = []
+    for m in _SENTENCE.finditer(text):
+        if m.end() == m.start() or _inside(m.start(), sections):
+            continue
+        body = _body_minutes(text, m.start(), m.end(), rd, sections)
+        if body["minutes"] is not None or body["range"]:
+            cuts.append((m.start(), m.end(), body))
+    if len(cuts) < 2:
+        return []
+    out, start = [], 0
+    for i, (_s, end, body) in enumerate(cuts):
+        stop = len(text) if i == len(cuts) - 1 else end
+        stop = min([stop, *(a for a, _ in sections if a >= end)]) if i == len(cuts) - 1 else stop
+        out.append(
+            {
+                "span": [start, stop],
+                "content": [start, stop],
+                "heading": None,
+                "heading_id": None,
+                "claims": None,
+                "decides": "content",
+                "codes_by_rule": {},
+                "minutes": body["minutes"],
+                "minutes_from": " + ".join(f["text"] for f in body["found"]) or None,
+                "range": body["range"],
+            }
+        )
+        start = end
+    return out
+
+
 def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
     """The note's blocks and stated totals.
 
@@ -240,14 +281,15 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             "claims": info.get("claims"),
             "decides": info.get("decides", "content"),
             "codes_by_rule": info.get("codes_by_rule", {}),
+            "attended": info.get("attended"),
             "minutes": None,
             "minutes_from": None,
             "range": None,
         }
         if m.group("range"):
             block["range"] = " ".join(m.group("range").split()) + " min"
-        elif m.group("min") or m.group("pre"):
-            block["minutes"], block["minutes_from"] = int(m.group("min") or m.group("pre")), "heading"
+        elif m.group("min") or m.group("pre") or m.group("bare"):
+            block["minutes"], block["minutes_from"] = int(m.group("min") or m.group("pre") or m.group("bare")), "heading"
         else:
             body = _body_minutes(text, content_start, end, rd, section_spans)
             block["minutes"], block["range"] = body["minutes"], body["range"]
@@ -256,6 +298,8 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         blocks.append(block)
     if blocks:
         blocks = _with_unheaded(text, blocks, section_spans, reading)
+    else:
+        blocks = _by_sentences(text, rd, section_spans)
     if not blocks:
         body = _body_minutes(text, 0, len(text), rd, section_spans)
         blocks.append(

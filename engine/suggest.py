@@ -153,6 +153,7 @@ def walk(
     goals: str = "",
     claims: str | None = None,
     heading: str | None = None,
+    minutes: int | None = None,
 ) -> dict[str, Any]:
     """Walk the tree from the root as far as the note settles it.
 
@@ -164,7 +165,9 @@ def walk(
     `goals` is more goal text of the visit (its goal lines) that a goal-link check may read. `claims` is
     the code a block's heading names: at a question the content leaves open
     (or answers only by silence), the one answer whose `heading_codes` name that code is taken, and the step says the
-    heading settled it; content that answers the question always wins over the heading.
+    heading settled it; content that answers the question always wins over the heading. `minutes` are the
+    block's minutes when the visit reader found them beside its heading: a question with `by_minutes` is
+    answered from them.
     """
     text = check_note(text)
     vocab = vocab or {}
@@ -179,6 +182,11 @@ def walk(
     while nodes[current]["type"] == "question":
         question = nodes[current]
         settled = settle(question, read, vocab, whole)
+        if minutes is not None and question.get("by_minutes") and settled["answer"] is None:
+            rule = question["by_minutes"]
+            aid = rule["at_most"] if minutes <= rule["threshold"] else rule["over"]
+            settled = {"answer": aid, "spans": [], "silent": False, "candidates": [aid], "from_heading": True}
+            settled["reason"] = f"the block's {minutes} minutes"
         if claims and (settled["answer"] is None or settled["silent"]):
             settled = _heading_settles(question, settled, claims, heading)
         if settled["answer"] is None:

@@ -106,6 +106,12 @@ def _walk_block(
         return out
     if block["decides"] == "heading":
         code = block["codes_by_rule"].get(rule_id) or block["claims"]
+        attended = block.get("attended")
+        if attended and re.search(
+            "|".join(phrase_pattern(p) for p in attended["phrases"]), assertions.asserted(content, reading.get("context")),
+            re.IGNORECASE,
+        ):
+            code = attended["claims"]
         if code is None:
             out.update(result="not_billable", decided_by="heading")
             return out
@@ -120,7 +126,14 @@ def _walk_block(
         out["empty"] = True
         return out
     walked = suggest.walk(
-        data["tree"], content, data.get("vocab", {}), reading, goals, claims=block["claims"], heading=block["heading"]
+        data["tree"],
+        content,
+        data.get("vocab", {}),
+        reading,
+        goals,
+        claims=block["claims"],
+        heading=block["heading"],
+        minutes=block["minutes"],
     )
     out.update(
         code=walked["code"],
