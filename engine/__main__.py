@@ -1,5 +1,9 @@
-"""Command line: `python -m engine units --rule cms [--json] CODE=MINUTES CODE ...` and
-`python -m engine suggest [--json] < note.txt` (the decision tree walked from a note).
+"""Command line: `python -m engine units --rule cms [--json] CODE=MINUTES CODE ...`,
+`python -m engine suggest [--json] < note.txt` (the decision tree walked from one block) and
+`python -m engine visit --rule cms|ama [--json | --jsonl] < note.txt` (a whole visit note: every block
+coded, the day's units). With `--jsonl` each input line is one JSON note (a string, or an object with
+"text" and optionally "id" and "rule") and each output line one result, so a clinic can check an export
+of notes on its own machine; a bad line gives {"id", "error"} on its output line and exit status 2.
 
 A bare CODE is a service-based code given without minutes. The command line is
 the engine's only door to files: it loads the validated project data through
@@ -13,7 +17,7 @@ import json
 import sys
 from typing import Any
 
-from engine import suggest, units
+from engine import suggest, units, visit
 
 
 def parse_entry(text: str) -> tuple[str, str | None]:
@@ -75,6 +79,85 @@ def render_suggest(result: dict[str, Any], tree: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def visit_json(result: dict[str, Any]) -> dict[str, Any]:
+    """The documented JSON shape of a visit (issue 22): blocks, units, total_units, steps, warnings."""
+    return {
+        "blocks": [
+            {
+                "span": b["span"],
+                "heading": b["heading"],
+                "minutes": b["minutes"],
+                "code": b["code"],
+                "codes": b["codes"],
+                "open_question": b["open_question"],
+                "path": [
+                    {"question": s["question"], "answer": s["answer"], "evidence": s["evidence"]} for s in b["path"]
+                ],
+                "documentation": b["documentation"],
+                "heading_note": b["heading_note"],
+                "result": b["result"],
+            }
+            for b in result["blocks"]
+        ],
+        "units": result["units"],
+        "total_units": result["total_units"],
+        "steps": result["steps"],
+        "warnings": [w["message"] for w in result["warnings"]],
+        "warning_kinds": [w["kind"] for w in result["warnings"]],
+        "rule": result["rule"],
+    }
+
+
+def render_visit(result: dict[str, Any], text: str) -> str:
+    """The readable form: each block with its code and verdict, then the claim lines and the steps."""
+    lines = [f"Rule: {result['rule']}", ""]
+    for i, b in enumerate(result["blocks"], 1):
+        quote = " ".join(text[b["span"][0] : b["span"][1]].split())
+        lines.append(f"Block {i}: {quote[:70]}{'...' if len(quote) > 70 else ''}")
+        if b["code"]:
+            doc = b["documentation"]
+            verdict = f"  documentation: {doc['verdict']}" if doc else ""
+            lines.append(f"   code {' + '.join(b['codes'] or [b['code']])}, {b['minutes']} min{verdict}")
+            lines += [f"   add: {a}" for a in (doc or {}).get("add", [])]
+        elif b["result"] == "not_billable":
+            lines.append("   not billable")
+        elif b["open_question"]:
+            lines.append(f"   open question: {b['open_question']}")
+        if b["heading_note"]:
+            lines.append(f"   note: {b['heading_note']}")
+    lines += ["", "Claim: " + (", ".join(f"{c} x{n}" for c, n in result["units"].items() if n) or "nothing to bill")]
+    lines.append(f"Total units: {result['total_units']}")
+    lines += [f"warning: {w['message']}" for w in result["warnings"]]
+    lines += ["", "Steps:"] + [f"{i}. {s}" for i, s in enumerate(result["steps"], 1)]
+    return "\n".join(lines)
+
+
+def _visit_lines(stream: Any, data: dict[str, Any], rule: str) -> int:
+    """--jsonl: one JSON note a line in, one result a line out; bad lines report their error in place."""
+    status = 0
+    for number, raw in enumerate(stream, 1):
+        if not raw.strip():
+            continue
+        note_id: Any = number
+        try:
+            item = json.loads(raw)
+            if isinstance(item, dict):
+                note_id = item.get("id", number)
+                text, line_rule = item.get("text"), str(item.get("rule") or rule)
+            else:
+                text, line_rule = item, rule
+            out = {"id": note_id, **visit_json(visit.read(text, data, line_rule))}
+        except json.JSONDecodeError as exc:
+            out, status = (
+                {"id": note_id, "error": f"line {number} is not JSON: {exc.msg} (fix: one JSON note a line)"},
+                2,
+            )
+        except visit.VisitInputError as exc:
+            out, status = {"id": note_id, "error": f"line {number}: {exc}"}, 2
+        print(json.dumps(out))
+    return status
+
+
 def _read_note(stream: Any) -> str:
     raw = stream.read(suggest.MAX_NOTE * 4 + 1)
     if len(raw) > suggest.MAX_NOTE * 4:
@@ -93,15 +176,39 @@ def main(argv: list[str] | None = None) -> int:
     p_units.add_argument("entries", nargs="*", metavar="CODE[=MINUTES]")
     p_suggest = sub.add_parser("suggest", help="walk the decision tree from a treatment note read on stdin")
     p_suggest.add_argument("--json", action="store_true", help="print the walk as JSON")
+    p_visit = sub.add_parser("visit", help="read a whole visit note on stdin: every block coded, the day's units")
+    p_visit.add_argument("--rule", default="cms", help="unit rule id from data/payers (default: cms)")
+    form = p_visit.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print the visit as JSON")
+    form.add_argument("--jsonl", action="store_true", help="read one JSON note a line, write one JSON result a line")
     args = parser.parse_args(argv)
 
     from build_tools.export import engine_data
     from build_tools.load import load_project
 
     data = engine_data(load_project())
+    if args.command == "visit":
+        if args.rule not in data["rules"]:
+            print(
+                f"error: rule must be one of {', '.join(sorted(data['rules']))}: {args.rule!r} (fix: --rule cms)",
+                file=sys.stderr,
+            )
+            return 2
+        if args.jsonl:
+            return _visit_lines(sys.stdin, data, args.rule)
+        try:
+            note = _read_note(sys.stdin.buffer)
+            result = visit.read(note, data, args.rule)
+        except (suggest.SuggestInputError, visit.VisitInputError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        print(json.dumps(visit_json(result)) if args.json else render_visit(result, note))
+        return 0
     if args.command == "suggest":
         try:
-            result = suggest.walk(data["tree"], _read_note(sys.stdin.buffer), data.get("vocab", {}))
+            result = suggest.walk(
+                data["tree"], _read_note(sys.stdin.buffer), data.get("vocab", {}), data.get("reading")
+            )
         except suggest.SuggestInputError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

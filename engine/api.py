@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from engine import coach, drills, lms_export, numbers, practice, suggest, tree, units
+from engine import coach, drills, lms_export, numbers, practice, suggest, tree, units, visit
 
 _DATA: dict[str, Any] = {}
 
@@ -45,7 +45,17 @@ def _coach(args: dict[str, Any]) -> dict:
 
 def _suggest(args: dict[str, Any]) -> dict:
     """The tree walked from a note: {"text": note} -> engine.suggest.walk result (bad notes as errors)."""
-    return suggest.walk(_DATA["tree"], args.get("text"), _DATA.get("vocab", {}))
+    return suggest.walk(_DATA["tree"], args.get("text"), _DATA.get("vocab", {}), _DATA.get("reading"))
+
+
+def _visit(args: dict[str, Any]) -> dict:
+    """A whole visit note: {"text": note, "rules": ["cms", "ama"]} -> {"visits": {rule: engine.visit.read result}}.
+
+    The blocks are the same under every rule (only codes named by payer and the units differ)."""
+    rule_ids = args.get("rules") or [args.get("rule") or "cms"]
+    if not isinstance(rule_ids, list) or not all(isinstance(r, str) for r in rule_ids):
+        raise visit.VisitInputError('rules must be a list of unit rule ids, e.g. ["cms", "ama"]', "rules")
+    return {"visits": {r: visit.read(args.get("text"), _DATA, r) for r in rule_ids[:4]}}
 
 
 def _walk(args: dict[str, Any]) -> dict:
@@ -151,6 +161,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "coach": _coach,
     "walk": _walk,
     "suggest": _suggest,
+    "visit": _visit,
 }
 
 
@@ -168,5 +179,6 @@ def call(fn: str, args_json: str) -> str:
         drills.DrillInputError,
         practice.PracticeInputError,
         suggest.SuggestInputError,
+        visit.VisitInputError,
     ) as exc:
         return json.dumps({"error": {"message": str(exc), "field": getattr(exc, "field", None)}})

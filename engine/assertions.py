@@ -173,7 +173,7 @@ def asserted(text: str, context: dict[str, Any] | None) -> str:
 
 
 def goal_text(text: str, stretches: list[dict[str, Any]]) -> str:
-    """Only the goal stretches of `text` (everything else blanked): where a documentation check looks for the goal link."""
+    """Only the goal stretches of `text`, everything else blanked (where a goal-link check looks)."""
     keep = [False] * len(text)
     for s in stretches:
         if s["category"] == "goal":

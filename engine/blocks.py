@@ -54,7 +54,8 @@ def _compile(frozen: str) -> _Reader:
     phrases = [p for h in reading["headings"] for p in h["phrases"]]
     units = sorted(reading["minute_units"], key=len, reverse=True)
     unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
-    minutes = rf"[(\[]?\s*(?:x\s*)?(?:(?P<range>\d{{1,4}}\s*(?:-|–|to)\s*\d{{1,4}})|(?P<min>\d{{1,4}}))\s*-?\s*{unit}\s*[)\]]?"
+    number = r"(?:(?P<range>\d{1,4}\s*(?:-|–|to)\s*\d{1,4})|(?P<min>\d{1,4}))"
+    minutes = rf"[(\[]?\s*(?:x\s*)?{number}\s*-?\s*{unit}\s*[)\]]?"
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s))[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?"
         r"(?:(?:O|Tx|Treatment|Interventions?|Objective)\s*:\s*)?"
@@ -91,7 +92,9 @@ def reader(reading: dict[str, Any]) -> _Reader:
 
 
 #: a heading followed by a few words and then minutes ("e-stim unattended 15 min")
-_QUALIFIED_MINUTES = re.compile(r"[\w/ (),.-]{0,40}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min\b|['’′])", re.IGNORECASE)
+_QUALIFIED_MINUTES = re.compile(
+    r"[\w/ (),.-]{0,40}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min\b|['’′])", re.IGNORECASE
+)
 
 
 def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
@@ -289,17 +292,17 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         if m.group("range"):
             block["range"] = " ".join(m.group("range").split()) + " min"
         elif m.group("min") or m.group("pre") or m.group("bare"):
-            block["minutes"], block["minutes_from"] = int(m.group("min") or m.group("pre") or m.group("bare")), "heading"
+            block["minutes"], block["minutes_from"] = (
+                int(m.group("min") or m.group("pre") or m.group("bare")),
+                "heading",
+            )
         else:
             body = _body_minutes(text, content_start, end, rd, section_spans)
             block["minutes"], block["range"] = body["minutes"], body["range"]
             if body["found"]:
                 block["minutes_from"] = " + ".join(f["text"] for f in body["found"])
         blocks.append(block)
-    if blocks:
-        blocks = _with_unheaded(text, blocks, section_spans, reading)
-    else:
-        blocks = _by_sentences(text, rd, section_spans)
+    blocks = _with_unheaded(text, blocks, section_spans, reading) if blocks else _by_sentences(text, rd, section_spans)
     if not blocks:
         body = _body_minutes(text, 0, len(text), rd, section_spans)
         blocks.append(

@@ -248,7 +248,7 @@ def walk(
 
 
 def reaches(node_id: str, code: str, nodes: dict[str, Any], seen: set[str] | None = None) -> bool:
-    """Whether a walk from `node_id` can end at an outcome that bills `code` (the build checks heading_codes with it)."""
+    """Whether a walk from `node_id` can end at an outcome that bills `code` (checks heading_codes)."""
     seen = set() if seen is None else seen
     if node_id in seen:
         return False

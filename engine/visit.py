@@ -35,7 +35,7 @@ def _timed(code: str, codes: dict[str, dict[str, Any]]) -> bool:
 
 
 def _label(block: dict[str, Any], number: int) -> str:
-    return f"block {number}" + (f" ({block['heading']})" if block["heading"] else "")
+    return f"Block {number}" + (f" ({block['heading']})" if block["heading"] else "")
 
 
 def _discipline(text: str) -> str | None:
@@ -62,7 +62,9 @@ def _evaluation(block: dict[str, Any], content: str, note: str, reading: dict[st
                 break
     if discipline is None or complexity is None:
         missing = " and ".join(
-            x for x, gap in (("the discipline (PT or OT)", discipline is None), ("the complexity", complexity is None)) if gap
+            x
+            for x, gap in (("the discipline (PT or OT)", discipline is None), ("the complexity", complexity is None))
+            if gap
         )
         return {"code": None, "missing": missing}
     return {"code": reading["evaluations"][discipline][complexity], "missing": None}
@@ -91,9 +93,7 @@ def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool
     return False
 
 
-def _walk_block(
-    block: dict[str, Any], text: str, data: dict[str, Any], rule_id: str, goals: str
-) -> dict[str, Any]:
+def _walk_block(block: dict[str, Any], text: str, data: dict[str, Any], rule_id: str, goals: str) -> dict[str, Any]:
     """One block coded: {code, codes, open_question, path, documentation, heading_note, walk}."""
     start, end = block["content"]
     content = text[start:end]
@@ -108,7 +108,8 @@ def _walk_block(
         code = block["codes_by_rule"].get(rule_id) or block["claims"]
         attended = block.get("attended")
         if attended and re.search(
-            "|".join(phrase_pattern(p) for p in attended["phrases"]), assertions.asserted(content, reading.get("context")),
+            "|".join(phrase_pattern(p) for p in attended["phrases"]),
+            assertions.asserted(content, reading.get("context")),
             re.IGNORECASE,
         ):
             code = attended["claims"]
@@ -151,7 +152,9 @@ def _walk_block(
             "question": s["question"],
             "answer": s["answer"],
             "evidence": s["evidence"],
-            "spans": [{"start": sp["start"] + start, "end": sp["end"] + start, "text": sp["text"]} for sp in s["spans"]],
+            "spans": [
+                {"start": sp["start"] + start, "end": sp["end"] + start, "text": sp["text"]} for sp in s["spans"]
+            ],
         }
         for s in walked["path"]
     ]
@@ -188,7 +191,7 @@ def read(text: Any, data: dict[str, Any], rule_id: str = "cms") -> dict[str, Any
         coded = _walk_block(block, text, data, rule_id, goals)
         code = coded["code"]
         if coded.get("result") == "not_billable" and coded["heading_note"] and block["minutes"] is None:
-            steps.append(f"{_label(block, number).capitalize()}: {coded['heading_note']}; not a block of time.")
+            steps.append(f"{_label(block, number)}: {coded['heading_note']}; not a block of time.")
             continue
         label = _label(block, number)
         if block["range"]:
@@ -211,7 +214,8 @@ def read(text: Any, data: dict[str, Any], rule_id: str = "cms") -> dict[str, Any
             warnings.append(
                 _warning(
                     "evaluation_unclear",
-                    f"{label}: an evaluation; the note does not name {coded['missing']} (fix: e.g. 'PT eval, low complexity')",
+                    f"{label}: an evaluation; the note does not name {coded['missing']}"
+                    " (fix: e.g. 'PT eval, low complexity')",
                     number,
                 )
             )
@@ -239,15 +243,15 @@ def read(text: Any, data: dict[str, Any], rule_id: str = "cms") -> dict[str, Any
             elif not timed and code not in service_codes:
                 service_codes.append(code)
             steps.append(
-                f"{label.capitalize()}: {' + '.join(coded['codes'] or [code])}"
+                f"{label}: {' + '.join(coded['codes'] or [code])}"
                 + (f", {block['minutes']} min" if block["minutes"] is not None else "")
                 + (f" ({coded['heading_note']})" if coded["heading_note"] else "")
                 + "."
             )
         elif coded.get("result") == "not_billable":
-            steps.append(f"{label.capitalize()}: not billable as skilled therapy; its minutes are not counted.")
+            steps.append(f"{label}: not billable as skilled therapy; its minutes are not counted.")
         else:
-            steps.append(f"{label.capitalize()}: no code yet.")
+            steps.append(f"{label}: no code yet.")
         out_blocks.append(
             {
                 "span": block["span"],
