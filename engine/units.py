@@ -560,9 +560,9 @@ def _combine(
         "alternatives": alternatives,
         "more_alternatives": every - looked,
         "warnings": _co_warnings(results, block, shared, singles, rule),
-        "lines": lines,
     }
     result["steps"] = _co_steps(results, per, known, block, shared)
+    result["lines"] = lines
     return result
 
 
