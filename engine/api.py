@@ -30,7 +30,11 @@ def _form_minutes(raw: Any) -> Any:
 
 
 def _units(args: dict[str, Any]) -> dict:
-    entries = [(str(row.get("code") or ""), _form_minutes(row.get("minutes"))) for row in args.get("entries", [])]
+    entries: list[tuple[Any, ...]] = []
+    for row in args.get("entries", []):
+        entry = (str(row.get("code") or ""), _form_minutes(row.get("minutes")))
+        # an optional discipline ("PT", or "PT+OT" for a co-treated block); without it, the old two-part entry
+        entries.append((*entry, str(row["discipline"])) if row.get("discipline") is not None else entry)
     rule_id = args.get("rule", "cms")
     rules = _DATA["rules"]
     if rule_id not in rules:
