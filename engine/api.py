@@ -33,8 +33,9 @@ def _units(args: dict[str, Any]) -> dict:
     entries: list[tuple[Any, ...]] = []
     for row in args.get("entries", []):
         entry = (str(row.get("code") or ""), _form_minutes(row.get("minutes")))
-        # an optional discipline ("PT", or "PT+OT" for a co-treated block); without it, the old two-part entry
-        entries.append((*entry, str(row["discipline"])) if row.get("discipline") is not None else entry)
+        # an optional discipline ("PT", or "PT+OT" for a co-treated block); empty or absent: the old two-part entry
+        discipline = str(row.get("discipline") or "").strip()
+        entries.append((*entry, discipline) if discipline else entry)
     rule_id = args.get("rule", "cms")
     rules = _DATA["rules"]
     if rule_id not in rules:

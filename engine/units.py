@@ -411,16 +411,36 @@ def _disciplines_of(raw: Any, i: int, text: str, known: dict[str, dict[str, Any]
     return names
 
 
+def _n_units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
 def _shown(value: Any) -> str:
     """A value as the user typed it, for messages: printable, at most 24 characters."""
     text = "".join(ch for ch in str(value).strip() if ch.isprintable())
     return text if len(text) <= 24 else text[:23] + "\u2026"
 
 
-def _shares(minutes: int, names: list[str]) -> dict[str, int]:
-    """Equal shares of a co-treated block, any odd minutes one each to the first disciplines named."""
-    base, extra = divmod(minutes, len(names))
-    return {d: base + (k < extra) for k, d in enumerate(names)}
+def _shares(minutes: int, names: list[str], unit: int, low: int) -> tuple[int, dict[str, int], dict[str, int]]:
+    """How a co-treated block is divided: its units by the table, then those units and the minutes behind them.
+
+    The block earns `table_units(minutes)` units, as one clinician's block would; they are divided as evenly as
+    whole units allow (an odd unit to the discipline named first), and the minutes follow the units in
+    proportion (any odd minute to the first named). A discipline left with no unit gets none of the minutes,
+    so no minute is counted twice and each share, alone, earns exactly its units. A block under the first
+    unit's minutes earns none, and its minutes all go to the discipline named first.
+    Returns (block units, units per discipline, minutes per discipline).
+    """
+    total = table_units(minutes, unit, low)
+    if total == 0:
+        return 0, dict.fromkeys(names, 0), {d: (minutes if k == 0 else 0) for k, d in enumerate(names)}
+    base, extra = divmod(total, len(names))
+    units_of = {d: base + (k < extra) for k, d in enumerate(names)}
+    minutes_of = {d: minutes * n // total for d, n in units_of.items()}
+    left = minutes - sum(minutes_of.values())
+    for d in [d for d in names if units_of[d]][:left]:
+        minutes_of[d] += 1
+    return total, units_of, minutes_of
 
 
 def compute_disciplines(
@@ -429,8 +449,9 @@ def compute_disciplines(
     """Units per discipline: each entry names its discipline (97110=20@PT) or a co-treated block (97530=30@PT+OT).
 
     The rule's co_treatment block says how a shared block is billed: `divide` (Medicare Part B: the disciplines
-    together bill its minutes once, so each gets an equal share, an odd minute to the first named), `check_payer`
-    (the same division as a stand-in, with a warning) or `full_each` (each discipline counts all of it). Each
+    together bill it once, so the units it earns by the table are divided between them, with the minutes behind
+    them; see `_shares`), `check_payer` (the same division as a stand-in, with a warning) or `full_each` (each
+    discipline counts all of it). Each
     discipline's minutes are then counted on their own by the rule's algorithm, and every line carries that
     discipline's modifier. `units` holds the units per code over all disciplines; `lines` one line per code and
     discipline; `alternatives` the other per-code totals found among the first MAX_COMBINATIONS combinations of
@@ -445,7 +466,7 @@ def compute_disciplines(
     origin: dict[str, dict[str, int]] = {}  # discipline -> code -> index of the first entry that gave it
     seen: dict[tuple[str, tuple[str, ...]], int] = {}
     singles: dict[str, dict[str, Any]] = {}  # code -> discipline -> minutes as given alone
-    shared: list[tuple[str, int, list[str], dict[str, int]]] = []
+    shared: list[tuple[str, int, list[str], dict[str, int], dict[str, int]]] = []
     total = 0
     for i, entry in enumerate(entries):
         raw_code, raw_minutes = entry[0], entry[1]
@@ -483,14 +504,19 @@ def compute_disciplines(
                     f"{code}@{names[0]})",
                     f"entries.{i}.discipline",
                 )
-            full = block["shared_minutes"] == "full_each"
-            parts = dict.fromkeys(names, minutes) if full else _shares(minutes, names)
-            shared.append((code, minutes, names, parts))
+            if block["shared_minutes"] == "full_each":
+                parts, earned = dict.fromkeys(names, minutes), {}
+            else:
+                unit, low, _ = _params(rule)
+                _total, earned, parts = _shares(minutes, names, unit, low)
+            shared.append((code, minutes, names, parts, earned))
         else:
             parts = {names[0]: minutes}
             singles.setdefault(code, {})[names[0]] = minutes
         total += minutes or 0
         for d, m in parts.items():
+            if len(names) > 1 and not m:
+                continue  # a discipline left with no unit of the block bills none of its minutes
             day = per.setdefault(d, {})
             if code in day and (day[code] is None or m is None):
                 raise UnitInputError(
@@ -523,7 +549,7 @@ def _combine(
     per: dict[str, dict[str, Any]],
     known: dict[str, dict[str, Any]],
     block: dict[str, Any],
-    shared: list[tuple[str, int, list[str], dict[str, int]]],
+    shared: list[tuple[str, int, list[str], dict[str, int], dict[str, int]]],
     singles: dict[str, dict[str, Any]],
     rule: dict[str, Any],
 ) -> dict[str, Any]:
@@ -569,7 +595,7 @@ def _combine(
 def _co_warnings(
     results: dict[str, dict[str, Any]],
     block: dict[str, Any],
-    shared: list[tuple[str, int, list[str], dict[str, int]]],
+    shared: list[tuple[str, int, list[str], dict[str, int], dict[str, int]]],
     singles: dict[str, dict[str, Any]],
     rule: dict[str, Any],
 ) -> list[str]:
@@ -600,12 +626,11 @@ def _co_steps(
     per: dict[str, dict[str, Any]],
     known: dict[str, dict[str, Any]],
     block: dict[str, Any],
-    shared: list[tuple[str, int, list[str], dict[str, int]]],
+    shared: list[tuple[str, int, list[str], dict[str, int], dict[str, int]]],
 ) -> list[str]:
     flag = " (unverified: only secondary sources state this rule for this payer)" if block.get("unverified") else ""
     out = []
-    for code, minutes, names, parts in shared:
-        split = " and ".join(f"{m} min to {d}" for d, m in parts.items())
+    for code, minutes, names, parts, earned in shared:
         if block["shared_minutes"] == "full_each":
             out.append(
                 f"{code}: {minutes} min co-treated by {' and '.join(names)}; this rule lets each "
@@ -613,15 +638,21 @@ def _co_steps(
             )
             continue
         how = (
-            f"Under this rule the disciplines together bill the block's minutes once, not each in full{flag}"
+            f"Under this rule the disciplines together bill the block once, not each in full{flag}"
             if block["shared_minutes"] == "divide"
             else "This rule's source sets nothing for co-treatment, so Medicare Part B's division is used as a "
             "stand-in (check the payer)"
         )
+        split = " and ".join(f"{_n_units(earned[d])} ({m} min) to {d}" for d, m in parts.items())
+        block_units = sum(earned.values())
         text = (
-            f"{code}: {minutes} min co-treated by {' and '.join(names)}. {how}. The calculator "
-            f"divides the minutes equally, any minute left over one each to the disciplines named first: {split}."
+            f"{code}: {minutes} min co-treated by {' and '.join(names)}. {how}. By the 15-minute table the block "
+            f"is worth {_n_units(block_units)}, as one clinician's {minutes} min would be; the calculator divides "
+            f"the units as evenly as whole units allow (an odd unit to the discipline named first) and the minutes "
+            f"with them: {split}."
         )
+        if block_units == 0:
+            text += " The block earns no unit on its own, so its minutes go to the discipline named first."
         if block.get("one_may_bill_all"):
             text += (
                 f" The payer also allows one discipline to bill all {minutes} min instead "

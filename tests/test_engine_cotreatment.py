@@ -16,9 +16,9 @@ import pytest
 
 from build_tools.export import engine_data
 from build_tools.load import load_project
-from engine import api
+from engine import api, units
 from engine.__main__ import main, parse_entry
-from engine.units import UnitInputError, compute
+from engine.units import UnitInputError, compute, table_units
 
 PROJECT = load_project()
 
@@ -51,7 +51,7 @@ def test_published_example_bills_one_97530_unit_for_each_discipline(data: dict[s
     assert result["units"] == {"97530": 2} and result["total_units"] == 2
     assert result["timed_minutes"] == 30  # billed once between them, not 60
     first = result["steps"][0]
-    assert "15 min to PT and 15 min to OT" in first
+    assert "worth 2 units" in first and "1 unit (15 min) to PT and 1 unit (15 min) to OT" in first
     assert "one discipline to bill all 30 min" in first and "97530=30@PT" in first
     assert any("8-minute table per discipline" in s and "unverified" in s for s in result["steps"])
 
@@ -75,7 +75,8 @@ def test_units_are_counted_per_discipline_not_pooled_across_them(data: dict[str,
 
 
 def test_odd_minutes_and_own_minutes_are_added_to_the_share(data: dict[str, Any]) -> None:
-    """25 min shared -> 13 PT (named first) + 12 OT; PT's own 20 min of 97110 pool with its 13 (33 min = 2 units)."""
+    """25 min shared = 2 units -> 1 unit (13 min) PT, named first, + 1 unit (12 min) OT; PT's own 20 min of 97110
+    pool with its 13 (33 min = 2 units) and OT's own 10 min of 97530 join its 12 (22 min = 1 unit)."""
     rule = data["rules"]["cms"]
     result = compute([("97530", 25, "PT+OT"), ("97110", 20, "PT"), ("97530", 10, "OT")], rule, data["codes"])
     assert lines_of(result) == [
@@ -84,6 +85,28 @@ def test_odd_minutes_and_own_minutes_are_added_to_the_share(data: dict[str, Any]
         ("97530", "OT", "GO", 22, 1),
     ]
     assert result["timed_minutes"] == 55 and result["units"] == {"97530": 2, "97110": 1}
+
+
+def test_a_block_worth_one_unit_is_not_billed_as_two(data: dict[str, Any]) -> None:
+    """16 min together is 1 unit by the table (8-22 min); 8 + 8 min would wrongly bill 2, so the unit and its
+    minutes go to the discipline named first, and the other bills none of the block."""
+    result = compute([("97530", 16, "PT+OT")], data["rules"]["cms"], data["codes"])
+    assert lines_of(result) == [("97530", "PT", "GP", 16, 1)]
+    assert result["total_units"] == 1 and result["timed_minutes"] == 16
+    assert "1 unit (16 min) to PT and 0 units (0 min) to OT" in result["steps"][0]
+
+
+@pytest.mark.parametrize("names", [["PT", "OT"], ["PT", "OT", "SLP"]])
+def test_a_shared_block_never_bills_more_units_than_its_minutes_earn(names: list[str]) -> None:
+    """For every block length up to 6 h: the shares add up to the minutes, their units to the block's own units
+    by the table, and each share alone earns exactly the units it was given (checked against the table)."""
+    for minutes in range(0, 361):
+        total, earned, parts = units._shares(minutes, names, 15, 8)
+        assert total == table_units(minutes)
+        assert sum(parts.values()) == minutes and sum(earned.values()) == total
+        if total:
+            assert all(table_units(parts[d]) == earned[d] for d in names), (minutes, earned, parts)
+            assert max(earned.values()) - min(earned.values()) <= 1
 
 
 def test_slp_lines_carry_gn_and_a_service_code_keeps_its_discipline(data: dict[str, Any]) -> None:
