@@ -451,11 +451,11 @@ def compute_disciplines(
     The rule's co_treatment block says how a shared block is billed: `divide` (Medicare Part B: the disciplines
     together bill it once, so the units it earns by the table are divided between them, with the minutes behind
     them; see `_shares`), `check_payer` (the same division as a stand-in, with a warning) or `full_each` (each
-    discipline counts all of it). Each
-    discipline's minutes are then counted on their own by the rule's algorithm, and every line carries that
-    discipline's modifier. `units` holds the units per code over all disciplines; `lines` one line per code and
-    discipline; `alternatives` the other per-code totals found among the first MAX_COMBINATIONS combinations of
-    the disciplines' allowed allocations, `more_alternatives` how many combinations were not looked at.
+    discipline counts all of it). Each discipline's minutes are then counted on their own by the rule's
+    algorithm, and every line carries that discipline's modifier. `units` holds the units per code over all
+    disciplines; `lines` one line per code and discipline; `alternatives` the other per-code totals found among
+    the first MAX_COMBINATIONS combinations of the disciplines' allowed allocations, `more_alternatives` how
+    many combinations were not looked at.
     """
     block = co_treatment(rule)
     known = {str(d["id"]): d for d in block["disciplines"]}
@@ -497,13 +497,18 @@ def compute_disciplines(
                     "(fix: check the number against the code list)",
                     f"entries.{i}.code",
                 )
-            if minutes is None or codes.get(code, {}).get("unit_basis") not in (TIMED_BASES | PAIRED_BASES):
+            if codes[code].get("unit_basis") in SERVICE_BASES:
                 raise UnitInputError(
                     f"{text}: only a timed code's minutes can be shared by disciplines; a service-based code is "
                     f"billed once, by one discipline (fix: give it to the discipline that furnished it, e.g. "
                     f"{code}@{names[0]})",
                     f"entries.{i}.discipline",
                 )
+            try:  # refused unit bases, missing minutes, an add-on entered itself: the usual message
+                check_entries([(code, minutes)], rule, codes)
+            except UnitInputError as exc:
+                where = f"entries.{i}.{exc.field.split('.', 2)[2]}" if exc.field else None
+                raise UnitInputError(f"{text}: {exc}", where) from None
             if block["shared_minutes"] == "full_each":
                 parts, earned = dict.fromkeys(names, minutes), {}
             else:
@@ -515,7 +520,7 @@ def compute_disciplines(
             singles.setdefault(code, {})[names[0]] = minutes
         total += minutes or 0
         for d, m in parts.items():
-            if len(names) > 1 and not m:
+            if len(names) > 1 and not m and d != names[0]:
                 continue  # a discipline left with no unit of the block bills none of its minutes
             day = per.setdefault(d, {})
             if code in day and (day[code] is None or m is None):

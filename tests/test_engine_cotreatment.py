@@ -144,6 +144,8 @@ def test_entries_without_a_discipline_are_counted_as_before(data: dict[str, Any]
         ([("97110", 20, "PT"), ("97530", 30)], ["entry 2", "no discipline", "fix:", "97530=30@PT"]),
         ([("97165", None, "PT+OT")], ["service-based", "fix:", "97165@PT"]),
         ([("97110", 20, "PT"), ("97110", 5, "pt")], ["given twice for PT", "fix:"]),
+        ([("97545", 120, "PT+OT")], ["97545=120@PT+OT", "cannot be counted", "fix:"]),
+        ([("97530", None, "PT+OT")], ["minutes for 97530 are missing", "fix:"]),
     ],
 )
 def test_bad_disciplines_are_refused_with_the_fix(data: dict[str, Any], entries: list, words: list[str]) -> None:
@@ -189,3 +191,31 @@ def test_cli_bad_discipline_exits_2_naming_the_fix(project_root: Path, arg: str,
     )
     assert out.returncode == 2 and out.stdout == ""
     assert out.stderr.startswith("error: ") and "fix:" in out.stderr and fix in out.stderr
+
+
+def test_random_discipline_input_gives_a_result_or_a_unit_input_error(data: dict[str, Any]) -> None:
+    """A fixed-seed walk over odd inputs: codes, minutes (0, huge, text) and disciplines (known, unknown, empty,
+    repeated, three at once). Every call ends in a result whose lines add up, or in UnitInputError."""
+    import random
+
+    rng = random.Random(23)
+    pool_codes = ["97110", "97530", "97535", "97129", "97130", "97165", "97545", "99999", "97014"]
+    pool_minutes: list[Any] = [0, 7, 8, 16, 23, 30, 31, 1441, None, "x", "-3", 12.0]
+    pool_disc = ["PT", "OT", "SLP", "PT+OT", "OT+SLP", "PT+OT+SLP", "PT+PT", "XX", "", "pt+ot", None]
+    billed = 0
+    for rule in ("cms", "ama"):
+        for _ in range(400):
+            entries = [
+                (rng.choice(pool_codes), rng.choice(pool_minutes), rng.choice(pool_disc))
+                for _ in range(rng.randint(1, 4))
+            ]
+            try:
+                result = compute(entries, data["rules"][rule], data["codes"])
+            except UnitInputError as exc:
+                assert "fix:" in str(exc) or "(fix" in str(exc), str(exc)
+                continue
+            billed += 1
+            assert sum(x["units"] for x in result["lines"]) == result["total_units"]
+            for code, n in result["units"].items():
+                assert sum(x["units"] for x in result["lines"] if x["code"] == code) == n
+    assert billed >= 20, "too few inputs got through to a result for the walk to test anything"
