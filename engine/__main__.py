@@ -1,11 +1,13 @@
-"""Command line: `python -m engine units --rule cms [--json] CODE=MINUTES CODE ...`,
+"""Command line: `python -m engine units --rule cms [--json] CODE=MINUTES[@DISC] CODE ...`,
 `python -m engine suggest [--json] < note.txt` (the decision tree walked from one block) and
 `python -m engine visit --rule cms|ama [--json | --jsonl] < note.txt` (a whole visit note: every block
 coded, the day's units). With `--jsonl` each input line is one JSON note (a string, or an object with
 "text" and optionally "id" and "rule") and each output line one result, so a clinic can check an export
 of notes on its own machine; a bad line gives {"id", "error"} on its output line and exit status 2.
 
-A bare CODE is a service-based code given without minutes. The command line is
+A bare CODE is a service-based code given without minutes. `@PT`, `@OT` or `@SLP` names the discipline of an
+entry, and `@PT+OT` a block two disciplines treated together (co-treatment): the payer rule's co_treatment
+block says how it is billed, and each discipline's lines carry its modifier. The command line is
 the engine's only door to files: it loads the validated project data through
 build_tools (never shipped to the browser). Bad input: message on stderr, exit 2.
 """
@@ -20,23 +22,46 @@ from typing import Any
 from engine import suggest, units, visit
 
 
-def parse_entry(text: str) -> tuple[str, str | None]:
-    """'97110=33' -> ('97110', '33'); a bare '97165' -> ('97165', None). The engine checks the minutes."""
-    code, sep, minutes = text.partition("=")
+def parse_entry(text: str) -> tuple[str, str | None] | tuple[str, str | None, str]:
+    """'97110=33' -> ('97110', '33'); a bare '97165' -> ('97165', None).
+
+    With a discipline: '97110=20@PT' -> ('97110', '20', 'PT'); a co-treated block '97530=30@PT+OT' ->
+    ('97530', '30', 'PT+OT'); '97165@OT' -> ('97165', None, 'OT'). The engine checks minutes and disciplines.
+    """
+    body, at, discipline = text.partition("@")
+    code, sep, minutes = body.partition("=")
+    if at:
+        return code.strip(), (minutes if sep else None), discipline
     return code.strip(), (minutes if sep else None)
+
+
+def render_lines(result: dict[str, Any], data: dict[str, Any]) -> list[str]:
+    """The claim lines of a day with disciplines: code, discipline, modifier, minutes, units."""
+    codes = data["codes"]
+    lines = [f"{'code':<7}{'disc.':<6}{'mod.':<5}{'minutes':>8}{'units':>7}  name"]
+    for line in result["lines"]:
+        minutes = "-" if line["minutes"] is None else str(line["minutes"])
+        name = codes[line["code"]].get("name", "")
+        lines.append(
+            f"{line['code']:<7}{line['discipline']:<6}{line['modifier']:<5}{minutes:>8}{line['units']:>7}  {name}"
+        )
+    return lines
 
 
 def render_text(result: dict[str, Any], data: dict[str, Any], entries: list[tuple[str, str | None]]) -> str:
     """The readable form: a table of code, minutes and units, then alternatives, warnings and steps."""
-    given = {code.strip().upper(): minutes for code, minutes in entries}
+    given = {e[0].strip().upper(): e[1] for e in entries}
     codes, label = data["codes"], data["rules"][result["rule"]]["label"]
     lines = [f"Rule: {result['rule']} ({label})", "", f"{'code':<7}{'minutes':>8}{'units':>7}  name"]
-    for code, n in result["units"].items():
-        minutes, primary = given.get(code), codes[code].get("primary_code")
-        name = codes[code].get("name", "") + (
-            f" (its minutes are on {primary})" if code not in given and primary else ""
-        )
-        lines.append(f"{code:<7}{'-' if minutes is None else minutes.strip():>8}{n:>7}  {name}")
+    if any(line["discipline"] for line in result.get("lines", [])):
+        lines[2:] = render_lines(result, data)
+    else:
+        for code, n in result["units"].items():
+            minutes, primary = given.get(code), codes[code].get("primary_code")
+            name = codes[code].get("name", "") + (
+                f" (its minutes are on {primary})" if code not in given and primary else ""
+            )
+            lines.append(f"{code:<7}{'-' if minutes is None else minutes.strip():>8}{n:>7}  {name}")
     lines.append(f"{'total':<7}{result['treatment_minutes']:>8}{result['total_units']:>7}")
     lines.append(f"timed minutes {result['timed_minutes']}, timed units {result['timed_units']}")
     for alt in result["alternatives"]:
@@ -173,7 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     p_units = sub.add_parser("units", help="turn minutes per code into billable units, with the steps")
     p_units.add_argument("--rule", default="cms", help="unit rule id from data/payers (default: cms)")
     p_units.add_argument("--json", action="store_true", help="print the result as JSON")
-    p_units.add_argument("entries", nargs="*", metavar="CODE[=MINUTES]")
+    p_units.add_argument(
+        "entries",
+        nargs="*",
+        metavar="CODE[=MINUTES][@DISC]",
+        help="e.g. 97110=20@PT; a block two disciplines treated together: 97530=30@PT+OT",
+    )
     p_suggest = sub.add_parser("suggest", help="walk the decision tree from a treatment note read on stdin")
     p_suggest.add_argument("--json", action="store_true", help="print the walk as JSON")
     p_visit = sub.add_parser("visit", help="read a whole visit note on stdin: every block coded, the day's units")

@@ -30,7 +30,12 @@ def _form_minutes(raw: Any) -> Any:
 
 
 def _units(args: dict[str, Any]) -> dict:
-    entries = [(str(row.get("code") or ""), _form_minutes(row.get("minutes"))) for row in args.get("entries", [])]
+    entries: list[tuple[Any, ...]] = []
+    for row in args.get("entries", []):
+        entry = (str(row.get("code") or ""), _form_minutes(row.get("minutes")))
+        # an optional discipline ("PT", or "PT+OT" for a co-treated block); empty or absent: the old two-part entry
+        discipline = str(row.get("discipline") or "").strip()
+        entries.append((*entry, discipline) if discipline else entry)
     rule_id = args.get("rule", "cms")
     rules = _DATA["rules"]
     if rule_id not in rules:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import combinations, islice
+from itertools import combinations, islice, product
 from math import comb
 from typing import Any
 
@@ -282,8 +282,22 @@ def _allocate(
     return unit, low, checked, timed, allocations, trace
 
 
-def compute(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]) -> dict:
-    """Units for one day's codes under `rule`, with every allowed alternative and the steps explained."""
+def compute(entries: list[tuple[Any, ...]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]) -> dict:
+    """Units for one day's codes under `rule`, with every allowed alternative and the steps explained.
+
+    An entry is (code, minutes), or (code, minutes, discipline) with discipline "PT", "OT", "SLP" or a
+    co-treated block "PT+OT" (see `compute_disciplines`). Entries without a discipline are counted exactly as
+    before; their `lines` carry no discipline and no modifier.
+    """
+    if any(len(e) > 2 and e[2] is not None for e in entries):
+        return compute_disciplines(entries, rule, codes)
+    result = _compute_day([(e[0], e[1]) for e in entries], rule, codes)
+    result["lines"] = _lines(result, _checked_minutes(entries), None, None)
+    return result
+
+
+def _compute_day(entries: list[tuple[str, Any]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]) -> dict:
+    """One clinician's (or one discipline's) day: the pooled or per-code arithmetic with its steps."""
     unit, low, checked, timed, allocations, trace = _allocate(entries, rule, codes)
     given = {e.code for e in checked}
     full, status_notes = payer_status.apply([_billed(a, checked) for a in allocations], rule)
@@ -315,6 +329,9 @@ def accepts(
     Checked without enumerating: the sure codes and untied codes must match the preferred allocation, each
     tied code gets its full units or one more, exactly `need` of them one more (linear in the codes).
     """
+    if any(len(e) > 2 and e[2] is not None for e in entries):
+        raise UnitInputError("grading takes one clinician's minutes (fix: give the entries without @discipline)")
+    entries = [(e[0], e[1]) for e in entries]
     _unit, _low, checked, _timed, allocations, trace = _allocate(entries, rule, codes)
     if trace.get("more", 0) <= 0:
         return answer in [payer_status.apply_to(_billed(a, checked), rule)[0] for a in allocations]
@@ -334,3 +351,334 @@ def accepts(
             return False
     candidate = {c: service.get(c, 0) for c in first}
     return raised == trace["need"] and answer == payer_status.apply_to(_billed(candidate, checked), rule)[0]
+
+
+# --- disciplines and co-treatment -------------------------------------------------------------------------------
+
+#: how many allowed per-discipline combinations are looked at to list alternatives (the rest are only counted)
+MAX_COMBINATIONS = MAX_ALLOCATIONS
+
+
+def _checked_minutes(entries: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """The minutes as entered, per code upper-cased (for the `lines` of a day without disciplines)."""
+    return {str(e[0]).strip().upper(): e[1] for e in entries}
+
+
+def _lines(result: dict[str, Any], minutes: dict[str, Any], discipline: str | None, modifier: str | None) -> list:
+    """One claim line per billed code: the code, its discipline and modifier, the minutes entered on it, its units.
+
+    An add-on code's minutes are entered on its primary code, so its line shows None.
+    """
+    out = []
+    for code, n in result["units"].items():
+        given = minutes.get(code)
+        shown = numbers.whole(given) if given is not None and not isinstance(given, bool) else None
+        out.append({"code": code, "discipline": discipline, "modifier": modifier, "minutes": shown, "units": n})
+    return out
+
+
+def co_treatment(rule: dict[str, Any]) -> dict[str, Any]:
+    """The rule's co_treatment block, or a UnitInputError naming the fix when the rule has none."""
+    block = rule.get("co_treatment")
+    if not isinstance(block, dict) or not block.get("disciplines"):
+        raise UnitInputError(
+            f"rule {rule.get('id')!r} has no discipline data, so @PT/@OT/@SLP cannot be used with it "
+            "(fix: leave out the @ part, or choose a rule that has a co_treatment block)",
+            "rule",
+        )
+    return block
+
+
+def _disciplines_of(raw: Any, i: int, text: str, known: dict[str, dict[str, Any]]) -> list[str]:
+    """'PT' -> ['PT']; 'PT+OT' -> ['PT', 'OT']; unknown or repeated disciplines are a UnitInputError."""
+    names = [p.strip().upper() for p in str(raw).split("+")]
+    choices = ", ".join(f"@{d}" for d in known)
+    for name in names:
+        if name not in known:
+            shown = _shown(name) if name else "nothing"
+            raise UnitInputError(
+                f"{text}: the discipline after @ must be one of {choices}, not {shown} "
+                f"(fix: e.g. {text.split('@')[0]}@PT; a block two disciplines treated together is written @PT+OT)",
+                f"entries.{i}.discipline",
+            )
+    if len(set(names)) < len(names):
+        twice = next(n for n in names if names.count(n) > 1)
+        raise UnitInputError(
+            f"{text}: names {twice} twice; a co-treated block is two different disciplines at the same time "
+            f"(fix: @{twice} alone for one discipline's minutes, or two different ones, e.g. @PT+OT)",
+            f"entries.{i}.discipline",
+        )
+    return names
+
+
+def _n_units(n: int) -> str:
+    return f"{n} unit" if n == 1 else f"{n} units"
+
+
+def _shown(value: Any) -> str:
+    """A value as the user typed it, for messages: printable, at most 24 characters."""
+    text = "".join(ch for ch in str(value).strip() if ch.isprintable())
+    return text if len(text) <= 24 else text[:23] + "\u2026"
+
+
+def _shares(minutes: int, names: list[str], unit: int, low: int) -> tuple[int, dict[str, int], dict[str, int]]:
+    """How a co-treated block is divided: its units by the table, then those units and the minutes behind them.
+
+    The block earns `table_units(minutes)` units, as one clinician's block would; they are divided as evenly as
+    whole units allow (an odd unit to the discipline named first), and the minutes follow the units in
+    proportion (any odd minute to the first named). A discipline left with no unit gets none of the minutes,
+    so no minute is counted twice and each share, alone, earns exactly its units. A block under the first
+    unit's minutes earns none, and its minutes all go to the discipline named first.
+    Returns (block units, units per discipline, minutes per discipline).
+    """
+    total = table_units(minutes, unit, low)
+    if total == 0:
+        return 0, dict.fromkeys(names, 0), {d: (minutes if k == 0 else 0) for k, d in enumerate(names)}
+    base, extra = divmod(total, len(names))
+    units_of = {d: base + (k < extra) for k, d in enumerate(names)}
+    minutes_of = {d: minutes * n // total for d, n in units_of.items()}
+    left = minutes - sum(minutes_of.values())
+    for d in [d for d in names if units_of[d]][:left]:
+        minutes_of[d] += 1
+    return total, units_of, minutes_of
+
+
+def compute_disciplines(
+    entries: list[tuple[Any, ...]], rule: dict[str, Any], codes: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """Units per discipline: each entry names its discipline (97110=20@PT) or a co-treated block (97530=30@PT+OT).
+
+    The rule's co_treatment block says how a shared block is billed: `divide` (Medicare Part B: the disciplines
+    together bill it once, so the units it earns by the table are divided between them, with the minutes behind
+    them; see `_shares`), `check_payer` (the same division as a stand-in, with a warning) or `full_each` (each
+    discipline counts all of it). Each discipline's minutes are then counted on their own by the rule's
+    algorithm, and every line carries that discipline's modifier. `units` holds the units per code over all
+    disciplines; `lines` one line per code and discipline; `alternatives` the other per-code totals found among
+    the first MAX_COMBINATIONS combinations of the disciplines' allowed allocations, `more_alternatives` how
+    many combinations were not looked at.
+    """
+    block = co_treatment(rule)
+    known = {str(d["id"]): d for d in block["disciplines"]}
+    _, _, max_minutes = _params(rule)
+    if not entries:
+        raise UnitInputError("codes: give at least one code with its minutes (fix: e.g. 97110=23@PT)")
+    per: dict[str, dict[str, Any]] = {}  # discipline -> code -> minutes (None for a service code without minutes)
+    origin: dict[str, dict[str, int]] = {}  # discipline -> code -> index of the first entry that gave it
+    seen: dict[tuple[str, tuple[str, ...]], int] = {}
+    singles: dict[str, dict[str, Any]] = {}  # code -> discipline -> minutes as given alone
+    shared: list[tuple[str, int, list[str], dict[str, int], dict[str, int]]] = []
+    total = 0
+    for i, entry in enumerate(entries):
+        raw_code, raw_minutes = entry[0], entry[1]
+        raw_disc = entry[2] if len(entry) > 2 else None
+        code = str(raw_code).strip().upper()
+        given = _shown(raw_code) + ("" if raw_minutes is None else "=" + _shown(raw_minutes))
+        text = f"{given}@{_shown(raw_disc)}" if raw_disc is not None else given
+        if raw_disc is None:
+            raise UnitInputError(
+                f"entry {i + 1} ({given}) has no discipline while others have one "
+                f"(fix: give every entry its discipline, e.g. {given}@PT, @OT or @SLP)",
+                f"entries.{i}.discipline",
+            )
+        names = _disciplines_of(raw_disc, i, text, known)
+        key = (code, tuple(sorted(names)))
+        if key in seen:
+            raise UnitInputError(
+                f"{text}: code {code} is given twice for {'+'.join(names)} (fix: add its minutes together "
+                "on one entry; a timed code is reported on one line per discipline per day)",
+                f"entries.{i}.code",
+            )
+        seen[key] = i
+        minutes = _minutes(code, raw_minutes, f"entries.{i}.minutes")
+        if len(names) > 1:
+            if code not in codes:
+                raise UnitInputError(
+                    f"code {_shown(raw_code)} is not one the calculator knows "
+                    "(fix: check the number against the code list)",
+                    f"entries.{i}.code",
+                )
+            if codes[code].get("unit_basis") in SERVICE_BASES:
+                raise UnitInputError(
+                    f"{text}: only a timed code's minutes can be shared by disciplines; a service-based code is "
+                    f"billed once, by one discipline (fix: give it to the discipline that furnished it, e.g. "
+                    f"{code}@{names[0]})",
+                    f"entries.{i}.discipline",
+                )
+            try:  # refused unit bases, missing minutes, an add-on entered itself: the usual message
+                check_entries([(code, minutes)], rule, codes)
+            except UnitInputError as exc:
+                where = f"entries.{i}.{exc.field.split('.', 2)[2]}" if exc.field else None
+                raise UnitInputError(f"{text}: {exc}", where) from None
+            if block["shared_minutes"] == "full_each":
+                parts, earned = dict.fromkeys(names, minutes), {}
+            else:
+                unit, low, _ = _params(rule)
+                _total, earned, parts = _shares(minutes, names, unit, low)
+            shared.append((code, minutes, names, parts, earned))
+        else:
+            parts = {names[0]: minutes}
+            singles.setdefault(code, {})[names[0]] = minutes
+        total += minutes or 0
+        for d, m in parts.items():
+            if len(names) > 1 and not m and d != names[0]:
+                continue  # a discipline left with no unit of the block bills none of its minutes
+            day = per.setdefault(d, {})
+            if code in day and (day[code] is None or m is None):
+                raise UnitInputError(
+                    f"{text}: service-based code {code} is given twice for {d} (fix: one entry per discipline)",
+                    f"entries.{i}.code",
+                )
+            day[code] = m if code not in day else day[code] + m
+            origin.setdefault(d, {}).setdefault(code, i)
+    if total > max_minutes:
+        raise UnitInputError(
+            f"minutes must add up to one day ({max_minutes} minutes) or less: {total} "
+            "(fix: check the minutes for a typo; a co-treated block is entered once, as @PT+OT)",
+            None,
+        )
+    results: dict[str, dict[str, Any]] = {}
+    for d, day in per.items():
+        try:
+            results[d] = _compute_day(list(day.items()), rule, codes)
+        except UnitInputError as exc:
+            field = exc.field
+            if field and field.startswith("entries."):
+                idx = int(field.split(".")[1])
+                field = f"entries.{origin[d][list(day)[idx]]}.{field.split('.', 2)[2]}"
+            raise UnitInputError(f"{d} ({known[d]['name']}): {exc}", field) from None
+    return _combine(results, per, known, block, shared, singles, rule)
+
+
+def _combine(
+    results: dict[str, dict[str, Any]],
+    per: dict[str, dict[str, Any]],
+    known: dict[str, dict[str, Any]],
+    block: dict[str, Any],
+    shared: list[tuple[str, int, list[str], dict[str, int], dict[str, int]]],
+    singles: dict[str, dict[str, Any]],
+    rule: dict[str, Any],
+) -> dict[str, Any]:
+    """The disciplines' results as one day: totals, per-code units, claim lines, warnings and steps."""
+    order = list(results)
+    units_total: dict[str, int] = {}
+    lines: list[dict[str, Any]] = []
+    for d in order:
+        for code, n in results[d]["units"].items():
+            units_total[code] = units_total.get(code, 0) + n
+        lines += _lines(results[d], per[d], d, str(known[d]["modifier"]))
+    options = [[r["units"], *r["alternatives"]] for r in (results[d] for d in order)]
+    counts = [len(o) + results[d].get("more_alternatives", 0) for o, d in zip(options, order, strict=True)]
+    alternatives: list[dict[str, int]] = []
+    looked = 0
+    for combo in islice(product(*options), MAX_COMBINATIONS):
+        looked += 1
+        summed = {c: 0 for c in units_total}
+        for alloc in combo:
+            for c, n in alloc.items():
+                summed[c] += n
+        if summed != units_total and summed not in alternatives:
+            alternatives.append(summed)
+    every = 1
+    for n in counts:
+        every *= n
+    result = {
+        "rule": rule["id"],
+        "timed_minutes": sum(r["timed_minutes"] for r in results.values()),
+        "treatment_minutes": sum(r["treatment_minutes"] for r in results.values()),
+        "timed_units": sum(r["timed_units"] for r in results.values()),
+        "total_units": sum(r["total_units"] for r in results.values()),
+        "units": units_total,
+        "alternatives": alternatives,
+        "more_alternatives": every - looked,
+        "warnings": _co_warnings(results, block, shared, singles, rule),
+    }
+    result["steps"] = _co_steps(results, per, known, block, shared)
+    result["lines"] = lines
+    return result
+
+
+def _co_warnings(
+    results: dict[str, dict[str, Any]],
+    block: dict[str, Any],
+    shared: list[tuple[str, int, list[str], dict[str, int], dict[str, int]]],
+    singles: dict[str, dict[str, Any]],
+    rule: dict[str, Any],
+) -> list[str]:
+    out: list[str] = []
+    for code, by in singles.items():
+        same = [d for d, m in by.items() if m is not None]
+        values = {by[d] for d in same}
+        if len(same) > 1 and len(values) == 1:
+            m = values.pop()
+            out.append(
+                f"{code} is entered for {' and '.join(same)} with the same {m} min each, so it is counted as "
+                f"{len(same)} separate sessions. If they treated the patient at the same time, it is a co-treatment: "
+                f"write {code}={m}@{'+'.join(same)}, and the minutes are billed once between them."
+            )
+    if shared and block["shared_minutes"] == "check_payer":
+        out.append(
+            f"Co-treatment under the {rule['label']} rule: its source sets no rule for two disciplines at the same "
+            "time, so the calculator divided the shared minutes as Medicare Part B does, only as a stand-in; "
+            "check the payer's policy."
+        )
+    for d, r in results.items():
+        out += [f"{d}: {w}" for w in r["warnings"] if f"{d}: {w}" not in out]
+    return out
+
+
+def _co_steps(
+    results: dict[str, dict[str, Any]],
+    per: dict[str, dict[str, Any]],
+    known: dict[str, dict[str, Any]],
+    block: dict[str, Any],
+    shared: list[tuple[str, int, list[str], dict[str, int], dict[str, int]]],
+) -> list[str]:
+    flag = " (unverified: only secondary sources state this rule for this payer)" if block.get("unverified") else ""
+    out = []
+    for code, minutes, names, parts, earned in shared:
+        if block["shared_minutes"] == "full_each":
+            out.append(
+                f"{code}: {minutes} min co-treated by {' and '.join(names)}; this rule lets each "
+                f"discipline count the whole block, so each gets {minutes} min{flag}."
+            )
+            continue
+        how = (
+            f"Under this rule the disciplines together bill the block once, not each in full{flag}"
+            if block["shared_minutes"] == "divide"
+            else "This rule's source sets nothing for co-treatment, so Medicare Part B's division is used as a "
+            "stand-in (check the payer)"
+        )
+        split = " and ".join(f"{_n_units(earned[d])} ({m} min) to {d}" for d, m in parts.items())
+        block_units = sum(earned.values())
+        text = (
+            f"{code}: {minutes} min co-treated by {' and '.join(names)}. {how}. By the 15-minute table the block "
+            f"is worth {_n_units(block_units)}, as one clinician's {minutes} min would be; the calculator divides "
+            f"the units as evenly as whole units allow (an odd unit to the discipline named first) and the minutes "
+            f"with them: {split}."
+        )
+        if block_units == 0:
+            text += " The block earns no unit on its own, so its minutes go to the discipline named first."
+        if block.get("one_may_bill_all"):
+            text += (
+                f" The payer also allows one discipline to bill all {minutes} min instead "
+                f"(enter it as {code}={minutes}@{names[0]} or {code}={minutes}@{names[1]})."
+            )
+        out.append(text)
+    note = next((n for n in block.get("notes", []) if n.get("id") == "eight-minute-rule-per-discipline"), None)
+    count = (
+        "Each discipline's minutes are counted on their own by this rule's arithmetic (under Medicare, the "
+        "pooled total and the 8-minute table per discipline), never across two disciplines, and each line "
+        "carries that discipline's modifier"
+    )
+    if note and note.get("unverified"):
+        count += " (unverified: the per-discipline count is stated only by a secondary source)"
+    out.append(count + ": " + ", ".join(f"{d} {known[d]['modifier']}" for d in results) + ".")
+    first = next(iter(results.values()))["steps"]
+    shared_by_all = [s for s in first[:2] if all(s in r["steps"] for r in results.values())]
+    common = [s for s in shared_by_all if s.startswith("Rule:") or s == explain.WHAT_COUNTS]
+    out += common
+    for d, r in results.items():
+        minutes = " + ".join(f"{m} min of {c}" for c, m in per[d].items() if m is not None) or "no timed minutes"
+        out.append(f"{d} ({known[d]['name']}, {known[d]['modifier']}): {minutes}.")
+        out += [f"{d}: {s}" for s in r["steps"] if s not in common]
+    return out

@@ -15,7 +15,7 @@ from engine.__main__ import main, parse_entry
 from engine.units import compute
 
 KEYS = ["rule", "timed_minutes", "treatment_minutes", "timed_units", "total_units", "units", "alternatives"]
-KEYS += ["more_alternatives", "warnings", "steps"]
+KEYS += ["more_alternatives", "warnings", "steps", "lines"]
 
 
 PROJECT = load_project()
@@ -44,7 +44,7 @@ def test_issue_example_prints_the_documented_json(project_root: Path, codes: dic
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
     assert list(result) == KEYS
-    assert {k: result[k] for k in KEYS[:-2]} == {
+    assert {k: result[k] for k in KEYS[:-3]} == {
         "rule": "cms",
         "timed_minutes": 40,
         "treatment_minutes": 40,
@@ -55,6 +55,11 @@ def test_issue_example_prints_the_documented_json(project_root: Path, codes: dic
         "more_alternatives": 0,
     }
     assert result["warnings"] == [] and all(isinstance(s, str) and s for s in result["steps"])
+    assert result["lines"] == [
+        {"code": "97110", "discipline": None, "modifier": None, "minutes": 33, "units": 2},
+        {"code": "97140", "discipline": None, "modifier": None, "minutes": 7, "units": 1},
+        {"code": svc, "discipline": None, "modifier": None, "minutes": None, "units": 1},
+    ]
 
 
 def test_cli_json_equals_the_engine_result(capsys: pytest.CaptureFixture[str], codes: dict) -> None:

@@ -40,7 +40,8 @@ from engine import api, units
 payload = json.loads(payload_json)
 results = []
 for case in payload["cases"]:
-    entries = [(e["code"], e.get("minutes")) for e in case["entries"]]
+    entries = [(e["code"], e.get("minutes"), e["discipline"]) if "discipline" in e else (e["code"], e.get("minutes"))
+               for e in case["entries"]]
     try:
         results.append(units.compute(entries, payload["rules"][case["rule"]], payload["codes"]))
     except units.UnitInputError as exc:
@@ -74,7 +75,10 @@ def cases() -> list[dict[str, Any]]:
 def cpython(case: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     from engine.units import UnitInputError
 
-    entries = [(e["code"], e.get("minutes")) for e in case["entries"]]
+    entries = [
+        (e["code"], e.get("minutes"), e["discipline"]) if "discipline" in e else (e["code"], e.get("minutes"))
+        for e in case["entries"]
+    ]
     try:
         return compute(entries, data["rules"][case["rule"]], data["codes"])
     except UnitInputError as exc:

@@ -32,8 +32,12 @@ def data() -> dict[str, Any]:
     return engine_data(load_project())
 
 
-def entries_of(example: dict[str, Any]) -> list[tuple[str, int | None]]:
-    return [(e["code"], e.get("minutes")) for e in example["entries"]]
+def entries_of(example: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """(code, minutes), or (code, minutes, discipline) for an entry that names its discipline (PT, PT+OT)."""
+    return [
+        (e["code"], e.get("minutes"), e["discipline"]) if "discipline" in e else (e["code"], e.get("minutes"))
+        for e in example["entries"]
+    ]
 
 
 def need(data: dict[str, Any], *codes: str) -> None:
@@ -71,6 +75,9 @@ def test_published_worked_examples(data: dict[str, Any], name: str, rule: str, e
     if "allowed" in published:
         got = [result["units"], *result["alternatives"]]
         assert sorted(map(sorted_items, got)) == sorted(map(sorted_items, published["allowed"]))
+    if "lines" in published:
+        keys = ("code", "discipline", "modifier", "units")
+        assert [{k: line[k] for k in keys} for line in result["lines"]] == published["lines"]
 
 
 def sorted_items(allocation: dict[str, int]) -> list[tuple[str, int]]:

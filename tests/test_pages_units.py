@@ -67,6 +67,7 @@ def test_bad_markers_name_the_page_and_the_problem(marker: str, words: str) -> N
         "cms-services-under-8-minutes/three-services-of-7-minutes",
         "derived-97129-97130-cms/tie-with-97110",
         "derived-97129-97130-ama/pair-alone-55-minutes",
+        "cms-team-therapy-97530/pt-ot-30-minutes",
     ],
 )
 def test_examples_not_read_in_the_source_are_labelled_derived(marker: str) -> None:
@@ -99,3 +100,22 @@ def test_refused_marker_lists_unlisted_codes_and_the_engines_advice() -> None:
     assert "| `unlisted` | An unlisted code is counted as the payer instructs | 97039, 97139, 97799 |" in page
     assert "count the whole day by hand by the payer's rule" in page and "leave it out" not in page
     assert "first_15_then_addon" not in page, "97129/97130 are counted, not refused"
+
+
+def test_co_treatment_example_shows_one_line_per_discipline_with_its_modifier() -> None:
+    page = expand_page("<!-- engine:worked-example cms-team-therapy-97530/pt-ot-30-minutes -->", PROJECT, DATA, "u.md")
+    assert "| 97530 | PT | GP | Therapeutic activities | 15 | 1 |" in page
+    assert "| 97530 | OT | GO | Therapeutic activities | 15 | 1 |" in page
+    assert "(sources.md#mbl-forum-team-therapy)" in page and "(sources.md#okhca-oac-317-30-5-299)" in page
+
+
+def test_co_treatment_marker_shows_the_payer_data_flagged_and_dated() -> None:
+    cms = expand_page("<!-- engine:co-treatment cms -->", PROJECT, DATA, "units.md")
+    block = DATA["rules"]["cms"]["co_treatment"]
+    assert cms.startswith("**Medicare: pool all timed minutes.** **Unverified:** ")
+    assert "PT GP, OT GO, SLP GN" in cms and f"(as of {block['as_of']})" in cms
+    assert cms.count("- **Unverified:**") == sum(1 for n in block["notes"] if n.get("unverified"))
+    ama = expand_page("<!-- engine:co-treatment ama -->", PROJECT, DATA, "units.md")
+    assert "Check the payer" in ama
+    with pytest.raises(MarkerError):
+        expand_page("<!-- engine:co-treatment nope -->", PROJECT, DATA, "units.md")

@@ -4,7 +4,9 @@ A page writes `<!-- engine:KIND ARGS -->` where a number would otherwise be type
 
 - `unit-table [rule] [rows=N]`: the 15-minute table (minutes -> units) from the rule's parameters;
 - `rule ID`: the rule's label, summary and cited sources;
-- `example RULE CODE=MIN ...`: one calculation (a bare CODE is service-based) with its steps;
+- `example RULE CODE=MIN ...`: one calculation (a bare CODE is service-based; CODE=MIN@PT names a discipline
+  and CODE=MIN@PT+OT a co-treated block, shown as claim lines with their modifiers) with its steps;
+- `co-treatment RULE`: the rule's co-treatment data (how a shared block is billed, its notes), cited;
 - `compare CODE=MIN ...`: the same minutes under every rule, side by side;
 - `worked-example FILE/ID`: an example from tests/worked_examples with its citation; one whose source text
   was not read (`unverified`) or that no source publishes (`derived`) is labelled as derived from the rule,
@@ -26,6 +28,7 @@ import yaml
 from build_tools import ROOT
 from build_tools.escape import md, md_cell
 from build_tools.load import Project
+from build_tools.pages.codes import UNVERIFIED
 from build_tools.pages.common import Citations
 from engine import units
 
@@ -46,11 +49,13 @@ class MarkerError(ValueError):
     """A marker the expander cannot render; the message names the marker and the fix."""
 
 
-def _entries(args: list[str]) -> list[tuple[str, str | None]]:
-    out = []
+def _entries(args: list[str]) -> list[tuple[Any, ...]]:
+    """CODE=MIN, a bare CODE, or either with @DISC (97110=20@PT, 97530=30@PT+OT), as the command line reads them."""
+    out: list[tuple[Any, ...]] = []
     for arg in args:
-        code, sep, minutes = arg.partition("=")
-        out.append((code, minutes if sep else None))
+        body, at, discipline = arg.partition("@")
+        code, sep, minutes = body.partition("=")
+        out.append((code, minutes if sep else None, discipline) if at else (code, minutes if sep else None))
     if not out:
         raise MarkerError("give the codes as CODE=MINUTES (a bare CODE is service-based)")
     return out
@@ -89,8 +94,24 @@ class Expander:
         summary = md(rule["summary"], self.cites.base)
         return [f"**{md(rule['label'])}.** {summary}{self.cites.marks(rule['sources'])}", ""]
 
-    def _units_table(self, result: dict[str, Any], entries: list[tuple[str, Any]]) -> list[str]:
-        given = {code.strip().upper(): minutes for code, minutes in entries}
+    def _lines_table(self, result: dict[str, Any]) -> list[str]:
+        """The claim lines of a day with disciplines: one row per code and discipline, with its modifier."""
+        rows = ["| Code | Discipline | Modifier | Name | Minutes | Units |", "|---|---|---|---|---:|---:|"]
+        for line in result["lines"]:
+            name = self.data["codes"][line["code"]].get("name", "")
+            minutes = "-" if line["minutes"] is None else line["minutes"]
+            rows.append(
+                f"| {md_cell(line['code'])} | {md_cell(line['discipline'])} | {md_cell(line['modifier'])} | "
+                f"{md_cell(name)} | {md_cell(minutes)} | {line['units']} |"
+            )
+        rows.append(f"| **Total** | | | {result['timed_minutes']} timed minutes | {result['treatment_minutes']} | ")
+        rows[-1] += f"**{result['total_units']}** |"
+        return [*rows, ""]
+
+    def _units_table(self, result: dict[str, Any], entries: list[tuple[Any, ...]]) -> list[str]:
+        if any(line.get("discipline") for line in result.get("lines", [])):
+            return self._lines_table(result)
+        given = {e[0].strip().upper(): e[1] for e in entries}
         rows = ["| Code | Name | Minutes | Units |", "|---|---|---:|---:|"]
         for code, n in result["units"].items():
             name = self.data["codes"][code].get("name", "") + _minutes_on(code, given, self.data["codes"])
@@ -118,13 +139,35 @@ class Expander:
         lines += [f"    {i}. {md(step)}" for i, step in enumerate(result["steps"], 1)]
         return [*lines, ""]
 
+    def co_treatment(self, args: list[str]) -> list[str]:
+        """The rule's co-treatment block: its text and notes, each flagged when unverified, cited and dated."""
+        rule = self.rule(args[0] if args else "")
+        block = rule.get("co_treatment")
+        if not block:
+            raise MarkerError(f"rule {rule['id']!r} has no co_treatment block (fix: add one to its data file)")
+        mods = ", ".join(f"{md(d['id'])} {md(d['modifier'])}" for d in block["disciplines"])
+        flag = UNVERIFIED if block.get("unverified") else ""
+        lines = [
+            f"**{md(rule['label'])}.** {flag}{md(block['text'], self.cites.base)}"
+            f"{self.cites.marks(block['sources'])} <small>(as of {md(block['as_of'])})</small>",
+            "",
+            f"Disciplines and the modifier on each of their lines: {mods}.",
+            "",
+        ]
+        for note in block.get("notes", []):
+            flag = UNVERIFIED if note.get("unverified") else ""
+            text = md(note["text"], self.cites.base)
+            dated = f"<small>(as of {md(note['as_of'])})</small>"
+            lines.append(f"- {flag}{text}{self.cites.marks(note['sources'])} {dated}")
+        return [*lines, ""] if block.get("notes") else lines
+
     def compare(self, args: list[str]) -> list[str]:
         entries = _entries(args)
         results = {rid: self.compute(rid, entries) for rid in sorted(self.data["rules"], key=_rule_order)}
         head = "| Code | Minutes | " + " | ".join(md_cell(self.data["rules"][r]["label"]) for r in results) + " |"
         rows = [head, "|---|---:|" + "---:|" * len(results)]
         first = next(iter(results.values()))
-        given = {code.strip().upper(): minutes for code, minutes in entries}
+        given = {e[0].strip().upper(): e[1] for e in entries}
         for code in first["units"]:
             cells = " | ".join(str(r["units"][code]) for r in results.values())
             minutes = given.get(code)
@@ -151,7 +194,10 @@ class Expander:
             raise MarkerError(f"{path.name} has no example {ex_id!r}")
         section = doc["citation"]["section"]
         cites = [{"source": doc["citation"]["source"], "section": section}, *doc["citation"].get("also", [])]
-        entries = [(e["code"], e.get("minutes")) for e in example["entries"]]
+        entries = [
+            (e["code"], e.get("minutes"), e["discipline"]) if "discipline" in e else (e["code"], e.get("minutes"))
+            for e in example["entries"]
+        ]
         if example["status"] in DERIVED:
             head = (
                 f"*Derived from the rule ({section}), not quoted from the manual or any published example: "
@@ -182,6 +228,7 @@ class Expander:
             "rule": self.rule_block,
             "example": self.example,
             "compare": self.compare,
+            "co-treatment": self.co_treatment,
             "worked-example": self.worked_example,
             "refused": self.refused,
         }
