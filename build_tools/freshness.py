@@ -1,6 +1,6 @@
 """Facts that name a year: once that year has ended, the page flags the figure and the build warns.
 
-A fact (a payer caveat, a code page's caveat, a guide topic's point) may carry
+A fact (a payer caveat, a code page's caveat or payment note, a guide topic's point) may carry
 `year`, the calendar year its figure is for: a KX threshold, a fee-schedule
 value, an extension date. When the day from build_tools/clock.py falls after
 31 December of that year, the page shows "this figure is for YYYY; check the
@@ -74,6 +74,8 @@ def _facts(doc: Document, kind: str) -> list[tuple[tuple[str | int, ...], str, d
             if isinstance(cav, dict):
                 out.append((("code_caveats", i), f"code_caveats '{cav.get('id', i)}'", cav))
     elif kind == "codes":
+        if isinstance(data, dict) and isinstance(data.get("payment_note"), dict):
+            out.append((("payment_note",), f"{data.get('code')} payment note", data["payment_note"]))
         for i, cav in enumerate(_items(data, "guidance", "payer_caveats")):
             if isinstance(cav, dict):
                 out.append((("guidance", "payer_caveats", i), f"{data.get('code')} payer caveat {i + 1}", cav))

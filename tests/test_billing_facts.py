@@ -108,35 +108,31 @@ def test_rtm_codes_as_of_2026(project: Project) -> None:
     assert "once per 30 days" not in texts and "2022 rules stood" not in texts
 
 
-def test_97537_medicare_status_is_told_in_one_place(project_root: Path) -> None:
-    """M6: only the 97537 code page states Medicare's status; the tree and the case point to it."""
-    tree = (project_root / "decision_tree.yaml").read_text(encoding="utf-8")
-    case = (project_root / "data/cases/bus-route-training-for-return-to-community.yaml").read_text(encoding="utf-8")
-    outcome = tree[tree.index("- id: o_97537") :].split("\n  - id: ", 1)[0]
-    for text in (outcome, case):
-        flat = " ".join(text.split())
-        assert "Medicare bundles" not in flat and "Medicare does not pay" not in flat
-        assert "97537 code page" in flat
-    code = (project_root / "data/codes/97537.yaml").read_text(encoding="utf-8")
-    assert "Medicare status is unsettled" in " ".join(code.split())
-
-
-def test_modifier_59_rests_on_distinct_time_not_whole_blocks(project: Project) -> None:
-    """m2, m3, m1: split blocks allowed; XU's CMS definition with time blocks as a payer preference; 2020 edits."""
-    cms = project.payers["cms"].data
-    flat = {c["id"]: " ".join(c["text"].split()) for c in cms["code_caveats"]}
-    mods = {m["code"]: m for m in cms["modifiers"]}
-    assert "15-minute blocks" not in flat["ncci-97530-97140"] and "split blocks" in flat["ncci-97530-97140"]
-    assert "filled its own 15-minute blocks" not in " ".join(mods["59"]["when"].split())
-    assert "payer or MAC preference" in mods["XU"]["meaning"]
-    assert "initial PT or OT evaluation" in flat["ncci-evaluation-pairs-2020"]
-
-
-def test_tree_and_case_minor_fixes(project_root: Path) -> None:
-    """m4: mixed teach/practise minutes go to the service furnished; m13: 97750 edit hedged; m5: 59 on 97530."""
-    tree = " ".join((project_root / "decision_tree.yaml").read_text(encoding="utf-8").split())
-    assert "the larger share of the time decides" not in tree
-    assert "each minute goes to the service furnished in it" in tree
-    assert "re-evaluation from the same discipline (a secondary source reports an NCCI edit; UNVERIFIED" in tree
-    case = (project_root / "data/cases/ther-act-and-manual-in-separate-blocks.yaml").read_text(encoding="utf-8")
-    assert "needs 59" in " ".join(case.split())
+def test_97537_medicare_status_is_told_in_one_place(
+    project: Project, project_root: Path, pages: dict[str, str]
+) -> None:
+    """M6: one hedged account (data/codes/97537.yaml payment_note), printed on the code page, tree and case."""
+    note = project.codes["97537"].data["payment_note"]
+    assert note["unverified"] is True
+    flat = " ".join(note["text"].split())
+    assert flat.startswith("Medicare status is unsettled.") and "status indicator" in flat
+    assert "points to separate payment" not in flat  # RVUs alone do not show payment (audit 3, M6)
+    # written once: no other data file states the account
+    opening = "Medicare status is unsettled"
+    files = [project_root / "decision_tree.yaml", *sorted((project_root / "data").rglob("*.yaml"))]
+    holders = [f.relative_to(project_root).as_posix() for f in files if opening in " ".join(f.read_text().split())]
+    assert holders == ["data/codes/97537.yaml"]
+    outcome_data = next(n for n in project.tree.data["nodes"] if n["id"] == "o_97537")
+    case_data = project.cases["bus-route-training-for-return-to-community"].data
+    for text in (str(outcome_data), str(case_data)):
+        flat_text = " ".join(text.split())
+        assert "Medicare bundles" not in flat_text and "Medicare does not pay" not in flat_text
+        assert "payment note for 97537" in flat_text
+    # printed from there on the code page, the static tree's 97537 outcome and the case in the answer key
+    tree = pages["tree.md"]
+    outcome = tree[tree.index("{#o_97537 ") :].split("\n## ", 1)[0]
+    key = pages["instructor/answer-key.md"]
+    case = key[key.index("{#bus-route-training-for-return-to-community}") :].split("</section>", 1)[0]
+    for page in (_code_page(pages, "97537"), outcome, case):
+        assert "**Payment (Medicare Part B), as of " in page
+        assert "**Unverified:** Medicare status is unsettled." in page

@@ -100,6 +100,19 @@ def test_stale_facts_name_the_file_and_the_fact(project: Project, project_root: 
     assert ("data/codes/97163.yaml", "97163 payer caveat 2", 2023) in found
     assert not any(year >= 2028 for _p, _f, year in found)
     assert all(f.year < 2026 for f in stale_facts(project, DAY_2026))
+    assert ("data/codes/97537.yaml", "97537 payment note", 2025) in found  # the one 97537 account (M6)
+
+
+def test_the_payment_note_is_flagged_wherever_it_is_printed(project: Project) -> None:
+    from build_tools.pages.training import answer_key_page
+    from build_tools.pages.tree import tree_page
+
+    for page in (code_pages(project, DAY_2026)["codes/97537.md"][0], tree_page(project, DAY_2026)):
+        assert STALE.format(2025) in page
+    key = answer_key_page(project, DAY_2026)
+    case = key[key.index("{#bus-route-training-for-return-to-community}") :].split("</section>", 1)[0]
+    assert STALE.format(2025) in case
+    assert STALE.format(2025) not in tree_page(project, dt.date(2025, 6, 1))
 
 
 def _copy_project(project_root: Path, root: Path) -> None:

@@ -137,7 +137,22 @@ def _caveat_line(
     return line
 
 
-def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]:
+def payment_line(project: Project, code: str, cites: Citations, prefix: str, today: dt.date | None = None) -> str:
+    """'**Payment (<payer>):** <account>' from the code's payment_note (data/codes/<code>.yaml), or ''.
+
+    The one account of an unsettled payment status: the code page, the tree outcome and the practice
+    cases all print it from here. `prefix` leads from the page to the site root for links in the text.
+    """
+    doc = project.codes.get(code)
+    note = doc.data.get("payment_note") if doc is not None and isinstance(doc.data, dict) else None
+    if not note:
+        return ""
+    flag = UNVERIFIED if note.get("unverified") else ""
+    said = f"{flag}{md(note['text'], prefix)}{cites.marks(note['sources'])}{stale_note(note, today)}"
+    return f"**Payment ({md(note['payer'])}), as of {md(note['as_of'])}:** {said}"
+
+
+def _facts(project: Project, rec: dict[str, Any], cites: Citations, today: dt.date | None = None) -> list[str]:
     family = vocab_labels(project)["code_families"].get(rec["family"], rec["family"])
     lines = [
         f"{md(rec['descriptor'], '../')}{cites.marks(rec['sources'])}",
@@ -153,6 +168,9 @@ def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]
     if rec.get("status_note"):
         lines.append(f"- **Status:** {cites.claim(rec['status_note'])}")
     lines += [f"- {s}" for s in payer_statuses_for(project, rec["code"], cites)]
+    payment = payment_line(project, rec["code"], cites, "../", today)
+    if payment:
+        lines.append(f"- {payment}")
     if rec.get("search_terms"):
         lines.append(f"- **Also searched as:** {md(', '.join(rec['search_terms']))}")
     return [*lines, ""]
@@ -163,7 +181,7 @@ def guidance_page(project: Project, rec: dict[str, Any], today: dt.date | None =
     cites, g, code = Citations(project, SOURCES_PAGE), rec["guidance"], rec["code"]
     # the code pages are the reference: the site search ranks them above pages that only mention a code
     lines = ["---", "search:", "  boost: 3", "---", ""]
-    lines += [f"# {code}: {md(rec['name'])}", "", *_facts(project, rec, cites)]
+    lines += [f"# {code}: {md(rec['name'])}", "", *_facts(project, rec, cites, today)]
     lines += ["## Summary", "", md(g["summary"], "../"), ""]
     lines += ["## Use it when", "", *cites.claims(g["use_when"])]
     lines += ["## Not for", "", *cites.claims(g["not_for"])]
