@@ -136,3 +136,53 @@ def test_97537_medicare_status_is_told_in_one_place(
     for page in (_code_page(pages, "97537"), outcome, case):
         assert "**Payment (Medicare Part B), as of " in page
         assert "**Unverified:** Medicare status is unsettled." in page
+
+
+def test_snf_group_case_says_part_b_and_how_part_a_differs(project: Project) -> None:
+    """m6: three residents on different tasks is group (97150) under Part B; Part A groups do the same or similar."""
+    case = project.cases["fine-motor-group-in-skilled-nursing"].data
+    said = " ".join(f"{case['session']} {case['why']}".split())
+    assert "Part B" in case["session"] and "2-6" in said and "same or similar activities" in said
+    assert {"medbridge-snf-group-pdpm", "noridian-therapy-students"} <= {c["source"] for c in case["sources"]}
+
+
+def test_inpatient_rehab_unit_cases_say_the_math_is_teaching_only(project: Project) -> None:
+    """m7: a case set in an inpatient rehab facility that asks for Medicare units says they are Part B teaching math."""
+    asked = [
+        doc.data
+        for doc in project.cases.values()
+        if doc.data.get("setting") == "inpatient_rehab" and doc.data["answer"].get("units", {}).get("rule") == "cms"
+    ]
+    assert asked, "no inpatient rehab case asks for units"
+    for case in asked:
+        why = " ".join(case["why"].split())
+        assert "teaching only" in why and "Part B" in why and "per discharge" in why, case["id"]
+        assert "ecfr-412-600-irf-pps" in {c["source"] for c in case["sources"]}
+
+
+def test_97550_telehealth_and_direct_care_codes(project: Project) -> None:
+    """m8: on the telehealth list from CY 2025; G0541-G0543 named as sometimes therapy."""
+    note = " ".join(project.codes["97550"].data["status_note"]["text"].split())
+    assert "did not put it on the Medicare telehealth list (later years not checked)" not in note
+    assert "CY 2025 final rule added 97550-97552" in note
+    for code in ("G0541", "G0542", "G0543"):
+        assert code in note
+    assert "sometimes therapy" in note
+
+
+def test_pt_evaluation_values_checked_after_2017(project: Project) -> None:
+    """m9: equal work RVUs (1.54 per tier, 0.96 re-evaluation) as of 2023, dated by year."""
+    cavs = project.codes["97163"].data["guidance"]["payer_caveats"]
+    rvu = next(c for c in cavs if "1.54" in c["text"])
+    assert "0.96" in rvu["text"] and rvu["year"] == 2023
+    assert "webpt-pt-eval-codes-2023" in {s["source"] for s in rvu["sources"]}
+
+
+def test_97150_ncci_edits_marked_unconfirmed(project: Project) -> None:
+    """m12: the older ADVANCE pairs are stated as unconfirmed, and the source is labelled older."""
+    cavs = project.codes["97150"].data["guidance"]["payer_caveats"]
+    edits = [c for c in cavs if "advance-cci-97150" in {s["source"] for s in c["sources"]}]
+    assert len(edits) == 1 and edits[0]["unverified"] is True
+    assert "unconfirmed" in edits[0]["text"] and "older" in edits[0]["text"]
+    source = next(s for s in project.sources.data["sources"] if s["id"] == "advance-cci-97150")
+    assert "older" in source["published"]
