@@ -186,3 +186,14 @@ def test_97150_ncci_edits_marked_unconfirmed(project: Project) -> None:
     assert "unconfirmed" in edits[0]["text"] and "older" in edits[0]["text"]
     source = next(s for s in project.sources.data["sources"] if s["id"] == "advance-cci-97150")
     assert "older" in source["published"]
+
+
+def test_the_tree_walk_card_shows_the_97537_payment_note(project: Project) -> None:
+    """M6: the interactive walk's outcome card (site JSON) leads 97537's caveats with the same one account."""
+    from build_tools.export import guide_data
+
+    first = guide_data(project)["codes"]["97537"]["payer_caveats"][0]
+    assert first["text"].startswith("Unverified: Medicare status is unsettled.")
+    assert first["payer"] == "Medicare Part B" and first["sources"]
+    others = guide_data(project)["codes"]["97535"].get("payer_caveats", [])
+    assert not any("Medicare status is unsettled" in c["text"] for c in others)
