@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from build_tools import ROOT
+from build_tools import ROOT, clock
 from build_tools.check import check_project
 from build_tools.clock import ClockError
+from build_tools.freshness import render_warnings, stale_facts
 from build_tools.report import render
 
 
@@ -20,14 +21,18 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
-        _, problems = check_project(root)
+        project, problems = check_project(root)
+        stale = stale_facts(project, clock.today())
     except ClockError as exc:
         print(f"python -m build_tools check: {exc}", file=sys.stderr)
         return 2
+    if stale:  # a figure whose year has ended is due for a re-check, never a failure (stdout: stderr is problems)
+        print(render_warnings(stale, root))
     if problems:
         print(render(problems, root), file=sys.stderr)
         return 1
-    print("data OK: 0 problems found")
+    warned = f", {len(stale)} warning{'s' if len(stale) != 1 else ''} (figures to re-check)" if stale else ""
+    print(f"data OK: 0 problems found{warned}")
     return 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,11 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from build_tools import pyodide, session
+from build_tools import clock, pyodide, session
 from build_tools.check import check_project
 from build_tools.clock import ClockError
 from build_tools.export import engine_archive, write_site_assets
+from build_tools.freshness import render_warnings, stale_facts
 from build_tools.load import Project
 from build_tools.pages import generated_pages
 from build_tools.report import render
@@ -65,6 +67,9 @@ def on_pre_build(*, config: MkDocsConfig) -> None:
         raise PluginError(str(exc)) from exc
     if problems:
         raise PluginError("invalid data:\n" + render(problems, root))
+    stale = stale_facts(project, clock.today())
+    if stale:  # printed, not logged: --strict counts logged warnings, and an old figure never fails the build
+        print(render_warnings(stale, root), file=sys.stderr)
     _state["project"] = project
     session.set_project(project)
     try:

@@ -108,35 +108,92 @@ def test_rtm_codes_as_of_2026(project: Project) -> None:
     assert "once per 30 days" not in texts and "2022 rules stood" not in texts
 
 
-def test_97537_medicare_status_is_told_in_one_place(project_root: Path) -> None:
-    """M6: only the 97537 code page states Medicare's status; the tree and the case point to it."""
-    tree = (project_root / "decision_tree.yaml").read_text(encoding="utf-8")
-    case = (project_root / "data/cases/bus-route-training-for-return-to-community.yaml").read_text(encoding="utf-8")
-    outcome = tree[tree.index("- id: o_97537") :].split("\n  - id: ", 1)[0]
-    for text in (outcome, case):
-        flat = " ".join(text.split())
-        assert "Medicare bundles" not in flat and "Medicare does not pay" not in flat
-        assert "97537 code page" in flat
-    code = (project_root / "data/codes/97537.yaml").read_text(encoding="utf-8")
-    assert "Medicare status is unsettled" in " ".join(code.split())
+def test_97537_medicare_status_is_told_in_one_place(
+    project: Project, project_root: Path, pages: dict[str, str]
+) -> None:
+    """M6: one hedged account (data/codes/97537.yaml payment_note), printed on the code page, tree and case."""
+    note = project.codes["97537"].data["payment_note"]
+    assert note["unverified"] is True
+    flat = " ".join(note["text"].split())
+    assert flat.startswith("Medicare status is unsettled.") and "status indicator" in flat
+    assert "points to separate payment" not in flat  # RVUs alone do not show payment (audit 3, M6)
+    # written once: no other data file states the account
+    opening = "Medicare status is unsettled"
+    files = [project_root / "decision_tree.yaml", *sorted((project_root / "data").rglob("*.yaml"))]
+    holders = [f.relative_to(project_root).as_posix() for f in files if opening in " ".join(f.read_text().split())]
+    assert holders == ["data/codes/97537.yaml"]
+    outcome_data = next(n for n in project.tree.data["nodes"] if n["id"] == "o_97537")
+    case_data = project.cases["bus-route-training-for-return-to-community"].data
+    for text in (str(outcome_data), str(case_data)):
+        flat_text = " ".join(text.split())
+        assert "Medicare bundles" not in flat_text and "Medicare does not pay" not in flat_text
+        assert "payment note for 97537" in flat_text
+    # printed from there on the code page, the static tree's 97537 outcome and the case in the answer key
+    tree = pages["tree.md"]
+    outcome = tree[tree.index("{#o_97537 ") :].split("\n## ", 1)[0]
+    key = pages["instructor/answer-key.md"]
+    case = key[key.index("{#bus-route-training-for-return-to-community}") :].split("</section>", 1)[0]
+    for page in (_code_page(pages, "97537"), outcome, case):
+        assert "**Payment (Medicare Part B), as of " in page
+        assert "**Unverified:** Medicare status is unsettled." in page
 
 
-def test_modifier_59_rests_on_distinct_time_not_whole_blocks(project: Project) -> None:
-    """m2, m3, m1: split blocks allowed; XU's CMS definition with time blocks as a payer preference; 2020 edits."""
-    cms = project.payers["cms"].data
-    flat = {c["id"]: " ".join(c["text"].split()) for c in cms["code_caveats"]}
-    mods = {m["code"]: m for m in cms["modifiers"]}
-    assert "15-minute blocks" not in flat["ncci-97530-97140"] and "split blocks" in flat["ncci-97530-97140"]
-    assert "filled its own 15-minute blocks" not in " ".join(mods["59"]["when"].split())
-    assert "payer or MAC preference" in mods["XU"]["meaning"]
-    assert "initial PT or OT evaluation" in flat["ncci-evaluation-pairs-2020"]
+def test_snf_group_case_says_part_b_and_how_part_a_differs(project: Project) -> None:
+    """m6: three residents on different tasks is group (97150) under Part B; Part A groups do the same or similar."""
+    case = project.cases["fine-motor-group-in-skilled-nursing"].data
+    said = " ".join(f"{case['session']} {case['why']}".split())
+    assert "Part B" in case["session"] and "2-6" in said and "same or similar activities" in said
+    assert {"medbridge-snf-group-pdpm", "noridian-therapy-students"} <= {c["source"] for c in case["sources"]}
 
 
-def test_tree_and_case_minor_fixes(project_root: Path) -> None:
-    """m4: mixed teach/practise minutes go to the service furnished; m13: 97750 edit hedged; m5: 59 on 97530."""
-    tree = " ".join((project_root / "decision_tree.yaml").read_text(encoding="utf-8").split())
-    assert "the larger share of the time decides" not in tree
-    assert "each minute goes to the service furnished in it" in tree
-    assert "re-evaluation from the same discipline (a secondary source reports an NCCI edit; UNVERIFIED" in tree
-    case = (project_root / "data/cases/ther-act-and-manual-in-separate-blocks.yaml").read_text(encoding="utf-8")
-    assert "needs 59" in " ".join(case.split())
+def test_inpatient_rehab_unit_cases_say_the_math_is_teaching_only(project: Project) -> None:
+    """m7: a case set in an inpatient rehab facility that asks for Medicare units says they are Part B teaching math."""
+    asked = [
+        doc.data
+        for doc in project.cases.values()
+        if doc.data.get("setting") == "inpatient_rehab" and doc.data["answer"].get("units", {}).get("rule") == "cms"
+    ]
+    assert asked, "no inpatient rehab case asks for units"
+    for case in asked:
+        why = " ".join(case["why"].split())
+        assert "teaching only" in why and "Part B" in why and "per discharge" in why, case["id"]
+        assert "ecfr-412-600-irf-pps" in {c["source"] for c in case["sources"]}
+
+
+def test_97550_telehealth_and_direct_care_codes(project: Project) -> None:
+    """m8: on the telehealth list from CY 2025; G0541-G0543 named as sometimes therapy."""
+    note = " ".join(project.codes["97550"].data["status_note"]["text"].split())
+    assert "did not put it on the Medicare telehealth list (later years not checked)" not in note
+    assert "CY 2025 final rule added 97550-97552" in note
+    for code in ("G0541", "G0542", "G0543"):
+        assert code in note
+    assert "sometimes therapy" in note
+
+
+def test_pt_evaluation_values_checked_after_2017(project: Project) -> None:
+    """m9: equal work RVUs (1.54 per tier, 0.96 re-evaluation) as of 2023, dated by year."""
+    cavs = project.codes["97163"].data["guidance"]["payer_caveats"]
+    rvu = next(c for c in cavs if "1.54" in c["text"])
+    assert "0.96" in rvu["text"] and rvu["year"] == 2023
+    assert "webpt-pt-eval-codes-2023" in {s["source"] for s in rvu["sources"]}
+
+
+def test_97150_ncci_edits_marked_unconfirmed(project: Project) -> None:
+    """m12: the older ADVANCE pairs are stated as unconfirmed, and the source is labelled older."""
+    cavs = project.codes["97150"].data["guidance"]["payer_caveats"]
+    edits = [c for c in cavs if "advance-cci-97150" in {s["source"] for s in c["sources"]}]
+    assert len(edits) == 1 and edits[0]["unverified"] is True
+    assert "unconfirmed" in edits[0]["text"] and "older" in edits[0]["text"]
+    source = next(s for s in project.sources.data["sources"] if s["id"] == "advance-cci-97150")
+    assert "older" in source["published"]
+
+
+def test_the_tree_walk_card_shows_the_97537_payment_note(project: Project) -> None:
+    """M6: the interactive walk's outcome card (site JSON) leads 97537's caveats with the same one account."""
+    from build_tools.export import guide_data
+
+    first = guide_data(project)["codes"]["97537"]["payer_caveats"][0]
+    assert first["text"].startswith("Unverified: Medicare status is unsettled.")
+    assert first["payer"] == "Medicare Part B" and first["sources"]
+    others = guide_data(project)["codes"]["97535"].get("payer_caveats", [])
+    assert not any("Medicare status is unsettled" in c["text"] for c in others)

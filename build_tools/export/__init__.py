@@ -51,6 +51,12 @@ def guide_data(project: Project) -> dict[str, Any]:
         rec, guidance = doc.data, doc.data.get("guidance", {})
         entry = {"name": rec["name"], "summary": guidance.get("summary", rec["descriptor"])}
         entry.update({k: guidance[k] for k in GUIDANCE_FIELDS[1:] if k in guidance})
+        note = rec.get("payment_note")
+        if note:  # the code's one payment account leads its caveats on the tree's outcome card, as on the pages
+            flag = "Unverified: " if note.get("unverified") else ""
+            text = flag + " ".join(note["text"].split())
+            first = {k: note[k] for k in ("payer", "as_of", "sources")} | {"text": text}
+            entry["payer_caveats"] = [first, *entry.get("payer_caveats", [])]
         entry["page"] = (CODE_PAGE if rec.get("guidance_page") else CODE_ROW).format(rec["code"])
         codes[rec["code"]] = entry
     activities = {

@@ -22,16 +22,16 @@ from build_tools.pages.tree import tree_page
 
 def generated_pages(project: Project) -> dict[str, tuple[str, str]]:
     """Every generated page: docs-relative path -> (Markdown, repo path of the data it renders)."""
-    pages = {"tree.md": (tree_page(project), "decision_tree.yaml")}
-    pages |= code_pages(project)
-    pages |= catalog_pages(project)
-    pages |= source_pages(project)
-    pages |= format_pages()
-    pages |= training_pages(project)
     try:
         today = clock.today()
     except clock.ClockError:
-        today = None  # the re-check page then lists dates without ages; a date never fails the build
+        today = None  # the re-check page lists dates without ages, no figure is flagged; a date never fails a build
+    pages = {"tree.md": (tree_page(project, today), "decision_tree.yaml")}
+    pages |= code_pages(project, today)
+    pages |= catalog_pages(project)
+    pages |= source_pages(project)
+    pages |= format_pages()
+    pages |= training_pages(project, today)
     pages |= topic_pages(project, today)
     if set(pages) != generated_paths(project):
         differ = sorted(set(pages) ^ generated_paths(project))

@@ -6,9 +6,11 @@ its edit link (set by the hooks) points at the code's YAML file.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from build_tools.escape import html_text, md, md_cell, md_label
+from build_tools.freshness import stale_note
 from build_tools.load import Project
 from build_tools.pages.common import Citations, reviewed_line, vocab_labels
 
@@ -49,17 +51,51 @@ def activities_for(project: Project, code: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda a: a["name"])
 
 
+#: disciplines whose codes take the payers' therapy caveats (athletic-training codes are not therapy)
+THERAPY_DISCIPLINES = frozenset({"PT", "OT", "SLP"})
+
+
+def caveat_holds(cav: dict[str, Any], rec: dict[str, Any], always_therapy: set[str]) -> bool:
+    """Whether a payer-level caveat is shown on the code `rec`: by its applies_to, then narrowed by except_families."""
+    if rec.get("family") in cav.get("except_families", []):
+        return False
+    kind = cav["applies_to"]
+    if kind == "listed":
+        return rec["code"] in cav.get("codes", [])
+    if kind == "timed":
+        return rec["unit_basis"] in TIMED_BASES
+    if kind == "always_therapy":
+        return rec["code"] in always_therapy
+    return kind == "therapy" and bool(THERAPY_DISCIPLINES & set(rec.get("disciplines", [])))
+
+
+def always_therapy_codes(data: dict[str, Any]) -> set[str]:
+    """The codes on a payer's always_therapy list (empty when it has none)."""
+    return set((data.get("always_therapy") or {}).get("codes", []))
+
+
 def payer_caveats_for(project: Project, rec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """(payer name, caveat) of every payer-level caveat that holds for this code (data/payers/*.yaml code_caveats)."""
-    timed = rec["unit_basis"] in TIMED_BASES
     out = []
     for _rule, doc in sorted(project.payers.items()):
         data = doc.data if isinstance(doc.data, dict) else {}
+        always = always_therapy_codes(data)
         for cav in data.get("code_caveats", []):
-            listed = cav["applies_to"] == "listed" and rec["code"] in cav.get("codes", [])
-            if listed or cav["applies_to"] == "therapy" or (cav["applies_to"] == "timed" and timed):
+            if caveat_holds(cav, rec, always):
                 out.append((str(cav.get("payer") or data.get("payer_name", data.get("label", ""))), cav))
     return out
+
+
+def _always_therapy_note(project: Project, cites: Citations, code: str) -> str:
+    """The sub-line under an always_therapy caveat: why it is on `code`'s page, with the list's status and sources."""
+    for _rule, doc in sorted(project.payers.items()):
+        data = doc.data if isinstance(doc.data, dict) else {}
+        listed = data.get("always_therapy") or {}
+        if code in listed.get("codes", []):
+            flag = UNVERIFIED if listed.get("unverified") else ""
+            said = f"{flag}{md(listed['text'], '../')}{cites.marks(listed['sources'])}"
+            return f"\n    - Shown because {code} is on the always-therapy list: {said}"
+    return ""
 
 
 def payer_statuses_for(project: Project, code: str, cites: Citations) -> list[str]:
@@ -85,11 +121,15 @@ def topic_link(project: Project, slug: str | None, prefix: str = "../guide/") ->
     return f" See [{md_label(doc.data['title'])}]({prefix}{slug}.md)."
 
 
-def _caveat_line(project: Project, cites: Citations, who: str, cav: dict[str, Any], code: str = "") -> str:
+def _caveat_line(
+    project: Project, cites: Citations, who: str, cav: dict[str, Any], code: str = "", today: dt.date | None = None
+) -> str:
     head = f"**{md(who)}**, as of {md(cav['as_of'])}" if who else f"As of {md(cav['as_of'])}"
     flag = UNVERIFIED if cav.get("unverified") else ""
     link = topic_link(project, cav.get("topic"))
-    line = f"- {head}: {flag}{md(cav['text'], '../')}{cites.marks(cav['sources'])}{link}"
+    line = f"- {head}: {flag}{md(cav['text'], '../')}{cites.marks(cav['sources'])}{link}{stale_note(cav, today)}"
+    if cav.get("applies_to") == "always_therapy" and code:
+        line += _always_therapy_note(project, cites, code)
     pairs = [p for p in cav.get("pairs", []) if code in (p["column_one"], p["column_two"])]
     for pair in pairs:
         one, two = pair["column_one"], pair["column_two"]
@@ -97,7 +137,22 @@ def _caveat_line(project: Project, cites: Citations, who: str, cav: dict[str, An
     return line
 
 
-def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]:
+def payment_line(project: Project, code: str, cites: Citations, prefix: str, today: dt.date | None = None) -> str:
+    """'**Payment (<payer>):** <account>' from the code's payment_note (data/codes/<code>.yaml), or ''.
+
+    The one account of an unsettled payment status: the code page, the tree outcome and the practice
+    cases all print it from here. `prefix` leads from the page to the site root for links in the text.
+    """
+    doc = project.codes.get(code)
+    note = doc.data.get("payment_note") if doc is not None and isinstance(doc.data, dict) else None
+    if not note:
+        return ""
+    flag = UNVERIFIED if note.get("unverified") else ""
+    said = f"{flag}{md(note['text'], prefix)}{cites.marks(note['sources'])}{stale_note(note, today)}"
+    return f"**Payment ({md(note['payer'])}), as of {md(note['as_of'])}:** {said}"
+
+
+def _facts(project: Project, rec: dict[str, Any], cites: Citations, today: dt.date | None = None) -> list[str]:
     family = vocab_labels(project)["code_families"].get(rec["family"], rec["family"])
     lines = [
         f"{md(rec['descriptor'], '../')}{cites.marks(rec['sources'])}",
@@ -113,17 +168,20 @@ def _facts(project: Project, rec: dict[str, Any], cites: Citations) -> list[str]
     if rec.get("status_note"):
         lines.append(f"- **Status:** {cites.claim(rec['status_note'])}")
     lines += [f"- {s}" for s in payer_statuses_for(project, rec["code"], cites)]
+    payment = payment_line(project, rec["code"], cites, "../", today)
+    if payment:
+        lines.append(f"- {payment}")
     if rec.get("search_terms"):
         lines.append(f"- **Also searched as:** {md(', '.join(rec['search_terms']))}")
     return [*lines, ""]
 
 
-def guidance_page(project: Project, rec: dict[str, Any]) -> str:
-    """The full page of one guidance code."""
+def guidance_page(project: Project, rec: dict[str, Any], today: dt.date | None = None) -> str:
+    """The full page of one guidance code; `today` (build_tools/clock.py) flags figures whose year has ended."""
     cites, g, code = Citations(project, SOURCES_PAGE), rec["guidance"], rec["code"]
     # the code pages are the reference: the site search ranks them above pages that only mention a code
     lines = ["---", "search:", "  boost: 3", "---", ""]
-    lines += [f"# {code}: {md(rec['name'])}", "", *_facts(project, rec, cites)]
+    lines += [f"# {code}: {md(rec['name'])}", "", *_facts(project, rec, cites, today)]
     lines += ["## Summary", "", md(g["summary"], "../"), ""]
     lines += ["## Use it when", "", *cites.claims(g["use_when"])]
     lines += ["## Not for", "", *cites.claims(g["not_for"])]
@@ -139,10 +197,10 @@ def guidance_page(project: Project, rec: dict[str, Any]) -> str:
     shared = payer_caveats_for(project, rec)
     if g["payer_caveats"] or shared:
         lines += ["## Payer caveats", ""]
-        lines += [_caveat_line(project, cites, cav.get("payer", ""), cav) for cav in g["payer_caveats"]]
+        lines += [_caveat_line(project, cites, cav.get("payer", ""), cav, today=today) for cav in g["payer_caveats"]]
         if shared:
             lines += ["", "From the payer's data (written once there, shown on every code they concern):", ""]
-            lines += [_caveat_line(project, cites, who, cav, rec["code"]) for who, cav in shared]
+            lines += [_caveat_line(project, cites, who, cav, rec["code"], today) for who, cav in shared]
             lines.append(
                 "- The modifiers a therapy line may need (GP, GO or GN for the plan of care; KX; CQ or CO; 59 or XU; "
                 "GA, GX, GY, GZ) are in the [modifier reference](../guide/modifiers.md)."
@@ -201,10 +259,10 @@ def code_table(project: Project) -> str:
     return "\n".join(lines)
 
 
-def code_pages(project: Project) -> dict[str, tuple[str, str]]:
+def code_pages(project: Project, today: dt.date | None = None) -> dict[str, tuple[str, str]]:
     """codes/index.md and codes/<code>.md for each guidance code: path -> (Markdown, source path)."""
     pages = {"codes/index.md": (code_table(project), "data/codes/")}
     for code, doc in sorted(project.codes.items()):
         if doc.data.get("guidance_page"):
-            pages[f"codes/{code}.md"] = (guidance_page(project, doc.data), f"data/codes/{code}.yaml")
+            pages[f"codes/{code}.md"] = (guidance_page(project, doc.data, today), f"data/codes/{code}.yaml")
     return pages

@@ -19,6 +19,7 @@ from typing import Any
 
 from build_tools.checks.base import walk
 from build_tools.escape import md, md_cell, md_label
+from build_tools.freshness import stale_facts, stale_note, stale_text
 from build_tools.load import Project
 from build_tools.pages.codes import UNVERIFIED, code_link
 from build_tools.pages.common import Citations, reviewed_line
@@ -56,8 +57,8 @@ def modifier_rows(project: Project, cites: Citations, only: list[str] | None = N
     return rows
 
 
-def topic_page(project: Project, rec: dict[str, Any]) -> str:
-    """The page of one topic."""
+def topic_page(project: Project, rec: dict[str, Any], today: dt.date | None = None) -> str:
+    """The page of one topic; `today` (build_tools/clock.py) flags figures whose year has ended."""
     cites = Citations(project, SOURCES_PAGE)
     lines = [f"# {md(rec['title'])}", "", md(rec["summary"], "../"), ""]
     if rec.get("modifiers"):
@@ -69,7 +70,8 @@ def topic_page(project: Project, rec: dict[str, Any]) -> str:
             flag = UNVERIFIED if point.get("unverified") else ""
             text = md(point["text"], "../")
             as_of = md(point["as_of"])
-            lines.append(f"- {flag}{text}{cites.marks(point['sources'])} <small>(as of {as_of})</small>")
+            stale = stale_note(point, today)
+            lines.append(f"- {flag}{text}{cites.marks(point['sources'])}{stale} <small>(as of {as_of})</small>")
         lines.append("")
     if rec["codes"]:
         links = [code_link(project, c, "../codes/") for c in rec["codes"]]
@@ -131,6 +133,13 @@ def recheck_page(project: Project, today: dt.date | None) -> str:
     ]
     if today is not None:
         lines += [f"Ages are counted to {today.isoformat()}.", ""]
+        stale = stale_facts(project, today)
+        if stale:
+            lines += ["Figures for a year that has ended (the build lists each as a warning):", ""]
+            for fact in stale:
+                rel = fact.path.relative_to(project.root) if fact.path.is_relative_to(project.root) else fact.path
+                lines.append(f"- `{cell(rel.as_posix())}` line {fact.line}, {md(fact.fact)}: {stale_text(fact.year)}.")
+            lines.append("")
     lines += ["| As of | Age (days) | File | Where | Says |", "|---|---|---|---|---|"]
     for as_of, rel, where, words in facts:
         try:
@@ -146,7 +155,7 @@ def topic_pages(project: Project, today: dt.date | None) -> dict[str, tuple[str,
     pages = {}
     for slug, doc in sorted(project.records.get("topics", {}).items()):
         if isinstance(doc.data, dict):
-            pages[f"guide/{slug}.md"] = (topic_page(project, doc.data), f"data/topics/{slug}.yaml")
+            pages[f"guide/{slug}.md"] = (topic_page(project, doc.data, today), f"data/topics/{slug}.yaml")
     pages[MODIFIERS] = (modifiers_page(project), "data/payers/")
     pages[RECHECK] = (recheck_page(project, today), "data/")
     return pages

@@ -9,12 +9,15 @@ in the quiz's order; rule names come from the rule data, never its id.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from build_tools.escape import html_text as escape
 from build_tools.escape import md
 from build_tools.export.training import cases_data
 from build_tools.load import Project
+from build_tools.pages.codes import payment_line
+from build_tools.pages.common import Citations
 from engine import tree, units
 
 #: from an instructor page to the docs root (site links in data text are written from there)
@@ -102,7 +105,9 @@ def builder_page(project: Project) -> str:
     )
 
 
-def _key_entry(case: dict[str, Any], project: Project, names: dict[str, str]) -> list[str]:
+def _key_entry(
+    case: dict[str, Any], project: Project, names: dict[str, str], cites: Citations, today: dt.date | None = None
+) -> list[str]:
     code = case["answer"]["code"]
     lines = [
         f'<section class="tcg-key-case" data-case="{escape(case["id"])}" markdown="1">',
@@ -114,6 +119,9 @@ def _key_entry(case: dict[str, Any], project: Project, names: dict[str, str]) ->
         f"**Answer: [{code}](../codes/{code}.md) {md(names.get(code, ''))}.** {md(case['why'], B)}",
         "",
     ]
+    payment = payment_line(project, code, cites, B, today)
+    if payment:  # the answer code's one account of its payment status (data/codes/<code>.yaml payment_note)
+        lines += [payment, ""]
     if case.get("billed_as"):
         lines += [f"Billed as {md(case['billed_as'])}; the note as written supports {code}.", ""]
     if case["answer"].get("add_to_note"):
@@ -129,8 +137,8 @@ def _key_entry(case: dict[str, Any], project: Project, names: dict[str, str]) ->
     return lines
 
 
-def answer_key_page(project: Project) -> str:
-    names = _code_names(project)
+def answer_key_page(project: Project, today: dt.date | None = None) -> str:
+    names, cites = _code_names(project), Citations(project, B + "sources.md")
     cases = sorted(cases_data(project).values(), key=lambda c: c["id"])
     lines = [
         HIDDEN + "# Instructor: answer key",
@@ -147,8 +155,8 @@ def answer_key_page(project: Project) -> str:
         "",
     ]
     for case in cases:
-        lines += _key_entry(case, project, names)
-    return "\n".join([*lines, "</div>", ""])
+        lines += _key_entry(case, project, names, cites, today)
+    return "\n".join([*lines, "</div>", "", *cites.section()])
 
 
 def worksheet_page(project: Project) -> str:
@@ -185,10 +193,10 @@ def worksheet_page(project: Project) -> str:
     )
 
 
-def training_pages(project: Project) -> dict[str, tuple[str, str]]:
+def training_pages(project: Project, today: dt.date | None = None) -> dict[str, tuple[str, str]]:
     """The instructor pages: path -> (Markdown, the data folder they render)."""
     return {
         BUILDER: (builder_page(project), "data/cases"),
-        KEY: (answer_key_page(project), "data/cases"),
+        KEY: (answer_key_page(project, today), "data/cases"),
         WORKSHEET: (worksheet_page(project), "data/cases"),
     }

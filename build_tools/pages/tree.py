@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from build_tools.escape import md, md_label
 from build_tools.load import Project
-from build_tools.pages.codes import code_link
+from build_tools.pages.codes import code_link, payment_line
 from build_tools.pages.common import Citations, reviewed_line
 
 
-def _outcome_block(project: Project, node: dict[str, Any], cites: Citations) -> list[str]:
+def _outcome_block(project: Project, node: dict[str, Any], cites: Citations, today: dt.date | None) -> list[str]:
     lines = [f"{md(node['why'])}{cites.marks(node.get('sources'))}", ""]
+    payment = payment_line(project, node["code"], cites, "", today) if node.get("code") else ""
+    if payment:  # the code's one account of its payment status (data/codes/<code>.yaml payment_note)
+        lines += [payment, ""]
     lines += ["**The note must show**", "", *cites.claims(node["note_must_show"])]
     lines += ["**Common mistakes**", "", *cites.claims(node["mistakes"])]
     if node.get("neighbours"):
@@ -23,7 +27,7 @@ def _outcome_block(project: Project, node: dict[str, Any], cites: Citations) -> 
     return lines
 
 
-def tree_page(project: Project) -> str:
+def tree_page(project: Project, today: dt.date | None = None) -> str:
     """The static 'which code?' tree: one section per node, every answer a link to its next node."""
     tree = project.tree.data
     cites = Citations(project, "sources.md")
@@ -54,7 +58,7 @@ def tree_page(project: Project) -> str:
                 label = "Code" if node["result"] == "code" else "The note supports"
                 billed = " + ".join(code_link(project, c, "codes/") for c in node.get("codes") or [node["code"]])
                 lines += [f"**{label}{'s' if node.get('codes') else ''}:** {billed}", ""]
-            lines += _outcome_block(project, node, cites)
+            lines += _outcome_block(project, node, cites, today)
             lines += [f"[Start again](#{tree['root']})", ""]
     lines += ["</div>", "", *cites.section(), reviewed_line(tree["reviewed"]), ""]
     return "\n".join(lines)
