@@ -283,7 +283,7 @@ def _work_words(path: list[dict[str, Any]]) -> str:
             seen: list[str] = []
             for span in step["spans"]:
                 words = " ".join(span["text"].split())
-                if words.lower() not in (s.lower() for s in seen):
+                if not any(words.lower() in s.lower() or s.lower() in words.lower() for s in seen):
                     seen.append(words)
             return " / ".join(f"'{w}'" for w in seen[:WORK_PHRASES])
     return "this block"

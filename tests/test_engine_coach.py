@@ -145,8 +145,12 @@ def test_with_no_code_chosen_the_code_is_the_tree_walked_from_the_note() -> None
             "question": "q_kind",
             "answer": "a_dose",
             "evidence": "3x12",
+            "from_heading": False,
             "from_silence": False,
             "spans": [{"start": 10, "end": 14, "text": "3x12"}],
+            "add": [],
+            "documentation": None,
+            "names_work": False,
         }
     ]
     nothing = coach.check("Nothing to see.", None, TOY, VOCAB, TOY_TREE)

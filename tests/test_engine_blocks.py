@@ -1,0 +1,79 @@
+"""engine.blocks: a visit note cut into blocks of time (headings, minute forms, sections, stated totals)."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_tools.load import load_project
+from engine import blocks
+
+READING = load_project().reading.data
+
+
+def split(text: str) -> dict:
+    return blocks.split(text, READING)
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("TherEx 12 min: SLR 3x10", 12),
+        ("TherEx 12': SLR 3x10", 12),
+        ("TherEx 12m: SLR 3x10", 12),
+        ("TherEx x12 min: SLR 3x10", 12),
+        ("TherEx (12 min): SLR 3x10", 12),
+        ("TherEx 8-min: SLR 3x10", 8),
+        ("TherEx 12 minutes - SLR 3x10", 12),
+        ("TherEx: 12\n- SLR 3x10", 12),
+        ("12-min Ther ex: SLR 3x10", 12),
+        ("TherEx | 12 min | SLR 3x10", 12),
+        ("TherEx: SLR 3x10 for 12 min", 12),
+    ],
+)
+def test_minutes_in_every_common_form(text: str, minutes: int) -> None:
+    (block,) = split("NMR 9 min: tandem stance.\n" + text)["blocks"][1:]
+    assert block["claims"] == "97110" and block["minutes"] == minutes
+
+
+def test_a_range_is_not_minutes() -> None:
+    (block,) = split("TE 10-15 min: bike")["blocks"]
+    assert block["minutes"] is None and block["range"] == "10-15 min"
+
+
+def test_three_block_note_on_one_line_with_a_stated_total() -> None:
+    note = "TherEx 12 min: SLR. NMR 10 min: tandem on foam. TherAct 16 min: floor to counter lifts. Total timed 38 min"
+    out = split(note)
+    assert [(b["claims"], b["minutes"]) for b in out["blocks"]] == [("97110", 12), ("97112", 10), ("97530", 16)]
+    assert out["stated_total_timed"] == 38 and out["stated_total_treatment"] is None
+    for b in out["blocks"]:
+        assert note[b["span"][0] : b["span"][1]].strip() and "Total" not in note[b["span"][0] : b["span"][1]]
+
+
+def test_soap_sections_close_blocks_and_services_are_named_by_their_heading() -> None:
+    note = "S: knee stiff.\nO: Ther ex (12'): quad sets\nHP 10 min to L knee\nA: tolerated well\nP: cont POC\nTTT 22 min"
+    out = split(note)
+    assert [(b["claims"], b["decides"], b["minutes"]) for b in out["blocks"]] == [
+        ("97110", "content", 12),
+        ("97010", "heading", 10),
+    ]
+    assert out["stated_total_treatment"] == 22
+    assert {s["id"] for s in out["sections"]} >= {"subjective", "assessment", "plan", "total_treatment"}
+
+
+def test_unheaded_lines_with_their_own_minutes_are_blocks() -> None:
+    note = "R RTC repair. UBE 8 min warm-up, independent.\nTherEx 15 min: ER/IR TB.\nRest 6 min.\nMT 10 min: glides"
+    got = [(b["heading"], b["minutes"]) for b in split(note)["blocks"]]
+    assert got == [(None, 8), ("TherEx 15 min", 15), ("Rest", 6), ("MT 10 min", 10)]
+
+
+def test_a_note_without_headings_is_cut_at_sentences_that_state_minutes() -> None:
+    note = "Bridges 3x10 w/ VC - 14 min.\nSTM to infraspinatus - 10 min.\nTotal timed 24 min."
+    got = [b["minutes"] for b in split(note)["blocks"]]
+    assert got == [14, 10]
+    (one,) = split("Sit to stand x10, min A -> CGA. 15 min.")["blocks"]
+    assert one["heading"] is None and one["minutes"] == 15 and one["span"] == [0, 39]
+
+
+def test_words_inside_a_sentence_are_not_headings() -> None:
+    (one,) = split("Pt tolerated exercise well with ther ex cues, 10 min")["blocks"]
+    assert one["heading"] is None
