@@ -191,10 +191,12 @@ def case_paths_walk(ctx: Context) -> Iterator[Problem]:
 
 
 def answer_links_exist(ctx: Context) -> Iterator[Problem]:
-    """`outranks` and `when_silent` name answers of the same question; a code list starts with the outcome's code."""
+    """`outranks`, `when_silent` and `by_minutes` name answers of the same question; heading codes are reachable;
+    a code list starts with the outcome's code."""
     if (tree := _tree(ctx)) is None:
         return
     doc = ctx.project.tree
+    nodes = {node["id"]: node for node in tree["nodes"]}
     for i, node in enumerate(tree["nodes"]):
         ids = [a["id"] for a in node.get("answers", [])]
         for j, answer in enumerate(node.get("answers", [])):
@@ -202,6 +204,16 @@ def answer_links_exist(ctx: Context) -> Iterator[Problem]:
                 if other not in ids or other == answer["id"]:
                     msg = f"answer {answer['id']} of {node['id']} outranks '{other}', which is not another answer of it"
                     yield doc.problem(("nodes", i, "answers", j, "outranks", k), msg, "choose from " + ", ".join(ids))
+            for k, code in enumerate(answer.get("heading_codes", [])):
+                if answer["next"] in nodes and not engine_suggest.reaches(answer["next"], code, nodes):
+                    msg = f"answer {answer['id']} of {node['id']} lists heading code {code}, which it cannot reach"
+                    fix = "list only codes of outcomes reachable from this answer"
+                    yield doc.problem(("nodes", i, "answers", j, "heading_codes", k), msg, fix)
+        by_minutes = node.get("by_minutes") or {}
+        for key in ("at_most", "over"):
+            if by_minutes and by_minutes[key] not in ids:
+                msg = f"by_minutes of {node['id']} names '{by_minutes[key]}', which is not one of its answers"
+                yield doc.problem(("nodes", i, "by_minutes", key), msg, "choose from " + ", ".join(ids))
         silent = node.get("when_silent")
         if silent and silent["answer"] not in ids:
             msg = f"when_silent of {node['id']} names '{silent['answer']}', which is not one of its answers"
