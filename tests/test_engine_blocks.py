@@ -50,7 +50,9 @@ def test_three_block_note_on_one_line_with_a_stated_total() -> None:
 
 
 def test_soap_sections_close_blocks_and_services_are_named_by_their_heading() -> None:
-    note = "S: knee stiff.\nO: Ther ex (12'): quad sets\nHP 10 min to L knee\nA: tolerated well\nP: cont POC\nTTT 22 min"
+    note = (
+        "S: knee stiff.\nO: Ther ex (12'): quad sets\nHP 10 min to L knee\nA: tolerated well\nP: cont POC\nTTT 22 min"
+    )
     out = split(note)
     assert [(b["claims"], b["decides"], b["minutes"]) for b in out["blocks"]] == [
         ("97110", "content", 12),

@@ -91,7 +91,9 @@ def test_warnings_for_a_disagreeing_total_a_block_without_minutes_and_a_range() 
 
 
 def test_services_the_tree_does_not_cover_are_coded_by_heading_and_payer() -> None:
-    note = "E-stim (unattended, premod) 15 min lumbar.\nTE 14 min: bridging w/ TA brace, cues.\nPT eval, low complexity."
+    note = (
+        "E-stim (unattended, premod) 15 min lumbar.\nTE 14 min: bridging w/ TA brace, cues.\nPT eval, low complexity."
+    )
     cms, ama = read(note), read(note, "ama")
     assert [b["code"] for b in cms["blocks"]] == ["G0283", "97110", "97161"]
     assert [b["code"] for b in ama["blocks"]] == ["97014", "97110", "97161"]
