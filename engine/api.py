@@ -54,13 +54,14 @@ def _suggest(args: dict[str, Any]) -> dict:
 
 
 def _visit(args: dict[str, Any]) -> dict:
-    """A whole visit note: {"text": note, "rules": ["cms", "ama"]} -> {"visits": {rule: engine.visit.read result}}.
+    """A whole visit note: {"text", "rules": ["cms", "ama"], "answers"?} -> {"visits": {rule: visit.read result}}.
 
     The blocks are the same under every rule (only codes named by payer and the units differ)."""
     rule_ids = args.get("rules") or [args.get("rule") or "cms"]
     if not isinstance(rule_ids, list) or not all(isinstance(r, str) for r in rule_ids):
         raise visit.VisitInputError('rules must be a list of unit rule ids, e.g. ["cms", "ama"]', "rules")
-    return {"visits": {r: visit.read(args.get("text"), _DATA, r) for r in rule_ids[:4]}}
+    answers = args.get("answers")
+    return {"visits": {r: visit.read(args.get("text"), _DATA, r, answers) for r in rule_ids[:4]}}
 
 
 def _walk(args: dict[str, Any]) -> dict:

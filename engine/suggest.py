@@ -338,3 +338,69 @@ def evidence_problems(tree: dict[str, Any], vocab: dict[str, Any]) -> list[tuple
                         path = ("nodes", i, "answers", j, "evidence", *where, k)
                         out.append((path, f"{node['id']} {answer['id']}: {message}"))
     return out
+
+
+def answered(tree: dict[str, Any], walked: dict[str, Any], answers: list[Any]) -> dict[str, Any]:
+    """A walk that stopped at an open question, continued with the user's [question, answer] pairs.
+
+    The note's steps stay as they were; each user step is marked `by_user`. Answers that do not follow the
+    tree from where the walk stopped raise SuggestInputError naming the step."""
+    if not isinstance(answers, list) or not all(isinstance(a, list | tuple) and len(a) == 2 for a in answers):
+        raise SuggestInputError("answers must be [question, answer] pairs (fix: answer the open question)", "answers")
+    nodes = nodes_by_id(tree)
+    path = list(walked["path"])
+    current = walked["open_question"] or walked["outcome"]
+    for number, (qid, aid) in enumerate(answers, 1):
+        node = nodes.get(current)
+        if node is None or node["type"] != "question" or str(qid) != current:
+            raise SuggestInputError(f"answer {number} is for {qid!r}; the open question is {current!r}", "answers")
+        chosen = next((a for a in node["answers"] if a["id"] == str(aid)), None)
+        if chosen is None:
+            raise SuggestInputError(
+                f"{aid!r} is not an answer of {current} (fix: choose one of its answers)", "answers"
+            )
+        path.append(
+            {
+                "question": current,
+                "answer": chosen["id"],
+                "text": node.get("text", ""),
+                "label": chosen.get("label", ""),
+                "evidence": "answered by you",
+                "from_silence": False,
+                "from_heading": False,
+                "by_user": True,
+                "spans": [],
+                "add": [],
+                "documentation": chosen.get("documentation"),
+                "names_work": bool(node.get("names_work")),
+            }
+        )
+        current = chosen["next"]
+    node = nodes[current]
+    reached = node["type"] == "outcome"
+    codes = (node.get("codes") or ([node["code"]] if node.get("code") else [])) if reached else []
+    asked = None
+    if not reached:
+        asked = {
+            "id": current,
+            "text": node.get("text", ""),
+            "help": node.get("help", ""),
+            "answers": [
+                {"id": a["id"], "label": a.get("label", ""), "contested": a.get("contested"), "shown": False}
+                for a in node["answers"]
+            ],
+        }
+    return {
+        **walked,
+        "code": node.get("code") if reached else None,
+        "codes": codes or None,
+        "outcome": current if reached else None,
+        "result": node.get("result") if reached else None,
+        "path": path,
+        "open_question": None if reached else current,
+        "question": asked,
+        "title": node.get("title") if reached else None,
+        "candidates": [],
+        "walk": format_walk([(p["question"], p["answer"]) for p in path]),
+        "documentation": documentation(node, path) if reached and node.get("code") else None,
+    }

@@ -93,7 +93,9 @@ def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool
     return False
 
 
-def _walk_block(block: dict[str, Any], text: str, data: dict[str, Any], rule_id: str, goals: str) -> dict[str, Any]:
+def _walk_block(
+    block: dict[str, Any], text: str, data: dict[str, Any], rule_id: str, goals: str, answers: Any = None
+) -> dict[str, Any]:
     """One block coded: {code, codes, open_question, path, documentation, heading_note, walk}."""
     start, end = block["content"]
     content = text[start:end]
@@ -136,6 +138,11 @@ def _walk_block(block: dict[str, Any], text: str, data: dict[str, Any], rule_id:
         heading=block["heading"],
         minutes=block["minutes"],
     )
+    if answers and walked["open_question"]:
+        try:
+            walked = suggest.answered(data["tree"], walked, answers)
+        except suggest.SuggestInputError as exc:
+            raise VisitInputError(f"{_label(block, block['number'])}: {exc}", "answers") from None
     out.update(
         code=walked["code"],
         codes=walked["codes"],
@@ -152,6 +159,7 @@ def _walk_block(block: dict[str, Any], text: str, data: dict[str, Any], rule_id:
             "question": s["question"],
             "answer": s["answer"],
             "evidence": s["evidence"],
+            "by_user": bool(s.get("by_user")),
             "spans": [
                 {"start": sp["start"] + start, "end": sp["end"] + start, "text": sp["text"]} for sp in s["spans"]
             ],
@@ -166,10 +174,15 @@ def _walk_block(block: dict[str, Any], text: str, data: dict[str, Any], rule_id:
     return out
 
 
-def read(text: Any, data: dict[str, Any], rule_id: str = "cms") -> dict[str, Any]:
-    """The visit result: {"blocks", "units", "total_units", "steps", "warnings", "rule", "unit_result"}.
+def read(text: Any, data: dict[str, Any], rule_id: str = "cms", answers: Any = None) -> dict[str, Any]:
+    """The visit result: {"blocks", "units", "total_units", "steps", "warnings", "rule", ...}.
 
-    `data` is the engine data (tree, vocab, reading, rules, codes). Bad input raises VisitInputError."""
+    `data` is the engine data (tree, vocab, reading, rules, codes). `answers` continues blocks whose walk
+    stopped at an open question: {"<block number>": [[question, answer], ...]} (the tree widget's answers).
+    Bad input raises VisitInputError."""
+    if answers is not None and not isinstance(answers, dict):
+        raise VisitInputError("answers must map a block number to [question, answer] pairs", "answers")
+    answers = answers or {}
     try:
         text = suggest.check_note(text)
     except suggest.SuggestInputError as exc:
@@ -188,7 +201,8 @@ def read(text: Any, data: dict[str, Any], rule_id: str = "cms") -> dict[str, Any
     billed_minutes = 0
     all_minutes = 0
     for number, block in enumerate(split["blocks"], 1):
-        coded = _walk_block(block, text, data, rule_id, goals)
+        block["number"] = number
+        coded = _walk_block(block, text, data, rule_id, goals, answers.get(str(number)))
         code = coded["code"]
         if coded.get("result") == "not_billable" and coded["heading_note"] and block["minutes"] is None:
             steps.append(f"{_label(block, number)}: {coded['heading_note']}; not a block of time.")
