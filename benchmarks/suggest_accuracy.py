@@ -1,8 +1,13 @@
-"""Benchmark: how often the tree walked from a note commits, and how often what it commits to is acceptable.
+"""Benchmark: how well the engine reads notes, on the dev and the held-out halves of the note bank.
 
-Reads tests/note_bank/notes.yaml and split.yaml and prints, for the dev and the held-out halves:
-acceptable-when-committed %, commit rate %, and the median number of answers on the walks that reached
-a common code. `--misses` lists the dev notes that were wrong or did not commit (never the held-out ones:
+Single blocks (tests/note_bank/notes.yaml, split.yaml): the tree walked from each note through ConText
+(engine.suggest with data/note_reading.yaml): acceptable-when-committed %, commit rate %, and the median
+number of answers on the walks that reached a common code.
+Visits (tests/note_bank/visits.yaml, visit_split.yaml): the whole visit read by engine.visit: % of visits
+whose every block has an acceptable code and the right minutes, % billed exactly (the units per code equal
+what the answer key's blocks bill by the unit engine) under Medicare (cms) and a per-code payer (ama), and
+% whose warnings (total_mismatch, block_without_minutes) match the key.
+`--misses` lists the dev notes and visits that were wrong or did not commit (never the held-out ones:
 tuning looks only at dev). Run: `python benchmarks/suggest_accuracy.py [--misses]`.
 """
 
@@ -33,12 +38,14 @@ def load_bank() -> dict[str, list[dict[str, Any]]]:
     return {half: [notes[i] for i in ids] for half, ids in split.items()}
 
 
-def score(notes: list[dict[str, Any]], tree: dict[str, Any], vocab: dict[str, Any]) -> dict[str, Any]:
+def score(
+    notes: list[dict[str, Any]], tree: dict[str, Any], vocab: dict[str, Any], reading: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Figures for one half, and each note's result."""
     nodes = nodes_by_id(tree)
     rows, committed, acceptable, lengths = [], 0, 0, []
     for note in notes:
-        got = suggest.walk(tree, note["text"], vocab)
+        got = suggest.walk(tree, note["text"], vocab, reading)
         key = suggest.outcome_key(nodes[got["outcome"]]) if got["outcome"] else None
         ok = key is not None and key in note["acceptable"]
         committed += key is not None
@@ -65,9 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     from build_tools.load import load_project
 
     project = load_project()
-    tree, vocab = project.tree.data, project.vocab.data
+    tree, vocab, reading = project.tree.data, project.vocab.data, project.reading.data
+    print("Single blocks")
     for half, notes in load_bank().items():
-        s = score(notes, tree, vocab)
+        s = score(notes, tree, vocab, reading)
         print(
             f"{half:8} notes {s['notes']:3}  acceptable when committed {s['acceptable_pct']:5.1f}% "
             f"({s['acceptable']}/{s['committed']})  commit {s['commit_pct']:5.1f}% ({s['committed']}/{s['notes']})  "
@@ -79,7 +87,81 @@ def main(argv: list[str] | None = None) -> int:
                     got = row["got"]
                     where = row["key"] or f"open {got['open_question']} {got['candidates']}"
                     print(f"   {row['note']['id']:34} want {row['note']['expected']:12} got {where}")
+    from build_tools.export import engine_data
+
+    data = engine_data(project)
+    print("Visits")
+    for half, visits in load_visits().items():
+        v = score_visits(visits, data)
+        print(
+            f"{half:8} visits {v['visits']:3}  every block right {v['blocks_pct']:5.1f}%  "
+            f"billed exactly cms {v['cms_pct']:5.1f}% ama {v['ama_pct']:5.1f}%  "
+            f"warnings right {v['warnings_pct']:5.1f}%"
+        )
+        if args.misses and half == "dev":
+            for row in v["rows"]:
+                if not row["ok"]:
+                    print(f"   {row['id']:34} want {row['want']}  got {row['got']}")
     return 0
+
+
+def load_visits() -> dict[str, list[dict[str, Any]]]:
+    """The bank's visits by half."""
+    visits = {v["id"]: v for v in yaml.safe_load((BANK / "visits.yaml").read_text(encoding="utf-8"))}
+    split = yaml.safe_load((BANK / "visit_split.yaml").read_text(encoding="utf-8"))
+    return {half: [visits[i] for i in ids] for half, ids in split.items()}
+
+
+def expected_units(visit_key: dict[str, Any], data: dict[str, Any], rule: str) -> dict[str, int]:
+    """What the answer key's blocks bill, by the unit engine (itself tested on published worked examples)."""
+    from engine import units, visit
+
+    minutes: dict[str, int] = {}
+    services: list[str] = []
+    for block in visit_key["blocks"]:
+        code = block["code"]
+        if code == "none":
+            continue
+        code = "G0283" if code == "97014" and rule == "cms" else code
+        if visit._timed(code, data["codes"]):
+            if block["minutes"] is not None:
+                minutes[code] = minutes.get(code, 0) + block["minutes"]
+        elif code not in services:
+            services.append(code)
+    entries = [(c, str(m)) for c, m in minutes.items()] + [(c, None) for c in services]
+    billed = units.compute(entries, data["rules"][rule], data["codes"])["units"] if entries else {}
+    return {c: n for c, n in billed.items() if n}
+
+
+def score_visits(visits: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]:
+    """Visit figures for one half, and each visit's row."""
+    from engine import visit
+
+    counts = {"blocks": 0, "cms": 0, "ama": 0, "warnings": 0}
+    rows = []
+    for key in visits:
+        results = {rule: visit.read(key["text"], data, rule) for rule in ("cms", "ama")}
+        got = [
+            (b["code"] or ("none" if b["result"] == "not_billable" else None), b["minutes"])
+            for b in results["cms"]["blocks"]
+        ]
+        want = [(b["code"], b["minutes"]) for b in key["blocks"]]
+        ok = len(got) == len(want) and all(
+            g[0] in b["acceptable"] and g[1] == b["minutes"] for g, b in zip(got, key["blocks"], strict=False)
+        )
+        counts["blocks"] += ok
+        for rule in ("cms", "ama"):
+            billed = {c: n for c, n in results[rule]["units"].items() if n}
+            counts[rule] += billed == expected_units(key, data, rule)
+        kinds = {w["kind"] for w in results["cms"]["warnings"]} & {"total_mismatch", "block_without_minutes"}
+        counts["warnings"] += kinds == set(key["expected_warnings"])
+        rows.append({"id": key["id"], "ok": ok, "want": want, "got": got})
+    n = len(visits) or 1
+    return {
+        "visits": len(visits),
+        **{f"{k}_pct": 100 * v / n for k, v in counts.items()},
+        "rows": rows,
+    }
 
 
 if __name__ == "__main__":

@@ -30,8 +30,24 @@ def _term_alternatives(term: dict[str, Any]) -> list[str]:
     return [re.sub(r"(?:\\ |\\-)+", r"[\\s.-]*", re.escape(w.strip())) for w in words]
 
 
+_EXPANDED: dict[tuple[str, bool], str] = {}
+_EXPANDED_FOR: list[Any] = [None]
+
+
 def expand(pattern: str, vocab: dict[str, Any], bounded: bool = True) -> str:
-    """Replace `{list}` and `{list.term}` placeholders by alternations of vocabulary words (`bounded`: as words)."""
+    """Replace `{list}` and `{list.term}` placeholders by alternations of vocabulary words (`bounded`: as words).
+
+    Expansions are cached for the vocabulary last used (the engine keeps one)."""
+    if _EXPANDED_FOR[0] is not vocab:
+        _EXPANDED.clear()
+        _EXPANDED_FOR[0] = vocab
+    key = (pattern, bounded)
+    if key not in _EXPANDED:
+        _EXPANDED[key] = _expand(pattern, vocab, bounded)
+    return _EXPANDED[key]
+
+
+def _expand(pattern: str, vocab: dict[str, Any], bounded: bool) -> str:
 
     def replace(m: re.Match[str]) -> str:
         terms = vocab.get(m.group(1))

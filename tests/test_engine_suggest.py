@@ -28,7 +28,7 @@ BANK = ROOT / "tests" / "note_bank"
 COMMON = ("97110", "97112", "97530", "97535", "97140", "97116")
 PROJECT = load_project()
 DATA = engine_data(PROJECT)
-TREE, VOCAB = DATA["tree"], DATA["vocab"]
+TREE, VOCAB, READING = DATA["tree"], DATA["vocab"], DATA["reading"]
 NOTES = {n["id"]: n for n in yaml.safe_load((BANK / "notes.yaml").read_text(encoding="utf-8"))}
 SPLIT = yaml.safe_load((BANK / "split.yaml").read_text(encoding="utf-8"))
 #: the issue's targets for the held-out half (the dev half must meet them too)
@@ -88,7 +88,7 @@ def test_outranks_unless_also_ignore_and_when_silent() -> None:
 )
 def test_bad_note_is_refused_with_a_fix(text: str, fragment: str) -> None:
     with pytest.raises(suggest.SuggestInputError) as exc:
-        suggest.walk(TREE, text, VOCAB)
+        suggest.walk(TREE, text, VOCAB, READING)
     assert fragment in str(exc.value) and "fix:" in str(exc.value)
     with pytest.raises(suggest.SuggestInputError):
         suggest.check_note(b"\xff\xfe note")
@@ -119,7 +119,7 @@ def test_cognitive_outcome_bills_the_first_code_and_the_add_on() -> None:
 def test_walk_is_a_tree_walk_and_its_evidence_is_in_the_note(note_id: str) -> None:
     """One logic: the suggestion is exactly the tree state its steps reach, and each step quotes the note."""
     text = NOTES[note_id]["text"]
-    r = suggest.walk(TREE, text, VOCAB)
+    r = suggest.walk(TREE, text, VOCAB, READING)
     steps = [(s["question"], s["answer"]) for s in r["path"]]
     state = tree.state(TREE, steps)
     assert state["error"] is None
@@ -138,7 +138,7 @@ def test_api_suggest_replies_with_the_walk_or_an_error() -> None:
     api.load(json.dumps(DATA))
     text = NOTES[SPLIT["dev"][0]]["text"]
     reply = json.loads(api.call("suggest", json.dumps({"text": text})))["result"]
-    assert reply == suggest.walk(TREE, text, VOCAB)
+    assert reply == suggest.walk(TREE, text, VOCAB, READING)
     assert json.loads(api.call("suggest", json.dumps({"text": ""})))["error"]["field"] == "text"
 
 
@@ -156,7 +156,7 @@ def test_cli_prints_the_documented_json() -> None:
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     assert list(out)[:4] == ["code", "codes", "path", "open_question"]
-    want = suggest.walk(TREE, text, VOCAB)
+    want = suggest.walk(TREE, text, VOCAB, READING)
     assert out["code"] == want["code"] and out["codes"] == want["codes"]
     assert out["open_question"] == want["open_question"]
     assert out["path"] == [{k: s[k] for k in ("question", "answer", "evidence")} for s in want["path"]]
@@ -196,7 +196,7 @@ def test_bank_stays_out_of_the_site() -> None:
 
 
 def _figures(half: str) -> dict[str, Any]:
-    rows = [(NOTES[i], suggest.walk(TREE, NOTES[i]["text"], VOCAB)) for i in SPLIT[half]]
+    rows = [(NOTES[i], suggest.walk(TREE, NOTES[i]["text"], VOCAB, READING)) for i in SPLIT[half]]
     nodes = tree.nodes_by_id(TREE)
     committed = [(n, r) for n, r in rows if r["outcome"]]
     good = [(n, r) for n, r in committed if suggest.outcome_key(nodes[r["outcome"]]) in n["acceptable"]]
@@ -224,7 +224,7 @@ def test_bank_half_meets_the_targets(half: str) -> None:
     )
 )
 def test_any_text_gives_a_tree_walk_or_a_question(text: str) -> None:
-    r = suggest.walk(TREE, text, VOCAB)
+    r = suggest.walk(TREE, text, VOCAB, READING)
     state = tree.state(TREE, [(s["question"], s["answer"]) for s in r["path"]])
     assert state["error"] is None
     assert (r["outcome"] is None) == (r["open_question"] is not None)
