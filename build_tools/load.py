@@ -22,9 +22,10 @@ RECORD_KINDS = {
     "cases": "case.schema.json",
     "payers": "payer_rule.schema.json",
     "topics": "topic.schema.json",
+    "policies": "payer_policy.schema.json",
 }
 #: data folder -> the field holding the record's id (equal to the file name)
-ID_FIELDS = {"codes": "code", "activities": "slug", "cases": "id", "payers": "id", "topics": "id"}
+ID_FIELDS = {"codes": "code", "activities": "slug", "cases": "id", "payers": "id", "topics": "id", "policies": "id"}
 
 
 @dataclass

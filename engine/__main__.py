@@ -157,7 +157,7 @@ def render_visit(result: dict[str, Any], text: str) -> str:
     return "\n".join(lines)
 
 
-def _visit_lines(stream: Any, data: dict[str, Any], rule: str) -> int:
+def _visit_lines(stream: Any, data: dict[str, Any], rule: str, policy: str | None = None) -> int:
     """--jsonl: one JSON note a line in, one result a line out; bad lines report their error in place."""
     status = 0
     for number, raw in enumerate(stream, 1):
@@ -171,7 +171,7 @@ def _visit_lines(stream: Any, data: dict[str, Any], rule: str) -> int:
                 text, line_rule = item.get("text"), str(item.get("rule") or rule)
             else:
                 text, line_rule = item, rule
-            out = {"id": note_id, **visit_json(visit.read(text, data, line_rule))}
+            out = {"id": note_id, **visit_json(visit.read(text, data, line_rule, policy_id=policy))}
         except json.JSONDecodeError as exc:
             out, status = (
                 {"id": note_id, "error": f"line {number} is not JSON: {exc.msg} (fix: one JSON note a line)"},
@@ -208,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     p_suggest.add_argument("--json", action="store_true", help="print the walk as JSON")
     p_visit = sub.add_parser("visit", help="read a whole visit note on stdin: every block coded, the day's units")
     p_visit.add_argument("--rule", default="cms", help="unit rule id from data/payers (default: cms)")
+    p_visit.add_argument("--policy", default=None, help="payer policy id from data/policies (e.g. wsi)")
     form = p_visit.add_mutually_exclusive_group()
     form.add_argument("--json", action="store_true", help="print the visit as JSON")
     form.add_argument("--jsonl", action="store_true", help="read one JSON note a line, write one JSON result a line")
@@ -225,10 +226,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             return 2
         if args.jsonl:
-            return _visit_lines(sys.stdin, data, args.rule)
+            return _visit_lines(sys.stdin, data, args.rule, args.policy)
         try:
             note = _read_note(sys.stdin.buffer)
-            result = visit.read(note, data, args.rule)
+            result = visit.read(note, data, args.rule, policy_id=args.policy)
         except (suggest.SuggestInputError, visit.VisitInputError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -60,8 +60,8 @@ def _visit(args: dict[str, Any]) -> dict:
     rule_ids = args.get("rules") or [args.get("rule") or "cms"]
     if not isinstance(rule_ids, list) or not all(isinstance(r, str) for r in rule_ids):
         raise visit.VisitInputError('rules must be a list of unit rule ids, e.g. ["cms", "ama"]', "rules")
-    answers = args.get("answers")
-    return {"visits": {r: visit.read(args.get("text"), _DATA, r, answers) for r in rule_ids[:4]}}
+    answers, policy = args.get("answers"), args.get("policy") or None
+    return {"visits": {r: visit.read(args.get("text"), _DATA, r, answers, policy) for r in rule_ids[:4]}}
 
 
 def _walk(args: dict[str, Any]) -> dict:

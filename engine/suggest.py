@@ -85,6 +85,18 @@ def answer_spans(
     return sorted(spans, key=lambda s: (s["start"], s["end"]))
 
 
+def _with_goal_patterns(question: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`question` with a payer policy's goal patterns added to its answer's goal-link group (the last `also`)."""
+    answers = []
+    for answer in question["answers"]:
+        groups = (answer.get("evidence") or {}).get("also", [])
+        if answer["id"] == override["answer"] and groups:
+            last = {**groups[-1], "patterns": [*groups[-1]["patterns"], *override["goal_patterns"]]}
+            answer = {**answer, "evidence": {**answer["evidence"], "also": [*groups[:-1], last]}}
+        answers.append(answer)
+    return {**question, "answers": answers}
+
+
 def _reads(group: dict[str, Any], text: str, whole: str | None) -> str:
     return whole if group.get("reads") == "whole" and whole is not None else text
 
@@ -154,6 +166,7 @@ def walk(
     claims: str | None = None,
     heading: str | None = None,
     minutes: int | None = None,
+    policy: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Walk the tree from the root as far as the note settles it.
 
@@ -167,7 +180,8 @@ def walk(
     (or answers only by silence), the one answer whose `heading_codes` name that code is taken, and the step says the
     heading settled it; content that answers the question always wins over the heading. `minutes` are the
     block's minutes when the visit reader found them beside its heading: a question with `by_minutes` is
-    answered from them.
+    answered from them. `policy` is a payer policy (data/policies) whose definitions change the walk: an
+    answer it takes `instead_of` others, or more words that show a goal link; the step names the policy.
     """
     text = check_note(text)
     vocab = vocab or {}
@@ -179,9 +193,15 @@ def walk(
     path: list[dict[str, Any]] = []
     steps: list[Step] = []
     candidates: list[str] = []
+    overrides = {o["question"]: o for o in (policy or {}).get("walk", [])}
     while nodes[current]["type"] == "question":
         question = nodes[current]
+        override = overrides.get(current)
+        if override and override.get("goal_patterns"):
+            question = _with_goal_patterns(question, override)
         settled = settle(question, read, vocab, whole)
+        if override and settled["answer"] in override.get("instead_of", []):
+            settled = {**settled, "answer": override["answer"], "policy": override["why"]}
         if minutes is not None and question.get("by_minutes") and settled["answer"] is None:
             rule = question["by_minutes"]
             aid = rule["at_most"] if minutes <= rule["threshold"] else rule["over"]
@@ -203,6 +223,7 @@ def walk(
                 if settled["silent"] or settled.get("from_heading")
                 else _evidence_text(settled["spans"]),
                 "from_heading": bool(settled.get("from_heading")),
+                "policy": settled.get("policy"),
                 "from_silence": settled["silent"],
                 "spans": settled["spans"],
                 "add": settled.get("add", []),

@@ -94,7 +94,13 @@ def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool
 
 
 def _walk_block(
-    block: dict[str, Any], text: str, data: dict[str, Any], rule_id: str, goals: str, answers: Any = None
+    block: dict[str, Any],
+    text: str,
+    data: dict[str, Any],
+    rule_id: str,
+    goals: str,
+    answers: Any = None,
+    policy: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """One block coded: {code, codes, open_question, path, documentation, heading_note, walk}."""
     start, end = block["content"]
@@ -137,6 +143,7 @@ def _walk_block(
         claims=block["claims"],
         heading=block["heading"],
         minutes=block["minutes"],
+        policy=policy,
     )
     if answers and walked["open_question"]:
         try:
@@ -160,6 +167,7 @@ def _walk_block(
             "answer": s["answer"],
             "evidence": s["evidence"],
             "by_user": bool(s.get("by_user")),
+            "policy": s.get("policy"),
             "spans": [
                 {"start": sp["start"] + start, "end": sp["end"] + start, "text": sp["text"]} for sp in s["spans"]
             ],
@@ -174,12 +182,20 @@ def _walk_block(
     return out
 
 
-def read(text: Any, data: dict[str, Any], rule_id: str = "cms", answers: Any = None) -> dict[str, Any]:
+def read(
+    text: Any, data: dict[str, Any], rule_id: str = "cms", answers: Any = None, policy_id: str | None = None
+) -> dict[str, Any]:
     """The visit result: {"blocks", "units", "total_units", "steps", "warnings", "rule", ...}.
 
     `data` is the engine data (tree, vocab, reading, rules, codes). `answers` continues blocks whose walk
     stopped at an open question: {"<block number>": [[question, answer], ...]} (the tree widget's answers).
+    `policy_id` names a payer policy of data/policies whose definitions change the walk (e.g. "wsi").
     Bad input raises VisitInputError."""
+    policies = data.get("policies", {})
+    if policy_id is not None and policy_id not in policies:
+        known = ", ".join(sorted(policies)) or "none"
+        raise VisitInputError(f"unknown payer policy {policy_id!r}; choose one of {known}", "policy")
+    policy = policies.get(policy_id) if policy_id else None
     if answers is not None and not isinstance(answers, dict):
         raise VisitInputError("answers must map a block number to [question, answer] pairs", "answers")
     answers = answers or {}
@@ -202,7 +218,7 @@ def read(text: Any, data: dict[str, Any], rule_id: str = "cms", answers: Any = N
     all_minutes = 0
     for number, block in enumerate(split["blocks"], 1):
         block["number"] = number
-        coded = _walk_block(block, text, data, rule_id, goals, answers.get(str(number)))
+        coded = _walk_block(block, text, data, rule_id, goals, answers.get(str(number)), policy)
         code = coded["code"]
         if coded.get("result") == "not_billable" and coded["heading_note"] and block["minutes"] is None:
             steps.append(f"{_label(block, number)}: {coded['heading_note']}; not a block of time.")
@@ -315,6 +331,7 @@ def read(text: Any, data: dict[str, Any], rule_id: str = "cms", answers: Any = N
         "steps": steps,
         "warnings": warnings,
         "rule": rule_id,
+        "policy": policy_id,
         "stated_total_timed": split["stated_total_timed"],
         "stated_total_treatment": split["stated_total_treatment"],
     }

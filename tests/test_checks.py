@@ -115,6 +115,7 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "patterns_are_linear": "redos-pattern",
         "unit_rules_compute": "min-above-unit",
         "case_units_compute": "minutes-over-a-day",
+        "policy_walks_exist": "policy-unknown-answer",
     }
     rule_names = {r.__name__ for r in checks.rules()} | {r.__name__ for r in checks_tree.RULES}
     assert rule_names == set(covered)

@@ -232,6 +232,29 @@ def evidence_patterns_compile(ctx: Context) -> Iterator[Problem]:
         yield ctx.project.tree.problem(where, f"evidence: {message}", fix)
 
 
+def policy_walks_exist(ctx: Context) -> Iterator[Problem]:
+    """A payer policy's walk overrides name questions of the tree and answers of those questions."""
+    if (tree := _tree(ctx)) is None:
+        return
+    nodes = {node["id"]: node for node in tree["nodes"]}
+    for doc in ctx.records("policies"):
+        for i, override in enumerate(doc.data.get("walk", [])):
+            node = nodes.get(override["question"])
+            if node is None or node["type"] != "question":
+                msg = f"walk {i + 1} names question '{override['question']}', which the tree does not have"
+                yield doc.problem(("walk", i, "question"), msg, "name a question id of decision_tree.yaml")
+                continue
+            ids = [a["id"] for a in node["answers"]]
+            named = [("answer", override["answer"])] + [
+                (("instead_of", k), a) for k, a in enumerate(override.get("instead_of", []))
+            ]
+            for where, answer in named:
+                if answer not in ids:
+                    path = ("walk", i, *(where if isinstance(where, tuple) else (where,)))
+                    msg = f"walk {i + 1}: '{answer}' is not an answer of {node['id']}"
+                    yield doc.problem(path, msg, "choose from " + ", ".join(ids))
+
+
 RULES: list[Rule] = [
     node_ids_unique,
     answer_ids_unique,
@@ -242,4 +265,5 @@ RULES: list[Rule] = [
     case_paths_walk,
     answer_links_exist,
     evidence_patterns_compile,
+    policy_walks_exist,
 ]

@@ -39,6 +39,7 @@ def engine_data(project: Project) -> dict[str, Any]:
         "guide": guide_data(project),
         "vocab": project.vocab.data,
         "reading": project.reading.data,
+        "policies": {doc.data["id"]: doc.data for doc in project.records.get("policies", {}).values()},
         "cases": cases_data(project),
         "answer_choices": answer_choices(project),
     }

@@ -206,6 +206,7 @@ def guidance_page(project: Project, rec: dict[str, Any], today: dt.date | None =
                 "GA, GX, GY, GZ) are in the [modifier reference](../guide/modifiers.md)."
             )
         lines.append("")
+    lines += _policy_lines(project, code, cites)
     related = [
         (slug, d.data["title"])
         for slug, d in sorted(project.records.get("topics", {}).items())
@@ -221,6 +222,24 @@ def guidance_page(project: Project, rec: dict[str, Any], today: dt.date | None =
         lines += [f"- [{md_label(a['name'])}](../activities/{a['slug']}.md)" for a in acts] + [""]
     lines += [*cites.section(), reviewed_line(rec["reviewed"]), ""]
     return "\n".join(lines)
+
+
+def _policy_lines(project: Project, code: str, cites: Citations) -> list[str]:
+    """ "Payers that define it their own way": each payer policy's definition and denial rule for `code`."""
+    out: list[str] = []
+    for doc in sorted(project.records.get("policies", {}).values(), key=lambda d: str(d.path)):
+        if not isinstance(doc.data, dict):
+            continue
+        pol = doc.data
+        said = [d for d in pol.get("definitions", []) + pol.get("denials", []) if d["code"] == code]
+        for item in said:
+            out.append(f"- **{md(pol['payer'])}:** {md(item['text'], '../')}{cites.marks(item['sources'])}")
+        if said:
+            out.append(
+                f"    The coach reads a note the payer's way when this payer is chosen (payer policy `{pol['id']}`,"
+                f" reviewed {pol['reviewed']})."
+            )
+    return ["## Payers that define it their own way", "", *out, ""] if out else []
 
 
 def code_table(project: Project) -> str:
