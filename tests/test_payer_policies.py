@@ -53,9 +53,9 @@ def test_an_unknown_policy_is_refused() -> None:
 def test_the_code_page_shows_the_payers_definition_and_denial_with_sources() -> None:
     from build_tools.pages import codes
 
-    page = codes.code_pages(load_project())["codes/97530.md"][1]
+    page = "\n".join(codes.code_pages(load_project())["codes/97530.md"])
     section = page[page.index("## Payers that define it their own way") :].split("\n## ")[0]
     assert "Workforce Safety & Insurance" in section and "97110" in section
     assert section.count('class="tcg-cite"') >= 2
-    other = codes.code_pages(load_project())["codes/97110.md"][1]
+    other = "\n".join(codes.code_pages(load_project())["codes/97110.md"])
     assert "## Payers that define it their own way" not in other
