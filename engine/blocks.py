@@ -214,7 +214,7 @@ def _with_unheaded(
                 "range": None,
             }
         )
-    return sorted(out, key=lambda b: b["span"][0])[:MAX_BLOCKS]
+    return sorted(out, key=lambda b: b["span"][0])
 
 
 _SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)")
@@ -265,7 +265,9 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
     rd = reader(reading)
     sections = _sections(text, rd)
     section_spans = [(s["start"], s["end"]) for s in sections]
-    heads = [m for m in _headings(text, rd) if not _inside(m.start("heading"), section_spans)][:MAX_BLOCKS]
+    heads = [m for m in _headings(text, rd) if not _inside(m.start("heading"), section_spans)]
+    if len(heads) > MAX_BLOCKS:
+        raise ValueError(f"the note has {len(heads)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
     blocks: list[dict[str, Any]] = []
     starts = [m.start("heading") for m in heads]
     for i, m in enumerate(heads):
@@ -303,6 +305,8 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
                 block["minutes_from"] = " + ".join(f["text"] for f in body["found"])
         blocks.append(block)
     blocks = _with_unheaded(text, blocks, section_spans, reading) if blocks else _by_sentences(text, rd, section_spans)
+    if len(blocks) > MAX_BLOCKS:
+        raise ValueError(f"the note has {len(blocks)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
     if not blocks:
         body = _body_minutes(text, 0, len(text), rd, section_spans)
         blocks.append(

@@ -123,6 +123,15 @@ def compare_neighbours(code: str | None, neighbours: list[str], guide: dict[str,
     return {"code": code, "activity": activity, "rows": rows}
 
 
+#: what an outcome card calls each kind of result
+RESULT_LABELS = {
+    "code": "Code",
+    "not_billable": "Not billable",
+    "documentation": "Documentation check",
+    "split": "Two services",
+}
+
+
 def card(node: dict[str, Any], guide: dict[str, Any]) -> dict[str, Any]:
     """Everything the outcome card shows for outcome `node`."""
     code = node.get("code")
@@ -139,6 +148,8 @@ def card(node: dict[str, Any], guide: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": node["id"],
         "result": node["result"],
+        "result_label": RESULT_LABELS.get(node["result"], node["result"]),
+        "documentation": node.get("documentation", "supported") if code else None,
         "code": code,
         "codes": node.get("codes") or ([code] if code else []),
         "title": node["title"],

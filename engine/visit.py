@@ -207,7 +207,10 @@ def read(
     if rule_id not in rules:
         raise VisitInputError(f"unknown rule {rule_id!r}; choose one of {', '.join(sorted(rules))}", "rule")
     reading = data["reading"]
-    split = blocks.split(text, reading)
+    try:
+        split = blocks.split(text, reading)
+    except ValueError as exc:
+        raise VisitInputError(str(exc)) from None
     goals = _goal_lines(text, split, reading.get("context"))
     out_blocks: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []

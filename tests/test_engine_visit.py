@@ -173,3 +173,22 @@ def test_an_open_question_answered_in_place_continues_the_same_walk() -> None:
     assert block["code"] == "97140" and block["path"][-1]["by_user"] and done["units"] == {"97110": 1, "97140": 1}
     with pytest.raises(visit.VisitInputError, match="not an answer of q_focus"):
         visit.read(note, DATA, "cms", {str(open_block): [["q_focus", "a_nope"]]})
+
+
+def test_the_reading_page_states_the_bounds_the_engine_enforces() -> None:
+    from engine import assertions, blocks, suggest
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "guide" / "reading-visit-notes.md").read_text("utf-8")
+    words = {6: "six"}
+    assert f"{suggest.MAX_NOTE:,} characters" in page and f"{blocks.MAX_BLOCKS} blocks" in page
+    assert f"{blocks.MAX_BLOCK_MINUTES:,} minutes" in page
+    assert f"at most {words[assertions.NEGATION_WINDOW]} words" in page
+
+
+def test_more_blocks_than_the_bound_are_refused() -> None:
+    from engine import blocks
+
+    note = "".join(f"TE {i} min: SLR w/ VC\n" for i in range(1, blocks.MAX_BLOCKS + 2))
+    with pytest.raises(visit.VisitInputError, match=f"at most {blocks.MAX_BLOCKS}"):
+        read(note)
+    assert len(read(note.split("\n", 1)[1])["blocks"]) == blocks.MAX_BLOCKS

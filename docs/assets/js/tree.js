@@ -6,7 +6,6 @@
 (function () {
   "use strict";
   const WALK_PREFIX = "#walk=";
-  const RESULT_LABEL = { code: "Code", not_billable: "Not billable", documentation: "Documentation check" };
 
   /** Small DOM builder: h("p", {class: "x"}, "text", child). Text is always set as text, never HTML. */
   function h(tag, attrs, ...children) {
@@ -221,7 +220,7 @@
 
     function renderOutcome(o) {
       const headingId = "tcg-walk-heading";
-      const title = h("h2", { id: headingId, tabindex: "-1" }, h("span", { class: "tcg-walk__step" }, RESULT_LABEL[o.result] + ": "), o.title);
+      const title = h("h2", { id: headingId, tabindex: "-1" }, h("span", { class: "tcg-walk__step" }, o.result_label + ": "), o.title);
       const neighbours = o.compare.rows.filter((r) => !r.is_outcome && r.difference);
       const denials = o.mistakes.concat(o.denials);
       return h(
