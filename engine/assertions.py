@@ -4,8 +4,9 @@ Evidence counts only where the note asserts it happened in this block. Following
 al., 2001) and ConText (Harkema et al., 2009), a trigger term marks the words after it (`forward`) or
 before it (`backward`) as negated, hypothetical (planned, conditional), historical or a goal. A scope
 ends at a clause boundary (`,` `;` `.` or a line end), at a termination term of the trigger's category,
-or, for negation, after a window of words; `scope: sentence` runs over commas to the sentence end and
-`scope: line` to the end of the line (section labels such as "Plan:"). Pseudo-triggers ("no change")
+or, for negation, after a window of words; `scope: sentence` runs over commas to the sentence end,
+`scope: period` to a full stop or the line's end (section labels such as "Plan:" whose lists run over
+semicolons) and `scope: line` to the end of the line ("S:"). Pseudo-triggers ("no change")
 look like triggers and are not. The lexicon is data: the `context` block of data/note_reading.yaml.
 
 `spans()` lists every non-asserted stretch; `asserted()` returns the note with those stretches blanked
@@ -26,6 +27,7 @@ NEGATION_WINDOW = 6
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|;|\n")
 _CLAUSE_END = re.compile(r"[.!?](?=\s|$)|[;,\n]|\s[-–]\s")
 _LINE_END = re.compile(r"\n")
+_PERIOD = r"[.!?](?=\s|$)"
 _WORD = re.compile(r"\S+")
 
 
@@ -54,6 +56,7 @@ class Lexicon:
     pseudo: frozenset[str]
     terminations: dict[str, re.Pattern[str] | None]
     line_end: re.Pattern[str]
+    period_end: re.Pattern[str]
 
 
 def _key(phrase: str) -> str:
@@ -88,7 +91,10 @@ def _compile(frozen: str) -> Lexicon:
         )
     labels = sorted(context.get("line_ends", []), key=len, reverse=True)
     line_end = re.compile("|".join([r"\n", *(phrase_pattern(p) for p in labels)]), re.IGNORECASE)
-    return Lexicon(scanner, {k: tuple(v) for k, v in rules.items()}, frozenset(pseudo), terminations, line_end)
+    period_end = re.compile("|".join([_PERIOD, r"\n", *(phrase_pattern(p) for p in labels)]), re.IGNORECASE)
+    return Lexicon(
+        scanner, {k: tuple(v) for k, v in rules.items()}, frozenset(pseudo), terminations, line_end, period_end
+    )
 
 
 _LAST: list[Any] = [None, None]
@@ -105,14 +111,17 @@ def lexicon(context: dict[str, Any]) -> Lexicon:
     return compiled
 
 
-def _boundary_after(text: str, pos: int, scope: str, line_end: re.Pattern[str] = _LINE_END) -> int:
-    pattern = {"line": line_end, "sentence": _SENTENCE_END}.get(scope, _CLAUSE_END)
+def _boundary_after(text: str, pos: int, scope: str, lex: Lexicon | None = None) -> int:
+    ends = {"sentence": _SENTENCE_END}
+    if lex is not None:
+        ends.update(line=lex.line_end, period=lex.period_end)
+    pattern = ends.get(scope, _CLAUSE_END)
     m = pattern.search(text, pos)
     return m.start() if m else len(text)
 
 
 def _boundary_before(text: str, pos: int, scope: str) -> int:
-    pattern = {"line": _LINE_END, "sentence": _SENTENCE_END}.get(scope, _CLAUSE_END)
+    pattern = {"line": _LINE_END, "period": _LINE_END, "sentence": _SENTENCE_END}.get(scope, _CLAUSE_END)
     last = 0
     for m in pattern.finditer(text, 0, pos):
         last = m.end()
@@ -120,9 +129,9 @@ def _boundary_before(text: str, pos: int, scope: str) -> int:
 
 
 def _forward(text: str, start: int, rule: _Rule, lex: Lexicon) -> int:
-    end = _boundary_after(text, start, rule.scope, lex.line_end)
+    end = _boundary_after(text, start, rule.scope, lex)
     term = lex.terminations.get(rule.category)
-    if term is not None and rule.scope != "line":
+    if term is not None and rule.scope not in ("line", "period"):
         m = term.search(text, start, end)
         if m:
             end = m.start()
