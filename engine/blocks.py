@@ -37,6 +37,7 @@ class _Reader:
     section_ids: dict[str, str]
     body_minutes: re.Pattern[str]
     body_range: re.Pattern[str]
+    opening: re.Pattern[str]
 
 
 def _key(phrase: str) -> str:
@@ -83,7 +84,8 @@ def _compile(frozen: str) -> _Reader:
         re.IGNORECASE,
     )
     body_range = re.compile(r"(?<![\d.])\d{1,4}\s*(?:-|–|to)\s*\d{1,4}\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
-    return _Reader(heading, heading_ids, section, section_ids, body_minutes, body_range)
+    opening = re.compile(rf"\s*(?P<heading>{_alternation(phrases)})", re.IGNORECASE)
+    return _Reader(heading, heading_ids, section, section_ids, body_minutes, body_range, opening)
 
 
 def reader(reading: dict[str, Any]) -> _Reader:
@@ -309,15 +311,20 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"the note has {len(blocks)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
     if not blocks:
         body = _body_minutes(text, 0, len(text), rd, section_spans)
+        # a one-block note that opens with a heading's words ("Gait training with a walker ...") carries the
+        # writer's claim; those words are the claim, not evidence, so the content starts after them
+        opening = rd.opening.match(text)
+        info = rd.heading_ids.get(_key(opening.group("heading"))) if opening else None
+        start = opening.end() if info else 0
         blocks.append(
             {
                 "span": [0, len(text)],
-                "content": [0, len(text)],
-                "heading": None,
-                "heading_id": None,
-                "claims": None,
-                "decides": "content",
-                "codes_by_rule": {},
+                "content": [start, len(text)],
+                "heading": opening.group("heading") if info else None,
+                "heading_id": info["id"] if info else None,
+                "claims": info.get("claims") if info else None,
+                "decides": info.get("decides", "content") if info else "content",
+                "codes_by_rule": info.get("codes_by_rule", {}) if info else {},
                 "minutes": body["minutes"],
                 "minutes_from": " + ".join(f["text"] for f in body["found"]) or None,
                 "range": body["range"],

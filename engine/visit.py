@@ -93,6 +93,25 @@ def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool
     return False
 
 
+def _known_code(tree: dict[str, Any], open_question: str | None) -> str | None:
+    """The code every outcome below an open question bills first (the work is known; only, say, the add-on is not)."""
+    if open_question is None:
+        return None
+    nodes = {n["id"]: n for n in tree["nodes"]}
+    firsts: set[str | None] = set()
+    stack, seen = [open_question], set()
+    while stack:
+        node = nodes[stack.pop()]
+        if node["id"] in seen:
+            continue
+        seen.add(node["id"])
+        if node["type"] == "outcome":
+            firsts.add(node.get("code"))
+        else:
+            stack += [a["next"] for a in node["answers"]]
+    return firsts.pop() if len(firsts) == 1 else None
+
+
 def _walk_block(
     block: dict[str, Any],
     text: str,
@@ -150,9 +169,10 @@ def _walk_block(
             walked = suggest.answered(data["tree"], walked, answers)
         except suggest.SuggestInputError as exc:
             raise VisitInputError(f"{_label(block, block['number'])}: {exc}", "answers") from None
+    known = walked["code"] or _known_code(data["tree"], walked["open_question"])
     out.update(
-        code=walked["code"],
-        codes=walked["codes"],
+        code=known,
+        codes=walked["codes"] or ([known] if known else None),
         open_question=walked["open_question"],
         documentation=walked["documentation"],
         decided_by="content",

@@ -192,3 +192,17 @@ def test_more_blocks_than_the_bound_are_refused() -> None:
     with pytest.raises(visit.VisitInputError, match=f"at most {blocks.MAX_BLOCKS}"):
         read(note)
     assert len(read(note.split("\n", 1)[1])["blocks"]) == blocks.MAX_BLOCKS
+
+
+def test_a_guide_style_one_liner_names_its_code_with_the_verdict() -> None:
+    (block,) = read("Therapeutic activities such as lifting and carrying to prepare for return to work.")["blocks"]
+    assert block["code"] == "97530" and block["claims"] == "97530"
+    assert block["documentation"]["verdict"] == "not_shown"
+    assert any("heading" in s["evidence"] for s in block["path"]), "the opening words settled only what was open"
+
+
+def test_a_cognitive_block_without_minutes_names_its_code_and_asks_for_the_time() -> None:
+    r = read("Cog: sustained attention training, cancellation task, mod cues.")
+    (block,) = r["blocks"]
+    assert block["code"] == "97129" and block["open_question"] == "q_cognition_time"
+    assert "block_without_minutes" in [w["kind"] for w in r["warnings"]]
