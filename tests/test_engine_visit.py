@@ -173,3 +173,22 @@ def test_an_open_question_answered_in_place_continues_the_same_walk() -> None:
     assert block["code"] == "97140" and block["path"][-1]["by_user"] and done["units"] == {"97110": 1, "97140": 1}
     with pytest.raises(visit.VisitInputError, match="not an answer of q_focus"):
         visit.read(note, DATA, "cms", {str(open_block): [["q_focus", "a_nope"]]})
+
+
+def test_segments_cut_the_note_into_its_blocks_and_the_text_between() -> None:
+    note = "TherEx 12 min: SLR 3x10, VC for quad set.\nNMR 10 min: tandem on foam 😀, LOB x3.\nTotal timed 22 min"
+    r = read(note)
+    pieces = visit.segments(note, r["blocks"])
+    assert "".join(p["text"] for p in pieces) == note
+    assert [p["block"] for p in pieces] == [1, 2, None]
+    assert pieces[1]["text"].startswith("NMR 10 min") and "😀" in pieces[1]["text"]
+    assert pieces[2]["text"] == "Total timed 22 min"
+
+
+def test_segments_clip_overlapping_and_out_of_range_spans() -> None:
+    spans = [{"number": 2, "span": [3, 20]}, {"number": 1, "span": [0, 5]}]
+    assert visit.segments("abcdefgh", spans) == [
+        {"text": "abcde", "block": 1},
+        {"text": "fgh", "block": 2},
+    ]
+    assert visit.segments("abc", []) == [{"text": "abc", "block": None}]
