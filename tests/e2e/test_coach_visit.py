@@ -57,7 +57,8 @@ def _check(page: Page, press, base_url: str, text: str):
 
 def _units(result, rule: str) -> dict[str, str]:
     rows = result.locator(f"[data-rule={rule}] tbody tr")
-    return {rows.nth(i).get_attribute("data-code"): rows.nth(i).locator("td").nth(1).inner_text() for i in range(rows.count())}
+    cells = [rows.nth(i).locator("td") for i in range(rows.count())]
+    return {c.nth(0).inner_text(): c.nth(1).inner_text() for c in cells}
 
 
 def test_a_three_block_visit_is_marked_coded_and_billed_under_both_rules(
@@ -119,7 +120,7 @@ def test_a_three_block_visit_is_marked_coded_and_billed_under_both_rules(
     assert page.evaluate("navigator.clipboard.readText()") == want["text"]
 
     # "Print": the browser's print, and on paper the result without the form or the rest of the page
-    page.evaluate("window.__printed = 0; window.print = () => { window.__printed += 1; };")
+    page.evaluate("() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }")
     press(widget.get_by_role("button", name="Print"))
     assert page.evaluate("window.__printed") == 1
     page.emulate_media(media="print")
@@ -181,7 +182,8 @@ def test_an_open_question_answered_in_place_codes_the_block_and_updates_the_unit
         want = {c["code"]: str(c["units"]) for c in after["payers"][i]["lines"]}
         expect(result.locator(f"[data-rule={rule}] tbody tr[data-code='{code}']")).to_have_count(1, timeout=TIMEOUT)
         assert _units(result, rule) == want
-        expect(result.locator(f"[data-rule={rule}] [data-role=total]")).to_have_text(str(after["payers"][i]["total_units"]))
+        total = str(after["payers"][i]["total_units"])
+        expect(result.locator(f"[data-rule={rule}] [data-role=total]")).to_have_text(total)
     assert after["payers"][0]["total_units"] != before["payers"][0]["total_units"]
     expect(page.locator(":focus")).to_contain_text(after["blocks"][1]["title"])
     _fits(page, "visit after the answers")
