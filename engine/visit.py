@@ -237,7 +237,9 @@ def read(text: Any, data: dict[str, Any], rule_id: str = "cms", answers: Any = N
             warnings.append(
                 _warning(
                     "open_question",
-                    f"{label}: the note does not settle {coded['open_question']}; answer it to code the block",
+                    f"{label}: the note does not settle the question"
+                    f" '{(coded.get('question') or {}).get('text') or coded['open_question']}'"
+                    f" ({coded['open_question']}); answer it to code the block",
                     number,
                 )
             )

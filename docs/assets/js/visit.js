@@ -110,7 +110,7 @@
         "section",
         { class: "tcg-walk tcg-walk__question tcg-visit__question", "data-role": "question", "data-question": q.id },
         h("p", { id: labelId }, h("strong", {}, q.text)),
-        h("p", { class: "tcg-walk__help" }, q.help),
+        q.help ? h("details", { class: "tcg-walk__why" }, h("summary", {}, "How to choose"), h("p", { class: "tcg-walk__help" }, q.help)) : null,
         h(
           "div",
           { class: "tcg-walk__answers", role: "group", "aria-labelledby": labelId },
