@@ -63,7 +63,7 @@ def _visit(args: dict[str, Any]) -> dict:
         raise visit.VisitInputError('rules must be a list of unit rule ids, e.g. ["cms", "ama"]', "rules")
     answers = args.get("answers")
     visits = {r: visit.read(args.get("text"), _DATA, r, answers) for r in dict.fromkeys(rule_ids[:4])}
-    report = visit_report.report(suggest.check_note(args.get("text")), visits, _DATA["rules"])
+    report = visit_report.report(suggest.check_note(args.get("text")), visits, _DATA["rules"], _DATA["tree"])
     return {"visits": visits, "report": report}
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from engine import visit
+from engine.tree import nodes_by_id
 
 #: the documentation verdict as the page says it
 VERDICTS = {
@@ -50,7 +51,28 @@ def _code_line(number: int, per_rule: dict[str, dict[str, Any] | None], rules: d
     return "; ".join(f"{_rule_name(rules, r)}: {c or 'no code'}" for r, c in codes.items()) + minutes
 
 
-def _block_view(number: int, per_rule: dict[str, dict[str, Any] | None], rules: dict[str, Any]) -> dict[str, Any]:
+def _path(steps: list[dict[str, Any]], nodes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The block's walk, as the page reads it: each question and answer in words, with what settled it."""
+    out = []
+    for s in steps:
+        node = nodes.get(s["question"], {})
+        label = next((a.get("label") for a in node.get("answers", []) if a["id"] == s["answer"]), s["answer"])
+        out.append(
+            {
+                "question": s["question"],
+                "answer": s["answer"],
+                "text": node.get("text", s["question"]),
+                "label": label,
+                "evidence": s["evidence"],
+                "by_user": bool(s.get("by_user")),
+            }
+        )
+    return out
+
+
+def _block_view(
+    number: int, per_rule: dict[str, dict[str, Any] | None], rules: dict[str, Any], nodes: dict[str, Any]
+) -> dict[str, Any]:
     first = next(b for b in per_rule.values() if b)
     doc = first["documentation"]
     return {
@@ -71,20 +93,25 @@ def _block_view(number: int, per_rule: dict[str, dict[str, Any] | None], rules: 
         "heading_note": first["heading_note"],
         "question": first["question"] if first["open_question"] else None,
         "answered": [[s["question"], s["answer"]] for s in first["path"] if s.get("by_user")],
+        "path": _path(first["path"], nodes),
     }
 
 
-def report(text: str, visits: dict[str, dict[str, Any]], rules: dict[str, Any]) -> dict[str, Any]:
+def report(
+    text: str, visits: dict[str, dict[str, Any]], rules: dict[str, Any], tree: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """{"segments", "blocks", "payers", "warnings", "steps", "text"} from {rule id: engine.visit.read result}.
 
-    `text` is the note the results were read from (their spans index it)."""
+    `text` is the note the results were read from (their spans index it); `tree` (the decision tree) puts
+    each block's walk in words."""
+    nodes = nodes_by_id(tree) if tree else {}
     rule_ids = list(visits)
     numbers: list[int] = []
     for r in rule_ids:
         numbers += [b["number"] for b in visits[r]["blocks"] if b["number"] not in numbers]
     numbers.sort()
     by_number = {r: {b["number"]: b for b in visits[r]["blocks"]} for r in rule_ids}
-    blocks = [_block_view(n, {r: by_number[r].get(n) for r in rule_ids}, rules) for n in numbers]
+    blocks = [_block_view(n, {r: by_number[r].get(n) for r in rule_ids}, rules, nodes) for n in numbers]
     first = visits[rule_ids[0]]
     messages = {r: [w["message"] for w in visits[r]["warnings"]] for r in rule_ids}
     shared = [m for m in messages[rule_ids[0]] if all(m in messages[r] for r in rule_ids)]

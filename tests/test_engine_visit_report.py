@@ -21,7 +21,7 @@ OPEN = "Amb 150 ft with RW, CGA, then standing balance on foam with LOB x2. 20 m
 
 def view(text: str, answers: dict | None = None) -> dict:
     visits = {r: visit.read(text, DATA, r, answers) for r in ("cms", "ama")}
-    return visit_report.report(text, visits, DATA["rules"])
+    return visit_report.report(text, visits, DATA["rules"], DATA["tree"])
 
 
 def test_three_blocks_side_by_side_under_both_rules() -> None:
@@ -77,3 +77,13 @@ def test_the_api_visit_handler_returns_the_report() -> None:
     assert result["report"]["text"] == visit_report.summary_text(
         {k: v for k, v in result["report"].items() if k != "text"}
     )
+
+
+def test_each_block_walk_reads_in_words_with_its_evidence() -> None:
+    first = view(THREE)["blocks"][0]["path"]
+    assert [s["question"] for s in first][:1] == ["q_skilled"]
+    step = first[0]
+    assert step["text"] and step["text"] != "q_skilled" and step["label"] and step["label"] != step["answer"]
+    assert step["evidence"] and step["by_user"] is False
+    answered = view(OPEN, {"1": [["q_focus", "a_walking"]]})["blocks"][0]["path"]
+    assert answered[-1]["question"] == "q_focus" and answered[-1]["by_user"] is True

@@ -85,6 +85,7 @@ def test_a_three_block_visit_is_marked_coded_and_billed_under_both_rules(
         expect(blocks.nth(i).locator("[data-role=code-line]")).to_have_text("Code: " + b["code_line"])
         expect(blocks.nth(i)).to_have_attribute("data-verdict", b["documentation"]["verdict"])
         expect(blocks.nth(i).locator("[data-role=add] li")).to_have_count(len(b["documentation"]["add"]))
+        expect(blocks.nth(i).locator("[data-role=path] li")).to_have_count(len(b["path"]))
 
     # the day's units: Medicare and the per-code rule side by side (stacked on the phone), 3 units each
     for rule in ("cms", "ama"):

@@ -137,6 +137,27 @@
             ]
           : null,
         b.heading_note ? h("p", { "data-role": "heading-note" }, h("strong", {}, "Heading: "), b.heading_note) : null,
+        b.path.length
+          ? h(
+              "details",
+              { class: "tcg-visit__path", "data-role": "path" },
+              h("summary", {}, "How the tree read this block (" + b.path.length + (b.path.length === 1 ? " answer)" : " answers)")),
+              h(
+                "ol",
+                {},
+                b.path.map((st) =>
+                  h(
+                    "li",
+                    { "data-question": st.question, "data-answer": st.answer },
+                    st.text,
+                    " ",
+                    h("strong", {}, "→ " + st.label),
+                    " (" + (st.by_user ? "your answer" : st.evidence) + ")",
+                  ),
+                ),
+              ),
+            )
+          : null,
         b.question ? renderQuestion(b) : null,
         b.answered.length
           ? h(
