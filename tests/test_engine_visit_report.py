@@ -87,3 +87,10 @@ def test_each_block_walk_reads_in_words_with_its_evidence() -> None:
     assert step["evidence"] and step["by_user"] is False
     answered = view(OPEN, {"1": [["q_focus", "a_walking"]]})["blocks"][0]["path"]
     assert answered[-1]["question"] == "q_focus" and answered[-1]["by_user"] is True
+
+
+def test_an_answer_that_does_not_fit_the_open_question_is_an_error_as_data() -> None:
+    api.load(json.dumps(DATA))
+    args = {"text": OPEN, "rules": ["cms", "ama"], "answers": {"1": [["q_group", "a_one_on_one"]]}}
+    reply = json.loads(api.call("visit", json.dumps(args)))
+    assert reply["error"]["field"] == "answers" and "q_focus" in reply["error"]["message"]
