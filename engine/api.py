@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from engine import coach, drills, lms_export, numbers, practice, suggest, tree, units, visit
+from engine import coach, drills, lms_export, numbers, practice, suggest, tree, units, visit, visit_report
 
 _DATA: dict[str, Any] = {}
 
@@ -54,14 +54,17 @@ def _suggest(args: dict[str, Any]) -> dict:
 
 
 def _visit(args: dict[str, Any]) -> dict:
-    """A whole visit note: {"text", "rules": ["cms", "ama"], "answers"?} -> {"visits": {rule: visit.read result}}.
+    """A whole visit note: {"text", "rules": ["cms", "ama"], "answers"?} -> {"visits": {rule: visit.read result},
+    "report": the coach page's side-by-side view and its plain text (engine.visit_report)}.
 
     The blocks are the same under every rule (only codes named by payer and the units differ)."""
     rule_ids = args.get("rules") or [args.get("rule") or "cms"]
     if not isinstance(rule_ids, list) or not all(isinstance(r, str) for r in rule_ids):
         raise visit.VisitInputError('rules must be a list of unit rule ids, e.g. ["cms", "ama"]', "rules")
     answers, policy = args.get("answers"), args.get("policy") or None
-    return {"visits": {r: visit.read(args.get("text"), _DATA, r, answers, policy) for r in rule_ids[:4]}}
+    visits = {r: visit.read(args.get("text"), _DATA, r, answers, policy) for r in dict.fromkeys(rule_ids[:4])}
+    report = visit_report.report(suggest.check_note(args.get("text")), visits, _DATA["rules"], _DATA["tree"])
+    return {"visits": visits, "report": report}
 
 
 def _walk(args: dict[str, Any]) -> dict:

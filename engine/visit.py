@@ -276,7 +276,9 @@ def read(
             warnings.append(
                 _warning(
                     "open_question",
-                    f"{label}: the note does not settle {coded['open_question']}; answer it to code the block",
+                    f"{label}: the note does not settle the question"
+                    f" '{(coded.get('question') or {}).get('text') or coded['open_question']}'"
+                    f" ({coded['open_question']}); answer it to code the block",
                     number,
                 )
             )
@@ -307,6 +309,7 @@ def read(
             steps.append(f"{label}: no code yet.")
         out_blocks.append(
             {
+                "number": number,
                 "span": block["span"],
                 "heading": block["heading"],
                 "minutes": block["minutes"],
@@ -358,6 +361,25 @@ def read(
         "stated_total_timed": split["stated_total_timed"],
         "stated_total_treatment": split["stated_total_treatment"],
     }
+
+
+def segments(text: str, coded: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The note cut into [{"text", "block"}] pieces, in order: each block's span (its number) and the text between
+    (block None). Joined, the pieces are the note; the browser renders them without offset arithmetic (JavaScript
+    counts UTF-16 units, the spans count code points). Overlapping or out-of-range spans are clipped."""
+    out: list[dict[str, Any]] = []
+    at = 0
+    for b in sorted(coded, key=lambda b: b["span"][0]):
+        start, end = max(b["span"][0], at), min(b["span"][1], len(text))
+        if start >= end:
+            continue
+        if start > at:
+            out.append({"text": text[at:start], "block": None})
+        out.append({"text": text[start:end], "block": b["number"]})
+        at = end
+    if at < len(text):
+        out.append({"text": text[at:], "block": None})
+    return out
 
 
 def _check_totals(split: dict[str, Any], billed: int, every: int, warnings: list[dict[str, Any]]) -> None:

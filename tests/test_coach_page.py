@@ -19,9 +19,9 @@ class _Form(HTMLParser):
         self.tags.append((tag, dict(attrs)))
 
 
-def _widget_tags(project_root: Path) -> list[tuple[str, dict[str, str | None]]]:
+def _widget_tags(project_root: Path, widget: str = "coach") -> list[tuple[str, dict[str, str | None]]]:
     text = (project_root / "docs" / "coach.md").read_text(encoding="utf-8")
-    start = text.index('data-widget="coach"')
+    start = text.index(f'data-widget="{widget}"')
     parser = _Form()
     parser.feed(text[text.rindex("<div", 0, start) :])
     return parser.tags
@@ -35,6 +35,15 @@ def test_form_fields_have_no_name_so_a_submit_without_javascript_sends_nothing(p
     forms = [a for t, a in tags if t == "form"]
     assert forms and all("action" not in a and a.get("method", "get") != "post" for a in forms)
     note = next(a for t, a in fields if a.get("data-role") == "note")
+    assert note.get("autocomplete") == "off" and note.get("spellcheck") == "false"
+
+
+def test_the_visit_form_has_no_named_field_either(project_root: Path) -> None:
+    tags = _widget_tags(project_root, "visit")
+    fields = [a for t, a in tags if t in ("textarea", "select", "input")]
+    assert {a.get("data-role") for a in fields} >= {"note", "copy-text"}
+    assert all("name" not in a for a in fields), "a named field would put the note in the URL on a plain submit"
+    note = next(a for a in fields if a.get("data-role") == "note")
     assert note.get("autocomplete") == "off" and note.get("spellcheck") == "false"
 
 

@@ -206,3 +206,22 @@ def test_a_cognitive_block_without_minutes_names_its_code_and_asks_for_the_time(
     (block,) = r["blocks"]
     assert block["code"] == "97129" and block["open_question"] == "q_cognition_time"
     assert "block_without_minutes" in [w["kind"] for w in r["warnings"]]
+
+
+def test_segments_cut_the_note_into_its_blocks_and_the_text_between() -> None:
+    note = "TherEx 12 min: SLR 3x10, VC for quad set.\nNMR 10 min: tandem on foam 😀, LOB x3.\nTotal timed 22 min"
+    r = read(note)
+    pieces = visit.segments(note, r["blocks"])
+    assert "".join(p["text"] for p in pieces) == note
+    assert [p["block"] for p in pieces] == [1, 2, None]
+    assert pieces[1]["text"].startswith("NMR 10 min") and "😀" in pieces[1]["text"]
+    assert pieces[2]["text"] == "Total timed 22 min"
+
+
+def test_segments_clip_overlapping_and_out_of_range_spans() -> None:
+    spans = [{"number": 2, "span": [3, 20]}, {"number": 1, "span": [0, 5]}]
+    assert visit.segments("abcdefgh", spans) == [
+        {"text": "abcde", "block": 1},
+        {"text": "fgh", "block": 2},
+    ]
+    assert visit.segments("abc", []) == [{"text": "abc", "block": None}]

@@ -12,6 +12,7 @@
     "rule-evidence": "units.js",
     tree: "tree.js",
     coach: "coach.js",
+    visit: "visit.js",
     practice: "practice.js",
     drill: "drills.js",
     "quiz-builder": "instructor.js",
