@@ -323,6 +323,7 @@ def read(
                 "decided_by": coded.get("decided_by"),
                 "outcome": coded.get("outcome"),
                 "result": coded.get("result"),
+                "timed": bool(code) and _timed(code, codes),
                 "question": coded.get("question"),
                 "candidates": coded.get("candidates", []),
             }

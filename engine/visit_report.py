@@ -100,7 +100,7 @@ def _block_view(
 def report(
     text: str, visits: dict[str, dict[str, Any]], rules: dict[str, Any], tree: dict[str, Any] | None = None
 ) -> dict[str, Any]:
-    """{"segments", "blocks", "payers", "warnings", "steps", "text"} from {rule id: engine.visit.read result}.
+    """{"session", "segments", "blocks", "payers", "warnings", "steps", "text"} from {rule id: visit.read result}.
 
     `text` is the note the results were read from (their spans index it); `tree` (the decision tree) puts
     each block's walk in words."""
@@ -127,6 +127,7 @@ def report(
     ]
     steps = [{"rule": r, "name": _rule_name(rules, r), "steps": list(visits[r]["steps"])} for r in rule_ids]
     view = {
+        "session": session_blocks(first),
         "segments": visit.segments(text, first["blocks"]),
         "blocks": blocks,
         "payers": payers,
@@ -135,6 +136,23 @@ def report(
     }
     view["text"] = summary_text(view)
     return view
+
+
+def session_blocks(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The blocks that bill, as today's session keeps them ({code, minutes}): what "Add to today's session" adds.
+
+    Codes as the first rule names them; a service code without minutes keeps null minutes; blocks that are
+    not billable, still open or timed without minutes are left out (the calculator would refuse them)."""
+    out = []
+    for block in result["blocks"]:
+        code, minutes = block["code"], block["minutes"]
+        if not code or block.get("result") == "not_billable" or block["open_question"]:
+            continue
+        timed = block.get("timed")
+        if timed and minutes is None:
+            continue
+        out.append({"code": code, "minutes": minutes if timed else None})
+    return out
 
 
 def summary_text(view: dict[str, Any]) -> str:

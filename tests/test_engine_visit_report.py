@@ -94,3 +94,21 @@ def test_an_answer_that_does_not_fit_the_open_question_is_an_error_as_data() -> 
     args = {"text": OPEN, "rules": ["cms", "ama"], "answers": {"1": [["q_group", "a_one_on_one"]]}}
     reply = json.loads(api.call("visit", json.dumps(args)))
     assert reply["error"]["field"] == "answers" and "q_focus" in reply["error"]["message"]
+
+
+def test_the_session_gets_the_billable_blocks_only() -> None:
+    from build_tools.export import engine_data
+    from build_tools.load import load_project
+    from engine import visit, visit_report
+
+    data = engine_data(load_project())
+    note = (
+        "UBE 8 min warm-up, independent.\nTherEx 12 min: SLR w/ VC.\nHP 10 min to knee.\n"
+        "Gait: RW 100 ft, cues step length.\nTherEx 5 min: bridges w/ VC."
+    )
+    result = visit.read(note, data, "cms")
+    assert visit_report.session_blocks(result) == [
+        {"code": "97110", "minutes": 12},
+        {"code": "97010", "minutes": None},
+        {"code": "97110", "minutes": 5},
+    ]

@@ -20,7 +20,7 @@
     "answer-key": "instructor.js",
   };
   //: scripts a widget script reads at run time, loaded just before it (today's session: assets/js/session.js)
-  const BEFORE = { "tree.js": "session.js", "units.js": "session.js" };
+  const BEFORE = { "tree.js": "session.js", "units.js": "session.js", "visit.js": "session.js" };
   //: scripts that need no shim, by the selector that calls for them
   const OTHERS = { '[data-filter="catalog"]': "catalog.js" };
   const loaded = new Set();

@@ -5,6 +5,7 @@
    Wiring and rendering only; every text shown comes from the engine. The note is never stored. */
 (function () {
   "use strict";
+  const SITE_ROOT = new URL("../../", document.currentScript.src);
   const RULES = ["cms", "ama"]; // Medicare, and a payer that counts each code on its own
 
   /** Small DOM builder: h("p", {class: "x"}, "text", child). Text is always set as text, never HTML. */
@@ -228,6 +229,18 @@
       }
     });
     part("print").addEventListener("click", () => window.print());
+    /* today's session (assets/js/session.js, this browser only): the blocks Python listed as billable */
+    part("to-session").addEventListener("click", () => {
+      const status = part("copy-status");
+      if (!report || !window.TCG_SESSION) return;
+      report.session.forEach((b) => window.TCG_SESSION.add(b.code, b.minutes));
+      const link = h("a", { href: new URL("calculator/#session", SITE_ROOT).href }, "open the unit calculator with today's session");
+      status.replaceChildren(
+        "Added " + report.session.length + (report.session.length === 1 ? " block" : " blocks") + " to today's session; ",
+        link,
+        ".",
+      );
+    });
   }
 
   window.TCG.register("visit", mount);
