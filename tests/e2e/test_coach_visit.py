@@ -192,3 +192,23 @@ def test_an_open_question_answered_in_place_codes_the_block_and_updates_the_unit
     # "Clear my answers" puts the question back
     press(block.get_by_role("button", name="Clear my answers"))
     expect(block.locator("[data-role=question]")).to_have_attribute("data-question", "q_focus", timeout=TIMEOUT)
+
+
+def test_the_billable_blocks_go_to_todays_session_and_open_in_the_calculator(
+    user_device, press, base_url: str, data: dict
+) -> None:
+    want = _engine(data, THREE)["session"]
+    page = user_device.new_page()
+    widget, result = _check(page, press, base_url, THREE)
+    press(widget.get_by_role("button", name="Add the billable blocks to today's session"))
+    status = widget.locator("[data-role=copy-status]")
+    expect(status).to_contain_text(f"Added {len(want)} blocks")
+    stored = page.evaluate("JSON.parse(localStorage.getItem('tcg-session')).blocks")
+    assert stored == want
+    press(status.get_by_role("link"))
+    calc = page.locator("[data-widget=units][data-mounted]")
+    expect(calc).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("[data-role=session-note]")).to_be_visible(timeout=TIMEOUT)
+    for block in want:
+        expect(page.locator("[data-role=session-blocks]")).to_contain_text(block["code"])
+    _fits(page, "calculator from the session")
