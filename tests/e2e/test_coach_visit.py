@@ -199,7 +199,7 @@ def test_the_billable_blocks_go_to_todays_session_and_open_in_the_calculator(
 ) -> None:
     want = _engine(data, THREE)["session"]
     page = user_device.new_page()
-    widget, result = _check(page, press, base_url, THREE)
+    widget, _result = _check(page, press, base_url, THREE)
     press(widget.get_by_role("button", name="Add the billable blocks to today's session"))
     status = widget.locator("[data-role=copy-status]")
     expect(status).to_contain_text(f"Added {len(want)} blocks")
