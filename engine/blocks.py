@@ -58,17 +58,18 @@ def _compile(frozen: str) -> _Reader:
     number = r"(?:(?P<range>\d{1,4}\s*(?:-|–|to)\s*\d{1,4})|(?P<min>\d{1,4}))"
     minutes = rf"[(\[]?\s*(?:x\s*)?{number}\s*-?\s*{unit}\s*[)\]]?"
     lead = (
-        r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s))[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?"
+        r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s)))"
+        r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?"
         r"(?:(?:O|Tx|Treatment|Interventions?|Objective)\s*:\s*)?"
         r"(?:(?P<pre>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\s+)?"
     )
     heading = re.compile(
         lead
         + rf"(?P<heading>{_alternation(phrases)})"
-        + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)}))?"
+        + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
         + _CODE_TAG
         + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?{minutes})?"
-        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\n|[ \t]+(?=\S))"
+        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
     )
@@ -95,7 +96,7 @@ def reader(reading: dict[str, Any]) -> _Reader:
 
 #: a heading followed by a few words and then minutes ("e-stim unattended 15 min")
 _QUALIFIED_MINUTES = re.compile(
-    r"[\w/ (),.-]{0,40}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min\b|['’′])", re.IGNORECASE
+    r"[\w/ (),.:-]{0,40}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min\b|['’′])", re.IGNORECASE
 )
 
 
@@ -104,6 +105,8 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
 
     An evaluation heading may also open a sentence on its own ("PT eval, low complexity.")."""
     end = m.group("end")
+    if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
+        return bool(m.group("min"))
     if m.group("min") or m.group("range") or m.group("pre") or m.group("bare") or end.strip() or "\n" in end:
         return True
     line_end = text.find("\n", m.end())
@@ -283,7 +286,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         block = {
             "span": [m.start("heading"), end],
             "content": [content_start, end],
-            "heading": " ".join(text[m.start("heading") : m.end()].split()).rstrip(":–- "),
+            "heading": " ".join(text[m.start("heading") : m.end()].split()).rstrip(":–-,.; "),
             "heading_id": info["id"],
             "claims": info.get("claims"),
             "decides": info.get("decides", "content"),
