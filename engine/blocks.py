@@ -317,7 +317,9 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         # a one-block note that opens with a heading's words ("Gait training with a walker ...") carries the
         # writer's claim; those words are the claim, not evidence, so the content starts after them
         opening = rd.opening.match(text)
-        info = rd.heading_ids.get(_key(opening.group("heading"))) if opening else None
+        # only a service's name of two words or more ("Gait training", "Manual therapy"): "Amb 150 ft" is content
+        named = opening is not None and len(_key(opening.group("heading")).split()) >= 2
+        info = rd.heading_ids.get(_key(opening.group("heading"))) if named and opening else None
         start = opening.end() if info else 0
         blocks.append(
             {
