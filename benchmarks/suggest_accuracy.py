@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from engine import suggest  # noqa: E402
 from engine.tree import nodes_by_id  # noqa: E402
+from tests.note_bank import answer_key  # noqa: E402
 
 COMMON = ("97110", "97112", "97530", "97535", "97140", "97116")
 BANK = ROOT / "tests" / "note_bank"
@@ -112,27 +113,6 @@ def load_visits() -> dict[str, list[dict[str, Any]]]:
     return {half: [visits[i] for i in ids] for half, ids in split.items()}
 
 
-def expected_units(visit_key: dict[str, Any], data: dict[str, Any], rule: str) -> dict[str, int]:
-    """What the answer key's blocks bill, by the unit engine (itself tested on published worked examples)."""
-    from engine import units, visit
-
-    minutes: dict[str, int] = {}
-    services: list[str] = []
-    for block in visit_key["blocks"]:
-        code = block["code"]
-        if code == "none":
-            continue
-        code = "G0283" if code == "97014" and rule == "cms" else code
-        if visit._timed(code, data["codes"]):
-            if block["minutes"] is not None:
-                minutes[code] = minutes.get(code, 0) + block["minutes"]
-        elif code not in services:
-            services.append(code)
-    entries = [(c, str(m)) for c, m in minutes.items()] + [(c, None) for c in services]
-    billed = units.compute(entries, data["rules"][rule], data["codes"])["units"] if entries else {}
-    return {c: n for c, n in billed.items() if n}
-
-
 def score_visits(visits: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]:
     """Visit figures for one half, and each visit's row."""
     from engine import visit
@@ -152,7 +132,7 @@ def score_visits(visits: list[dict[str, Any]], data: dict[str, Any]) -> dict[str
         counts["blocks"] += ok
         for rule in ("cms", "ama"):
             billed = {c: n for c, n in results[rule]["units"].items() if n}
-            counts[rule] += billed == expected_units(key, data, rule)
+            counts[rule] += billed == answer_key.expected_units(key, data, rule)
         kinds = {w["kind"] for w in results["cms"]["warnings"]} & {"total_mismatch", "block_without_minutes"}
         counts["warnings"] += kinds == set(key["expected_warnings"])
         rows.append({"id": key["id"], "ok": ok, "want": want, "got": got})

@@ -166,6 +166,22 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in spans)
 
 
+def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | None, range_: str | None) -> dict:
+    """A block without a heading: its content decides everything."""
+    return {
+        "span": [start, end],
+        "content": [start, end],
+        "heading": None,
+        "heading_id": None,
+        "claims": None,
+        "decides": "content",
+        "codes_by_rule": {},
+        "minutes": minutes,
+        "minutes_from": minutes_from,
+        "range": range_,
+    }
+
+
 #: a line (or a sentence before the first heading) that states its own minutes without a known heading
 _UNHEADED = re.compile(
     r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)\s(?:x\s*)?"
@@ -205,20 +221,7 @@ def _with_unheaded(
                 continue
             end = holder["span"][1]
             holder["span"][1] = holder["content"][1] = start
-        out.append(
-            {
-                "span": [start, end],
-                "content": [start, end],
-                "heading": None,
-                "heading_id": None,
-                "claims": None,
-                "decides": "content",
-                "codes_by_rule": {},
-                "minutes": int(m.group("min")),
-                "minutes_from": " ".join(m.group(0).split()),
-                "range": None,
-            }
-        )
+        out.append(_unheaded(start, end, int(m.group("min")), " ".join(m.group(0).split()), None))
     return sorted(out, key=lambda b: b["span"][0])
 
 
@@ -242,20 +245,8 @@ def _by_sentences(text: str, rd: _Reader, sections: list[tuple[int, int]]) -> li
     for i, (_s, end, body) in enumerate(cuts):
         stop = len(text) if i == len(cuts) - 1 else end
         stop = min([stop, *(a for a, _ in sections if a >= end)]) if i == len(cuts) - 1 else stop
-        out.append(
-            {
-                "span": [start, stop],
-                "content": [start, stop],
-                "heading": None,
-                "heading_id": None,
-                "claims": None,
-                "decides": "content",
-                "codes_by_rule": {},
-                "minutes": body["minutes"],
-                "minutes_from": " + ".join(f["text"] for f in body["found"]) or None,
-                "range": body["range"],
-            }
-        )
+        found = " + ".join(f["text"] for f in body["found"]) or None
+        out.append(_unheaded(start, stop, body["minutes"], found, body["range"]))
         start = end
     return out
 

@@ -233,12 +233,16 @@ def walk(
         )
         steps.append((current, chosen["id"]))
         current = chosen["next"]
-    node = nodes[current]
+    return {**ending(nodes[current], path, candidates, format_walk(steps)), "asserted": read}
+
+
+def ending(node: dict[str, Any], path: list[dict[str, Any]], candidates: list[str], walk_text: str) -> dict[str, Any]:
+    """What a walk that stopped at `node` reports: the outcome and its codes, or the open question to ask."""
     reached = node["type"] == "outcome"
     asked = None
     if not reached:
         asked = {
-            "id": current,
+            "id": node["id"],
             "text": node.get("text", ""),
             "help": node.get("help", ""),
             "answers": [
@@ -255,16 +259,15 @@ def walk(
     return {
         "code": node.get("code") if reached else None,
         "codes": codes or None,
-        "outcome": current if reached else None,
+        "outcome": node["id"] if reached else None,
         "result": node.get("result") if reached else None,
         "path": path,
-        "open_question": None if reached else current,
+        "open_question": None if reached else node["id"],
         "question": asked,
         "title": node.get("title") if reached else None,
         "candidates": candidates,
-        "walk": format_walk(steps),
+        "walk": walk_text,
         "documentation": documentation(node, path) if reached and node.get("code") else None,
-        "asserted": read,
     }
 
 
@@ -397,31 +400,4 @@ def answered(tree: dict[str, Any], walked: dict[str, Any], answers: list[Any]) -
             }
         )
         current = chosen["next"]
-    node = nodes[current]
-    reached = node["type"] == "outcome"
-    codes = (node.get("codes") or ([node["code"]] if node.get("code") else [])) if reached else []
-    asked = None
-    if not reached:
-        asked = {
-            "id": current,
-            "text": node.get("text", ""),
-            "help": node.get("help", ""),
-            "answers": [
-                {"id": a["id"], "label": a.get("label", ""), "contested": a.get("contested"), "shown": False}
-                for a in node["answers"]
-            ],
-        }
-    return {
-        **walked,
-        "code": node.get("code") if reached else None,
-        "codes": codes or None,
-        "outcome": current if reached else None,
-        "result": node.get("result") if reached else None,
-        "path": path,
-        "open_question": None if reached else current,
-        "question": asked,
-        "title": node.get("title") if reached else None,
-        "candidates": [],
-        "walk": format_walk([(p["question"], p["answer"]) for p in path]),
-        "documentation": documentation(node, path) if reached and node.get("code") else None,
-    }
+    return {**walked, **ending(nodes[current], path, [], format_walk([(p["question"], p["answer"]) for p in path]))}

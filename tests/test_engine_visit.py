@@ -10,7 +10,8 @@ import yaml
 
 from build_tools.export import engine_data
 from build_tools.load import load_project
-from engine import units, visit
+from engine import visit
+from tests.note_bank import answer_key
 
 DATA = engine_data(load_project())
 BANK = Path(__file__).parent / "note_bank"
@@ -117,26 +118,6 @@ def test_bad_input_is_refused_with_a_message(bad: Any) -> None:
         read("TE 10 min: SLR", "nope")
 
 
-def _expected_units(v: dict[str, Any], rule: str) -> dict[str, int]:
-    """The units the answer key's blocks bill, by the unit engine (tested against published examples)."""
-    minutes: dict[str, int] = {}
-    services: list[str] = []
-    for b in v["blocks"]:
-        code = b["code"]
-        if code == "none":
-            continue
-        if code == "97014" and rule == "cms":
-            code = "G0283"
-        if visit._timed(code, DATA["codes"]):
-            if b["minutes"] is not None:
-                minutes[code] = minutes.get(code, 0) + b["minutes"]
-        elif code not in services:
-            services.append(code)
-    entries = [(c, str(m)) for c, m in minutes.items()] + [(c, None) for c in services]
-    billed = units.compute(entries, DATA["rules"][rule], DATA["codes"])["units"] if entries else {}
-    return {c: n for c, n in billed.items() if n}
-
-
 def _block_key(b: dict[str, Any]) -> str | None:
     return b["code"] or ("none" if b["result"] == "not_billable" else None)
 
@@ -151,7 +132,7 @@ def bank_figures(ids: list[str]) -> dict[str, float]:
         blocks_right += len(keys) == len(v["blocks"]) and all(
             k in e["acceptable"] and m == e["minutes"] for (k, m), e in zip(keys, v["blocks"], strict=False)
         )
-        billed += {c: n for c, n in got["units"].items() if n} == _expected_units(v, "cms")
+        billed += {c: n for c, n in got["units"].items() if n} == answer_key.expected_units(v, DATA, "cms")
     return {"blocks": blocks_right / len(ids), "billed": billed / len(ids)}
 
 

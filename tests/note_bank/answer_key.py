@@ -1,0 +1,32 @@
+"""What a visit of the note bank's answer key bills: its blocks' codes and minutes through the unit engine.
+
+The unit engine is tested on published worked examples; the visit reader is scored against it, so a wrong
+reading shows as a claim that differs from the key's claim. Shared by tests/test_engine_visit.py and
+benchmarks/suggest_accuracy.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine import units
+
+
+def expected_units(key: dict[str, Any], data: dict[str, Any], rule: str) -> dict[str, int]:
+    """Units per code (zero-unit codes left out) that the key's blocks bill under `rule`."""
+    timed_bases = units.TIMED_BASES | units.PAIRED_BASES
+    minutes: dict[str, int] = {}
+    services: list[str] = []
+    for block in key["blocks"]:
+        code = block["code"]
+        if code == "none":
+            continue
+        code = "G0283" if code == "97014" and rule == "cms" else code
+        if data["codes"][code].get("unit_basis") in timed_bases:
+            if block["minutes"] is not None:
+                minutes[code] = minutes.get(code, 0) + block["minutes"]
+        elif code not in services:
+            services.append(code)
+    entries = [(c, str(m)) for c, m in minutes.items()] + [(c, None) for c in services]
+    billed = units.compute(entries, data["rules"][rule], data["codes"])["units"] if entries else {}
+    return {c: n for c, n in billed.items() if n}
