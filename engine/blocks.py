@@ -107,7 +107,11 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     end = m.group("end")
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
         return bool(m.group("min"))
-    if m.group("min") or m.group("range") or m.group("pre") or m.group("bare") or end.strip() or "\n" in end:
+    if m.group("min") or m.group("range") or m.group("pre") or m.group("bare"):
+        return True
+    if end.strip() == ",":  # "OT eval, moderate complexity" opens a block; "bed mobility, supine to sit" does not
+        return rd.heading_ids[_key(m.group("heading"))].get("decides") == "evaluation"
+    if end.strip() or "\n" in end:
         return True
     line_end = text.find("\n", m.end())
     rest = text[m.end() : len(text) if line_end < 0 else line_end]
@@ -140,10 +144,14 @@ def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
         end = len(text) if stop is None else stop.start()
         stated = None
         if sid.startswith("total"):
-            num = re.match(r"[\s:=(]*(\d{1,4})", text[m.end("section") : end])
+            num = re.match(r"[\s:=(|]*(\d{1,4})", text[m.end("section") : end])
             if num is None:
                 continue
             stated = int(num.group(1))
+            # a total is one statement: the sentence ends it ("Pt seen for 38 min. Began w/ ...")
+            after = m.end("section") + num.end()
+            full_stop = re.search(r"[.;](?=\s)", text[after:end])
+            end = after + full_stop.end() if full_stop else end
         out.append({"id": sid, "start": m.start("section"), "end": end, "minutes": stated})
     return out
 
