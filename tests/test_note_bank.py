@@ -29,7 +29,7 @@ def _code_ok(code: str) -> bool:
 def test_visits_have_their_fields_with_valid_types() -> None:
     assert len(VISITS) >= 64
     assert sum(v["id"].startswith("v2-") for v in VISITS) >= 45
-    assert sum(v["id"].startswith("v3-") for v in VISITS) >= 25
+    assert sum(v["id"].startswith("v3-") for v in VISITS) >= 45
     for v in VISITS:
         assert set(v) == {"id", "text", "blocks", "stated_total", "expected_warnings", "contested", "why"}, v["id"]
         assert isinstance(v["id"], str) and v["id"].startswith(("v-", "v2-", "v3-")), v["id"]
