@@ -29,9 +29,10 @@ def _code_ok(code: str) -> bool:
 def test_visits_have_their_fields_with_valid_types() -> None:
     assert len(VISITS) >= 64
     assert sum(v["id"].startswith("v2-") for v in VISITS) >= 45
+    assert sum(v["id"].startswith("v3-") for v in VISITS) >= 45
     for v in VISITS:
         assert set(v) == {"id", "text", "blocks", "stated_total", "expected_warnings", "contested", "why"}, v["id"]
-        assert isinstance(v["id"], str) and v["id"].startswith(("v-", "v2-")), v["id"]
+        assert isinstance(v["id"], str) and v["id"].startswith(("v-", "v2-", "v3-")), v["id"]
         assert isinstance(v["text"], str) and v["text"].strip(), v["id"]
         assert v["stated_total"] is None or (type(v["stated_total"]) is int and v["stated_total"] > 0), v["id"]
         assert isinstance(v["expected_warnings"], list) and set(v["expected_warnings"]) <= WARNINGS, v["id"]
@@ -120,5 +121,6 @@ def test_the_visits_written_without_the_engine_are_the_held_out_half() -> None:
     split = yaml.safe_load((BANK / "visit_split.yaml").read_text(encoding="utf-8"))
     assert split["heldout"] and all(i.startswith("v2-") for i in split["heldout"])
     assert split["dev"] and not any(i.startswith("v2-") for i in split["dev"])
-    got = _deal().deal_visits([{"id": "v-a"}, {"id": "v2-b"}, {"id": "v-c"}])
-    assert got == {"dev": ["v-a", "v-c"], "heldout": ["v2-b"]}
+    got = _deal().deal_visits([{"id": "v-a"}, {"id": "v2-b"}, {"id": "v-c"}, {"id": "v3-d"}])
+    assert got == {"dev": ["v-a", "v-c", "v3-d"], "heldout": ["v2-b"]}
+    assert any(i.startswith("v3-") for i in split["dev"])

@@ -5,10 +5,12 @@ sha256(id) and dealt alternately, first to dev. Assignments already in split.yam
 only notes not yet dealt are dealt, by the same rule among themselves.
 
 Visit notes (visits.yaml -> visit_split.yaml): every visit whose id starts with `v2-` is held out, every
-other visit is dev. The first held-out half (v-) was inspected while the visit reader was built on
+other visit (v-, v3-) is dev. The first held-out half (v-) was inspected while the visit reader was built on
 2026-12-03, so it moved to dev; v2- notes were written afterwards by a separate author without seeing the
-engine and are the held-out half. (Until then the v- visits were ordered by sha256(id) and dealt
-alternately, first to dev; `deal_alternately` still serves the single-block notes.)
+engine and are the held-out half. v3- visits were written on 2026-12-03 as more dev data, after the reader
+existed, by a separate author without seeing the engine; they are dev. (Until then the v- visits were
+ordered by sha256(id) and dealt alternately, first to dev; `deal_alternately` still serves the single-block
+notes.)
 
 Run from the repository root: python tests/note_bank/deal.py  (add --check to compare without writing).
 """
@@ -35,7 +37,9 @@ VISIT_HEADER = (
     "# The development / held-out split of visits.yaml, made by tests/note_bank/deal.py. The first held-out half\n"
     "# (v-) was inspected while the visit reader was built on 2026-12-03, so it moved to dev; v2- notes were\n"
     "# written afterwards by a separate author without seeing the engine and are the held-out half.\n"
-    "# Every v- visit is dev, every v2- visit is held out. Tune only on dev; report both.\n"
+    "# v3- visits were written on 2026-12-03 as more dev data, after the reader existed, by a separate author\n"
+    "# without seeing the engine.\n"
+    "# Every v- and v3- visit is dev, every v2- visit is held out. Tune only on dev; report both.\n"
 )
 
 #: ids of visits written without seeing the engine: all held out
@@ -68,7 +72,7 @@ def deal_notes(notes: list[dict], existing: dict[str, list[str]]) -> dict[str, l
 
 
 def deal_visits(visits: list[dict]) -> dict[str, list[str]]:
-    """The split of visit notes: v2- visits held out, all others dev."""
+    """The split of visit notes: v2- visits held out, all others (v-, v3-) dev."""
     ids = [v["id"] for v in visits]
     held = [i for i in ids if i.startswith(HELDOUT_VISIT_PREFIX)]
     dev = [i for i in ids if not i.startswith(HELDOUT_VISIT_PREFIX)]
