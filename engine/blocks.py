@@ -77,7 +77,7 @@ def _compile(frozen: str) -> _Reader:
     section = re.compile(
         r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*"
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
-        + r"(?P<rest>[ \t]*(?:[:=(|]|(?=\s*\d)))",
+        + r"(?P<rest>[ \t]*(?:[:=(|]|(?=\s*(?:[a-z]+\s+){0,2}?x?\s*\d)))",
         re.IGNORECASE | re.MULTILINE,
     )
     body_minutes = re.compile(
@@ -144,7 +144,7 @@ def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
         end = len(text) if stop is None else stop.start()
         stated = None
         if sid.startswith("total"):
-            num = re.match(r"[\s:=(|]*(\d{1,4})", text[m.end("section") : end])
+            num = re.match(r"[\s:=(|]*(?:[a-z]+\s+){0,2}?x?\s*(\d{1,4})", text[m.end("section") : end], re.I)
             if num is None:
                 continue
             stated = int(num.group(1))
@@ -192,7 +192,7 @@ def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | Non
 
 #: a line (or a sentence before the first heading) that states its own minutes without a known heading
 _UNHEADED = re.compile(
-    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)\s(?:x\s*)?"
+    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)\s(?:[|:]\s*)?(?:x\s*)?"
     r"(?P<min>\d{1,3})\s*(?:-?\s*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -225,7 +225,10 @@ def _with_unheaded(
             end = min(found[0]["span"][0], line_end if line_end >= 0 else len(text))
         else:
             at_line_start = not text[text.rfind("\n", 0, start) + 1 : start].strip(" \t-*•")
-            if not at_line_start or holder["minutes_from"] != "heading" or start <= holder["content"][0]:
+            has_own = holder["minutes_from"] == "heading" or (
+                holder["heading"] is None and holder["minutes"] is not None
+            )
+            if not at_line_start or not has_own or start <= holder["content"][0]:
                 continue
             end = holder["span"][1]
             holder["span"][1] = holder["content"][1] = start
@@ -233,30 +236,58 @@ def _with_unheaded(
     return sorted(out, key=lambda b: b["span"][0])
 
 
-_SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)")
+#: a sentence, or a clause that hands over to the next service (", then ...")
+_SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|,?(?=\s+then\s)|\n|$)")
 
 
-def _by_sentences(text: str, rd: _Reader, sections: list[tuple[int, int]]) -> list[dict[str, Any]]:
-    """A note without headings whose sentences or lines state minutes more than once: one block per stretch
-    that ends with a sentence stating minutes ("... cues scap depression - 14 min."). One such sentence or
-    none: [] (the whole note is one block)."""
+def _by_sentences(
+    text: str, rd: _Reader, sections: list[tuple[int, int]], stop_at: int | None = None, at_least: int = 2
+) -> list[dict[str, Any]]:
+    """Text without headings (the whole note, or the part before the first heading: `stop_at`) whose
+    sentences or lines state minutes at least `at_least` times: one block per stretch that ends with a
+    sentence stating minutes ("... cues scap depression - 14 min."). Fewer: []."""
+    region = text if stop_at is None else text[:stop_at]
     cuts: list[tuple[int, int, dict[str, Any]]] = []
-    for m in _SENTENCE.finditer(text):
+    for m in _SENTENCE.finditer(region):
         if m.end() == m.start() or _inside(m.start(), sections):
             continue
         body = _body_minutes(text, m.start(), m.end(), rd, sections)
         if body["minutes"] is not None or body["range"]:
             cuts.append((m.start(), m.end(), body))
-    if len(cuts) < 2:
+    if len(cuts) < at_least:
         return []
     out, start = [], 0
     for i, (_s, end, body) in enumerate(cuts):
-        stop = len(text) if i == len(cuts) - 1 else end
+        stop = len(region) if i == len(cuts) - 1 else end
         stop = min([stop, *(a for a, _ in sections if a >= end)]) if i == len(cuts) - 1 else stop
         found = " + ".join(f["text"] for f in body["found"]) or None
         out.append(_unheaded(start, stop, body["minutes"], found, body["range"]))
         start = end
     return out
+
+
+def _claim_opening(block: dict[str, Any], text: str, rd: _Reader) -> dict[str, Any]:
+    """An unheaded block that opens with a service's name of two words or more ("Gait training with a walker",
+    "Functional training for reaching") carries that name as the writer's claim; the words are the claim,
+    not evidence, so the content starts after them. "Amb 150 ft" is content: one word names nothing."""
+    start, end = block["span"]
+    opening = rd.opening.match(text, start, end)
+    if opening is None or len(_key(opening.group("heading")).split()) < 2:
+        return block
+    info = rd.heading_ids.get(_key(opening.group("heading")))
+    if info is None:
+        return block
+    return {
+        **block,
+        "content": [opening.end(), end],
+        "heading": " ".join(opening.group("heading").split()),
+        "heading_id": info["id"],
+        "claims": info.get("claims"),
+        "decides": info.get("decides", "content"),
+        "codes_by_rule": info.get("codes_by_rule", {}),
+        "attended": info.get("attended"),
+        "opening": True,
+    }
 
 
 def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
@@ -273,7 +304,8 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
     if len(heads) > MAX_BLOCKS:
         raise ValueError(f"the note has {len(heads)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
     blocks: list[dict[str, Any]] = []
-    starts = [m.start("heading") for m in heads]
+    # a block starts at its minutes when they come first ("12-min Ther ex:"), else at its heading
+    starts = [m.start("pre") if m.group("pre") else m.start("heading") for m in heads]
     for i, m in enumerate(heads):
         end = starts[i + 1] if i + 1 < len(heads) else len(text)
         later = [s["start"] for s in sections if m.end() <= s["start"] < end]
@@ -283,7 +315,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         # words between the heading and its minutes describe the work ("Manual traction 8 min"): they are content
         content_start = m.end() if m.group("min") or m.group("end").strip() else m.end("heading")
         block = {
-            "span": [m.start("heading"), end],
+            "span": [starts[i], end],
             "content": [content_start, end],
             "heading": " ".join(text[m.start("heading") : m.end()].split()).rstrip(":–-,.; "),
             "heading_id": info["id"],
@@ -308,32 +340,23 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             if body["found"]:
                 block["minutes_from"] = " + ".join(f["text"] for f in body["found"])
         blocks.append(block)
-    blocks = _with_unheaded(text, blocks, section_spans, reading) if blocks else _by_sentences(text, rd, section_spans)
+    if blocks:
+        first = blocks[0]["span"][0]
+        blocks = _with_unheaded(text, blocks, section_spans, reading)
+        if blocks[0]["span"][0] >= first:  # no line of its own before the first heading: cut its sentences
+            blocks = _by_sentences(text, rd, section_spans, stop_at=first, at_least=1) + blocks
+    else:
+        blocks = _by_sentences(text, rd, section_spans)
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"the note has {len(blocks)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
     if not blocks:
         body = _body_minutes(text, 0, len(text), rd, section_spans)
-        # a one-block note that opens with a heading's words ("Gait training with a walker ...") carries the
-        # writer's claim; those words are the claim, not evidence, so the content starts after them
-        opening = rd.opening.match(text)
-        # only a service's name of two words or more ("Gait training", "Manual therapy"): "Amb 150 ft" is content
-        named = opening is not None and len(_key(opening.group("heading")).split()) >= 2
-        info = rd.heading_ids.get(_key(opening.group("heading"))) if named and opening else None
-        start = opening.end() if info else 0
         blocks.append(
-            {
-                "span": [0, len(text)],
-                "content": [start, len(text)],
-                "heading": opening.group("heading") if info else None,
-                "heading_id": info["id"] if info else None,
-                "claims": info.get("claims") if info else None,
-                "decides": info.get("decides", "content") if info else "content",
-                "codes_by_rule": info.get("codes_by_rule", {}) if info else {},
-                "minutes": body["minutes"],
-                "minutes_from": " + ".join(f["text"] for f in body["found"]) or None,
-                "range": body["range"],
-            }
+            _unheaded(
+                0, len(text), body["minutes"], " + ".join(f["text"] for f in body["found"]) or None, body["range"]
+            )
         )
+    blocks = [_claim_opening(b, text, rd) if b["heading"] is None else b for b in blocks]
     timed = [s["minutes"] for s in sections if s["id"] == "total_timed"]
     treatment = [s["minutes"] for s in sections if s["id"] == "total_treatment"]
     return {

@@ -85,10 +85,10 @@ def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool
     piece = text[start:end]
     heading_end = block["content"][0] - start
     for s in assertions.spans(piece, reading.get("context")):
-        if s["category"] not in ("negated", "hypothetical") or s["start"] > 0:
+        if s["category"] not in ("negated", "hypothetical") or s["start"] > heading_end + 3:
             continue
         trigger_at = s["end"] - len(s["trigger"])
-        if trigger_at <= heading_end + 2:
+        if trigger_at <= heading_end + 3:
             return True
     return False
 

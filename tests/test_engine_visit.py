@@ -19,7 +19,7 @@ VISITS = {v["id"]: v for v in yaml.safe_load((BANK / "visits.yaml").read_text(en
 HALVES = yaml.safe_load((BANK / "visit_split.yaml").read_text(encoding="utf-8"))
 #: share of visits whose every block gets an acceptable code and the right minutes (each half): a guard
 #: against regressions set below the figures benchmarks/suggest_accuracy.py prints (held-out: never tuned to)
-FLOOR = {"dev": 0.9, "heldout": 0.6}
+FLOOR = {"dev": 0.8, "heldout": 0.65}
 
 
 def read(text: str, rule: str = "cms") -> dict[str, Any]:
