@@ -218,6 +218,8 @@ def _with_unheaded(
         if _inside(start, sections) or _inside(m.start("min"), quiet):
             continue
         holder = next((b for b in out if b["span"][0] <= start < b["span"][1]), None)
+        if holder is not None and abs(holder.get("inner", -99) - start) <= 3:  # a merged title's own heading
+            continue
         if holder is None:
             if start > found[0]["span"][0]:
                 continue
@@ -263,6 +265,30 @@ def _by_sentences(
         found = " + ".join(f["text"] for f in body["found"]) or None
         out.append(_unheaded(start, stop, body["minutes"], found, body["range"]))
         start = end
+    return out
+
+
+def _merge_evaluation_titles(found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An evaluation heading without minutes right before another evaluation block is that block's title
+    ("PT re-eval, R shoulder.\nRe-eval 20 min: ..."): one block, not two."""
+    out: list[dict[str, Any]] = []
+    for block in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev["decides"] == block["decides"] == "evaluation"
+            and prev["minutes"] is None
+            and not prev["range"]
+        ):
+            out[-1] = {
+                **block,
+                "span": [prev["span"][0], block["span"][1]],
+                "content": [prev["content"][0], block["content"][1]],
+                "heading": prev["heading"],
+                "inner": block["span"][0],
+            }
+            continue
+        out.append(block)
     return out
 
 
@@ -340,6 +366,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             if body["found"]:
                 block["minutes_from"] = " + ".join(f["text"] for f in body["found"])
         blocks.append(block)
+    blocks = _merge_evaluation_titles(blocks)
     if blocks:
         first = blocks[0]["span"][0]
         blocks = _with_unheaded(text, blocks, section_spans, reading)

@@ -79,3 +79,9 @@ def test_a_note_without_headings_is_cut_at_sentences_that_state_minutes() -> Non
 def test_words_inside_a_sentence_are_not_headings() -> None:
     (one,) = split("Pt tolerated exercise well with ther ex cues, 10 min")["blocks"]
     assert one["heading"] is None
+
+
+def test_an_evaluation_title_and_its_block_are_one_block() -> None:
+    note = "PT re-eval, R shoulder impingement, 10th visit.\nRe-eval 20 min: ROM, MMT, goals updated.\nTE 12 min: rows."
+    got = [(b["decides"], b["minutes"]) for b in split(note)["blocks"]]
+    assert got == [("evaluation", 20), ("content", 12)]
