@@ -38,8 +38,10 @@ def _units(args: dict[str, Any]) -> dict:
         entries.append((*entry, discipline) if discipline else entry)
     rule_id = args.get("rule", "cms")
     rules = _DATA["rules"]
-    if rule_id not in rules:
-        raise units.UnitInputError(f"unknown rule {rule_id!r}; choose one of {', '.join(sorted(rules))}", "rule")
+    if not isinstance(rule_id, str) or rule_id not in rules:
+        raise units.UnitInputError(
+            f"unknown rule {numbers.clip(rule_id)}; choose one of {', '.join(sorted(rules))}", "rule"
+        )
     return units.compute(entries, rules[rule_id], _DATA["codes"])
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine import assertions, blocks, suggest, units
+from engine import assertions, blocks, numbers, suggest, units
 from engine.assertions import phrase_pattern
 
 
@@ -188,8 +188,8 @@ def read(text: Any, data: dict[str, Any], rule_id: str = "cms", answers: Any = N
     except suggest.SuggestInputError as exc:
         raise VisitInputError(str(exc).replace("one block", "one visit note")) from None
     rules, codes = data["rules"], data["codes"]
-    if rule_id not in rules:
-        raise VisitInputError(f"unknown rule {rule_id!r}; choose one of {', '.join(sorted(rules))}", "rule")
+    if not isinstance(rule_id, str) or rule_id not in rules:
+        raise VisitInputError(f"unknown rule {numbers.clip(rule_id)}; choose one of {', '.join(sorted(rules))}", "rule")
     reading = data["reading"]
     split = blocks.split(text, reading)
     goals = _goal_lines(text, split, reading.get("context"))
