@@ -56,7 +56,8 @@ def load_data(root: Path | None = None) -> dict[str, Any]:
             raise DataError(str(exc)) from None
     problems = _CHECKED[id(project)][1]
     if problems:
-        first = problems[0].shown(project.root).replace("\n", "\\n")
+        loading = set(project.load_problems())  # a file that cannot be read first: the others follow from it
+        first = next((p for p in problems if p in loading), problems[0]).shown(project.root).replace("\n", "\\n")
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise DataError(f"the project data does not pass the check: {first}; {count} (run python -m build_tools check)")
     return engine_data(project)
