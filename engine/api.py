@@ -115,7 +115,7 @@ def _practice_set(args: dict[str, Any]) -> dict:
 def _practice_grade(args: dict[str, Any]) -> dict:
     case_id = str(args.get("case") or "")
     if case_id not in _DATA["cases"]:
-        raise practice.PracticeInputError(f"unknown case {case_id!r}", "case")
+        raise practice.PracticeInputError(f"unknown case {numbers.clip(case_id)}", "case")
     feedback = practice.grade(_DATA["cases"][case_id], str(args.get("code") or ""), args.get("units"), _DATA)
     known = _DATA.get("guide", {}).get("activities", {})
     feedback["activity_links"] = [
