@@ -151,3 +151,103 @@ def test_drill_entry_points(seed: Any, level: Any) -> None:
     reply = _reply("drill", {"seed": seed, "level": level})
     if "result" in reply:
         _reply("grade_drill", {"drill": {"seed": seed, "level": level}, "answer": {"97110": "2_3"}})
+
+
+DISCIPLINES = st.one_of(
+    st.none(),
+    st.sampled_from(["PT", "OT", "SLP", "PT+OT", "OT+PT", "PT+OT+SLP", "pt + ot", "PT+PT", "+", "", "XX"]),
+    st.text(max_size=12),
+    st.just("PT+" * 20_000),
+    st.integers(),
+    st.lists(st.text(max_size=3), max_size=3),
+)
+ROW_WITH_DISCIPLINE = st.fixed_dictionaries(
+    {"code": st.one_of(st.sampled_from(CODES), st.text(max_size=12)), "minutes": MINUTES, "discipline": DISCIPLINES}
+)
+
+
+@FUZZ
+@given(
+    st.lists(ROW_WITH_DISCIPLINE, max_size=25),
+    st.one_of(st.sampled_from([*DATA["rules"], "nope", "x" * 5_000]), st.integers(), st.lists(st.text(), max_size=2)),
+)
+def test_units_entry_point_with_disciplines(rows: list[dict[str, Any]], rule: Any) -> None:
+    """Co-treatment entries (97530=30@PT+OT) and every odd discipline: a result or a short message."""
+    reply = _reply("units", {"rule": rule, "entries": rows})
+    if "result" in reply:
+        assert len(reply["result"]["alternatives"]) <= 5
+        assert all(line["discipline"] is None or "+" not in line["discipline"] for line in reply["result"]["lines"])
+
+
+#: what visit notes are made of: headings, minutes, totals, codes, disciplines, and the odd characters
+NOTE_PIECES = st.sampled_from(
+    [
+        "Ther ex:",
+        "Neuro re-ed",
+        "Gait training",
+        "Manual therapy",
+        "OT eval",
+        "PT re-eval, moderate complexity",
+        "Ultrasound",
+        "Total timed: 38 min",
+        "Total treatment time 45 min",
+        " 15 min",
+        " 8-12 min",
+        " x10",
+        " 3x10 squats",
+        " with min A",
+        " verbal cues for posture",
+        " pt tolerated well",
+        " 97110",
+        " 97530 co-treat PT/OT",
+        " Goals: walk 300 ft",
+        "\n",
+        "\n\n",
+        "\t",
+        "|",
+        "#",
+        "- ",
+        "😀",
+        "\u2028",
+        "\x00",
+        "\x0b",
+    ]
+)
+NOTES = st.one_of(
+    st.lists(NOTE_PIECES, max_size=60).map("".join),
+    st.text(max_size=2_000),
+    st.sampled_from(["", "   ", "a" * 20_001, "\ufffe", "Ther ex 20 min\n" * 1_300]),
+    st.integers(),
+    st.none(),
+    st.lists(st.text(max_size=5), max_size=3),
+)
+ANSWERS = st.one_of(
+    st.none(),
+    st.dictionaries(
+        st.one_of(st.sampled_from(["1", "2", "3"]), st.text(max_size=3)),
+        st.one_of(st.lists(st.lists(st.text(max_size=12), max_size=3), max_size=4), st.text(max_size=5), st.integers()),
+        max_size=3,
+    ),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=3),
+)
+RULES = st.one_of(
+    st.none(),
+    st.lists(st.sampled_from([*DATA["rules"], "nope", ""]), max_size=5),
+    st.lists(st.one_of(st.integers(), st.none(), st.text(max_size=4)), max_size=3),
+    st.text(max_size=10),
+    st.integers(),
+)
+
+
+@FUZZ
+@given(NOTES, RULES, st.one_of(st.none(), st.sampled_from([*DATA["rules"], "zz"]), st.integers()), ANSWERS)
+def test_visit_entry_point(text: Any, rules: Any, rule: Any, answers: Any) -> None:
+    """A whole visit note, its rules and answers: a result or a short message, never an exception."""
+    args = {"text": text, "rules": rules, "answers": answers}
+    if rule is not None:
+        args["rule"] = rule
+    reply = _reply("visit", args)
+    if "result" in reply:
+        for result in reply["result"]["visits"].values():
+            assert result["total_units"] >= 0 and isinstance(result["blocks"], list)
