@@ -42,6 +42,13 @@ MARKUP_CHARS = frozenset("<{[]")
 MD_CHARS = frozenset("\r\n<{[]")
 #: the longest piece of a bad value quoted back in a message
 SHOWN = 40
+#: what opens a block when a text lands at the start of a line: a heading (`#`, with or without a space), a
+#: quote, an admonition (`!!!`) or details block (`???`), a list item, a rule (`***`); group 2 is escaped
+BLOCK_START = re.compile(
+    r"^([ \t]{0,3})(#|>|!!!|\?\?\?|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])|[-*_](?=(?:[ \t]*[-*_]){2,}[ \t]*$))"
+)
+#: a '|' not already escaped (it would end a table cell)
+PIPE = re.compile(r"(?<!\\)\|")
 
 
 def clip(value: object, limit: int = SHOWN) -> str:
@@ -148,13 +155,27 @@ def _link(match: re.Match[str], base: str) -> str:
     return match.group(0)
 
 
+def _inline_start(match: re.Match[str]) -> str:
+    lead, opener = match.groups()
+    if opener == "???":  # '?' has no backslash escape in Markdown: a character reference instead
+        return lead + "&#63;??"
+    return lead + opener[:-1] + "\\" + opener[-1] if opener[0].isdigit() else lead + "\\" + opener
+
+
+def pipes(text: str) -> str:
+    """`text` with every '|' not already escaped escaped (for a table cell; escaping twice changes nothing)."""
+    return PIPE.sub(r"\\|", text) if "|" in text else text
+
+
 def md(text: object, base: str = "") -> str:
-    """Data text for a Markdown page: one line, no raw HTML, no attribute lists or images, safe links.
+    """Data text for a Markdown page: one line, no raw HTML, no attribute lists or images, safe links, and
+    nothing at its start that would open a block (`# x` a heading, `!!! danger` an admonition, `> x` a quote).
 
     `base` leads from the page being generated to the docs root ("" at the root, "../" one folder down);
     site links written from the docs root are rewritten with it.
     """
     out = str(text)
+    out = BLOCK_START.sub(_inline_start, out, count=1) if BLOCK_START.match(out) else out
     if not MD_CHARS.intersection(out):  # nothing below would change it
         return out
     out = re.sub(r"\s*[\r\n]\s*", " ", out)
@@ -167,12 +188,13 @@ def md(text: object, base: str = "") -> str:
 
 def md_cell(text: object, base: str = "") -> str:
     """`md` for a Markdown table cell (a '|' would end the cell)."""
-    return md(text, base).replace("|", "\\|")
+    return pipes(md(text, base))
 
 
 def md_label(text: object) -> str:
-    """`md` for the label of a link the generator writes (brackets inside would end it)."""
-    return md(text).replace("[", "\\[").replace("]", "\\]")
+    """`md` for the label of a link the generator writes (brackets inside would end it, and a '|' the table
+    cell a label may sit in)."""
+    return pipes(md(text).replace("[", "\\[").replace("]", "\\]"))
 
 
 def md_link(label: object, url: str) -> str:
