@@ -7,13 +7,14 @@ event handler, javascript: link or foreign image may come out of any generated p
 
 from __future__ import annotations
 
+import datetime as dt
 import html as html_module
 from html.parser import HTMLParser
 
 import markdown
 import pytest
 
-from build_tools import escape
+from build_tools import ROOT, escape
 from build_tools.load import load_project
 from build_tools.pages import generated_pages
 
@@ -213,3 +214,49 @@ def test_texts_that_only_look_like_block_starts_are_unchanged() -> None:
     assert render(escape.md("1. item")) == "<p>1. item</p>"
     assert render(escape.md("# Big")) == "<p># Big</p>"
     assert html_module.unescape(render(escape.md("??? note"))) == "<p>??? note</p>"
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("http://", "has no valid host name"),
+        ("https://", "has no valid host name"),
+        ("https://x.example:99999/", "has a port that does not exist"),
+        ("https://x.example:0/a", "has a port that does not exist"),
+        ("https://-/", "has no valid host name"),
+        ("https://.../", "has no valid host name"),
+        ("https://-x.example/", "has no valid host name"),
+        ("https://x.123/", "top-level name of letters"),
+        ("https://localhost/", "has no valid host name"),
+        ("https://me@www.cms.gov/", "has no valid host name"),
+        ("https://www.cms.gov/a\u202eb.pdf", "holds U+202E"),
+        ("https://www.cms.gov/a\u200bb.pdf", "holds U+200B"),
+    ],
+)
+def test_urls_without_a_real_host_port_or_with_invisible_characters_are_refused(url: str, words: str) -> None:
+    """Issue 26: `url: "http://"` passed the check and the link silently disappeared; so did bad hosts and ports."""
+    reason = escape.url_problem(url)
+    assert reason is not None and words in reason
+    assert "\u202e" not in reason and "\u200b" not in reason  # the message shows them as U+XXXX
+
+
+def test_real_urls_still_pass() -> None:
+    for url in ("https://www.cms.gov/a.pdf?x=1#p", "http://x.example:8080/", "https://192.0.2.1/x", "https://a-b.org"):
+        assert escape.url_problem(url) is None, url
+
+
+def test_the_check_locates_a_url_without_a_host(tmp_path) -> None:
+    import shutil
+
+    from build_tools.check import check_project
+
+    shutil.copytree(ROOT / "data", tmp_path / "data")
+    shutil.copy2(ROOT / "decision_tree.yaml", tmp_path / "decision_tree.yaml")
+    path = tmp_path / "data" / "sources.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if line.strip().startswith("url:"))
+    lines[number] = lines[number].split("url:")[0] + 'url: "http://"'
+    path.write_text("\n".join(lines), encoding="utf-8")
+    _project, problems = check_project(tmp_path, today=dt.date(2099, 12, 31))
+    found = [p for p in problems if "no valid host name" in p.message]
+    assert [(p.path.name, p.line) for p in found] == [("sources.yaml", number + 1)]
