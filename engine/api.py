@@ -178,7 +178,7 @@ def call(fn: str, args_json: str) -> str:
     try:
         handler = HANDLERS[fn]
     except KeyError:
-        return json.dumps({"error": {"message": f"unknown function {fn!r}"}})
+        return json.dumps({"error": {"message": f"unknown function {numbers.clip(fn)}"}})
     try:
         return json.dumps({"result": handler(json.loads(args_json))})
     except (

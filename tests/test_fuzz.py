@@ -251,3 +251,29 @@ def test_visit_entry_point(text: Any, rules: Any, rule: Any, answers: Any) -> No
     if "result" in reply:
         for result in reply["result"]["visits"].values():
             assert result["total_units"] >= 0 and isinstance(result["blocks"], list)
+
+
+LONG = "z" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("fn", "args"),
+    [
+        ("coach", {"text": "Ther ex 10 min", "code": LONG}),
+        ("drill", {"seed": 1, "level": LONG}),
+        ("walk", {"steps": [[LONG, "a"]]}),
+        ("walk", {"node": LONG}),
+        ("units", {"rule": "cms", "entries": [{"code": "97110", "minutes": [LONG]}]}),
+        ("units", {"rule": LONG, "entries": [{"code": "97110", "minutes": "10"}]}),
+        ("visit", {"text": "Ther ex 10 min", "rules": [LONG]}),
+        ("practice_grade", {"case": LONG}),
+        ("practice_set", {"quiz": "1:" + ",".join(f"x{i}" for i in range(3_000))}),
+        ("practice_set", {"quiz": "1-" + "a" * 2_000_000}),
+        (LONG, {}),
+    ],
+)
+def test_long_values_are_clipped_in_messages(fn: str, args: dict[str, Any]) -> None:
+    """Issue 26: `#quiz=1:x0,x1,...` gave a 0.79 MB message; no reply quotes a long value back in full."""
+    reply = json.loads(api.call(fn, json.dumps(args)))
+    error = reply["result"]["error"] if fn == "walk" else reply["error"]  # a walk's error is part of its state
+    assert len(error["message"]) < 300, error["message"][:300]
