@@ -185,3 +185,17 @@ def test_a_long_rule_is_clipped_in_the_message() -> None:
         run = _run(["-m", "engine", command[0], "--rule", "x" * 100_000, *command[1:]], NOTE)
         _no_traceback(run)
         assert run.returncode == 2 and len(run.stderr) < 300 and "(100000 characters)" in run.stderr
+
+
+def test_a_future_review_date_does_not_stop_the_engine(project: Path) -> None:
+    """The engine checks the data but not review dates against the clock (that is the build's rule)."""
+    path = project / "data" / "codes" / "97110.yaml"
+    kept = path.read_text(encoding="utf-8")
+    reviewed = next(line for line in kept.splitlines() if line.startswith("reviewed:"))
+    path.write_text(kept.replace(reviewed, "reviewed: '2999-01-01'"), encoding="utf-8")
+    try:
+        run = _run(["-m", "engine", "units", "97110=20"], cwd=project)
+        assert run.returncode == 0, run.stderr
+        assert _run(["-m", "build_tools", "check"], cwd=project).returncode == 1
+    finally:
+        path.write_text(kept, encoding="utf-8")
