@@ -277,3 +277,37 @@ def test_long_values_are_clipped_in_messages(fn: str, args: dict[str, Any]) -> N
     reply = json.loads(api.call(fn, json.dumps(args)))
     error = reply["result"]["error"] if fn == "walk" else reply["error"]  # a walk's error is part of its state
     assert len(error["message"]) < 300, error["message"][:300]
+
+
+JSONL_LINES = st.lists(
+    st.one_of(
+        st.binary(max_size=200),
+        NOTES.map(lambda note: json.dumps(note).encode()),
+        st.fixed_dictionaries(
+            {"id": st.one_of(st.integers(), st.text(max_size=300), st.none(), st.lists(st.integers())), "text": NOTES}
+        ).map(lambda item: json.dumps(item).encode()),
+        st.sampled_from([b"[" * 5_000, b"1" * 5_000, b'{"text": 5, "rule": ["cms"]}', b"\xff\xfe", b"  "]),
+    ),
+    max_size=8,
+)
+
+
+@FUZZ
+@given(JSONL_LINES)
+def test_visit_jsonl_batch_entry_point(lines: list[bytes]) -> None:
+    """`python -m engine visit --jsonl`: any bytes in, one JSON object per non-blank line out, with an id."""
+    import contextlib
+    import io
+
+    from engine.__main__ import _visit_lines
+
+    stdin = io.BytesIO(b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = _visit_lines(stdin, DATA, "cms")
+    replies = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(replies) == sum(1 for line in lines if line.replace(b"\n", b" ").strip())
+    for reply in replies:
+        assert "id" in reply and ("blocks" in reply) != ("error" in reply)
+        assert "error" not in reply or len(reply["error"]) < 300
+    assert status == (2 if any("error" in r for r in replies) else 0)
