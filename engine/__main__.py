@@ -54,7 +54,7 @@ def load_data(root: Path | None = None) -> dict[str, Any]:
     problems = _CHECKED[id(project)][1]
     if problems:
         loading = set(project.load_problems())  # a file that cannot be read first: the others follow from it
-        first = next((p for p in problems if p in loading), problems[0]).shown(project.root).replace("\n", "\\n")
+        first = next((p for p in problems if p in loading), problems[0]).shown(project.root)
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise DataError(f"the project data does not pass the check: {first}; {count} (run python -m build_tools check)")
     return engine_data(project)
