@@ -214,20 +214,20 @@ def _lines(stream: Any) -> Any:
 def _note_id(item: dict[str, Any], number: int) -> Any:
     note_id = item.get("id", number)
     if note_id is None or isinstance(note_id, bool) or not isinstance(note_id, (int, str)):
-        raise visit.VisitInputError('the id must be a number or a text (fix: e.g. "id": "visit-12")', "id")
+        raise visit.VisitInputError('the id must be a whole number or a text (fix: e.g. "id": "visit-12")', "id")
     if (isinstance(note_id, str) and len(note_id) > MAX_ID) or (isinstance(note_id, int) and abs(note_id) >= 10**18):
-        raise visit.VisitInputError(f"the id is longer than {MAX_ID} characters (fix: a shorter id)", "id")
+        raise visit.VisitInputError(f"the id is longer than {MAX_ID} characters or 18 digits (fix: a shorter id)", "id")
     return note_id
 
 
 def _visit_line(raw: bytes | None, number: int, data: dict[str, Any], rule: str, shown: dict[str, Any]) -> dict:
     """One --jsonl line's output object; a bad line raises VisitInputError (shown["id"]: the id to report)."""
     if raw is None:
-        raise visit.VisitInputError(f"the line is longer than {MAX_LINE_BYTES} bytes (fix: one note a line)")
+        raise visit.VisitInputError(f"it is longer than {MAX_LINE_BYTES} bytes (fix: one note a line)")
     try:
         item = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise visit.VisitInputError("the line is not UTF-8 text (fix: write the file as UTF-8)") from None
+        raise visit.VisitInputError("it is not UTF-8 text (fix: write the file as UTF-8)") from None
     except json.JSONDecodeError as exc:
         raise visit.VisitInputError(f"it is not JSON: {exc.msg} (fix: one JSON note a line)") from None
     except (ValueError, RecursionError):  # a number of over 4300 digits, arrays nested thousands deep

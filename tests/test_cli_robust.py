@@ -172,11 +172,11 @@ def test_jsonl_lines_are_bounded_and_each_bad_line_answered_in_place() -> None:
     assert [o["id"] for o in out] == ["a", 2, 3, 4, 5, 6, "r", "n", 9]
     assert "blocks" in out[0] and "blocks" in out[7]
     errors = {o["id"]: o["error"] for o in out if "error" in o}
-    assert errors[3] == f"line 3: the line is longer than {MAX_LINE_BYTES} bytes (fix: one note a line)"
+    assert errors[3] == f"line 3: it is longer than {MAX_LINE_BYTES} bytes (fix: one note a line)"
     assert errors[4].startswith("line 4: it is not a JSON note") and errors[5].startswith("line 5: it is not a JSON")
-    assert errors[6].startswith("line 6: the id must be a number or a text")
+    assert errors[6].startswith("line 6: the id must be a whole number or a text")
     assert len(errors["r"]) < 200 and "(10000 characters)" in errors["r"]
-    assert errors[9] == "line 9: the line is not UTF-8 text (fix: write the file as UTF-8)"
+    assert errors[9] == "line 9: it is not UTF-8 text (fix: write the file as UTF-8)"
     assert all(len(e) < 300 for e in errors.values())
 
 
