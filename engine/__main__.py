@@ -21,6 +21,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+# the one door to files (see above); imported here, before anything can replace build_tools.load.load_project,
+# because build_tools.check binds that name when it is first imported
+from build_tools.check import check_loaded
 from engine import numbers, suggest, units, visit
 
 #: --jsonl: the longest line read, in bytes (a note of suggest.MAX_NOTE characters, each escaped as \uXXXX, fits)
@@ -44,7 +47,6 @@ def load_data(root: Path | None = None) -> dict[str, Any]:
 
     Broken data (an empty or missing file, a pattern that does not compile, ...) raises DataError with the
     first problem as file:line, so the command line answers with one line instead of a traceback."""
-    from build_tools.check import check_loaded
     from build_tools.export import engine_data
     from build_tools.load import load_project
 
