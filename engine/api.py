@@ -63,7 +63,7 @@ def _visit(args: dict[str, Any]) -> dict:
     if not isinstance(rule_ids, list) or not all(isinstance(r, str) for r in rule_ids):
         raise visit.VisitInputError('rules must be a list of unit rule ids, e.g. ["cms", "ama"]', "rules")
     answers = args.get("answers")
-    return {"visits": {r: visit.read(args.get("text"), _DATA, r, answers) for r in rule_ids[:4]}}
+    return {"visits": {r: visit.read(args.get("text"), _DATA, r, answers) for r in dict.fromkeys(rule_ids[:4])}}
 
 
 def _walk(args: dict[str, Any]) -> dict:
