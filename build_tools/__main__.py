@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from build_tools import ROOT, clock
+from build_tools import ROOT, cli, clock
 from build_tools.check import check_project
 from build_tools.clock import ClockError
 from build_tools.freshness import render_warnings, stale_facts
@@ -37,4 +37,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(cli.run(main))

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import quote
+import unicodedata
+from urllib.parse import quote, urlsplit
 
 #: raw HTML in Markdown: a tag, a closing tag, a comment/declaration or a processing instruction
 RAW_HTML = re.compile(r"<[A-Za-z/!?]")
@@ -35,6 +36,8 @@ SAFE_SCHEME = re.compile(r"^https?://[^/\s]", re.I)
 SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: characters a URL field may not hold (they break out of Markdown links and HTML attributes)
 URL_BAD = re.compile(r"[\s<>\"'()`{}|\\^\[\]\x00-\x1f\x7f]")
+#: one part of a host name: letters, digits and hyphens, no hyphen at either end, at most 63 characters
+HOST_LABEL = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 URL_SHAPE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#].*)?$")
 #: a text without any of these has no raw HTML, attribute list, image or link (see the patterns above)
 MARKUP_CHARS = frozenset("<{[]")
@@ -42,6 +45,13 @@ MARKUP_CHARS = frozenset("<{[]")
 MD_CHARS = frozenset("\r\n<{[]")
 #: the longest piece of a bad value quoted back in a message
 SHOWN = 40
+#: what opens a block when a text lands at the start of a line: a heading (`#`, with or without a space), a
+#: quote, an admonition (`!!!`) or details block (`???`), a list item, a rule (`***`); group 2 is escaped
+BLOCK_START = re.compile(
+    r"^([ \t]{0,3})(#|>|!!!|\?\?\?|[-+*](?=[ \t])|\d{1,9}[.)](?=[ \t])|[-*_](?=(?:[ \t]*[-*_]){2,}[ \t]*$))"
+)
+#: a '|' not already escaped (it would end a table cell)
+PIPE = re.compile(r"(?<!\\)\|")
 
 
 def clip(value: object, limit: int = SHOWN) -> str:
@@ -110,20 +120,58 @@ def text_problems(text: str) -> list[tuple[int, str, str]]:
     return sorted(found)
 
 
+def _host_problem(host: str) -> str | None:
+    """Why a URL's host is not a public host name (labels of letters, digits and inner hyphens, a dot, a
+    top-level name of letters) or a dotted IPv4 address, or None."""
+    labels = host.split(".")
+    if len(labels) == 4 and all(x.isdigit() and len(x) <= 3 and int(x) <= 255 for x in labels):
+        return None
+    if len(host) > 253 or len(labels) < 2:
+        return "has no valid host name (a public site's name has a dot, e.g. www.cms.gov)"
+    for label in labels:
+        if not HOST_LABEL.fullmatch(label):
+            return f"has no valid host name: '{clip(label or '(empty)', 20)}' is not a part of one"
+    if not labels[-1].isalpha():
+        return "has no valid host name: it must end in a top-level name of letters (.gov, .org)"
+    return None
+
+
+def _invisible(char: str) -> bool:
+    """A format character (U+200B zero-width space, U+202E right-to-left override): unseen, yet it changes a URL."""
+    return unicodedata.category(char) == "Cf"
+
+
+def _visible(text: str) -> str:
+    """`text` with unprintable and invisible characters written as U+XXXX (for a message)."""
+    return "".join(f"U+{ord(c):04X}" if not c.isprintable() or _invisible(c) else c for c in text)
+
+
 def url_problem(url: str) -> str | None:
-    """Why a URL field is refused, or None."""
+    """Why a URL field is refused, or None: characters that break links, invisible characters, a host that is
+    not a public host name (a user name before '@' included), a port that does not exist."""
     if not isinstance(url, str):
         return None
-    if not SAFE_SCHEME.match(url):
+    if not re.match(r"^https?://", url, re.I):
         return None  # the schema's pattern reports it, with the fix
-    bad = URL_BAD.search(url)
-    if bad:
-        char = bad.group()
-        shown = repr(char) if char.isprintable() and char != " " else f"U+{ord(char):04X}"
-        return f"url '{clip(url)}' holds {shown}, which breaks links (percent-encode it, e.g. %{ord(char):02X})"
+    found = URL_BAD.search(url)
+    char = found.group() if found else next((c for c in url if not c.isprintable() or _invisible(c)), None)
+    if char:
+        shown = repr(char) if char.isprintable() and char != " " and not _invisible(char) else f"U+{ord(char):04X}"
+        return (
+            f"url '{clip(_visible(url))}' holds {shown}, which breaks links (percent-encode it, e.g. "
+            f"{quote(char, safe='')})"
+        )
     if not URL_SHAPE.match(url):
         return f"url '{clip(url)}' has no valid host name"
-    return None
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if port is not None and not 0 < port <= 65535:
+        return f"url '{clip(url)}' has a port that does not exist (ports run from 1 to 65535)"
+    reason = _host_problem(parts.hostname or "")
+    return f"url '{clip(url)}' {reason}" if reason else None
 
 
 def safe_url(url: str) -> str | None:
@@ -148,13 +196,27 @@ def _link(match: re.Match[str], base: str) -> str:
     return match.group(0)
 
 
+def _inline_start(match: re.Match[str]) -> str:
+    lead, opener = match.groups()
+    if opener == "???":  # '?' has no backslash escape in Markdown: a character reference instead
+        return lead + "&#63;??"
+    return lead + opener[:-1] + "\\" + opener[-1] if opener[0].isdigit() else lead + "\\" + opener
+
+
+def pipes(text: str) -> str:
+    """`text` with every '|' not already escaped escaped (for a table cell; escaping twice changes nothing)."""
+    return PIPE.sub(r"\\|", text) if "|" in text else text
+
+
 def md(text: object, base: str = "") -> str:
-    """Data text for a Markdown page: one line, no raw HTML, no attribute lists or images, safe links.
+    """Data text for a Markdown page: one line, no raw HTML, no attribute lists or images, safe links, and
+    nothing at its start that would open a block (`# x` a heading, `!!! danger` an admonition, `> x` a quote).
 
     `base` leads from the page being generated to the docs root ("" at the root, "../" one folder down);
     site links written from the docs root are rewritten with it.
     """
     out = str(text)
+    out = BLOCK_START.sub(_inline_start, out, count=1) if BLOCK_START.match(out) else out
     if not MD_CHARS.intersection(out):  # nothing below would change it
         return out
     out = re.sub(r"\s*[\r\n]\s*", " ", out)
@@ -167,12 +229,13 @@ def md(text: object, base: str = "") -> str:
 
 def md_cell(text: object, base: str = "") -> str:
     """`md` for a Markdown table cell (a '|' would end the cell)."""
-    return md(text, base).replace("|", "\\|")
+    return pipes(md(text, base))
 
 
 def md_label(text: object) -> str:
-    """`md` for the label of a link the generator writes (brackets inside would end it)."""
-    return md(text).replace("[", "\\[").replace("]", "\\]")
+    """`md` for the label of a link the generator writes (brackets inside would end it, and a '|' the table
+    cell a label may sit in)."""
+    return pipes(md(text).replace("[", "\\[").replace("]", "\\]"))
 
 
 def md_link(label: object, url: str) -> str:

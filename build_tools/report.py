@@ -7,6 +7,9 @@ from pathlib import Path
 
 from build_tools import ROOT
 
+#: line breaks a file name or a quoted value may hold, written as escapes so that each problem stays one line
+ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r", "\x85": "\\x85", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -29,7 +32,7 @@ class Problem:
             path = self.path.relative_to(root)
         except ValueError:
             path = self.path
-        return f"{path}:{self.located()}"
+        return f"{path}:{self.located()}".translate(ONE_LINE)
 
     def __str__(self) -> str:
         return self.shown()

@@ -287,10 +287,30 @@ def _tabs(path: Path, text: str) -> list[Problem]:
     return found
 
 
+def _read(path: Path, max_bytes: int, parsed: Parsed) -> bytes | None:
+    """The file's bytes, never more than max_bytes + 1 of them: its size is checked first (a 3 GiB file is
+    refused without being read); None, with a problem, when it is too large or cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            parsed.problems.append(
+                Problem(path, 1, 1, f"file is too large: {size} bytes, the limit is {max_bytes}", "split it")
+            )
+            return None
+        with path.open("rb") as stream:
+            return stream.read(max_bytes + 1)  # a file that grew since, or reports no size, is still cut here
+    except OSError as exc:
+        parsed.problems.append(Problem(path, 1, 1, f"file cannot be read: {exc.strerror or exc}", "check the file"))
+        return None
+
+
 def parse(path: Path, raw: bytes | None = None, max_bytes: int = MAX_BYTES) -> Parsed:
     """Read one YAML file strictly; problems are collected, never raised."""
     parsed = Parsed()
-    raw = path.read_bytes() if raw is None else raw
+    if raw is None:
+        raw = _read(path, max_bytes, parsed)
+        if raw is None:
+            return parsed
     if len(raw) > max_bytes:
         parsed.problems.append(
             Problem(path, 1, 1, f"file is too large: {len(raw)} bytes, the limit is {max_bytes}", "split it")

@@ -15,11 +15,51 @@ build_tools (never shipped to the browser). Bad input: message on stderr, exit 2
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
-from engine import suggest, units, visit
+# the one door to files (see above); imported here, before anything can replace build_tools.load.load_project,
+# because build_tools.check binds that name when it is first imported
+from build_tools.check import check_loaded
+from engine import numbers, suggest, units, visit
+
+#: --jsonl: the longest line read, in bytes (a note of suggest.MAX_NOTE characters, each escaped as \uXXXX, fits)
+MAX_LINE_BYTES = 6 * suggest.MAX_NOTE + 1_000
+#: --jsonl: the most notes read from one input (the rest is refused with a message; split the export)
+MAX_LINES = 100_000
+#: the longest id a --jsonl note may carry (it is echoed on its output line)
+MAX_ID = 200
+
+
+class DataError(Exception):
+    """The project data does not pass `python -m build_tools check`: the engine refuses to run on it."""
+
+
+#: id(project) -> (project, problems): each loaded project is checked once per process
+_CHECKED: dict[int, tuple[Any, list[Any]]] = {}
+
+
+def load_data(root: Path | None = None) -> dict[str, Any]:
+    """The engine data of the project under `root` (default: this checkout), checked as the build checks it.
+
+    Broken data (an empty or missing file, a pattern that does not compile, ...) raises DataError with the
+    first problem as file:line, so the command line answers with one line instead of a traceback."""
+    from build_tools.export import engine_data
+    from build_tools.load import load_project
+
+    project = load_project(root) if root is not None else load_project()
+    if id(project) not in _CHECKED:  # no date is "in the future" here: review dates are the build's concern
+        _CHECKED[id(project)] = (project, check_loaded(project, dt.date.max))
+    problems = _CHECKED[id(project)][1]
+    if problems:
+        loading = set(project.load_problems())  # a file that cannot be read first: the others follow from it
+        first = next((p for p in problems if p in loading), problems[0]).shown(project.root)
+        count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+        raise DataError(f"the project data does not pass the check: {first}; {count} (run python -m build_tools check)")
+    return engine_data(project)
 
 
 def parse_entry(text: str) -> tuple[str, str | None] | tuple[str, str | None, str]:
@@ -157,34 +197,80 @@ def render_visit(result: dict[str, Any], text: str) -> str:
     return "\n".join(lines)
 
 
+def _lines(stream: Any) -> Any:
+    """(number, bytes or None) for each input line; None for a line over MAX_LINE_BYTES (the rest is skipped)."""
+    number = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the long line, a piece at a time
+                raw = stream.readline(MAX_LINE_BYTES + 1)
+            yield number, None
+        else:
+            yield number, raw
+
+
+def _note_id(item: dict[str, Any], number: int) -> Any:
+    note_id = item.get("id", number)
+    if note_id is None or isinstance(note_id, bool) or not isinstance(note_id, (int, str)):
+        raise visit.VisitInputError('the id must be a whole number or a text (fix: e.g. "id": "visit-12")', "id")
+    if (isinstance(note_id, str) and len(note_id) > MAX_ID) or (isinstance(note_id, int) and abs(note_id) >= 10**18):
+        raise visit.VisitInputError(f"the id is longer than {MAX_ID} characters or 18 digits (fix: a shorter id)", "id")
+    return note_id
+
+
+def _visit_line(
+    raw: bytes | None, number: int, data: dict[str, Any], rule: str, shown: dict[str, Any], policy: str | None = None
+) -> dict:
+    """One --jsonl line's output object; a bad line raises VisitInputError (shown["id"]: the id to report)."""
+    if raw is None:
+        raise visit.VisitInputError(f"it is longer than {MAX_LINE_BYTES} bytes (fix: one note a line)")
+    try:
+        item = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise visit.VisitInputError("it is not UTF-8 text (fix: write the file as UTF-8)") from None
+    except json.JSONDecodeError as exc:
+        raise visit.VisitInputError(f"it is not JSON: {exc.msg} (fix: one JSON note a line)") from None
+    except (ValueError, RecursionError):  # a number of over 4300 digits, arrays nested thousands deep
+        raise visit.VisitInputError('it is not a JSON note (fix: a string, or an object with "text")') from None
+    if not isinstance(item, dict):
+        return {"id": number, **visit_json(visit.read(item, data, rule, policy_id=policy))}
+    shown["id"] = _note_id(item, number)
+    line_rule = item.get("rule") or rule
+    if not isinstance(line_rule, str):
+        raise visit.VisitInputError('the rule must be a text, e.g. "cms"', "rule")
+    return {"id": shown["id"], **visit_json(visit.read(item.get("text"), data, line_rule, policy_id=policy))}
+
+
 def _visit_lines(stream: Any, data: dict[str, Any], rule: str, policy: str | None = None) -> int:
-    """--jsonl: one JSON note a line in, one result a line out; bad lines report their error in place."""
+    """--jsonl: one JSON note a line in, one result a line out; bad lines report their error in place.
+
+    At most MAX_LINES notes, each line at most MAX_LINE_BYTES bytes (a longer line is an error on its own
+    output line, and reading goes on)."""
     status = 0
-    for number, raw in enumerate(stream, 1):
-        if not raw.strip():
+    for number, raw in _lines(stream):
+        if raw is not None and not raw.strip():
             continue
-        note_id: Any = number
+        if number > MAX_LINES:
+            print(f"error: more than {MAX_LINES} lines (fix: split the file)", file=sys.stderr)
+            return 2
+        shown: dict[str, Any] = {"id": number}
         try:
-            item = json.loads(raw)
-            if isinstance(item, dict):
-                note_id = item.get("id", number)
-                text, line_rule = item.get("text"), str(item.get("rule") or rule)
-            else:
-                text, line_rule = item, rule
-            out = {"id": note_id, **visit_json(visit.read(text, data, line_rule, policy_id=policy))}
-        except json.JSONDecodeError as exc:
-            out, status = (
-                {"id": note_id, "error": f"line {number} is not JSON: {exc.msg} (fix: one JSON note a line)"},
-                2,
-            )
+            out = _visit_line(raw, number, data, rule, shown, policy)
         except visit.VisitInputError as exc:
-            out, status = {"id": note_id, "error": f"line {number}: {exc}"}, 2
+            out, status = {"id": shown["id"], "error": f"line {number}: {exc}"}, 2
         print(json.dumps(out))
     return status
 
 
 def _read_note(stream: Any) -> str:
-    raw = stream.read(suggest.MAX_NOTE * 4 + 1)
+    try:
+        raw = stream.read(suggest.MAX_NOTE * 4 + 1)
+    except OSError as exc:
+        raise suggest.SuggestInputError(f"the note could not be read: {exc.strerror or exc}") from None
     if len(raw) > suggest.MAX_NOTE * 4:
         raise suggest.SuggestInputError(f"the note is longer than {suggest.MAX_NOTE} characters (fix: one block)")
     if b"\x00" in raw:
@@ -195,7 +281,11 @@ def _read_note(stream: Any) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m engine")
     sub = parser.add_subparsers(dest="command", required=True)
-    p_units = sub.add_parser("units", help="turn minutes per code into billable units, with the steps")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, help="project folder whose data is used (default: this checkout)")
+    p_units = sub.add_parser(
+        "units", parents=[common], help="turn minutes per code into billable units, with the steps"
+    )
     p_units.add_argument("--rule", default="cms", help="unit rule id from data/payers (default: cms)")
     p_units.add_argument("--json", action="store_true", help="print the result as JSON")
     p_units.add_argument(
@@ -204,9 +294,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="CODE[=MINUTES][@DISC]",
         help="e.g. 97110=20@PT; a block two disciplines treated together: 97530=30@PT+OT",
     )
-    p_suggest = sub.add_parser("suggest", help="walk the decision tree from a treatment note read on stdin")
+    p_suggest = sub.add_parser(
+        "suggest", parents=[common], help="walk the decision tree from a treatment note read on stdin"
+    )
     p_suggest.add_argument("--json", action="store_true", help="print the walk as JSON")
-    p_visit = sub.add_parser("visit", help="read a whole visit note on stdin: every block coded, the day's units")
+    p_visit = sub.add_parser(
+        "visit", parents=[common], help="read a whole visit note on stdin: every block coded, the day's units"
+    )
     p_visit.add_argument("--rule", default="cms", help="unit rule id from data/payers (default: cms)")
     p_visit.add_argument("--policy", default=None, help="payer policy id from data/policies (e.g. wsi)")
     form = p_visit.add_mutually_exclusive_group()
@@ -214,19 +308,24 @@ def main(argv: list[str] | None = None) -> int:
     form.add_argument("--jsonl", action="store_true", help="read one JSON note a line, write one JSON result a line")
     args = parser.parse_args(argv)
 
-    from build_tools.export import engine_data
-    from build_tools.load import load_project
-
-    data = engine_data(load_project())
+    try:
+        data = load_data(args.root)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.command in ("suggest", "visit") and sys.stdin is None:
+        print(f"error: no input: stdin is closed (fix: python -m engine {args.command} < note.txt)", file=sys.stderr)
+        return 2
     if args.command == "visit":
         if args.rule not in data["rules"]:
             print(
-                f"error: rule must be one of {', '.join(sorted(data['rules']))}: {args.rule!r} (fix: --rule cms)",
+                f"error: rule must be one of {', '.join(sorted(data['rules']))}: {numbers.clip(args.rule)} "
+                "(fix: --rule cms)",
                 file=sys.stderr,
             )
             return 2
         if args.jsonl:
-            return _visit_lines(sys.stdin, data, args.rule, args.policy)
+            return _visit_lines(sys.stdin.buffer, data, args.rule, args.policy)
         try:
             note = _read_note(sys.stdin.buffer)
             result = visit.read(note, data, args.rule, policy_id=args.policy)
@@ -249,7 +348,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.rule not in data["rules"]:
             raise units.UnitInputError(
-                f"rule must be one of {', '.join(sorted(data['rules']))}: {args.rule!r} (fix: --rule cms)", "rule"
+                f"rule must be one of {', '.join(sorted(data['rules']))}: {numbers.clip(args.rule)} (fix: --rule cms)",
+                "rule",
             )
         result = units.compute(entries, data["rules"][args.rule], data["codes"])
     except units.UnitInputError as exc:
@@ -260,4 +360,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from build_tools import cli
+
+    sys.exit(cli.run(main))

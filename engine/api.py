@@ -38,8 +38,10 @@ def _units(args: dict[str, Any]) -> dict:
         entries.append((*entry, discipline) if discipline else entry)
     rule_id = args.get("rule", "cms")
     rules = _DATA["rules"]
-    if rule_id not in rules:
-        raise units.UnitInputError(f"unknown rule {rule_id!r}; choose one of {', '.join(sorted(rules))}", "rule")
+    if not isinstance(rule_id, str) or rule_id not in rules:
+        raise units.UnitInputError(
+            f"unknown rule {numbers.clip(rule_id)}; choose one of {', '.join(sorted(rules))}", "rule"
+        )
     return units.compute(entries, rules[rule_id], _DATA["codes"])
 
 
@@ -116,7 +118,7 @@ def _practice_set(args: dict[str, Any]) -> dict:
 def _practice_grade(args: dict[str, Any]) -> dict:
     case_id = str(args.get("case") or "")
     if case_id not in _DATA["cases"]:
-        raise practice.PracticeInputError(f"unknown case {case_id!r}", "case")
+        raise practice.PracticeInputError(f"unknown case {numbers.clip(case_id)}", "case")
     feedback = practice.grade(_DATA["cases"][case_id], str(args.get("code") or ""), args.get("units"), _DATA)
     known = _DATA.get("guide", {}).get("activities", {})
     feedback["activity_links"] = [
@@ -179,7 +181,7 @@ def call(fn: str, args_json: str) -> str:
     try:
         handler = HANDLERS[fn]
     except KeyError:
-        return json.dumps({"error": {"message": f"unknown function {fn!r}"}})
+        return json.dumps({"error": {"message": f"unknown function {numbers.clip(fn)}"}})
     try:
         return json.dumps({"result": handler(json.loads(args_json))})
     except (

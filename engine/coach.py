@@ -20,7 +20,7 @@ import re
 from itertools import pairwise
 from typing import Any
 
-from engine import patterns, suggest
+from engine import numbers, patterns, suggest
 
 #: longest note accepted, in characters
 MAX_NOTE = 20_000
@@ -155,7 +155,9 @@ def check(
     if len(text) > MAX_NOTE:
         raise CoachInputError(f"note is {len(text)} characters; the coach takes at most {MAX_NOTE}", "text")
     if code is not None and code not in codes:
-        raise CoachInputError(f"unknown code {code!r}; pick a listed code or let the coach suggest one", "code")
+        raise CoachInputError(
+            f"unknown code {numbers.clip(code)}; pick a listed code or let the coach suggest one", "code"
+        )
     walk = None
     if tree is not None and text.strip():
         try:

@@ -73,9 +73,9 @@ def _level_three(rng: random.Random, timed: list[str], service: list[str]) -> li
 def generate(seed: int, level: int, rules: dict[str, dict[str, Any]], codes: dict[str, dict[str, Any]]) -> dict:
     """The drill for `seed` and `level`: a rule, and codes with minutes (None for a service-based code)."""
     if level not in LEVELS:
-        raise DrillInputError(f"level must be one of {sorted(LEVELS)}, not {level!r}", "level")
+        raise DrillInputError(f"level must be one of {sorted(LEVELS)}, not {numbers.clip(level)}", "level")
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < MAX_SEED:
-        raise DrillInputError(f"seed must be a whole number from 0 to {MAX_SEED - 1}, not {seed!r}", "seed")
+        raise DrillInputError(f"seed must be a whole number from 0 to {MAX_SEED - 1}, not {numbers.clip(seed)}", "seed")
     rng = random.Random(seed * 10 + level)
     rule_id = rng.choice(sorted(rules))
     timed, service = _pools(rules[rule_id], codes)

@@ -23,6 +23,11 @@ from engine import numbers, tree, units
 QUIZ = re.compile(r"^(\d{1,9})-((?:[0-9a-f]{5})+)$")
 LEGACY_QUIZ = re.compile(r"^(\d{1,9}):([a-z0-9-]+(?:,[a-z0-9-]+)*)$")
 TOKEN_LEN = 5
+#: the longest quiz code read, in characters (checked before any parsing); a code of every case fits many
+#: times over, and a longer one (a 1 MB link) is refused at once
+MAX_QUIZ = 20_000
+#: the most case ids one quiz code is made from
+MAX_QUIZ_CASES = MAX_QUIZ // TOKEN_LEN
 EMPTY_PROGRESS: dict[str, Any] = {"answers": {}, "streak": 0, "best_streak": 0}
 
 
@@ -71,6 +76,8 @@ def token_clashes(cases: dict[str, Any]) -> list[list[str]]:
 
 def format_quiz(seed: int, ids: list[str]) -> str:
     """The quiz code for a seed and a set of case ids (tokens sorted: the seed alone sets the order)."""
+    if len(ids) > MAX_QUIZ_CASES:
+        raise PracticeInputError(f"a quiz holds at most {MAX_QUIZ_CASES} cases, not {len(ids)}", "ids")
     return f"{seed}-{''.join(sorted({token(cid) for cid in ids}))}"
 
 
@@ -82,12 +89,22 @@ def _bad_quiz() -> PracticeInputError:
 
 
 def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """{'seed', 'ids'} from a quiz code, ids in the seeded order; an unusable code raises."""
+    """{'seed', 'ids'} from a quiz code, ids in the seeded order; an unusable code raises.
+
+    A code over MAX_QUIZ characters is refused before it is read; reading is linear in the code's length."""
+    if len(text) > MAX_QUIZ:
+        raise PracticeInputError(
+            f"this quiz link is {len(text)} characters long; a quiz link has at most {MAX_QUIZ} "
+            "(fix: ask your instructor for the link again)",
+            "quiz",
+        )
     text = text.strip()
-    match, legacy = QUIZ.match(text), LEGACY_QUIZ.match(text)
+    match = QUIZ.match(text)
+    legacy = None if match else LEGACY_QUIZ.match(text)
     if match:
         by_token = {token(cid): cid for cid in cases}
-        tokens = [match.group(2)[i : i + TOKEN_LEN] for i in range(0, len(match.group(2)), TOKEN_LEN)]
+        hexes = match.group(2)  # once: each group() call copies the text (one per token was quadratic)
+        tokens = [hexes[i : i + TOKEN_LEN] for i in range(0, len(hexes), TOKEN_LEN)]
         unknown = [t for t in tokens if t not in by_token]
         if unknown:
             raise PracticeInputError(
@@ -96,10 +113,14 @@ def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
         ids = sorted(dict.fromkeys(by_token[t] for t in tokens))
         seed = int(match.group(1))
     elif legacy:
-        unknown = [cid for cid in legacy.group(2).split(",") if cid not in cases]
+        named = legacy.group(2).split(",")
+        unknown = [cid for cid in named if cid not in cases]
         if unknown:
-            raise PracticeInputError(f"this quiz link names cases the site does not have: {', '.join(unknown)}", "quiz")
-        seed, ids = int(legacy.group(1)), sorted(dict.fromkeys(legacy.group(2).split(",")))
+            shown = ", ".join(numbers.clip(cid) for cid in unknown[:3]) + (
+                f" and {len(unknown) - 3} more" if len(unknown) > 3 else ""
+            )
+            raise PracticeInputError(f"this quiz link names cases the site does not have: {shown}", "quiz")
+        seed, ids = int(legacy.group(1)), sorted(dict.fromkeys(named))
     else:
         raise _bad_quiz()
     random.Random(seed).shuffle(ids)

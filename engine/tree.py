@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine import outcome
+from engine import numbers, outcome
 
 Step = tuple[str, str]
 _ID = {"q": re.compile(r"^q_[a-z0-9_]+$"), "a": re.compile(r"^a_[a-z0-9_]+$")}
@@ -50,7 +50,8 @@ def parse_walk(text: str) -> tuple[list[Step], dict[str, Any] | None]:
             return [], {
                 "step": number,
                 "text": item,
-                "message": f"step {number} ({item!r}) must read question_id:answer_id, e.g. q_group:a_one_on_one",
+                "message": f"step {number} ({numbers.clip(item)}) must read question_id:answer_id, "
+                "e.g. q_group:a_one_on_one",
             }
         steps.append((question, answer))
     return steps, None
@@ -66,13 +67,14 @@ def validate(tree: dict[str, Any], steps: list[Step]) -> dict[str, Any] | None:
         if node["type"] != "question":
             return {**where, "message": f"step {number}: the walk already ended at {current}; nothing can follow it"}
         if question not in nodes:
-            return {**where, "message": f"step {number}: there is no question {question!r} in the tree"}
+            return {**where, "message": f"step {number}: there is no question {numbers.clip(question)} in the tree"}
         if question != current:
             return {**where, "message": f"step {number}: the walk is at {current}, not at {question}"}
         nexts = {a["id"]: a["next"] for a in node["answers"]}
         if answer not in nexts:
             choices = ", ".join(nexts)
-            return {**where, "message": f"step {number}: {question} has no answer {answer!r}; choose {choices}"}
+            shown = numbers.clip(answer)
+            return {**where, "message": f"step {number}: {question} has no answer {shown}; choose {choices}"}
         current = nexts[answer]
     return None
 
@@ -176,7 +178,7 @@ def resolve(tree: dict[str, Any], args: dict[str, Any], guide: dict[str, Any] | 
         node_id = str(args["node"])
         steps = path_to(tree, node_id)
         if steps is None:
-            error = {"step": None, "node": node_id, "message": f"no walk leads to {node_id!r}; start again"}
+            error = {"step": None, "node": node_id, "message": f"no walk leads to {numbers.clip(node_id)}; start again"}
             return {**state(tree, [], guide), "error": error}
         return state(tree, steps, guide)
     if "steps" in args:

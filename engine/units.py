@@ -121,7 +121,9 @@ def _minutes(code: str, value: Any, field: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise UnitInputError(f"minutes for {code} must be a number, not {value!r} (fix: write digits, e.g. 23)", field)
+        raise UnitInputError(
+            f"minutes for {code} must be a number, not {numbers.clip(value)} (fix: write digits, e.g. 23)", field
+        )
     text = value.strip() if isinstance(value, str) else None
     negative = text is not None and text.startswith("-") and numbers.DIGITS.fullmatch(text[1:])
     if negative or (isinstance(value, (int, float)) and value < 0):

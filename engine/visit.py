@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine import assertions, blocks, suggest, units
+from engine import assertions, blocks, numbers, suggest, units
 from engine.assertions import phrase_pattern
 
 
@@ -224,8 +224,8 @@ def read(
     except suggest.SuggestInputError as exc:
         raise VisitInputError(str(exc).replace("one block", "one visit note")) from None
     rules, codes = data["rules"], data["codes"]
-    if rule_id not in rules:
-        raise VisitInputError(f"unknown rule {rule_id!r}; choose one of {', '.join(sorted(rules))}", "rule")
+    if not isinstance(rule_id, str) or rule_id not in rules:
+        raise VisitInputError(f"unknown rule {numbers.clip(rule_id)}; choose one of {', '.join(sorted(rules))}", "rule")
     reading = data["reading"]
     try:
         split = blocks.split(text, reading)

@@ -73,3 +73,14 @@ def test_tcg_today_fixes_the_day_and_a_bad_value_is_named(project_root: Path, tm
     bad = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, "TCG_TODAY": "tomorrow"})
     assert bad.returncode == 2
     assert bad.stderr.strip() == "python -m build_tools check: TCG_TODAY must be a date written YYYY-MM-DD: 'tomorrow'"
+
+
+def test_a_file_name_with_a_line_break_stays_on_one_problem_line(tmp_path: Path) -> None:
+    """Issue 26 (report, quirk 13): a file name holding a newline split its problem line in two."""
+    from build_tools.report import Problem, render
+
+    problem = Problem(tmp_path / "data" / "codes" / "x\ny.yaml", 1, 1, "file is empty", "add the record")
+    assert render([problem], tmp_path).splitlines() == [
+        "data/codes/x\\ny.yaml:1:1: file is empty (fix: add the record)",
+        "1 problem found",
+    ]

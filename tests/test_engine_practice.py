@@ -171,3 +171,36 @@ def test_tampered_progress_from_storage_is_cleaned() -> None:
     shown = summary(tampered)
     assert shown["streak"] == 0 and shown["best_streak"] == 0 and shown["answered"] == 2
     assert record({"answers": {}, "streak": 99, "best_streak": 99}, "a-case", True)["streak"] == 1
+
+
+@pytest.mark.parametrize("size", [1_000_000, 2_000_000])
+def test_a_huge_quiz_link_is_refused_by_its_length(data: dict, size: int) -> None:
+    """Issue 26: a 1 MB `#quiz=` link kept the engine busy for 8.7 s (2 MB: a minute); now refused before parsing."""
+    for quiz in ("1-" + "a" * size, "1:" + "x," * (size // 2) + "x"):
+        with pytest.raises(practice.PracticeInputError) as err:
+            practice.parse_quiz(quiz, data["cases"])
+        message = str(err.value)
+        assert f"at most {practice.MAX_QUIZ}" in message and str(len(quiz)) in message and len(message) < 200
+
+
+def test_a_quiz_link_at_the_length_bound_is_read(data: dict) -> None:
+    """The longest code accepted still parses (repeated tokens name one case once)."""
+    cid = sorted(data["cases"])[0]
+    quiz = "7-" + practice.token(cid) * ((practice.MAX_QUIZ - 2) // practice.TOKEN_LEN)
+    assert len(quiz) <= practice.MAX_QUIZ
+    assert practice.parse_quiz(quiz, data["cases"]) == {"seed": 7, "ids": [cid]}
+    with pytest.raises(practice.PracticeInputError, match="at most"):
+        practice.parse_quiz(quiz + "0" * (practice.MAX_QUIZ + 1 - len(quiz)), data["cases"])
+
+
+def test_unknown_cases_of_a_legacy_link_are_clipped_in_the_message(data: dict) -> None:
+    """`1:x0,x1,...` (0.7 MB) gave a 0.79 MB message; now three names, clipped, and a count."""
+    quiz = "1:" + ",".join(f"x{i}" for i in range(2_000)) + "," + "y" * 5_000
+    with pytest.raises(practice.PracticeInputError) as err:
+        practice.parse_quiz(quiz, data["cases"])
+    assert str(err.value) == "this quiz link names cases the site does not have: 'x0', 'x1', 'x2' and 1998 more"
+
+
+def test_format_quiz_bounds_the_number_of_cases() -> None:
+    with pytest.raises(practice.PracticeInputError, match=f"at most {practice.MAX_QUIZ_CASES} cases"):
+        practice.format_quiz(1, ["c"] * (practice.MAX_QUIZ_CASES + 1))

@@ -151,3 +151,174 @@ def test_drill_entry_points(seed: Any, level: Any) -> None:
     reply = _reply("drill", {"seed": seed, "level": level})
     if "result" in reply:
         _reply("grade_drill", {"drill": {"seed": seed, "level": level}, "answer": {"97110": "2_3"}})
+
+
+DISCIPLINES = st.one_of(
+    st.none(),
+    st.sampled_from(["PT", "OT", "SLP", "PT+OT", "OT+PT", "PT+OT+SLP", "pt + ot", "PT+PT", "+", "", "XX"]),
+    st.text(max_size=12),
+    st.just("PT+" * 20_000),
+    st.integers(),
+    st.lists(st.text(max_size=3), max_size=3),
+)
+ROW_WITH_DISCIPLINE = st.fixed_dictionaries(
+    {"code": st.one_of(st.sampled_from(CODES), st.text(max_size=12)), "minutes": MINUTES, "discipline": DISCIPLINES}
+)
+
+
+@FUZZ
+@given(
+    st.lists(ROW_WITH_DISCIPLINE, max_size=25),
+    st.one_of(st.sampled_from([*DATA["rules"], "nope", "x" * 5_000]), st.integers(), st.lists(st.text(), max_size=2)),
+)
+def test_units_entry_point_with_disciplines(rows: list[dict[str, Any]], rule: Any) -> None:
+    """Co-treatment entries (97530=30@PT+OT) and every odd discipline: a result or a short message."""
+    reply = _reply("units", {"rule": rule, "entries": rows})
+    if "result" in reply:
+        assert len(reply["result"]["alternatives"]) <= 5
+        assert all(line["discipline"] is None or "+" not in line["discipline"] for line in reply["result"]["lines"])
+
+
+#: what visit notes are made of: headings, minutes, totals, codes, disciplines, and the odd characters
+NOTE_PIECES = st.sampled_from(
+    [
+        "Ther ex:",
+        "Neuro re-ed",
+        "Gait training",
+        "Manual therapy",
+        "OT eval",
+        "PT re-eval, moderate complexity",
+        "Ultrasound",
+        "Total timed: 38 min",
+        "Total treatment time 45 min",
+        " 15 min",
+        " 8-12 min",
+        " x10",
+        " 3x10 squats",
+        " with min A",
+        " verbal cues for posture",
+        " pt tolerated well",
+        " 97110",
+        " 97530 co-treat PT/OT",
+        " Goals: walk 300 ft",
+        "\n",
+        "\n\n",
+        "\t",
+        "|",
+        "#",
+        "- ",
+        "😀",
+        "\u2028",
+        "\x00",
+        "\x0b",
+    ]
+)
+NOTES = st.one_of(
+    st.lists(NOTE_PIECES, max_size=60).map("".join),
+    st.text(max_size=2_000),
+    st.sampled_from(["", "   ", "a" * 20_001, "\ufffe", "Ther ex 20 min\n" * 1_300]),
+    st.integers(),
+    st.none(),
+    st.lists(st.text(max_size=5), max_size=3),
+)
+ANSWERS = st.one_of(
+    st.none(),
+    st.dictionaries(
+        st.one_of(st.sampled_from(["1", "2", "3"]), st.text(max_size=3)),
+        st.one_of(st.lists(st.lists(st.text(max_size=12), max_size=3), max_size=4), st.text(max_size=5), st.integers()),
+        max_size=3,
+    ),
+    st.text(max_size=5),
+    st.lists(st.integers(), max_size=3),
+)
+RULES = st.one_of(
+    st.none(),
+    st.lists(st.sampled_from([*DATA["rules"], "nope", ""]), max_size=5),
+    st.lists(st.one_of(st.integers(), st.none(), st.text(max_size=4)), max_size=3),
+    st.text(max_size=10),
+    st.integers(),
+)
+
+
+@FUZZ
+@given(NOTES, RULES, st.one_of(st.none(), st.sampled_from([*DATA["rules"], "zz"]), st.integers()), ANSWERS)
+def test_visit_entry_point(text: Any, rules: Any, rule: Any, answers: Any) -> None:
+    """A whole visit note, its rules and answers: a result or a short message, never an exception."""
+    args = {"text": text, "rules": rules, "answers": answers}
+    if rule is not None:
+        args["rule"] = rule
+    reply = _reply("visit", args)
+    if "result" in reply:
+        for result in reply["result"]["visits"].values():
+            assert result["total_units"] >= 0 and isinstance(result["blocks"], list)
+
+
+LONG = "z" * 100_000
+
+
+@pytest.mark.parametrize(
+    ("fn", "args"),
+    [
+        ("coach", {"text": "Ther ex 10 min", "code": LONG}),
+        ("drill", {"seed": 1, "level": LONG}),
+        ("walk", {"steps": [[LONG, "a"]]}),
+        ("walk", {"node": LONG}),
+        ("units", {"rule": "cms", "entries": [{"code": "97110", "minutes": [LONG]}]}),
+        ("units", {"rule": LONG, "entries": [{"code": "97110", "minutes": "10"}]}),
+        ("visit", {"text": "Ther ex 10 min", "rules": [LONG]}),
+        ("practice_grade", {"case": LONG}),
+        ("practice_set", {"quiz": "1:" + ",".join(f"x{i}" for i in range(3_000))}),
+        ("practice_set", {"quiz": "1-" + "a" * 2_000_000}),
+        (LONG, {}),
+    ],
+)
+def test_long_values_are_clipped_in_messages(fn: str, args: dict[str, Any]) -> None:
+    """Issue 26: `#quiz=1:x0,x1,...` gave a 0.79 MB message; no reply quotes a long value back in full."""
+    reply = json.loads(api.call(fn, json.dumps(args)))
+    error = reply["result"]["error"] if fn == "walk" else reply["error"]  # a walk's error is part of its state
+    assert len(error["message"]) < 300, error["message"][:300]
+
+
+#: notes for the batch test: small ones (each line is one visit; the per-note time is the visit test's concern)
+SMALL_NOTES = st.one_of(
+    st.lists(NOTE_PIECES, max_size=30).map("".join),
+    st.text(max_size=300),
+    st.sampled_from(["", "a" * 20_001]),
+    st.integers(),
+    st.none(),
+)
+JSONL_LINES = st.lists(
+    st.one_of(
+        st.binary(max_size=200),
+        SMALL_NOTES.map(lambda note: json.dumps(note).encode()),
+        st.fixed_dictionaries(
+            {
+                "id": st.one_of(st.integers(), st.text(max_size=300), st.none(), st.lists(st.integers())),
+                "text": SMALL_NOTES,
+            }
+        ).map(lambda item: json.dumps(item).encode()),
+        st.sampled_from([b"[" * 5_000, b"1" * 5_000, b'{"text": 5, "rule": ["cms"]}', b"\xff\xfe", b"  "]),
+    ),
+    max_size=6,
+)
+
+
+@FUZZ
+@given(JSONL_LINES)
+def test_visit_jsonl_batch_entry_point(lines: list[bytes]) -> None:
+    """`python -m engine visit --jsonl`: any bytes in, one JSON object per non-blank line out, with an id."""
+    import contextlib
+    import io
+
+    from engine.__main__ import _visit_lines
+
+    stdin = io.BytesIO(b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = _visit_lines(stdin, DATA, "cms")
+    replies = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert len(replies) == sum(1 for line in lines if line.replace(b"\n", b" ").strip())
+    for reply in replies:
+        assert "id" in reply and ("blocks" in reply) != ("error" in reply)
+        assert "error" not in reply or len(reply["error"]) < 300
+    assert status == (2 if any("error" in r for r in replies) else 0)

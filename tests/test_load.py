@@ -96,6 +96,29 @@ def test_size_limit_is_checked_before_parsing(tmp_path: Path) -> None:
     assert yaml_strict.parse(path, max_bytes=104).problems == []
 
 
+def test_a_huge_file_is_refused_by_its_size_without_being_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 26: a 3 GiB (sparse) data file was read whole, 3.1 GB of memory, before the limit applied."""
+    path = tmp_path / "x.yaml"
+    with path.open("wb") as stream:
+        stream.truncate(3 * 2**30)  # sparse: no disk used
+    read: list[int] = []
+    real_open = Path.open
+
+    def counting_open(self: Path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        stream = real_open(self, *args, **kwargs)
+        real_read = stream.read
+        stream.read = lambda n=-1: read.append(n) or real_read(n)  # type: ignore[method-assign]
+        return stream
+
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("the whole file was read"))
+    monkeypatch.setattr(Path, "open", counting_open)
+    assert [p.located() for p in yaml_strict.parse(path).problems] == [
+        f"1:1: file is too large: {3 * 2**30} bytes, the limit is {yaml_strict.MAX_BYTES} (fix: split it)"
+    ]
+    assert read == []  # refused on its size alone
+    assert load_file(path).problems[0].message.startswith("file is too large: 3221225472 bytes")
+
+
 def test_missing_file_is_a_problem(tmp_path: Path) -> None:
     doc = load_file(tmp_path / "nope.yaml")
     assert doc.data is None and [p.message for p in doc.problems] == ["file is missing"]

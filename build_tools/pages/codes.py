@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from build_tools.escape import html_text, md, md_cell, md_label
+from build_tools.escape import html_text, md, md_cell, md_label, pipes
 from build_tools.freshness import stale_note
 from build_tools.load import Project
 from build_tools.pages.common import Citations, reviewed_line, vocab_labels
@@ -268,7 +268,7 @@ def code_table(project: Project) -> str:
             name += f"<br><small>Also searched as: {md_cell(', '.join(rec['search_terms']))}</small>"
         notes = [cites.claim(rec["status_note"])] if rec.get("status_note") else []
         for note in [*notes, *payer_statuses_for(project, code, cites)]:
-            name += "<br><small>" + note.replace("|", "\\|") + "</small>"
+            name += "<br><small>" + pipes(note) + "</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
             f'| <span id="c{html_text(code)}"></span>{code_cell} | {name}{marks} | {md_cell(basis)} | '
