@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from build_tools import clock, pyodide, session
+from build_tools import clock, pyodide, security, session
 from build_tools.check import check_project
 from build_tools.clock import ClockError
 from build_tools.export import engine_archive, write_site_assets
@@ -45,6 +45,9 @@ def _snapshot_policy(config: MkDocsConfig) -> str:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         config.extra["pyodide_base"] = pyodide.base_url(_pyodide_source(config))
+        cdn = config.extra["pyodide_base"] if _pyodide_source(config) == "cdn" else ""
+        config.extra["tcg_csp"] = security.meta_csp(cdn)
+        config.extra["tcg_headers"] = security.headers_file(cdn)
         config.extra["tcg_snapshot_policy"] = _snapshot_policy(config)
         if _pyodide_source(config) == "local":
             pyodide.local_package_dir()
@@ -129,6 +132,7 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     """Write the site assets, then move the finished site into place (last of all post-build work)."""
     staging = Path(config.site_dir)
     write_site_assets(_project(), staging)
+    (staging / "_headers").write_text(config.extra["tcg_headers"], encoding="utf-8")
     pyodide.write_runtime(staging, _state["runtime"])
     if _pyodide_source(config) == "local":
         pyodide.copy_local(staging)
