@@ -1,10 +1,16 @@
-"""Regular expressions from data that could run in exponential time: nested unbounded repetition.
+"""Regular expressions from data that could backtrack badly, refused before they ever run.
 
-`nested_repetition(pattern)` names the first repeated group that holds another unbounded
-repeat (`(a+)+`, `(\\w+\\s?)*`, `(a*){2,}`), the shape behind catastrophic backtracking in
-Python's `re`. The checks refuse such patterns wherever data keeps them (documentation
-patterns of codes, evidence patterns of tree answers), so the coach and the tree never
-run one. Bounded repeats (`{0,3}`) and possessive or atomic forms are accepted.
+`nested_repetition(pattern)` says why a pattern is refused, or None. Three shapes make Python's `re`
+take exponential or high polynomial time on a long note, and all three are refused:
+- a repeated group that holds another unbounded repeat (`(a+)+`, `(\\w+\\s?)*`, `(a*){2,}`);
+- unbounded repeats in a row, with only optional items between them, that can start on the same
+  character (`\\d*\\d*\\d*x`, `\\s*-?\\s*`): each split of a run between them is tried;
+- an unbounded repeat of alternatives that can start on the same character (`(a|a)*b`, `(?:a|ab)*`).
+Which characters can start a sub-pattern is worked out over a sample alphabet (ASCII, common
+punctuation and a few letters beyond it), so the test is a safe over-approximation. The checks refuse
+such patterns wherever data keeps them (documentation patterns of codes, evidence patterns of tree
+answers, payer policies' goal patterns), after vocabulary placeholders are expanded. Bounded repeats
+({0,16} or less) and possessive or atomic forms are accepted.
 """
 
 from __future__ import annotations
@@ -62,6 +68,156 @@ def _first_nested(items: Any) -> bool:
     return False
 
 
+#: characters tried when asking which characters can start a sub-pattern
+SAMPLE = [chr(c) for c in range(32, 127)] + ["\n", "\t", "é", "→", "’", "µ", "Ω"]
+
+
+def _in_class(ch: str, items: Any) -> bool:
+    """Whether `ch` is in a parsed character class (the items of an IN)."""
+    negate, hit = False, False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            hit = hit or ch.lower() == chr(av).lower()
+        elif name == "RANGE":
+            lo, hi = av
+            hit = hit or any(lo <= ord(c) <= hi for c in {ch, ch.lower(), ch.upper()})
+        elif name == "CATEGORY":
+            kind = str(av)
+            test = {
+                "CATEGORY_DIGIT": ch.isdigit(),
+                "CATEGORY_NOT_DIGIT": not ch.isdigit(),
+                "CATEGORY_SPACE": ch.isspace(),
+                "CATEGORY_NOT_SPACE": not ch.isspace(),
+                "CATEGORY_WORD": ch.isalnum() or ch == "_",
+                "CATEGORY_NOT_WORD": not (ch.isalnum() or ch == "_"),
+            }
+            hit = hit or test.get(kind, True)
+    return hit != negate
+
+
+def _first(items: Any) -> set[str]:
+    """The sample characters a match of the parsed sequence `items` can start with (over-approximated)."""
+    out: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            out |= {c for c in SAMPLE if c.lower() == chr(av).lower()}
+            return out
+        if name == "NOT_LITERAL":
+            out |= {c for c in SAMPLE if c.lower() != chr(av).lower()}
+            return out
+        if name == "IN":
+            out |= {c for c in SAMPLE if _in_class(c, av)}
+            return out
+        if name == "ANY":
+            return set(SAMPLE)
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue  # matches no character: look at what follows
+        if name == "SUBPATTERN":
+            out |= _first(av[-1])
+            if not _nullable(av[-1]):
+                return out
+            continue
+        if name == "BRANCH":
+            for branch in av[1]:
+                out |= _first(branch)
+            if not any(_nullable(b) for b in av[1]):
+                return out
+            continue
+        if name in _REPEATS or name == "POSSESSIVE_REPEAT":
+            out |= _first(av[2])
+            if av[0] > 0 and not _nullable(av[2]):
+                return out
+            continue
+        if name == "ATOMIC_GROUP":
+            out |= _first(av)
+            return out
+        return set(SAMPLE)  # anything else (back references): assume it can start anywhere
+    return out
+
+
+def _nullable(items: Any) -> bool:
+    """Whether the parsed sequence can match the empty string (over-approximated)."""
+    for op, av in items:
+        name = str(op)
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):
+            continue
+        if name in _REPEATS or name == "POSSESSIVE_REPEAT":
+            if av[0] == 0 or _nullable(av[2]):
+                continue
+            return False
+        if name == "SUBPATTERN":
+            if _nullable(av[-1]):
+                continue
+            return False
+        if name == "BRANCH":
+            if any(_nullable(b) for b in av[1]):
+                continue
+            return False
+        return False
+    return True
+
+
+def _adjacent_overlap(items: Any) -> bool:
+    """Whether unbounded repeats in a row (only optional items between) can start on the same character."""
+    seq = list(items)
+    for i, (op, av) in enumerate(seq):
+        if str(op) not in _REPEATS or not _unbounded(av):
+            continue
+        first = _first(av[2])
+        for op2, av2 in seq[i + 1 :]:
+            name2 = str(op2)
+            if name2 in _REPEATS and _unbounded(av2) and first & _first(av2[2]):
+                return True
+            if not _nullable([(op2, av2)]):
+                break
+    for op, av in seq:
+        if any(_adjacent_overlap(child) for child in _children(str(op), av)):
+            return True
+    return False
+
+
+def _branches(items: Any) -> list[Any]:
+    """Every BRANCH in a sequence, through groups but not into other repeats."""
+    found = []
+    for op, av in items:
+        name = str(op)
+        if name == "BRANCH":
+            found.append(av[1])
+            for branch in av[1]:
+                found += _branches(branch)
+        elif name == "SUBPATTERN":
+            found += _branches(av[-1])
+    return found
+
+
+def _overlapping_alternatives(items: Any) -> bool:
+    """Whether an unbounded repeat holds alternatives that can match the same text in two ways.
+
+    Python's parser factors common prefixes (`a|aa` becomes `a(?:|a)`), so two signs are looked for: two
+    alternatives that can start on the same character, or an empty alternative beside one that can start
+    where the next round of the repeat starts (`(a|aa)*`: each run of a's splits many ways)."""
+    for op, av in items:
+        name = str(op)
+        if name in _REPEATS and _unbounded(av):
+            body = list(av[2])
+            again = _first(body)
+            for branches in _branches(body):
+                firsts = [_first(b) for b in branches]
+                if any(firsts[i] & firsts[j] for i in range(len(firsts)) for j in range(i + 1, len(firsts))):
+                    return True
+                if any(_nullable(b) for b in branches) and any(
+                    not _nullable(b) and f & again for b, f in zip(branches, firsts, strict=True)
+                ):
+                    return True
+        if any(_overlapping_alternatives(child) for child in _children(name, av)):
+            return True
+    return False
+
+
 def nested_repetition(pattern: str) -> str | None:
     """Why `pattern` can backtrack exponentially, or None (also None when it does not compile at all)."""
     try:
@@ -77,4 +233,17 @@ def nested_repetition(pattern: str) -> str | None:
             "a repeated group holds another unbounded repeat (like '(a+)+'), "
             "which can take exponential time on a long note"
         )
+    try:
+        if _adjacent_overlap(parsed):
+            return (
+                "unbounded repeats in a row can match the same characters (like '\\d*\\d*x' or '\\s*-?\\s*'), "
+                "which can take polynomial time on a long note"
+            )
+        if _overlapping_alternatives(parsed):
+            return (
+                "a repeat of alternatives that can start the same way (like '(a|aa)*'), "
+                "which can take exponential time on a long note"
+            )
+    except RecursionError:
+        return "it is nested too deeply to check"
     return None

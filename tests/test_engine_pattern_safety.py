@@ -19,3 +19,19 @@ def test_nested_unbounded_repeats_are_refused(pattern: str) -> None:
 )
 def test_linear_or_unparsable_patterns_pass(pattern: str) -> None:
     assert nested_repetition(pattern) is None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\d*\d*\d*\d*\d*x", r"\s*-?\s*", r"\bfrom \d+\s*\S*\s*to \d+", r"(a|aa)*b", r"(?:x|xy|xyz)+$"],
+)
+def test_polynomial_and_ambiguous_shapes_are_refused(pattern: str) -> None:
+    assert "time on a long note" in (nested_repetition(pattern) or ""), pattern
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [r"\d\s*(?:->|→)\s*\d", r"\bfrom \d+\s?\S{0,8}\s?to \d+", r"(?:cat|dog)*s", r"\w+\s\w+", r"[a-z]+\d+"],
+)
+def test_linear_shapes_pass(pattern: str) -> None:
+    assert nested_repetition(pattern) is None, pattern

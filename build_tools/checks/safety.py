@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from build_tools.checks.base import Context, Rule
 
 #: keys whose lists hold regular expressions (not text shown on a page)
-PATTERN_KEYS = frozenset({"patterns", "unless", "evidence"})
+PATTERN_KEYS = frozenset({"patterns", "unless", "evidence", "goal_patterns"})
 #: keys whose values are URLs
 URL_KEYS = frozenset({"url"})
 #: pages the build generates besides one per guidance code and one per activity (build_tools/pages)
@@ -102,13 +102,21 @@ def text_is_safe(ctx: Context) -> Iterator[Problem]:
 
 
 def patterns_are_linear(ctx: Context) -> Iterator[Problem]:
-    """No regular expression in the data can backtrack exponentially (nested unbounded repeats)."""
+    """No regular expression in the data can backtrack badly (engine.pattern_safety), read as it runs:
+    with its vocabulary placeholders expanded."""
+    from engine import patterns
+
+    vocab = ctx.project.vocab.data if isinstance(ctx.project.vocab.data, dict) else {}
     for doc in ctx.project.documents():
         if doc.data is None:
             continue
         for where, value in walk(doc.data):
             if isinstance(value, str) and _in_pattern_list(where):
-                reason = nested_repetition(value)
+                try:
+                    expanded = patterns.expand(value, vocab, bounded=False)
+                except patterns.PatternError:
+                    expanded = value  # an unknown placeholder is reported by the pattern checks
+                reason = nested_repetition(expanded)
                 if reason:
                     yield doc.problem(where, f"pattern '{escape.clip(value)}': {reason}", FIX_PATTERN)
 
