@@ -174,10 +174,7 @@ def _adjacent_overlap(items: Any) -> bool:
                 return True
             if not _nullable([(op2, av2)]):
                 break
-    for op, av in seq:
-        if any(_adjacent_overlap(child) for child in _children(str(op), av)):
-            return True
-    return False
+    return any(_adjacent_overlap(child) for op, av in seq for child in _children(str(op), av))
 
 
 def _branches(items: Any) -> list[Any]:
