@@ -123,7 +123,8 @@ py.unpackArchive(new Uint8Array(readFileSync(enginePath)), "zip", { extractDir: 
 py.runPython("import random; random.seed()");
 const api = py.pyimport("engine.api");
 api.load(readFileSync(dataPath, "utf8"));
-const replies = JSON.parse(readFileSync(callsPath, "utf8")).map(([fn, args]) => JSON.parse(api.call(fn, JSON.stringify(args))));
+const calls = JSON.parse(readFileSync(callsPath, "utf8"));
+const replies = calls.map(([fn, args]) => JSON.parse(api.call(fn, JSON.stringify(args))));
 let pkgutil;
 try {
   py.runPython("import pkgutil");
