@@ -68,7 +68,16 @@
     return { kind: "dedicated", target: dedicated, port: dedicated, stop: () => dedicated.terminate() };
   }
 
+  /** Say once that the engine answered (or gave up): then search-gate.js lets Material load its search index. */
+  let announced = false;
+  function answered() {
+    if (announced) return;
+    announced = true;
+    window.dispatchEvent(new CustomEvent("tcg:engine-answered"));
+  }
+
   function fail(error) {
+    answered();
     console.error("engine: " + error);
     pending.forEach((p) => p.resolve({ error: { message: error, field: null, startup: true } }));
     pending.clear();
@@ -102,6 +111,7 @@
       if (!p) return;
       pending.delete(msg.id);
       p.resolve(msg);
+      answered();
     };
     worker.port.postMessage({ type: "init", config: cfg });
     return worker;
