@@ -6,7 +6,8 @@
      engine failed to start: then there is nothing to wait for);
    - the search is used: focus in the search box or dialog (also by Material's "/", "s" and "f" keys), or
      its toggle;
-   - an instant navigation to a page without a widget.
+   - an instant navigation to a page without a widget, or a page whose widgets never call the engine
+     (widgets.js dispatches "tcg:no-engine").
    Reading pages are not affected. Nothing but that one request is changed. */
 (function () {
   "use strict";
@@ -46,6 +47,7 @@
   };
 
   window.addEventListener("tcg:engine-answered", release, { once: true });
+  window.addEventListener("tcg:no-engine", release, { once: true });
   document.addEventListener("focusin", (ev) => {
     if (ev.target instanceof Element && ev.target.closest("[data-md-component=search]")) release();
   });

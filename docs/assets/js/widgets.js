@@ -174,6 +174,11 @@
       entry.mount(el, { call, onState, data, siteRoot: SITE_ROOT });
       if (entry.engine) warmUp(el);
     });
+    // every widget here is mounted and none of them calls the engine: nothing to keep the search index waiting for
+    const widgets = Array.from(document.querySelectorAll("[data-widget]"));
+    if (widgets.every((el) => el.dataset.mounted && !mounters[el.dataset.widget].engine)) {
+      window.dispatchEvent(new CustomEvent("tcg:no-engine"));
+    }
   }
 
   window.TCG = {
