@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from build_tools import clock, pyodide, security, session
+from build_tools import clock, precompress, pyodide, security, session
 from build_tools.check import check_project
 from build_tools.clock import ClockError
 from build_tools.export import engine_archive, write_site_assets
@@ -129,13 +129,15 @@ def _swap_into_place(staging: Path, final: Path) -> None:
 
 @event_priority(-100)
 def on_post_build(*, config: MkDocsConfig) -> None:
-    """Write the site assets, then move the finished site into place (last of all post-build work)."""
+    """Write the site assets (the runtime files with .gz and .br copies beside them), then move the finished site
+    into place (last of all post-build work)."""
     staging = Path(config.site_dir)
     write_site_assets(_project(), staging)
     (staging / "_headers").write_text(config.extra["tcg_headers"], encoding="utf-8")
     pyodide.write_runtime(staging, _state["runtime"])
     if _pyodide_source(config) == "local":
         pyodide.copy_local(staging)
+    precompress.precompress(staging, Path(config.config_file_path).resolve().parent)
     if _strict_warnings():
         return  # MkDocs aborts right after this; on_build_error removes the staging folder
     _swap_into_place(staging, _state["final"])

@@ -31,16 +31,20 @@ nodeCrypto.randomFillSync = fixedFill; // what Pyodide's getentropy calls under 
 const { loadPyodide } = await import(pathToFileURL(pyodideDir + "/pyodide.mjs").href);
 const py = await loadPyodide({ indexURL: pyodideDir + "/", stdLibURL: stdlib, _makeSnapshot: true, env: { PYTHONHASHSEED: "0" } });
 py.unpackArchive(new Uint8Array(readFileSync(engineZip)), "zip", { extractDir: "/home/pyodide" });
+py.FS.writeFile("/tmp/engine.zip", new Uint8Array(readFileSync(engineZip)));
 py.runPython(`
 import importlib
-import pkgutil
 import sys
+import zipfile
 
 sys.path.insert(0, "/home/pyodide")
-import engine
+# every engine module (by the archive's names: the stdlib archive holds only what the engine runs, no pkgutil)
+with zipfile.ZipFile("/tmp/engine.zip") as z:
+    for name in sorted(z.namelist()):
+        importlib.import_module(name[:-4].replace("/", ".").removesuffix(".__init__"))
+import os
 
-for module in pkgutil.walk_packages(engine.__path__, "engine."):
-    importlib.import_module(module.name)
+os.remove("/tmp/engine.zip")  # not part of the heap the browser restores
 
 # the heap must not depend on the build machine's entropy: fix the seeds that CPython drew at start-up (the hash
 # seed is fixed by PYTHONHASHSEED above; the worker reseeds random from the browser after every restore)

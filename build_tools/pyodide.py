@@ -103,7 +103,7 @@ SNAPSHOT_HEADER_RE = re.compile(
 class Compiled(NamedTuple):
     """What the build makes with Pyodide under Node."""
 
-    stdlib: bytes  # python_stdlib.zip with .pyc for what booting and the engine import
+    stdlib: bytes  # only the stdlib modules that boot and the engine run, as .pyc (compile_python.mjs finds them)
     engine: bytes  # the engine as .pyc
     snapshot: bytes  # the gzipped heap of a Pyodide that imported the engine on that stdlib
     build: str  # the BUILD_ID of the Pyodide that made the snapshot (it restores only into that build)

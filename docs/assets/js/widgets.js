@@ -68,7 +68,16 @@
     return { kind: "dedicated", target: dedicated, port: dedicated, stop: () => dedicated.terminate() };
   }
 
+  /** Say once that the engine answered (or gave up): then search-gate.js lets Material load its search index. */
+  let announced = false;
+  function answered() {
+    if (announced) return;
+    announced = true;
+    window.dispatchEvent(new CustomEvent("tcg:engine-answered"));
+  }
+
   function fail(error) {
+    answered();
     console.error("engine: " + error);
     pending.forEach((p) => p.resolve({ error: { message: error, field: null, startup: true } }));
     pending.clear();
@@ -102,6 +111,7 @@
       if (!p) return;
       pending.delete(msg.id);
       p.resolve(msg);
+      answered();
     };
     worker.port.postMessage({ type: "init", config: cfg });
     return worker;
@@ -164,6 +174,11 @@
       entry.mount(el, { call, onState, data, siteRoot: SITE_ROOT });
       if (entry.engine) warmUp(el);
     });
+    // every widget here is mounted and none of them calls the engine: nothing to keep the search index waiting for
+    const widgets = Array.from(document.querySelectorAll("[data-widget]"));
+    if (widgets.every((el) => el.dataset.mounted && !mounters[el.dataset.widget].engine)) {
+      window.dispatchEvent(new CustomEvent("tcg:no-engine"));
+    }
   }
 
   window.TCG = {
