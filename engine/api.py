@@ -47,7 +47,14 @@ def _units(args: dict[str, Any]) -> dict:
 
 def _coach(args: dict[str, Any]) -> dict:
     code = str(args.get("code") or "").strip() or None
-    return coach.check(str(args.get("text") or ""), code, _DATA["codes"], _DATA.get("vocab", {}), _DATA.get("tree"))
+    return coach.check(
+        str(args.get("text") or ""),
+        code,
+        _DATA["codes"],
+        _DATA.get("vocab", {}),
+        _DATA.get("tree"),
+        _DATA.get("reading"),
+    )
 
 
 def _suggest(args: dict[str, Any]) -> dict:

@@ -144,14 +144,19 @@ def check(
     codes: dict[str, dict[str, Any]],
     vocab: dict | None = None,
     tree: dict[str, Any] | None = None,
+    reading: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Check a note against `code`; with no code, against the code the decision tree reaches from the note.
+
+    `reading` (data/note_reading.yaml) makes the walk read the note through ConText, as every walk does.
 
     The coach has no ranking of its own: the suggestion is `engine.suggest.walk` over the same
     decision_tree.yaml the tree page walks. When the walk stops at an open question, the verdict says so and
     the result carries the walk so far (the user answers there and the tree continues).
     """
     vocab = vocab or {}
+    if not text.strip():
+        raise CoachInputError("the note is empty (fix: paste the treatment note for one block of time)", "text")
     if len(text) > MAX_NOTE:
         raise CoachInputError(f"note is {len(text)} characters; the coach takes at most {MAX_NOTE}", "text")
     if code is not None and code not in codes:
@@ -161,7 +166,7 @@ def check(
     walk = None
     if tree is not None and text.strip():
         try:
-            walk = suggest.walk(tree, text, vocab)
+            walk = suggest.walk(tree, text, vocab, reading)
         except suggest.SuggestInputError as exc:
             raise CoachInputError(str(exc), "text") from None
     suggested = code is None

@@ -436,3 +436,10 @@ def test_words_of_a_red_flag_do_not_also_tick_an_element() -> None:
     better = note.replace("Pt tolerated well.", "Pt tolerated 3 rounds, sway reduced.")
     again = json.loads(api.call("coach", json.dumps({"text": better, "code": "97112"})))["result"]
     assert next(e for e in again["elements"] if e["id"] == "response")["found"]
+
+
+@pytest.mark.parametrize("code", [None, "97110"])
+def test_an_empty_or_blank_note_is_refused_whatever_the_code(code: str | None) -> None:
+    for blank in ("", "   \n\t"):
+        with pytest.raises(coach.CoachInputError, match="empty"):
+            coach.check(blank, code, TOY if code is None else {"97110": {}}, VOCAB, TOY_TREE)
