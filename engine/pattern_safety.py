@@ -46,23 +46,45 @@ def _children(op: str, av: Any) -> list[Any]:
     return []
 
 
-def _holds_repeat(items: Any) -> bool:
-    """Whether a parsed sub-pattern holds an unbounded repeat at any depth (possessive ones excepted)."""
+def _largest_repeat(items: Any) -> int:
+    """The largest upper bound of any repeat inside a parsed sub-pattern (0 without one; LARGE + 1 unbounded)."""
+    most = 0
     for op, av in items:
         name = str(op)
-        if name in _REPEATS and _unbounded(av):
-            return True
-        if any(_holds_repeat(child) for child in _children(name, av)):
-            return True
-    return False
+        if name in _REPEATS:
+            most = max(most, LARGE + 1 if _unbounded(av) else av[1])
+        for child in _children(name, av):
+            most = max(most, _largest_repeat(child))
+    return most
+
+
+def _inner_chars(items: Any) -> set[str]:
+    """The characters the repeats inside a sub-pattern can take (their bodies' first characters)."""
+    out: set[str] = set()
+    for op, av in items:
+        name = str(op)
+        if name in _REPEATS and (av[1] is _MAXREPEAT or av[1] > 1):
+            out |= _first(av[2])
+        for child in _children(name, av):
+            out |= _inner_chars(child)
+    return out
 
 
 def _first_nested(items: Any) -> bool:
-    """Whether an unbounded repeat anywhere holds another unbounded repeat."""
+    """Whether a repeat anywhere holds another repeat and together they can split a run many ways: an outer
+    repeat of more than one round around an unbounded inner one (`(\\w+\\s?){1,16}`), or bounds whose product
+    is above LARGE (`(?:a{0,16}){0,16}`)."""
     for op, av in items:
         name = str(op)
-        if name in _REPEATS and _unbounded(av) and _holds_repeat(av[2]):
-            return True
+        if name in _REPEATS and (av[1] is _MAXREPEAT or av[1] > 1):
+            inner = _largest_repeat(av[2])
+            outer = LARGE + 1 if _unbounded(av) else av[1]
+            if _unbounded(av) and inner > LARGE:
+                return True
+            # a bounded outer repeat is only a risk when a round can start with what the inner repeat eats
+            # (`(\\w+\\s?){1,16}`); `( [a-z]+){0,2}` starts each round with a space and splits one way
+            if inner > 1 and outer * inner > LARGE and _first(av[2]) & _inner_chars(av[2]):
+                return True
         if any(_first_nested(child) for child in _children(name, av)):
             return True
     return False
@@ -172,7 +194,9 @@ def _adjacent_overlap(items: Any) -> bool:
             name2 = str(op2)
             if name2 in _REPEATS and _unbounded(av2) and first & _first(av2[2]):
                 return True
-            if not _nullable([(op2, av2)]):
+            # a single character the repeat could also take (`[\\s.-]*\\.[\\s.-]*`) does not separate them
+            single = name2 in ("LITERAL", "IN", "ANY", "NOT_LITERAL")
+            if not _nullable([(op2, av2)]) and not (single and first & _first([(op2, av2)])):
                 break
     return any(_adjacent_overlap(child) for op, av in seq for child in _children(str(op), av))
 

@@ -35,3 +35,23 @@ def test_polynomial_and_ambiguous_shapes_are_refused(pattern: str) -> None:
 )
 def test_linear_shapes_pass(pattern: str) -> None:
     assert nested_repetition(pattern) is None, pattern
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"\d*\d*\d*\d*\d*\d*x",
+        r"(\w+\s?){1,16}$",
+        r"(.*a){16}X",
+        r"(?:a{0,16}){0,16}b",
+        "[a-z]*" * 8,
+        r"\s*" * 8,
+        r"v[\s.-]*\.[\s.-]*\.[\s.-]*\.[\s.-]*c",  # an abbreviation "v . . . c" as the vocabulary expands it
+    ],
+)
+def test_the_hostile_reviews_slow_patterns_are_all_refused(pattern: str) -> None:
+    assert nested_repetition(pattern), pattern
+
+
+def test_a_bounded_group_that_starts_each_round_unambiguously_passes() -> None:
+    assert nested_repetition(r"\b(simulated|functional)( [a-z]+){0,2} (task|activity)\b") is None

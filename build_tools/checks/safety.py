@@ -119,6 +119,19 @@ def patterns_are_linear(ctx: Context) -> Iterator[Problem]:
                 reason = nested_repetition(expanded)
                 if reason:
                     yield doc.problem(where, f"pattern '{escape.clip(value)}': {reason}", FIX_PATTERN)
+    # every vocabulary term as a placeholder turns it into ("label" -> "l[\\s.-]*a...") can backtrack too
+    for name, terms in vocab.items():
+        for i, term in enumerate(terms if isinstance(terms, list) else []):
+            if not isinstance(term, dict) or "label" not in term:
+                continue
+            for alt in patterns._term_alternatives(term):
+                reason = nested_repetition(alt)
+                if reason:
+                    msg = f"term '{escape.clip(term['label'])}' of {name}, as a pattern: {reason}"
+                    yield ctx.project.vocab.problem(
+                        (name, i), msg, "write the term or abbreviation without runs of spaces and dots"
+                    )
+                    break
 
 
 def unit_rules_compute(ctx: Context) -> Iterator[Problem]:
