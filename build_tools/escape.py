@@ -105,6 +105,22 @@ def link_targets(text: str) -> list[tuple[int, str]]:
 #: brackets (10,000 of them took a build from 2 s to 14.5 s), and no sentence of the site needs more
 MAX_BRACKETS = 40
 BRACKET_RUN = re.compile(r"[\[\]]{4,}")
+#: longest text field (the longest the data holds is about 1,300 characters): Markdown's inline parser is
+#: quadratic on some inputs, so a bound on the text bounds the build
+MAX_TEXT = 4000
+#: runs of Markdown's inline markup characters (`*_*_*_`, `<<<<`, `{{{{`) slow its parser down just as badly
+MARKUP_RUN = re.compile(r"[*_&<>{}`~]{6,}")
+
+
+def size_problems(text: str) -> list[tuple[int, str, str]]:
+    """(offset, message, fix) for a text field too long or with a run of markup characters (bounded rendering)."""
+    found = []
+    if len(text) > MAX_TEXT:
+        found.append((MAX_TEXT, f"the text is {len(text)} characters; at most {MAX_TEXT}", "split it or shorten it"))
+    for m in MARKUP_RUN.finditer(text):
+        found.append((m.start(), f"a run of {len(m.group())} markup characters", "write at most 5 in a row"))
+        break
+    return found
 
 
 def _bracket_problems(text: str) -> list[tuple[int, str, str]]:
@@ -122,9 +138,10 @@ def _bracket_problems(text: str) -> list[tuple[int, str, str]]:
 
 def text_problems(text: str) -> list[tuple[int, str, str]]:
     """(offset, message, fix) of everything in a text field that the policy refuses."""
-    if not MARKUP_CHARS.intersection(text):  # each refused form needs one of these characters
-        return []
-    found: list[tuple[int, str, str]] = _bracket_problems(text)
+    sized = size_problems(text)
+    if not MARKUP_CHARS.intersection(text):  # each other refused form needs one of these characters
+        return sized
+    found: list[tuple[int, str, str]] = sized + _bracket_problems(text)
     for m in RAW_HTML.finditer(text):
         snippet = clip(text[m.start() : m.start() + 20], 20)
         found.append((m.start(), f"raw HTML is not allowed in text: '{snippet}'", "write plain text or Markdown"))

@@ -260,3 +260,11 @@ def test_the_check_locates_a_url_without_a_host(tmp_path) -> None:
     _project, problems = check_project(tmp_path, today=dt.date(2099, 12, 31))
     found = [p for p in problems if "no valid host name" in p.message]
     assert [(p.path.name, p.line) for p in found] == [("sources.yaml", number + 1)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lead " + "*_" * 40, "x " + "<" * 10, "y " + "{" * 8, "a" * (escape.MAX_TEXT + 1), "[" * 41 + " and more"],
+)
+def test_text_the_build_could_not_render_in_bounded_time_is_refused(text: str) -> None:
+    assert escape.text_problems(text), text[:40]
