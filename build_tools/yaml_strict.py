@@ -201,6 +201,13 @@ class _Builder:
                     "check it for a typo; quote it if it is an id",
                 )
                 return None
+            if len(text.lstrip("+-")) > 1 and text.lstrip("+-").startswith("0"):
+                self.problem(
+                    _pos(node.start_mark),
+                    f"number {text} has a leading zero: YAML 1.1 tools read it as octal",
+                    f"write {int(text)}, or quote it if it is an id",
+                )
+                return None
             return int(text)
         if node.tag == "tag:yaml.org,2002:float":
             return float(text)

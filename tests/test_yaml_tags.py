@@ -46,3 +46,21 @@ def test_plain_values_still_read() -> None:
     parsed = parse(Path("x.yaml"), b"a: 15\nb: 1.5\nc: true\nd: null\ne: text\n")
     assert parsed.problems == []
     assert parsed.data == {"a": 15, "b": 1.5, "c": True, "d": None, "e": "text"}
+
+
+def test_a_leading_zero_number_is_refused_with_the_fix(tmp_path) -> None:
+    from build_tools.yaml_strict import parse
+
+    path = tmp_path / "x.yaml"
+    path.write_text("minutes: 024\nid: '024'\n", encoding="utf-8")
+    got = parse(path)
+    assert got.data == {"minutes": None, "id": "024"}
+    (problem,) = got.problems
+    assert "leading zero" in problem.message and "write 24" in problem.fix
+
+
+def test_an_integral_float_is_not_an_integer_to_the_schemas() -> None:
+    from build_tools.checks.schema import validator
+
+    check = validator("payer_rule.schema.json")
+    assert check.is_type(15, "integer") and not check.is_type(15.0, "integer") and not check.is_type(True, "integer")

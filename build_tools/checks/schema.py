@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
@@ -99,6 +99,15 @@ def inlined(schema_name: str, found: dict[str, dict[str, Any]]) -> dict[str, Any
     return {**expand(schema, schema_name, (f"{schema_name}#",)), "$id": schema.get("$id", schema_name)}
 
 
+#: "integer" means an integer as written: 15.0 is a float in the data, not 15 (JSON Schema would accept it)
+_STRICT_INTEGERS = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
+
+
 def validator(schema_name: str) -> Draft202012Validator:
     """The validator of one schema, built once per reading of the schemas (not once per file)."""
     found = schemas()
@@ -106,7 +115,7 @@ def validator(schema_name: str) -> Draft202012Validator:
         _VALIDATORS.clear()
         _VALIDATORS["for"] = found
     if schema_name not in _VALIDATORS:
-        _VALIDATORS[schema_name] = Draft202012Validator(
+        _VALIDATORS[schema_name] = _STRICT_INTEGERS(
             inlined(schema_name, found), registry=_registry(), format_checker=FormatChecker()
         )
     return _VALIDATORS[schema_name]
