@@ -190,7 +190,10 @@ def call(fn: str, args_json: str) -> str:
     except KeyError:
         return json.dumps({"error": {"message": f"unknown function {numbers.clip(fn)}"}})
     try:
-        return json.dumps({"result": handler(json.loads(args_json))})
+        args = json.loads(args_json)
+        if not isinstance(args, dict):
+            return json.dumps({"error": {"message": f"{fn}: the arguments must be a JSON object", "field": None}})
+        return json.dumps({"result": handler(args)})
     except (
         units.UnitInputError,
         coach.CoachInputError,
@@ -200,3 +203,7 @@ def call(fn: str, args_json: str) -> str:
         visit.VisitInputError,
     ) as exc:
         return json.dumps({"error": {"message": str(exc), "field": getattr(exc, "field", None)}})
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError) as exc:
+        # a request of the wrong shape (only a hand-made worker message can send one): an error, as data
+        message = f"{fn}: an argument has the wrong type or shape ({type(exc).__name__}; fix: send what the page sends)"
+        return json.dumps({"error": {"message": message, "field": None}})

@@ -322,3 +322,17 @@ def test_visit_jsonl_batch_entry_point(lines: list[bytes]) -> None:
         assert "id" in reply and ("blocks" in reply) != ("error" in reply)
         assert "error" not in reply or len(reply["error"]) < 300
     assert status == (2 if any("error" in r for r in replies) else 0)
+
+
+WRONG = [None, 1, -1, 1.5, True, "x", "", [], [1], {}, {"a": 1}, [[1, 2]], "[]"]
+KEYS = ["text", "code", "rules", "rule", "answers", "policy", "entries", "walk", "steps", "node", "seed", "level"]
+KEYS += ["drill", "answer", "quiz", "ids", "families", "difficulties", "progress", "case", "units", "format"]
+
+
+@pytest.mark.parametrize("fn", sorted(api.HANDLERS))
+def test_every_handler_answers_wrong_shaped_arguments_with_data(fn: str) -> None:
+    for key in KEYS:
+        for value in WRONG:
+            reply = json.loads(api.call(fn, json.dumps({key: value})))
+            assert set(reply) in ({"result"}, {"error"}), (fn, key, value)
+    assert "error" in json.loads(api.call(fn, "[1, 2]"))
