@@ -122,7 +122,8 @@ def _practice_grade(args: dict[str, Any]) -> dict:
     feedback["activity_links"] = [
         {"slug": slug, "name": known.get(slug, {}).get("name", slug)} for slug in feedback["activities"]
     ]
-    progress = practice.record(args.get("progress"), case_id, feedback["correct"])
+    given = feedback["units"]["your_units"] if feedback["units"] else None
+    progress = practice.record(args.get("progress"), case_id, feedback["correct"], feedback["your_code"], given)
     return {"feedback": feedback, "progress": progress, "summary": practice.summary(progress, args.get("ids"))}
 
 

@@ -203,49 +203,115 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
     return feedback
 
 
-#: the most answers kept in progress (the site has far fewer cases)
+#: the most answers kept in progress (the site has far fewer cases), and the most attempts kept per case
 MAX_ANSWERS = 5000
+MAX_ATTEMPTS = 50
 CASE_ID = re.compile(r"^[a-z0-9-]{1,100}$")
+ATTEMPT_CODE = re.compile(r"^[0-9A-Z]{0,8}$")
+ATTEMPT_UNITS = re.compile(r"^[0-9A-Z: ,]{0,200}$")
+
+
+def _clean_attempt(raw: Any) -> dict[str, Any] | None:
+    """One attempt as stored: {"correct": bool, "code": "97110", "units": "97110: 2, 97112: 1"}; None when junk."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("correct"), bool):
+        return None
+    code, given = raw.get("code", ""), raw.get("units", "")
+    code = code if isinstance(code, str) and ATTEMPT_CODE.match(code) else ""
+    given = given if isinstance(given, str) and ATTEMPT_UNITS.match(given) else ""
+    return {"correct": raw["correct"], "code": code, "units": given}
 
 
 def clean_progress(progress: Any) -> dict[str, Any]:
     """Progress as read back from the browser's storage, which anyone can edit: only well-formed parts kept.
 
-    Answers are case id -> true/false; streaks are whole numbers from 0 to the number of answers, and
-    the best streak is at least the running one. Anything else is dropped or reset to 0.
+    Answers are case id -> true/false (the latest result); attempts are case id -> every answer given, in
+    order (right or wrong, the code and the units), so a retry adds an attempt and never rewrites the first.
+    Progress written before attempts were kept has answers only: each such case counts as one attempt.
+    Streaks are whole numbers from 0 to the number of answers, and the best streak is at least the running
+    one. Anything else is dropped or reset to 0.
     """
     state = progress if isinstance(progress, dict) else {}
     raw = state.get("answers") if isinstance(state.get("answers"), dict) else {}
     answers = {k: v for k, v in raw.items() if isinstance(k, str) and CASE_ID.match(k) and isinstance(v, bool)}
     answers = dict(list(answers.items())[:MAX_ANSWERS])
+    raw_attempts = state.get("attempts") if isinstance(state.get("attempts"), dict) else {}
+    attempts: dict[str, list[dict[str, Any]]] = {}
+    for cid, tries in raw_attempts.items():
+        if cid not in answers or not isinstance(tries, list):
+            continue
+        kept = [a for a in map(_clean_attempt, tries[-MAX_ATTEMPTS:]) if a is not None]
+        if kept:
+            attempts[cid] = kept
+            answers[cid] = kept[-1]["correct"]  # the latest attempt is the latest result
 
     def count(value: Any) -> int:
         ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= len(answers)
         return value if ok else 0
 
     streak = count(state.get("streak"))
-    return {"answers": answers, "streak": streak, "best_streak": max(streak, count(state.get("best_streak")))}
+    return {
+        "answers": answers,
+        "attempts": attempts,
+        "streak": streak,
+        "best_streak": max(streak, count(state.get("best_streak"))),
+    }
 
 
-def record(progress: dict[str, Any] | None, case_id: str, correct: bool) -> dict[str, Any]:
-    """Progress after one answer: the latest result per case, the running and best streak."""
+def units_text(given: dict[str, Any] | None) -> str:
+    """A units answer as one short line ("97112: 2, 97110: 1"), as the attempts and the CSV keep it."""
+    return ", ".join(f"{code}: {n}" for code, n in (given or {}).items())
+
+
+def record(
+    progress: dict[str, Any] | None,
+    case_id: str,
+    correct: bool,
+    code: str = "",
+    given_units: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Progress after one answer: the latest result per case, every attempt kept, the running and best streak."""
     state = clean_progress(progress)
     answers = dict(state["answers"])
+    attempts = {cid: list(tries) for cid, tries in state["attempts"].items()}
+    if case_id in answers and case_id not in attempts:  # progress from before attempts were kept
+        attempts[case_id] = [{"correct": answers[case_id], "code": "", "units": ""}]
+    attempt = _clean_attempt({"correct": bool(correct), "code": str(code or ""), "units": units_text(given_units)})
+    attempts[case_id] = [*attempts.get(case_id, []), attempt][-MAX_ATTEMPTS:]
     answers[case_id] = bool(correct)
     streak = state["streak"] + 1 if correct else 0
-    return {"answers": answers, "streak": streak, "best_streak": max(state["best_streak"], streak)}
+    return {
+        "answers": answers,
+        "attempts": attempts,
+        "streak": streak,
+        "best_streak": max(state["best_streak"], streak),
+    }
+
+
+def attempts_of(state: dict[str, Any], case_id: str) -> list[dict[str, Any]]:
+    """Every attempt at a case in cleaned progress (one, unknown answer, for progress from before attempts)."""
+    if case_id in state["attempts"]:
+        return state["attempts"][case_id]
+    if case_id in state["answers"]:
+        return [{"correct": state["answers"][case_id], "code": "", "units": ""}]
+    return []
 
 
 def summary(progress: dict[str, Any] | None, ids: list[str] | None = None) -> dict[str, Any]:
-    """Score, streaks and missed cases, over `ids` when given (a quiz) or over every answered case."""
+    """Score, streaks and missed cases, over `ids` when given (a quiz) or over every answered case.
+
+    `correct` counts cases whose latest attempt is right; `first_correct` those right at the first attempt
+    (a retry never changes it); `attempts` is the number of answers given in all."""
     state = clean_progress(progress)
     answers = state["answers"]
     scope = ids if ids is not None else list(answers)
     answered = [cid for cid in scope if cid in answers]
     right = [cid for cid in answered if answers[cid]]
+    tries = {cid: attempts_of(state, cid) for cid in answered}
     return {
         "answered": len(answered),
         "correct": len(right),
+        "first_correct": sum(1 for cid in answered if tries[cid][0]["correct"]),
+        "attempts": sum(len(t) for t in tries.values()),
         "total": len(scope),
         "streak": state["streak"],
         "best_streak": state["best_streak"],
@@ -254,13 +320,38 @@ def summary(progress: dict[str, Any] | None, ids: list[str] | None = None) -> di
     }
 
 
-CSV_COLUMNS = ("student", "quiz", "case_number", "case", "result", "score", "answered", "total")
+CSV_COLUMNS = (
+    "student",
+    "quiz",
+    "case_number",
+    "case",
+    "first_result",
+    "attempts",
+    "final_result",
+    "first_answer",
+    "final_answer",
+    "first_score",
+    "final_score",
+    "answered",
+    "total",
+)
+
+
+def _answer_cell(attempt: dict[str, Any] | None) -> str:
+    if not attempt or not attempt["code"]:
+        return ""
+    return attempt["code"] + (f" ({attempt['units']})" if attempt["units"] else "")
+
+
+def _result(attempt: dict[str, Any] | None) -> str:
+    return "not answered" if attempt is None else "right" if attempt["correct"] else "wrong"
 
 
 def results_csv(progress: dict[str, Any] | None, quiz: str, ids: list[str], student: str = "") -> str:
-    """One row per quiz case (right, wrong or unanswered) with the quiz score: a file for a gradebook."""
-    state = {**EMPTY_PROGRESS, **(progress or {})}
-    answers = state["answers"]
+    """One row per quiz case: the first attempt's result and answer, the number of attempts, the final result
+    and answer, and the quiz's first-attempt and final scores. A retry adds attempts and can raise the final
+    score; the first-attempt score stays what it was. The `case` column is the case's opaque quiz token."""
+    state = clean_progress(progress)
     tally = summary(progress, ids)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -269,6 +360,23 @@ def results_csv(progress: dict[str, Any] | None, quiz: str, ids: list[str], stud
     if name[:1] in ("=", "+", "-", "@"):  # a spreadsheet would run it as a formula
         name = "'" + name
     for number, cid in enumerate(ids, 1):
-        result = "right" if answers.get(cid) is True else "wrong" if cid in answers else "not answered"
-        writer.writerow((name, quiz, number, cid, result, tally["correct"], tally["answered"], tally["total"]))
+        tries = attempts_of(state, cid)
+        first, last = (tries[0], tries[-1]) if tries else (None, None)
+        writer.writerow(
+            (
+                name,
+                quiz,
+                number,
+                token(cid),
+                _result(first),
+                len(tries),
+                _result(last),
+                _answer_cell(first),
+                _answer_cell(last),
+                tally["first_correct"],
+                tally["correct"],
+                tally["answered"],
+                tally["total"],
+            )
+        )
     return out.getvalue()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from build_tools.export import engine_data
 from build_tools.load import load_project
-from engine import practice, units
+from engine import api, practice, units
 
 
 @pytest.fixture(scope="module")
@@ -154,9 +155,9 @@ def test_results_csv_has_one_row_per_quiz_case(data: dict) -> None:
     progress = practice.record(practice.record(None, ids[0], True), ids[1], False)
     text = practice.results_csv(progress, "9-abc", ids, student="=cmd  Ann  Lee")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["case"] for r in rows] == ids
-    assert [r["result"] for r in rows] == ["right", "wrong", "not answered"]
-    assert {r["score"] for r in rows} == {"1"} and {r["total"] for r in rows} == {"3"}
+    assert [r["case"] for r in rows] == [practice.token(cid) for cid in ids]  # no case names in the file
+    assert [r["final_result"] for r in rows] == ["right", "wrong", "not answered"]
+    assert {r["final_score"] for r in rows} == {"1"} and {r["total"] for r in rows} == {"3"}
     assert rows[0]["student"] == "'=cmd Ann Lee"  # no spreadsheet formula
 
 
@@ -165,9 +166,76 @@ def test_tampered_progress_from_storage_is_cleaned() -> None:
     from engine.practice import clean_progress, record, summary
 
     tampered = {"answers": {"a-case": True, "b": "yes", "<x>": False, "c": False}, "streak": -5, "best_streak": 1e9}
-    assert clean_progress(tampered) == {"answers": {"a-case": True, "c": False}, "streak": 0, "best_streak": 0}
+    assert clean_progress(tampered) == {
+        "answers": {"a-case": True, "c": False},
+        "attempts": {},
+        "streak": 0,
+        "best_streak": 0,
+    }
     for junk in (None, [], "x", 5, {"answers": [1, 2]}, {"streak": True}):
-        assert clean_progress(junk) == {"answers": {}, "streak": 0, "best_streak": 0}
+        assert clean_progress(junk) == {"answers": {}, "attempts": {}, "streak": 0, "best_streak": 0}
+    # attempts: junk entries dropped, attempts for unknown cases dropped, the latest attempt sets the answer
+    messy = {
+        "answers": {"a-case": True},
+        "attempts": {"a-case": [{"correct": False, "code": "<b>"}, "junk", {"correct": True}], "zz": [{"correct": 1}]},
+    }
+    cleaned = clean_progress(messy)
+    assert cleaned["attempts"] == {
+        "a-case": [{"correct": False, "code": "", "units": ""}, {"correct": True, "code": "", "units": ""}]
+    }
     shown = summary(tampered)
     assert shown["streak"] == 0 and shown["best_streak"] == 0 and shown["answered"] == 2
     assert record({"answers": {}, "streak": 99, "best_streak": 99}, "a-case", True)["streak"] == 1
+
+
+def test_a_retry_adds_an_attempt_and_never_rewrites_the_first(data: dict) -> None:
+    """personas-3 #4: after 'Retry missed only' the CSV said 7/7 where the first pass was 4/7."""
+    import csv
+    import io
+
+    api.load(json.dumps(data))
+    ids = sorted(data["cases"])[:3]
+    quiz = practice.format_quiz(5, ids)
+    order = practice.parse_quiz(quiz, data["cases"])["ids"]
+    progress = None
+
+    def answer(cid: str, right: bool) -> None:
+        nonlocal progress
+        case = data["cases"][cid]
+        code = case["answer"]["code"] if right else case["tempting"]["code"]
+        task = case["answer"].get("units")
+        given = None
+        if task:
+            result = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
+            given = {c: n + (0 if right else 1) for c, n in result["units"].items()}
+        args = {"case": cid, "code": code, "units": given, "progress": progress, "ids": order}
+        progress = json.loads(api.call("practice_grade", json.dumps(args)))["result"]["progress"]
+
+    answer(order[0], True)
+    answer(order[1], False)
+    answer(order[2], False)
+    answer(order[1], False)  # first retry: still wrong
+    answer(order[1], True)  # second retry: right
+    answer(order[2], True)
+    tally = practice.summary(progress, order)
+    assert (tally["first_correct"], tally["correct"], tally["attempts"]) == (1, 3, 6)
+    assert [a["correct"] for a in progress["attempts"][order[1]]] == [False, False, True]
+    assert progress["attempts"][order[1]][0]["code"] == data["cases"][order[1]]["tempting"]["code"]
+
+    reply = json.loads(api.call("practice_csv", json.dumps({"quiz": quiz, "progress": progress, "student": "A"})))
+    rows = list(csv.DictReader(io.StringIO(reply["result"]["text"])))
+    assert [r["first_result"] for r in rows] == ["right", "wrong", "wrong"]
+    assert [r["attempts"] for r in rows] == ["1", "3", "2"]
+    assert [r["final_result"] for r in rows] == ["right", "right", "right"]
+    assert {(r["first_score"], r["final_score"], r["total"]) for r in rows} == {("1", "3", "3")}
+    second = data["cases"][order[1]]
+    assert rows[1]["first_answer"].startswith(second["tempting"]["code"])
+    assert rows[1]["final_answer"].startswith(second["answer"]["code"])
+
+
+def test_progress_from_before_attempts_counts_one_attempt_per_case() -> None:
+    old = {"answers": {"a": False, "b": True}, "streak": 1, "best_streak": 1}
+    assert practice.summary(old)["attempts"] == 2 and practice.summary(old)["first_correct"] == 1
+    after = practice.record(old, "a", True, "97110")
+    assert [t["correct"] for t in after["attempts"]["a"]] == [False, True]
+    assert practice.summary(after)["first_correct"] == 1 and practice.summary(after)["correct"] == 2

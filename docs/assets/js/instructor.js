@@ -33,9 +33,24 @@
     const part = (role) => root.querySelector("[data-role=" + role + "]");
     const status = part("status");
     const boxes = () => [...form.querySelectorAll("[name=case]")];
-    let quiz = null;
-    part("all").addEventListener("click", () => boxes().forEach((b) => { b.checked = true; }));
-    part("none").addEventListener("click", () => boxes().forEach((b) => { b.checked = false; }));
+    let quiz = null, madeFrom = null;
+    // what the link was made from: when the ticked cases or the seed change, the link, the "Quiz ready"
+    // line and the downloads are taken away until the quiz is made again (nothing stale stays on screen)
+    const selection = () => JSON.stringify([form.seed.value.trim(), boxes().filter((b) => b.checked).map((b) => b.value).sort()]);
+    function markStale() {
+      if (quiz === null || selection() === madeFrom) return;
+      quiz = null;
+      madeFrom = null;
+      part("links").hidden = true;
+      part("quiz-link").removeAttribute("href");
+      part("quiz-link").textContent = "";
+      root.dataset.stale = "true";
+      status.textContent = "The cases or the seed changed: press “Make the quiz link” again. The old link and files are gone.";
+    }
+    form.addEventListener("input", markStale);
+    form.addEventListener("change", markStale);
+    part("all").addEventListener("click", () => { boxes().forEach((b) => { b.checked = true; }); markStale(); });
+    part("none").addEventListener("click", () => { boxes().forEach((b) => { b.checked = false; }); markStale(); });
     engine.onState((state, detail) => {
       if (state === "loading") status.textContent = (detail || "Loading") + "…";
       if (state === "failed") status.textContent = "Python could not start in this browser (" + detail + ").";
@@ -43,9 +58,12 @@
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const ids = boxes().filter((b) => b.checked).map((b) => b.value);
+      const made = selection();
       const reply = await engine.call("quiz_link", { seed: form.seed.value, ids });
       if (reply.error) { status.textContent = reply.error.message; return; }
       quiz = reply.result.quiz;
+      madeFrom = made;
+      delete root.dataset.stale;
       const at = (path) => new URL(path + "#quiz=" + encodeURIComponent(quiz), engine.siteRoot).href;
       const practice = part("quiz-link");
       practice.href = at("practice/");
@@ -55,6 +73,7 @@
       part("copied").textContent = "";
       part("links").hidden = false;
       status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz + ".";
+      markStale(); // the selection changed while the engine worked
     });
     part("copy").addEventListener("click", async () => {
       const href = part("quiz-link").href;
@@ -63,6 +82,7 @@
       part("copied").textContent = ok ? "Copied." : "Selected: press Ctrl+C (or long-press and Copy).";
     });
     ["qti", "moodle"].forEach((format) => part(format).addEventListener("click", async () => {
+      markStale();
       if (!quiz) return;
       status.textContent = "Writing the file…";
       const reply = await engine.call("quiz_export", { quiz, format });

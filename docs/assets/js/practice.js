@@ -55,7 +55,8 @@
 
     function showSummary(summary) {
       part("score").textContent = "Score " + summary.correct + " of " + summary.answered + " answered (" + summary.total +
-        " in this set) · streak " + summary.streak + " · best " + summary.best_streak;
+        " in this set) · first try " + summary.first_correct + " right, " + summary.attempts +
+        (summary.attempts === 1 ? " attempt" : " attempts") + " · streak " + summary.streak + " · best " + summary.best_streak;
       part("missed").replaceChildren(...summary.missed.map((id) => h("li", {}, caseLabel(id))));
       part("retry").disabled = summary.missed.length === 0;
       set.missed = summary.missed;

