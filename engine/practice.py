@@ -106,6 +106,42 @@ def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {"seed": seed, "ids": ids}
 
 
+KEY = re.compile(r"^k(\d{1,9})-((?:[0-9a-f]{5})+)$")
+
+
+def key_token(case_id: str) -> str:
+    """A case's token in an answer-key code: a different hash from the quiz token, so a student's quiz
+    link does not open the key by editing the page's path, and the key code cannot be worked out from it."""
+    return hashlib.sha256(("answer-key:" + case_id).encode()).hexdigest()[:TOKEN_LEN]
+
+
+def key_code(quiz: str, cases: dict[str, dict[str, Any]]) -> str:
+    """The answer-key code (`kSEED-TOKENS`) for a quiz code: what the builder's key and worksheet links carry."""
+    chosen = parse_quiz(quiz, cases)
+    return f"k{chosen['seed']}-{''.join(sorted(key_token(cid) for cid in chosen['ids']))}"
+
+
+def parse_key(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """{'seed', 'ids', 'quiz'} from an answer-key code, ids in the quiz's order. A student's quiz code is
+    refused with a sentence saying why (the key opens only from the builder's link)."""
+    text = text.strip()
+    match = KEY.match(text)
+    if not match:
+        if QUIZ.match(text) or LEGACY_QUIZ.match(text):
+            raise PracticeInputError(
+                "this is a student's quiz link, not an answer-key link: the key for a quiz opens only from the "
+                "quiz builder's 'answer key for this quiz' link",
+                "key",
+            )
+        raise PracticeInputError("this answer-key link is not valid (fix: make the quiz again in the builder)", "key")
+    by_token = {key_token(cid): cid for cid in cases}
+    tokens = [match.group(2)[i : i + TOKEN_LEN] for i in range(0, len(match.group(2)), TOKEN_LEN)]
+    if any(t not in by_token for t in tokens):
+        raise PracticeInputError("this answer-key link names cases the site does not have (fix: make it again)", "key")
+    quiz = format_quiz(int(match.group(1)), [by_token[t] for t in tokens])
+    return {**parse_quiz(quiz, cases), "quiz": quiz}
+
+
 def _billed_codes(minutes: dict[str, Any], codes: dict[str, dict[str, Any]]) -> list[str]:
     """The codes a units answer covers: each code given, followed by its add-on code when it has one."""
     out: list[str] = []

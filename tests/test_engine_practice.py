@@ -239,3 +239,46 @@ def test_progress_from_before_attempts_counts_one_attempt_per_case() -> None:
     after = practice.record(old, "a", True, "97110")
     assert [t["correct"] for t in after["attempts"]["a"]] == [False, True]
     assert practice.summary(after)["first_correct"] == 1 and practice.summary(after)["correct"] == 2
+
+
+def test_quiz_mode_hands_out_no_case_ids_and_no_key(data: dict) -> None:
+    """personas-3 #8: quiz mode carried `data-case=<case id>`, and the key opened by editing the quiz link's path."""
+    api.load(json.dumps(data))
+    cases = data["cases"]
+    ids = sorted(cid for cid, c in cases.items() if not c["answer"].get("units"))[:4]
+    quiz = practice.format_quiz(2027, ids)
+    order = practice.parse_quiz(quiz, cases)["ids"]
+
+    def call(fn: str, args: dict) -> dict:
+        return json.loads(api.call(fn, json.dumps(args)))
+
+    opened = call("practice_set", {"quiz": quiz})["result"]
+    wire = json.dumps(opened)
+    for cid in ids:
+        assert cid not in wire and cases[cid]["title"] not in wire
+    assert opened["refs"] == [practice.token(cid) for cid in order]
+    assert [c["ref"] for c in opened["cases"]] == opened["refs"]
+
+    # grading by the opaque ref, scored over the whole quiz
+    first = cases[order[0]]
+    asked = {"case": opened["refs"][0], "code": first["tempting"]["code"], "scope": quiz, "quiz_mode": True}
+    graded = call("practice_grade", asked)
+    reply = graded["result"]
+    assert reply["feedback"]["case"] == practice.token(order[0]) and order[0] not in json.dumps(reply["summary"])
+    assert reply["summary"]["missed"] == [{"ref": practice.token(order[0]), "number": 1}]
+    assert call("practice_grade", {"case": "zzzzz", "code": "97110", "scope": quiz})["error"]["field"] == "case"
+
+    # a retry of the missed cases keeps the summary over the whole quiz
+    retry = call("practice_set", {"quiz": quiz, "only_missed": True, "progress": reply["progress"]})["result"]
+    assert retry["refs"] == [practice.token(order[0])] and retry["scope"] == quiz
+    assert retry["summary"]["total"] == len(ids)
+
+    # the key opens with its own code, in the quiz's order; the students' code does not open it
+    made = call("quiz_link", {"seed": 2027, "ids": ids})["result"]
+    assert made["quiz"] == quiz and made["key"] != quiz
+    key_tokens = {made["key"].split("-")[1][i : i + 5] for i in range(0, len(ids) * 5, 5)}
+    assert key_tokens.isdisjoint({practice.token(cid) for cid in ids})
+    assert call("quiz_key", {"key": made["key"]})["result"] == {"ids": order, "quiz": quiz}
+    refused = call("quiz_key", {"key": quiz})["error"]
+    assert "student's quiz link" in refused["message"]
+    assert "error" in call("quiz_key", {"key": "k2027-" + practice.QUIZ.match(quiz).group(2)})

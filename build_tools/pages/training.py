@@ -80,9 +80,15 @@ def builder_page(project: Project) -> str:
         "Tick the cases for your class, choose a seed, and make the quiz. Everyone who opens the link gets the "
         "same cases in the same order, in quiz mode: case titles are hidden and the link carries an opaque quiz "
         "code, not the cases' names. Students work in the browser, keep their own progress on their own device "
-        "and can download their results as a CSV file for your gradebook. Nothing is sent anywhere. Each quiz "
+        "and can download their results as a CSV file: for each case the first attempt, the number of attempts "
+        "and the final result (a retry never rewrites the first attempt). Nothing is sent anywhere. Each quiz "
         "comes with its own answer key and printable worksheet, and can be downloaded for your learning "
         "management system ([which formats and versions](lms-export.md)).\n\n"
+        '<p class="tcg-practice-only" data-role="practice-only"><strong>Browser quizzes are practice.</strong> '
+        "The site is public and static: its pages and data files hold every answer, so a quiz link cannot be a "
+        "secret test. The key and worksheet links carry their own code, so a student cannot open the key by "
+        "editing the quiz link, but anyone who browses the site can find the answers. For graded work, "
+        "download the quiz for your learning management system and give it there.</p>\n\n"
         '<div class="tcg-instructor" data-widget="quiz-builder">\n<form>\n'
         '<p class="tcg-actions"><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label> '
         '<button type="button" class="md-button" data-role="all">Select all</button> '

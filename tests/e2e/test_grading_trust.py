@@ -109,3 +109,49 @@ def test_changing_the_selection_takes_the_old_quiz_away(user_device, press, base
     # and put back as it was: still gone until made again (no old link comes back by itself)
     page.fill("[name=seed]", "2027")
     expect(page.locator("[data-role=links]")).to_be_hidden()
+
+
+def test_quiz_mode_carries_no_case_ids_and_the_key_needs_its_own_link(
+    user_device, press, base_url: str, data: dict
+) -> None:
+    picked = [c["id"] for c in code_cases(data)[:3]]
+    quiz = practice.format_quiz(31, picked)
+    order = practice.parse_quiz(quiz, data["cases"])["ids"]
+    page = _open(user_device, f"{base_url}practice/#quiz={quiz}")
+    _case_shown(page, 1, 3)
+    expect(page.locator("[data-role=practice-only]")).to_contain_text("practice, not a graded test")
+    expect(page.locator("[data-role=practice-only]")).to_contain_text("learning management system")
+    _answer(page, press, data["cases"][order[0]]["tempting"]["code"])
+    html = page.content()
+    for cid in picked:
+        assert cid not in html, cid
+        assert cid not in page.url
+        assert data["cases"][cid]["title"] not in page.locator("[data-widget=practice]").inner_text()
+
+    # the key, reached by editing the quiz link's path: refused, nothing shown
+    key = _open(user_device, f"{base_url}instructor/answer-key/#quiz={quiz}")
+    status = key.locator("[data-widget=answer-key] [data-role=status]")
+    expect(status).to_contain_text("student's quiz link", timeout=TIMEOUT)
+    expect(key.locator(".tcg-key-case:visible")).to_have_count(0)
+    sheet = _open(user_device, f"{base_url}instructor/worksheet/#quiz={quiz}")
+    expect(sheet.locator("[data-widget=worksheet] [data-role=status]")).to_contain_text(
+        "student's quiz link", timeout=TIMEOUT
+    )
+    expect(sheet.locator("[data-role=key] > li:visible")).to_have_count(0)
+
+    # the builder's own key link opens the key in the quiz's order, and says plainly what a browser quiz is
+    builder = _open(user_device, base_url + "instructor/")
+    expect(builder.locator("[data-role=practice-only]")).to_contain_text("Browser quizzes are practice")
+    builder.fill("[name=seed]", "31")
+    for cid in picked:
+        builder.check(f"input[name=case][value='{cid}']")
+    press(builder.get_by_role("button", name="Make the quiz link"))
+    link = builder.locator("[data-role=key-link]")
+    expect(link).to_have_attribute(
+        "href", f"{base_url}instructor/answer-key/#key={practice.key_code(quiz, data['cases'])}", timeout=TIMEOUT
+    )
+    assert quiz not in (link.get_attribute("href") or "")
+    press(link)
+    cases = builder.locator(".tcg-key-case:visible")
+    expect(cases).to_have_count(3, timeout=TIMEOUT)
+    assert [cases.nth(i).get_attribute("data-case") for i in range(3)] == order

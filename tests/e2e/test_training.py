@@ -13,7 +13,8 @@ TIMEOUT = 90_000
 
 
 def _wait_for_case(page: Page, case_id: str) -> None:
-    expect(page.locator(f"[data-role=case][data-case='{case_id}']")).to_be_visible(timeout=TIMEOUT)
+    # the page names a case only by its opaque token
+    expect(page.locator(f"[data-role=case][data-case='{practice.token(case_id)}']")).to_be_visible(timeout=TIMEOUT)
 
 
 def test_practice_feedback_progress_and_quiz_link(page: Page, offline_context, base_url: str, data: dict) -> None:

@@ -3,8 +3,8 @@
    worksheet (opened with #quiz=, they keep exactly that quiz's cases, in the quiz's order). */
 (function () {
   "use strict";
-  function quizFromHash() {
-    const m = location.hash.match(/^#quiz=([^&]+)/);
+  function fromHash(name) {
+    const m = location.hash.match(new RegExp("^#" + name + "=([^&]+)"));
     if (!m) return null;
     try { return decodeURIComponent(m[1]); } catch (e) { return m[1]; }
   }
@@ -64,12 +64,13 @@
       quiz = reply.result.quiz;
       madeFrom = made;
       delete root.dataset.stale;
-      const at = (path) => new URL(path + "#quiz=" + encodeURIComponent(quiz), engine.siteRoot).href;
+      const at = (path, name, code) => new URL(path + "#" + name + "=" + encodeURIComponent(code), engine.siteRoot).href;
       const practice = part("quiz-link");
-      practice.href = at("practice/");
+      practice.href = at("practice/", "quiz", quiz);
       practice.textContent = practice.href;
-      part("key-link").href = at("instructor/answer-key/");
-      part("sheet-link").href = at("instructor/worksheet/");
+      // the key and the worksheet open with their own code, not the students' quiz code
+      part("key-link").href = at("instructor/answer-key/", "key", reply.result.key);
+      part("sheet-link").href = at("instructor/worksheet/", "key", reply.result.key);
       part("copied").textContent = "";
       part("links").hidden = false;
       status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz + ".";
@@ -94,10 +95,18 @@
 
   async function keepQuizCases(root, engine, lists, label) {
     const status = root.querySelector("[data-role=status]");
-    const quiz = quizFromHash();
-    if (!quiz) { status.textContent = "Every case. Open this page from the quiz builder to see one quiz."; return null; }
+    const key = fromHash("key");
+    if (fromHash("quiz")) {
+      // a student's quiz link with the path edited: no key in the quiz's order, and nothing shown
+      lists.forEach((list) => list.querySelectorAll(":scope > [data-case]").forEach((el) => { el.hidden = true; }));
+      root.dataset.refused = "true";
+      status.textContent = "This is a student's quiz link, not an answer-key link. The key for a quiz opens only from " +
+        "the quiz builder's link.";
+      return null;
+    }
+    if (!key) { status.textContent = "Every case. Open this page from the quiz builder to see one quiz."; return null; }
     status.textContent = "Selecting this quiz's cases…";
-    const reply = await engine.call("practice_set", { quiz });
+    const reply = await engine.call("quiz_key", { key });
     if (reply.error) { status.textContent = reply.error.message + " Showing every case."; return null; }
     lists.forEach((list) => {
       const items = Object.fromEntries([...list.querySelectorAll(":scope > [data-case]")].map((el) => [el.dataset.case, el]));

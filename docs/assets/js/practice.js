@@ -48,16 +48,12 @@
       if (state === "failed") status.textContent = "Python could not start in this browser (" + detail + "). Reload the page to try again.";
     });
 
-    const caseLabel = (id) => {
-      const i = set.ids.indexOf(id);
-      return quizMode || i < 0 ? "Case " + (i + 1) : set.cases[i].title;
-    };
 
     function showSummary(summary) {
       part("score").textContent = "Score " + summary.correct + " of " + summary.answered + " answered (" + summary.total +
         " in this set) · first try " + summary.first_correct + " right, " + summary.attempts +
         (summary.attempts === 1 ? " attempt" : " attempts") + " · streak " + summary.streak + " · best " + summary.best_streak;
-      part("missed").replaceChildren(...summary.missed.map((id) => h("li", {}, caseLabel(id))));
+      part("missed").replaceChildren(...summary.missed.map((m) => h("li", {}, m.title || "Case " + m.number)));
       part("retry").disabled = summary.missed.length === 0;
       set.missed = summary.missed;
       const answered = progress ? Object.keys(progress.answers).length : 0;
@@ -76,7 +72,7 @@
     async function start(args, note) {
       status.textContent = "Preparing the cases…";
       const code = args.quiz || args.resume || null;
-      const reply = await engine.call("practice_set", { ...args, quiz: code, progress });
+      const reply = await engine.call("practice_set", { ...args, progress });
       if (reply.error) {
         if (code) return start({ seed: 1 }, reply.error.message + " A new set was started instead.");
         status.textContent = reply.error.message;
@@ -89,8 +85,8 @@
       }
       const select = part("choices");
       if (select.options.length === 1) select.append(...set.choices.map((c) => h("option", { value: c.code }, c.code + " " + c.name)));
-      if (args.quiz) quizCode = set.quiz;
-      else if (!args.keepQuiz) quizCode = null;
+      if (args.quiz) quizCode = set.scope;
+      else quizCode = null;
       history.replaceState(null, "", location.pathname + (quizCode ? "#quiz=" + quizCode : "#set=" + set.quiz));
       setMode();
       status.textContent = (note ? note + " " : "") + (quizMode ? "Quiz: " : "") + set.cases.length + " cases in this set.";
@@ -111,7 +107,7 @@
         return;
       }
       caseBox.hidden = false;
-      caseBox.dataset.case = c.id;
+      caseBox.dataset.case = c.ref; // an opaque token: the page never holds a case id
       part("title").textContent = "Case " + (index + 1) + " of " + set.cases.length + (quizMode ? "" : ": " + c.title);
       part("meta").textContent = c.difficulty + (c.billed_as ? " · billed as " + c.billed_as : "");
       part("session").textContent = c.session;
@@ -152,7 +148,8 @@
       const units = {};
       answerForm.querySelectorAll("[data-code]").forEach((i) => { units[i.dataset.code] = i.value; });
       const reply = await engine.call("practice_grade", {
-        case: c.id, code: answerForm.code.value, units: c.units_task ? units : null, progress, ids: set.ids,
+        case: c.ref, code: answerForm.code.value, units: c.units_task ? units : null, progress,
+        scope: quizMode ? quizCode : set.scope, quiz_mode: quizMode,
       });
       if (reply.error) { error.textContent = reply.error.message; error.hidden = false; error.scrollIntoView({ block: "nearest" }); return; }
       error.hidden = true;
@@ -173,7 +170,7 @@
       start({ seed: Math.floor(Math.random() * 1e6), families: chosen("family"), difficulties: chosen("difficulty") });
     });
     part("retry").addEventListener("click", () => set && set.missed.length &&
-      start({ seed: set.seed, ids: set.missed, keepQuiz: true }));
+      start(quizCode ? { quiz: quizCode, only_missed: true } : { resume: set.scope, only_missed: true }));
 
     // leaving a quiz is explicit: one button shows the question, a second one confirms
     part("leave").addEventListener("click", () => { part("leave-confirm").hidden = false; part("leave-yes").focus(); });
