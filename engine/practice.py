@@ -179,7 +179,68 @@ def _units_feedback(case: dict[str, Any], given: dict[str, Any] | None, data: di
     correct = answer in accepted or units.accepts(
         list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"], answer
     )
-    return {"correct": correct, "your_units": answer, "accepted": accepted, "result": result}
+    target = answer if correct else min(accepted, key=lambda a: sum(abs(a[c] - answer.get(c, 0)) for c in a))
+    return {
+        "correct": correct,
+        "your_units": answer,
+        "accepted": accepted,
+        "result": result,
+        "compare": [{"code": c, "yours": answer.get(c, 0), "right": n} for c, n in target.items()],
+        "parts_at": None if correct else _parting(result, answer, target),
+    }
+
+
+def _step_index(steps: list[str], test: Any) -> int | None:
+    return next((i for i, step in enumerate(steps) if test(step)), None)
+
+
+def _parting(result: dict[str, Any], yours: dict[str, int], target: dict[str, int]) -> dict[str, Any]:
+    """The step of the unit engine's explanation where a wrong units answer leaves the rule's answer.
+
+    Pooled rules (Medicare): a wrong total parts at the 15-minute table row; a right total shared
+    differently parts at the add-on split or at the leftover comparison. Per-code rules: the first code
+    whose units differ parts at that code's own row. {"step": 1-based number, "text": the step, "why"}."""
+    steps = result["steps"]
+    mine, right = sum(yours.values()), sum(target.values())
+    wrong = [c for c in target if yours.get(c, 0) != target[c]]
+    table = _step_index(steps, lambda s: s.startswith("By the 15-minute table"))
+    at, why = None, ""
+    if table is not None and mine != right:
+        at = table
+        why = (
+            f"Your units add up to {mine}; the day's pooled minutes give {right} in all. "
+            "Under this rule the total comes from the pooled minutes first, then it is shared out."
+        )
+    elif table is not None:
+        split = _step_index(steps, lambda s: s.startswith("Split of the"))
+        share = _step_index(steps, lambda s: s.startswith(("The extra unit", "The extra units")))
+        share = share if share is not None else _step_index(steps, lambda s: "left to share" in s)
+        addon_pair = split is not None and all(c in steps[split] for c in wrong)
+        at = split if addon_pair else share
+        why = (
+            f"Your total ({mine}) is right, but the units are shared differently: "
+            + "; ".join(f"{c} gets {target[c]}, not {yours.get(c, 0)}" for c in wrong)
+            + "."
+        )
+    else:  # per code: each code's own row
+        first = wrong[0] if wrong else next(iter(target))
+        at = _step_index(steps, lambda s: s.startswith(f"{first}:"))
+        why = f"{first}: its own minutes give {target[first]}, not {yours.get(first, 0)} (minutes are not pooled)."
+    if at is None:  # fall back to the step that lists the units billed
+        at = _step_index(steps, lambda s: s.startswith("Units billed")) or len(steps) - 1
+    return {"step": at + 1, "text": steps[at], "why": why}
+
+
+def _headline(code_right: bool, units_fb: dict[str, Any] | None, code: str, answer_code: str) -> str:
+    """The first words of the feedback: what was right and what was not."""
+    units_right = units_fb is None or units_fb["correct"]
+    if code_right and units_right:
+        return "Right."
+    if code_right:
+        return f"Code right, units not. {code} is the code the note supports; your units differ from the rule's."
+    if units_fb is not None and units_right:
+        return f"Units right, code not. The note supports {answer_code}, not {code}."
+    return "Not quite."
 
 
 def _code_verdict(code: str, answer_code: str, codes: dict[str, dict[str, Any]]) -> tuple[str, str]:
@@ -236,6 +297,7 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
         line["code"] if line["units"] is None else f"{line['code']} x{line['units']}" for line in feedback["claim"]
     )
     feedback["correct"] = verdict == "right" and (feedback["units"] is None or feedback["units"]["correct"])
+    feedback["headline"] = _headline(verdict == "right", feedback["units"], code, answer["code"])
     return feedback
 
 

@@ -282,3 +282,34 @@ def test_quiz_mode_hands_out_no_case_ids_and_no_key(data: dict) -> None:
     refused = call("quiz_key", {"key": quiz})["error"]
     assert "student's quiz link" in refused["message"]
     assert "error" in call("quiz_key", {"key": "k2027-" + practice.QUIZ.match(quiz).group(2)})
+
+
+def test_code_right_units_wrong_says_so_and_shows_where_the_units_part(data: dict) -> None:
+    """personas-3 #7: the right code with wrong units got only "Not quite. The note supports 97112."."""
+    case = data["cases"]["balance-and-exercise-minutes-split"]  # Medicare: 97112 24 min + 97110 23 min = 2 + 1
+    short = practice.grade(case, "97112", {"97112": 1, "97110": 1}, data)
+    assert not short["correct"] and short["code_correct"]
+    assert short["headline"].startswith("Code right, units not.") and "97112" in short["headline"]
+    assert short["units"]["compare"] == [
+        {"code": "97112", "yours": 1, "right": 2},
+        {"code": "97110", "yours": 1, "right": 1},
+    ]
+    part = short["units"]["parts_at"]  # a wrong total parts at the 15-minute table row
+    assert part["text"] == short["units"]["result"]["steps"][part["step"] - 1]
+    assert part["text"].startswith("By the 15-minute table") and "add up to 2" in part["why"]
+    # the right total, shared the wrong way: parts where the leftover unit is given
+    shared = practice.grade(case, "97112", {"97112": 1, "97110": 2}, data)["units"]["parts_at"]
+    assert shared["text"].startswith("The extra unit goes to 97112") and "97110 gets 1, not 2" in shared["why"]
+    # per-code (AMA): parts at the first code's own row
+    ama = data["cases"]["three-codes-ten-minutes-each"]
+    per_code = practice.grade(ama, "97530", {"97110": 1, "97112": 0, "97530": 1}, data)["units"]["parts_at"]
+    assert per_code["text"].startswith("97112: 10 min") and "not pooled" in per_code["why"]
+    # the add-on split: 3 units on 97129 alone parts at the split step
+    split = data["cases"]["executive-function-training-forty-minutes"]
+    addon = practice.grade(split, "97129", {"97129": 3, "97130": 0}, data)["units"]["parts_at"]
+    assert addon["text"].startswith("Split of the 97129")
+    # the other headlines
+    assert practice.grade(case, "97112", {"97112": 2, "97110": 1}, data)["headline"] == "Right."
+    assert practice.grade(case, "97110", {"97112": 2, "97110": 1}, data)["headline"].startswith("Units right, code not")
+    assert practice.grade(case, "97110", {"97112": 1, "97110": 1}, data)["headline"] == "Not quite."
+    assert practice.grade(case, "97112", {"97112": 2, "97110": 1}, data)["units"]["parts_at"] is None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine import practice
+from engine import practice, units
 from tests.e2e.conftest import code_cases
 
 pytestmark = pytest.mark.e2e
@@ -155,3 +155,29 @@ def test_quiz_mode_carries_no_case_ids_and_the_key_needs_its_own_link(
     cases = builder.locator(".tcg-key-case:visible")
     expect(cases).to_have_count(3, timeout=TIMEOUT)
     assert [cases.nth(i).get_attribute("data-case") for i in range(3)] == order
+
+
+def test_code_right_units_wrong_shows_both_units_and_the_step(user_device, press, base_url: str, data: dict) -> None:
+    case = data["cases"]["balance-and-exercise-minutes-split"]
+    task = case["answer"]["units"]
+    right = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
+    page = _open(user_device, f"{base_url}practice/#quiz={practice.format_quiz(7, [case['id']])}")
+    _case_shown(page, 1, 1)
+    page.select_option("[data-role=choices]", "97112")
+    page.fill("[data-role=unit-rows] input[data-code='97112']", "1")
+    page.fill("[data-role=unit-rows] input[data-code='97110']", "1")
+    press(page.get_by_role("button", name="Check my answer"))
+    verdict = page.locator("[data-role=feedback] [data-verdict]")
+    expect(verdict).to_have_attribute("data-verdict", "wrong", timeout=TIMEOUT)
+    expect(verdict).to_have_attribute("data-code-right", "true")
+    expect(verdict).to_contain_text("Code right, units not.")
+    expect(verdict).not_to_contain_text("Not quite")
+    table = page.locator("[data-role=units-compare]")
+    expect(table.locator("tr[data-code='97112'] td")).to_have_text(["1", str(right["units"]["97112"])])
+    expect(table.locator("tr[data-code='97110'] td")).to_have_text(["1", str(right["units"]["97110"])])
+    step = right["steps"].index(next(s for s in right["steps"] if s.startswith("By the 15-minute table"))) + 1
+    expect(page.locator("[data-role=parts-at]")).to_contain_text(f"step {step}")
+    expect(page.locator("[data-role=parts-at]")).to_contain_text("add up to 2")
+    expect(page.locator("[data-role=feedback] li[data-part]")).to_have_text(right["steps"][step - 1])
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"feedback is {width} px wide"

@@ -121,9 +121,10 @@
     }
 
     function renderFeedback(f) {
-      const verdict = f.correct ? "Right." : "Not quite.";
-      const items = [h("p", { class: f.correct ? "tcg-right" : "tcg-wrong", "data-verdict": f.correct ? "right" : "wrong" },
-        h("strong", {}, verdict), " The note supports ", h("a", { href: TCG.siteRoot + "codes/" + f.code + "/" }, f.code), ". " + f.why)];
+      // the engine's headline says what was right and what was not ("Code right, units not. …")
+      const items = [h("p", { class: f.correct ? "tcg-right" : "tcg-wrong", "data-verdict": f.correct ? "right" : "wrong",
+        "data-code-right": f.code_correct ? "true" : "false" }, h("strong", {}, f.headline)),
+        h("p", {}, "The note supports ", h("a", { href: TCG.siteRoot + "codes/" + f.code + "/" }, f.code), ". " + f.why)];
       if (f.claim.length > 1) items.push(h("p", { "data-claim": f.claim_text }, "The claim: " + f.claim_text + "."));
       if (f.code_note) items.push(h("p", { "data-code-verdict": f.code_verdict }, f.code_note));
       else if (!f.code_correct && !f.chose_tempting) items.push(h("p", {}, "You chose " + f.your_code + "."));
@@ -132,8 +133,20 @@
       if (f.units) {
         const opts = f.units.accepted.map((a) => Object.entries(a).map(([c, n]) => c + ": " + n).join(", "));
         items.push(h("p", { "data-units-verdict": f.units.correct ? "right" : "wrong" },
-          (f.units.correct ? "Units right: " : "Units: the rule allows ") + opts.join(" or ") + "."),
-          h("ol", {}, f.units.result.steps.map((s) => h("li", {}, s))));
+          (f.units.correct ? "Units right: " : "Units: the rule allows ") + opts.join(" or ") + "."));
+        if (!f.units.correct) {
+          items.push(h("table", { class: "tcg-units-compare", "data-role": "units-compare" },
+            h("caption", {}, "Your units beside the rule's"),
+            h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Code"), h("th", { scope: "col" }, "Your units"),
+              h("th", { scope: "col" }, "Right units"))),
+            h("tbody", {}, f.units.compare.map((r) => h("tr", { "data-code": r.code, "data-differs": r.yours !== r.right ? "true" : "false" },
+              h("th", { scope: "row" }, r.code), h("td", {}, String(r.yours)), h("td", {}, String(r.right)))))));
+        }
+        const part = f.units.parts_at;
+        if (part) items.push(h("p", { "data-role": "parts-at", "data-step": part.step },
+          h("strong", {}, "Where your units part from the rule: step " + part.step + ". "), part.why));
+        items.push(h("ol", {}, f.units.result.steps.map((s, i) =>
+          h("li", part && i + 1 === part.step ? { class: "tcg-part", "data-part": "true" } : {}, s))));
       }
       const acts = f.activity_links || [];
       items.push(h("p", {}, h("a", { href: TCG.siteRoot + "tree/#walk=" + f.walk }, "See the walk through the tree"),
