@@ -286,6 +286,10 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
         "tempting": case["tempting"],
         "chose_tempting": code == case["tempting"]["code"],
         "add_to_note": answer.get("add_to_note", []),
+        # the advice is for the code that was billed or meant, never for the answer's code
+        "add_to_note_for": str(case.get("billed_as") or case["tempting"]["code"])
+        if answer.get("add_to_note")
+        else None,
         "billed_as": case.get("billed_as"),
         "tree_path": case.get("tree_path", []),
         "walk": tree.format_walk([(s["question"], s["answer"]) for s in case.get("tree_path", [])]),

@@ -120,3 +120,68 @@ def test_api_returns_files_the_browser_can_save(data: dict, quiz: str) -> None:
     assert moodle["text"].encode() == lms_export.moodle_xml(quiz, data)
     bad = json.loads(api.call("quiz_export", json.dumps({"quiz": quiz, "format": "pdf"})))
     assert "qti" in bad["error"]["message"]
+
+
+def _every_item(data: dict) -> list[tuple[dict, dict]]:
+    quiz = practice.format_quiz(1, sorted(data["cases"]))
+    return [(data["cases"][item["case"]], item) for item in lms_export.items(quiz, data)]
+
+
+def test_feedback_is_written_per_answer_and_per_code(data: dict) -> None:
+    """personas-3 #10: the feedback for a 97110 answer said 'add the functional task' (97530 advice)."""
+    for case, item in _every_item(data):
+        codes = [c["code"] for c in item["choices"]]
+        assert sorted(item["choice_feedback"]) == sorted(codes)
+        advice = case["answer"].get("add_to_note") or []
+        intended = case.get("billed_as") or case["tempting"]["code"]
+        for tip in advice:  # the note-writing advice is only under the code it is for
+            assert lms_export.sentence(tip) not in item["feedback"], case["id"]
+            assert [c for c in codes if lms_export.sentence(tip) in item["choice_feedback"][c]] == [intended]
+        for code, text in item["choice_feedback"].items():
+            if code == case["answer"]["code"]:
+                assert text.startswith(f"Right: {code} ")
+            else:
+                assert text.startswith(f"Not {code} "), (case["id"], code)
+            assert case["why"][:60] not in text  # the general feedback is not said twice
+    case = data["cases"]["putty-grip-strengthening-billed-as-ther-act"]
+    item = next(i for c, i in _every_item(data) if c["id"] == case["id"])
+    tip = "name it and what it simulated"  # 97530 advice from the case's add_to_note
+    assert tip not in item["feedback"] and tip not in item["choice_feedback"]["97110"]
+    assert tip in item["choice_feedback"]["97530"]
+    assert "To bill 97530" in item["choice_feedback"]["97530"]
+
+
+def test_feedback_has_no_stray_punctuation(data: dict) -> None:
+    import re
+
+    stray = re.compile(r"\.\s*[.;]|'\.\.|;\s*\.|\s[.,;]")
+    for case, item in _every_item(data):
+        for text in [item["feedback"], *item["choice_feedback"].values()]:
+            assert not stray.search(text), (case["id"], stray.search(text).group(), text)
+    assert lms_export.sentence("ends 'quoted'.") == "ends 'quoted'."
+    assert lms_export.sentence("no mark ") == "no mark."
+    assert lms_export.sentences(["a.", "b;", "c"]) == "a. b. c."
+
+
+def test_qti_and_moodle_carry_the_feedback_of_each_answer(data: dict, quiz: str) -> None:
+    items = {i["ident"]: i for i in lms_export.items(quiz, data)}
+    package = zipfile.ZipFile(io.BytesIO(lms_export.qti_package(quiz, data)))
+    root = ET.fromstring(package.read(f"quiz_{quiz}.xml"))
+    for node in root.iter(Q + "item"):
+        item = items[node.get("ident")]
+        feedback = {f.get("ident"): _text(f).strip() for f in node.findall(Q + "itemfeedback")}
+        conditions = node.findall(f"{Q}resprocessing/{Q}respcondition")
+        shown = {}
+        for cond in conditions:
+            equal = cond.find(f"{Q}conditionvar/{Q}varequal")
+            for ref in cond.iter(Q + "displayfeedback"):
+                if equal is not None:
+                    shown[equal.text] = feedback[ref.get("linkrefid")]
+        assert shown == item["choice_feedback"]
+        # the scoring condition stops processing, so every per-answer condition comes before it
+        scoring = next(i for i, c in enumerate(conditions) if c.get("continue") == "No")
+        assert scoring == len(conditions) - 1
+    for question in ET.fromstring(lms_export.moodle_xml(quiz, data)).findall("question[@type='multichoice']"):
+        item = items[question.findtext("idnumber")]
+        got = {a.findtext("text").split(" ")[0]: a.findtext("feedback/text") for a in question.findall("answer")}
+        assert got == item["choice_feedback"]

@@ -131,7 +131,13 @@ def _key_entry(
     if case.get("billed_as"):
         lines += [f"Billed as {md(case['billed_as'])}; the note as written supports {code}.", ""]
     if case["answer"].get("add_to_note"):
-        lines += ["What to add to the note:", "", *[f"- {md(t, B)}" for t in case["answer"]["add_to_note"]], ""]
+        intended = md(str(case.get("billed_as") or case["tempting"]["code"]))
+        lines += [
+            f"What the note would need to bill {intended}:",
+            "",
+            *[f"- {md(t, B)}" for t in case["answer"]["add_to_note"]],
+            "",
+        ]
     tempting = case["tempting"]
     lines += [f"**Tempting but wrong: {md(tempting['code'])}.** {md(tempting['why_not'], B)}", ""]
     result = unit_answer(case, project)

@@ -181,3 +181,37 @@ def test_code_right_units_wrong_shows_both_units_and_the_step(user_device, press
     expect(page.locator("[data-role=feedback] li[data-part]")).to_have_text(right["steps"][step - 1])
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"feedback is {width} px wide"
+
+
+def test_downloaded_lms_files_give_each_answer_its_own_feedback(user_device, press, base_url: str, data: dict) -> None:
+    import re
+    import zipfile
+    from xml.etree import ElementTree as ET
+
+    case = data["cases"]["putty-grip-strengthening-billed-as-ther-act"]  # answer 97110, billed as 97530
+    tip = "name it and what it simulated"  # the case's advice for billing 97530
+    page = _open(user_device, base_url + "instructor/")
+    page.fill("[name=seed]", "5")
+    page.check(f"input[name=case][value='{case['id']}']")
+    press(page.get_by_role("button", name="Make the quiz link"))
+    expect(page.locator("[data-widget=quiz-builder] [data-role=status]")).to_contain_text("Quiz ready", timeout=TIMEOUT)
+    with page.expect_download(timeout=TIMEOUT) as info:
+        press(page.get_by_role("button", name="Download for Moodle (Moodle XML)"))
+    question = ET.parse(info.value.path()).getroot().find("question[@type='multichoice']")
+    feedback = {a.findtext("text").split(" ")[0]: a.findtext("feedback/text") for a in question.findall("answer")}
+    assert feedback["97110"].startswith("Right: 97110") and tip not in feedback["97110"]
+    assert tip in feedback["97530"] and "To bill 97530" in feedback["97530"]
+    assert tip not in question.findtext("generalfeedback/text")
+    stray = re.compile(r"\.\s*[.;]|'\.\.")
+    assert not any(stray.search(t) for t in [*feedback.values(), question.findtext("generalfeedback/text")])
+
+    with page.expect_download(timeout=TIMEOUT) as info:
+        press(page.get_by_role("button", name="Download for Canvas, Blackboard, D2L (QTI 1.2 zip)"))
+    package = zipfile.ZipFile(info.value.path())
+    name = next(n for n in package.namelist() if n != "imsmanifest.xml")
+    texts = {
+        f.get("ident"): "".join(f.itertext()).strip()
+        for f in ET.fromstring(package.read(name)).iter()
+        if f.tag.endswith("itemfeedback")
+    }
+    assert texts["97110_fb"] == feedback["97110"] and texts["97530_fb"] == feedback["97530"]

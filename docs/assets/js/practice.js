@@ -129,7 +129,7 @@
       if (f.code_note) items.push(h("p", { "data-code-verdict": f.code_verdict }, f.code_note));
       else if (!f.code_correct && !f.chose_tempting) items.push(h("p", {}, "You chose " + f.your_code + "."));
       items.push(h("p", {}, h("strong", {}, (f.chose_tempting ? "Why not " : "The tempting wrong answer, ") + f.tempting.code + ": "), f.tempting.why_not));
-      if (f.add_to_note.length) items.push(h("p", {}, "To support the intended code, add:"), h("ul", {}, f.add_to_note.map((t) => h("li", {}, t))));
+      if (f.add_to_note.length) items.push(h("p", { "data-advice-for": f.add_to_note_for }, "To bill " + f.add_to_note_for + ", the note would need more:"), h("ul", {}, f.add_to_note.map((t) => h("li", {}, t))));
       if (f.units) {
         const opts = f.units.accepted.map((a) => Object.entries(a).map(([c, n]) => c + ": " + n).join(", "));
         items.push(h("p", { "data-units-verdict": f.units.correct ? "right" : "wrong" },
