@@ -168,7 +168,11 @@ def _case_of(args: dict[str, Any]) -> tuple[str, list[str] | None]:
 
 def _practice_grade(args: dict[str, Any]) -> dict:
     case_id, scope = _case_of(args)
-    feedback = practice.grade(_DATA["cases"][case_id], str(args.get("code") or ""), args.get("units"), _DATA)
+    case = _DATA["cases"][case_id]
+    if args.get("blocks") is not None and practice.blocks_of(case, _DATA["codes"]):
+        feedback = practice.grade_blocks(case, args["blocks"], _DATA)
+    else:
+        feedback = practice.grade(case, str(args.get("code") or ""), args.get("units"), _DATA)
     feedback["case"] = practice.token(case_id)  # the page never needs the case's id
     known = _DATA.get("guide", {}).get("activities", {})
     feedback["activity_links"] = [

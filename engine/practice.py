@@ -150,6 +150,18 @@ def _billed_codes(minutes: dict[str, Any], codes: dict[str, dict[str, Any]]) -> 
     return out
 
 
+def blocks_of(case: dict[str, Any], codes: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The claim lines of a note that documents several blocks, in the note's order: [{"block", "code",
+    "minutes"}], one per code of the units task (data/cases list `answer.units.minutes` in the note's order).
+    None for a single-block case, and for a task with an add-on pair (its lines are one service's units)."""
+    task = case["answer"].get("units")
+    if not task or len(task["minutes"]) < 2:
+        return None
+    if any(codes.get(c, {}).get("addon_code") or codes.get(c, {}).get("primary_code") for c in task["minutes"]):
+        return None
+    return [{"block": i, "code": c, "minutes": m} for i, (c, m) in enumerate(task["minutes"].items(), 1)]
+
+
 def view(
     case: dict[str, Any], codes: dict[str, dict[str, Any]], rules: dict[str, dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -165,6 +177,10 @@ def view(
         }
     if case.get("billed_as"):
         shown["billed_as"] = case["billed_as"]
+    blocks = blocks_of(case, codes)
+    if blocks:  # a code and units for every block; the blocks are named by their minutes, never their code
+        shown["blocks"] = [{"block": b["block"], "minutes": b["minutes"]} for b in blocks]
+        shown["units_task"]["codes"] = []
     return shown
 
 
@@ -263,6 +279,50 @@ def _claim(answer_code: str, unit_feedback: dict[str, Any] | None) -> list[dict[
     return [{"code": code, "units": n} for code, n in billed.items() if n]
 
 
+def grade_blocks(case: dict[str, Any], given: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A multi-block case graded line by line: `given` is [{"code", "units"}] in block order.
+
+    Each block's code is right or not on its own; the units are graded as one claim under the case's rule
+    (the student's units for block i count for block i's code), so any allocation the rule allows is right.
+    The reply is `grade`'s, plus `blocks` (one line per block) and a headline saying which blocks were right."""
+    blocks = blocks_of(case, data["codes"]) or []
+    rows = given if isinstance(given, list) else []
+    if len(rows) != len(blocks) or not all(isinstance(r, dict) for r in rows):
+        raise PracticeInputError(f"give a code and units for each of the {len(blocks)} blocks", "blocks")
+    chosen = [str(r.get("code") or "").strip().upper() for r in rows]
+    if not all(chosen):
+        raise PracticeInputError("choose a code for every block", "blocks")
+    given_units = {b["code"]: r.get("units", "") for b, r in zip(blocks, rows, strict=True)}
+    feedback = grade(case, case["answer"]["code"], given_units, data)
+    units_fb = feedback["units"]
+    lines = []
+    for b, code in zip(blocks, chosen, strict=True):
+        line = {**b, "your_code": code, "code_correct": code == b["code"]}
+        line["your_units"] = units_fb["your_units"].get(b["code"], 0)
+        line["units"] = next(r["right"] for r in units_fb["compare"] if r["code"] == b["code"])
+        lines.append(line)
+    codes_right = all(line["code_correct"] for line in lines)
+    wrong = [line for line in lines if not line["code_correct"]]
+    feedback.update(
+        your_code=" + ".join(chosen),
+        code_correct=codes_right,
+        code_verdict="right" if codes_right else "wrong",
+        chose_tempting=len(set(chosen)) == 1 and chosen[0] == case["tempting"]["code"],
+        blocks=lines,
+        correct=codes_right and units_fb["correct"],
+    )
+    if feedback["correct"]:
+        feedback["headline"] = f"Right: every block ({len(lines)}) has its code and units."
+    elif codes_right:
+        feedback["headline"] = "Every block's code is right; the units are not."
+    else:
+        named = "; ".join(
+            f"block {w['block']} ({w['minutes']} min) is {w['code']}, not {w['your_code']}" for w in wrong
+        )
+        feedback["headline"] = f"{len(lines) - len(wrong)} of {len(lines)} blocks coded right: {named}."
+    return feedback
+
+
 def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
     """Feedback on a code (and units, when the case asks): right or wrong, why, why not the tempting code.
 
@@ -309,7 +369,7 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
 MAX_ANSWERS = 5000
 MAX_ATTEMPTS = 50
 CASE_ID = re.compile(r"^[a-z0-9-]{1,100}$")
-ATTEMPT_CODE = re.compile(r"^[0-9A-Z]{0,8}$")
+ATTEMPT_CODE = re.compile(r"^[0-9A-Z +]{0,60}$")  # one code, or a multi-block case's codes ("97112 + 97110")
 ATTEMPT_UNITS = re.compile(r"^[0-9A-Z: ,]{0,200}$")
 
 

@@ -313,3 +313,33 @@ def test_code_right_units_wrong_says_so_and_shows_where_the_units_part(data: dic
     assert practice.grade(case, "97110", {"97112": 2, "97110": 1}, data)["headline"].startswith("Units right, code not")
     assert practice.grade(case, "97110", {"97112": 1, "97110": 1}, data)["headline"] == "Not quite."
     assert practice.grade(case, "97112", {"97112": 2, "97110": 1}, data)["units"]["parts_at"] is None
+
+
+def test_a_multi_block_case_asks_for_every_claim_line(data: dict) -> None:
+    """personas-3 #6: 'Balance work and strengthening' asked for one code and called 97110 wrong while asking for
+    97110 units. Now each block gets its code and units."""
+    case = data["cases"]["balance-and-exercise-minutes-split"]  # NMR 24 min, ther ex 23 min
+    shown = practice.view(case, data["codes"], data["rules"])
+    assert shown["blocks"] == [{"block": 1, "minutes": 24}, {"block": 2, "minutes": 23}]
+    assert shown["units_task"]["codes"] == []  # the view does not name the blocks' codes
+    right = practice.grade_blocks(case, [{"code": "97112", "units": "2"}, {"code": "97110", "units": "1"}], data)
+    assert right["correct"] and right["headline"].startswith("Right: every block")
+    assert [(b["code"], b["units"]) for b in right["blocks"]] == [("97112", 2), ("97110", 1)]
+    lumped = practice.grade_blocks(case, [{"code": "97110", "units": "2"}, {"code": "97110", "units": "1"}], data)
+    assert not lumped["correct"] and lumped["chose_tempting"]
+    assert [b["code_correct"] for b in lumped["blocks"]] == [False, True]  # 97110 is right for the ther ex block
+    assert "block 1 (24 min) is 97112, not 97110" in lumped["headline"]
+    short = practice.grade_blocks(case, [{"code": "97112", "units": "1"}, {"code": "97110", "units": "1"}], data)
+    assert not short["correct"] and short["code_correct"] and short["units"]["parts_at"]["step"]
+    with pytest.raises(practice.PracticeInputError, match="each of the 2 blocks"):
+        practice.grade_blocks(case, [{"code": "97112", "units": "2"}], data)
+    # through the API, recorded as one attempt with every block's code
+    api.load(json.dumps(data))
+    args = {"case": case["id"], "blocks": [{"code": "97112", "units": 2}, {"code": "97110", "units": 1}]}
+    reply = json.loads(api.call("practice_grade", json.dumps(args)))["result"]
+    assert reply["feedback"]["correct"]
+    assert reply["progress"]["attempts"][case["id"]][0]["code"] == "97112 + 97110"
+    # the seven multi-code unit cases are multi-block; single-code and add-on cases are not
+    multi = sorted(cid for cid, c in data["cases"].items() if practice.blocks_of(c, data["codes"]))
+    assert "three-codes-ten-minutes-each" in multi and len(multi) == 7
+    assert practice.blocks_of(data["cases"]["executive-function-training-forty-minutes"], data["codes"]) is None

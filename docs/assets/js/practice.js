@@ -117,6 +117,21 @@
       part("unit-rows").replaceChildren(...(c.units_task ? c.units_task.codes.map((code) =>
         h("label", {}, code + " units ", h("input", { name: "units-" + code, "data-code": code, inputmode: "numeric", size: "3" }))) : []));
       if (c.units_task) part("units-legend").textContent = "Units under the rule “" + c.units_task.rule_label + "”";
+      // a note with several blocks: a code and units for each block (the claim's lines); the blocks are named
+      // by their minutes only
+      const blocks = part("blocks"), single = part("single-code");
+      blocks.hidden = !c.blocks;
+      single.hidden = Boolean(c.blocks);
+      answerForm.code.required = !c.blocks;
+      const options = () => [...part("choices").options].map((o) => h("option", { value: o.value }, o.textContent));
+      part("block-rows").replaceChildren(...(c.blocks || []).map((b) => h("p", { class: "tcg-block-row", "data-block": b.block },
+        h("label", {}, "Block " + b.block + " (" + b.minutes + " min): code ", h("select", { name: "block-code-" + b.block, required: "" }, options())),
+        " ", h("label", {}, "units ", h("input", { name: "block-units-" + b.block, inputmode: "numeric", size: "3", required: "" })))));
+      if (c.blocks) {
+        unitBox.hidden = true;
+        part("blocks-legend").textContent = "This note documents " + c.blocks.length + " blocks: give each block's code " +
+          "and its units under the rule “" + c.units_task.rule_label + "” (the claim's lines)";
+      }
       caseBox.focus();
     }
 
@@ -126,6 +141,11 @@
         "data-code-right": f.code_correct ? "true" : "false" }, h("strong", {}, f.headline)),
         h("p", {}, "The note supports ", h("a", { href: TCG.siteRoot + "codes/" + f.code + "/" }, f.code), ". " + f.why)];
       if (f.claim.length > 1) items.push(h("p", { "data-claim": f.claim_text }, "The claim: " + f.claim_text + "."));
+      if (f.blocks) items.push(h("ul", { "data-role": "block-verdicts" }, f.blocks.map((b) =>
+        h("li", { "data-block": b.block, "data-code-right": b.code_correct ? "true" : "false" },
+          "Block " + b.block + " (" + b.minutes + " min): " + b.code + " × " + b.units +
+          (b.code_correct ? " — your code is right" : " — you chose " + b.your_code) +
+          (b.your_units === b.units ? ", units right." : ", your units " + b.your_units + "."))))));
       if (f.code_note) items.push(h("p", { "data-code-verdict": f.code_verdict }, f.code_note));
       else if (!f.code_correct && !f.chose_tempting) items.push(h("p", {}, "You chose " + f.your_code + "."));
       items.push(h("p", {}, h("strong", {}, (f.chose_tempting ? "Why not " : "The tempting wrong answer, ") + f.tempting.code + ": "), f.tempting.why_not));
@@ -160,8 +180,12 @@
       const c = set.cases[index];
       const units = {};
       answerForm.querySelectorAll("[data-code]").forEach((i) => { units[i.dataset.code] = i.value; });
+      const blocks = c.blocks ? c.blocks.map((b) => ({
+        code: answerForm.querySelector("[name=block-code-" + b.block + "]").value,
+        units: answerForm.querySelector("[name=block-units-" + b.block + "]").value,
+      })) : null;
       const reply = await engine.call("practice_grade", {
-        case: c.ref, code: answerForm.code.value, units: c.units_task ? units : null, progress,
+        case: c.ref, code: answerForm.code.value, units: c.units_task ? units : null, blocks, progress,
         scope: quizMode ? quizCode : set.scope, quiz_mode: quizMode,
       });
       if (reply.error) { error.textContent = reply.error.message; error.hidden = false; error.scrollIntoView({ block: "nearest" }); return; }
