@@ -91,6 +91,78 @@ def choice_feedback(case: dict[str, Any], choices: list[dict[str, str]], codes: 
     return out
 
 
+def _block_choices(case: dict[str, Any], block: dict[str, Any], blocks: list[dict[str, Any]], all_codes: list) -> list:
+    """Four choices for one block: its code, the note's other blocks' codes, the tempting code, then others."""
+    names = {c["code"]: c["name"] for c in all_codes}
+    picked = list(dict.fromkeys([block["code"], *(b["code"] for b in blocks), case["tempting"]["code"]]))[:CHOICES]
+    others = sorted(
+        (c["code"] for c in all_codes if c["code"] not in picked),
+        key=lambda code: hashlib.sha256((case["id"] + str(block["block"]) + code).encode()).hexdigest(),
+    )
+    picked += others[: CHOICES - len(picked)]
+    return [{"code": code, "name": names.get(code, "")} for code in sorted(picked)]
+
+
+def _block_feedback(
+    case: dict[str, Any], block: dict[str, Any], blocks: list[dict[str, Any]], choices: list, codes: dict
+) -> dict[str, str]:
+    """Feedback per answer for one block: another block's code is named as that block's, not as wrong advice."""
+    names = {c["code"]: c["name"] for c in choices}
+    out = {}
+    for choice in choices:
+        code = choice["code"]
+        label = f"{code} ({names[code]})" if names.get(code) else code
+        other = next((b for b in blocks if b["code"] == code and b is not block), None)
+        if code == block["code"]:
+            text = [f"Right: {label} is the code of this {block['minutes']}-minute block"]
+        elif other:
+            text = [
+                f"Not {label} for this block",
+                f"{code} is the code of block {other['block']} ({other['minutes']} min)",
+            ]
+        elif code == case["tempting"]["code"]:
+            text = [f"Not {label}", case["tempting"]["why_not"]]
+        else:
+            shows = _shows(code, codes)
+            text = [f"Not {label}", f"A note that supports {code} shows: {shows}" if shows else ""]
+            text.append(f"This block supports {block['code']}")
+        out[code] = sentences(text)
+    return out
+
+
+def _block_items(number: int, cid: str, case: dict[str, Any], blocks: list, data: dict[str, Any]) -> list[dict]:
+    """A multi-block case as one single-answer question per block (the form every importer reads; a
+    multi-part question is not portable between Canvas' QTI and Moodle XML)."""
+    billed = f" The session was billed as {case['billed_as']}." if case.get("billed_as") else ""
+    out = []
+    for block in blocks:
+        choices = _block_choices(case, block, blocks, data["answer_choices"])
+        per_answer = _block_feedback(case, block, blocks, choices, data["codes"])
+        tempting = case["tempting"]["code"] if case["tempting"]["code"] in per_answer else choices[0]["code"]
+        out.append(
+            {
+                "ident": f"case{number:03d}_{practice.token(cid)}_b{block['block']}",
+                "number": number,
+                "block": block["block"],
+                "title": f"Case {number}, block {block['block']}",
+                "case": cid,
+                "question": (
+                    f"{case['session'].strip()}{billed} This note documents {len(blocks)} blocks. Block "
+                    f"{block['block']} ({block['minutes']} min): which code does this block support?"
+                ),
+                "choices": choices,
+                "correct": block["code"],
+                "feedback": sentences(
+                    [f"Block {block['block']} ({block['minutes']} min) supports {block['code']}", case["why"]]
+                ),
+                "choice_feedback": per_answer,
+                "tempting": tempting,
+                "tempting_feedback": per_answer[tempting],
+            }
+        )
+    return out
+
+
 def items(quiz: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     """The quiz's questions in the quiz's order: text, choices, the right code, the general feedback (the
     reasoning for the right code only) and feedback per answer (`choice_feedback`, one text per code)."""
@@ -98,6 +170,10 @@ def items(quiz: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for number, cid in enumerate(chosen["ids"], 1):
         case = data["cases"][cid]
+        blocks = practice.blocks_of(case, data["codes"])
+        if blocks:
+            out += _block_items(number, cid, case, blocks, data)
+            continue
         billed = f" The session was billed as {case['billed_as']}." if case.get("billed_as") else ""
         choices = _choices(case, data["answer_choices"])
         per_answer = choice_feedback(case, choices, data["codes"])
@@ -105,6 +181,8 @@ def items(quiz: str, data: dict[str, Any]) -> list[dict[str, Any]]:
             {
                 "ident": f"case{number:03d}_{practice.token(cid)}",
                 "number": number,
+                "block": None,
+                "title": f"Case {number}",
                 "case": cid,
                 "question": f"{case['session'].strip()}{billed} Which code does this note support?",
                 "choices": choices,
@@ -141,7 +219,7 @@ def qti_assessment(quiz: str, data: dict[str, Any], title: str) -> bytes:
     _qti_field(meta, "cc_maxattempts", "1")
     section = ET.SubElement(assessment, "section", ident="root_section")
     for item in items(quiz, data):
-        node = ET.SubElement(section, "item", ident=item["ident"], title=f"Case {item['number']}")
+        node = ET.SubElement(section, "item", ident=item["ident"], title=item["title"])
         item_meta = ET.SubElement(ET.SubElement(node, "itemmetadata"), "qtimetadata")
         _qti_field(item_meta, "question_type", "multiple_choice_question")
         _qti_field(item_meta, "points_possible", "1.0")
@@ -221,7 +299,7 @@ def moodle_xml(quiz: str, data: dict[str, Any]) -> bytes:
     _moodle_text(category, "category", f"$course$/top/Therapy coding quiz {quiz}", None)
     for item in items(quiz, data):
         question = ET.SubElement(root, "question", type="multichoice")
-        _moodle_text(question, "name", f"Case {item['number']} ({item['ident']})", None)
+        _moodle_text(question, "name", f"{item['title']} ({item['ident']})", None)
         _moodle_text(question, "questiontext", item["question"])
         _moodle_text(question, "generalfeedback", item["feedback"])
         for tag, value in (("defaultgrade", "1"), ("penalty", "0"), ("hidden", "0"), ("idnumber", item["ident"])):
