@@ -152,14 +152,12 @@ def _billed_codes(minutes: dict[str, Any], codes: dict[str, dict[str, Any]]) -> 
 
 def blocks_of(case: dict[str, Any], codes: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
     """The claim lines of a note that documents several blocks, in the note's order: [{"block", "code",
-    "minutes"}], one per code of the units task (data/cases list `answer.units.minutes` in the note's order).
-    None for a single-block case, and for a task with an add-on pair (its lines are one service's units)."""
-    task = case["answer"].get("units")
-    if not task or len(task["minutes"]) < 2:
+    "minutes"}], from the case's `answer.blocks` (codes in the note's order) and its units task's minutes.
+    None for a case without blocks."""
+    task, order = case["answer"].get("units"), case["answer"].get("blocks")
+    if not task or not order:
         return None
-    if any(codes.get(c, {}).get("addon_code") or codes.get(c, {}).get("primary_code") for c in task["minutes"]):
-        return None
-    return [{"block": i, "code": c, "minutes": m} for i, (c, m) in enumerate(task["minutes"].items(), 1)]
+    return [{"block": i, "code": c, "minutes": task["minutes"][c]} for i, c in enumerate(order, 1)]
 
 
 def view(

@@ -18,7 +18,7 @@ from build_tools.export.training import cases_data
 from build_tools.load import Project
 from build_tools.pages.codes import payment_line
 from build_tools.pages.common import Citations
-from engine import tree, units
+from engine import practice, tree, units
 
 #: from an instructor page to the docs root (site links in data text are written from there)
 B = "../"
@@ -46,6 +46,16 @@ def unit_answer(case: dict[str, Any], project: Project) -> dict[str, Any] | None
     rules = {doc.data["id"]: doc.data for doc in project.payers.values()}
     codes = {doc.data["code"]: doc.data for doc in project.codes.values()}
     return units.compute(list(task["minutes"].items()), rules[task["rule"]], codes)
+
+
+def _blocks(case: dict[str, Any], project: Project) -> list[dict[str, Any]] | None:
+    """The case's blocks (engine.practice.blocks_of), each with its units from the engine."""
+    codes = {doc.data["code"]: doc.data for doc in project.codes.values()}
+    blocks = practice.blocks_of(case, codes)
+    result = unit_answer(case, project)
+    if not blocks or result is None:
+        return None
+    return [{**b, "units": result["units"].get(b["code"], 0)} for b in blocks]
 
 
 def _allocations(result: dict[str, Any]) -> str:
@@ -125,6 +135,14 @@ def _key_entry(
         f"**Answer: [{code}](../codes/{code}.md) {md(names.get(code, ''))}.** {md(case['why'], B)}",
         "",
     ]
+    blocks = _blocks(case, project)
+    if blocks:  # a note with several blocks: the claim's lines, block by block
+        lines += ["**The claim, block by block:**", ""]
+        lines += [
+            f"- Block {b['block']} ({b['minutes']} min): [{b['code']}](../codes/{b['code']}.md) "
+            f"{md(names.get(b['code'], ''))}, {b['units']} unit{'s' if b['units'] != 1 else ''}"
+            for b in blocks
+        ] + [""]
     payment = payment_line(project, code, cites, B, today)
     if payment:  # the answer code's one account of its payment status (data/codes/<code>.yaml payment_note)
         lines += [payment, ""]
@@ -139,7 +157,8 @@ def _key_entry(
             "",
         ]
     tempting = case["tempting"]
-    lines += [f"**Tempting but wrong: {md(tempting['code'])}.** {md(tempting['why_not'], B)}", ""]
+    scope = " for every block" if blocks else ""
+    lines += [f"**Tempting but wrong: {md(tempting['code'])}{scope}.** {md(tempting['why_not'], B)}", ""]
     result = unit_answer(case, project)
     if result:
         label = _rule_labels(project).get(result["rule"], result["rule"])
@@ -179,13 +198,23 @@ def worksheet_page(project: Project) -> str:
         task = case["answer"].get("units")
         label = escape(rules.get(task["rule"], task["rule"])) if task else ""
         asks = f"<p>Units under the rule “{label}” for {escape(', '.join(task['minutes']))}: ____</p>" if task else ""
+        blocks = _blocks(case, project)
+        code_line = "<p>Code: ________</p>"
+        if blocks:  # one line per block: its code and its units (the blocks are named by their minutes)
+            code_line = f"<p>This note documents {len(blocks)} blocks. Under the rule “{label}”:</p>" + "".join(
+                f"<p>Block {b['block']} ({b['minutes']} min): code ________ units ____</p>" for b in blocks
+            )
+            asks = ""
         billed = f"<p>Billed as {escape(case['billed_as'])}.</p>" if case.get("billed_as") else ""
         questions.append(
-            f'<li data-case="{escape(case["id"])}"><p>{escape(case["session"])}</p>{billed}'
-            f"<p>Code: ________</p>{asks}</li>"
+            f'<li data-case="{escape(case["id"])}"><p>{escape(case["session"])}</p>{billed}{code_line}{asks}</li>'
         )
         result = unit_answer(case, project)
         units_text = f"; units {escape(_allocations(result))}" if result else ""
+        if blocks:
+            units_text = "; block by block: " + "; ".join(
+                f"block {b['block']} ({b['minutes']} min) {escape(b['code'])} x{b['units']}" for b in blocks
+            )
         code, tempting = case["answer"]["code"], case["tempting"]
         keys.append(
             f'<li data-case="{escape(case["id"])}"><strong>{escape(code)} {escape(names.get(code, ""))}'

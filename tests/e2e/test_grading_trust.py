@@ -215,3 +215,39 @@ def test_downloaded_lms_files_give_each_answer_its_own_feedback(user_device, pre
         if f.tag.endswith("itemfeedback")
     }
     assert texts["97110_fb"] == feedback["97110"] and texts["97530_fb"] == feedback["97530"]
+
+
+def test_a_multi_block_case_asks_each_block_code_and_units(user_device, press, base_url: str, data: dict) -> None:
+    case = data["cases"]["balance-and-exercise-minutes-split"]  # NMR 24 min (97112 x2), ther ex 23 min (97110 x1)
+    page = _open(user_device, f"{base_url}practice/#quiz={practice.format_quiz(9, [case['id']])}")
+    _case_shown(page, 1, 1)
+    expect(page.locator("[data-role=single-code]")).to_be_hidden()
+    rows = page.locator("[data-role=block-rows] [data-block]")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0)).to_contain_text("Block 1 (24 min)")
+    expect(page.locator("[data-role=blocks-legend]")).to_contain_text("2 blocks")
+    assert "97112" not in page.locator("[data-role=blocks]").inner_text().replace("97112 ", "")  # no codes named
+
+    # everything lumped under exercise: block 2 is right, block 1 is not
+    for block, (code, n) in enumerate([("97110", "2"), ("97110", "1")], 1):
+        page.select_option(f"[name=block-code-{block}]", code)
+        page.fill(f"[name=block-units-{block}]", n)
+    press(page.get_by_role("button", name="Check my answer"))
+    verdict = page.locator("[data-role=feedback] [data-verdict]")
+    expect(verdict).to_have_attribute("data-verdict", "wrong", timeout=TIMEOUT)
+    expect(verdict).to_contain_text("1 of 2 blocks coded right")
+    lines = page.locator("[data-role=block-verdicts] li")
+    expect(lines.nth(0)).to_have_attribute("data-code-right", "false")
+    expect(lines.nth(1)).to_have_attribute("data-code-right", "true")
+
+    # the whole claim: right
+    page.reload()
+    _case_shown(page, 1, 1)
+    for block, (code, n) in enumerate([("97112", "2"), ("97110", "1")], 1):
+        page.select_option(f"[name=block-code-{block}]", code)
+        page.fill(f"[name=block-units-{block}]", n)
+    press(page.get_by_role("button", name="Check my answer"))
+    expect(verdict).to_have_attribute("data-verdict", "right", timeout=TIMEOUT)
+    expect(verdict).to_contain_text("every block")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"blocks are {width} px wide"

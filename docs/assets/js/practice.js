@@ -145,10 +145,10 @@
         h("li", { "data-block": b.block, "data-code-right": b.code_correct ? "true" : "false" },
           "Block " + b.block + " (" + b.minutes + " min): " + b.code + " × " + b.units +
           (b.code_correct ? " — your code is right" : " — you chose " + b.your_code) +
-          (b.your_units === b.units ? ", units right." : ", your units " + b.your_units + "."))))));
+          (b.your_units === b.units ? ", units right." : ", your units " + b.your_units + ".")))));
       if (f.code_note) items.push(h("p", { "data-code-verdict": f.code_verdict }, f.code_note));
       else if (!f.code_correct && !f.chose_tempting) items.push(h("p", {}, "You chose " + f.your_code + "."));
-      items.push(h("p", {}, h("strong", {}, (f.chose_tempting ? "Why not " : "The tempting wrong answer, ") + f.tempting.code + ": "), f.tempting.why_not));
+      items.push(h("p", {}, h("strong", {}, (f.chose_tempting ? "Why not " : "The tempting wrong answer, ") + f.tempting.code + (f.blocks ? " for every block" : "") + ": "), f.tempting.why_not));
       if (f.add_to_note.length) items.push(h("p", { "data-advice-for": f.add_to_note_for }, "To bill " + f.add_to_note_for + ", the note would need more:"), h("ul", {}, f.add_to_note.map((t) => h("li", {}, t))));
       if (f.units) {
         const opts = f.units.accepted.map((a) => Object.entries(a).map(([c, n]) => c + ": " + n).join(", "));
