@@ -158,14 +158,14 @@ def test_quiz_mode_carries_no_case_ids_and_the_key_needs_its_own_link(
 
 
 def test_code_right_units_wrong_shows_both_units_and_the_step(user_device, press, base_url: str, data: dict) -> None:
-    case = data["cases"]["balance-and-exercise-minutes-split"]
+    case = data["cases"]["executive-function-training-forty-minutes"]  # 40 min: 97129 x1 + 97130 x2 (Medicare)
     task = case["answer"]["units"]
     right = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
     page = _open(user_device, f"{base_url}practice/#quiz={practice.format_quiz(7, [case['id']])}")
     _case_shown(page, 1, 1)
-    page.select_option("[data-role=choices]", "97112")
-    page.fill("[data-role=unit-rows] input[data-code='97112']", "1")
-    page.fill("[data-role=unit-rows] input[data-code='97110']", "1")
+    page.select_option("[data-role=choices]", "97129")
+    page.fill("[data-role=unit-rows] input[data-code='97129']", "1")
+    page.fill("[data-role=unit-rows] input[data-code='97130']", "1")
     press(page.get_by_role("button", name="Check my answer"))
     verdict = page.locator("[data-role=feedback] [data-verdict]")
     expect(verdict).to_have_attribute("data-verdict", "wrong", timeout=TIMEOUT)
@@ -173,8 +173,8 @@ def test_code_right_units_wrong_shows_both_units_and_the_step(user_device, press
     expect(verdict).to_contain_text("Code right, units not.")
     expect(verdict).not_to_contain_text("Not quite")
     table = page.locator("[data-role=units-compare]")
-    expect(table.locator("tr[data-code='97112'] td")).to_have_text(["1", str(right["units"]["97112"])])
-    expect(table.locator("tr[data-code='97110'] td")).to_have_text(["1", str(right["units"]["97110"])])
+    expect(table.locator("tr[data-code='97129'] td")).to_have_text(["1", str(right["units"]["97129"])])
+    expect(table.locator("tr[data-code='97130'] td")).to_have_text(["1", str(right["units"]["97130"])])
     step = right["steps"].index(next(s for s in right["steps"] if s.startswith("By the 15-minute table"))) + 1
     expect(page.locator("[data-role=parts-at]")).to_contain_text(f"step {step}")
     expect(page.locator("[data-role=parts-at]")).to_contain_text("add up to 2")
