@@ -4,9 +4,16 @@ Cases arrive as data (data/cases through the build's JSON). A quiz code is
 `SEED-TOKENS`: the seed, then one opaque five-character token per case (from a
 hash of its id), so a link does not name the cases or their answers. The same
 code gives every student the same cases in the same order. The older
-`SEED:case-id,...` form is still read. Progress is a small JSON object the page
-keeps in the browser's localStorage; only this module changes it. Scores leave
-the browser only as a CSV file the student downloads (`results_csv`).
+`SEED:case-id,...` form is still read. The answer key and the worksheet open
+with their own code (`key_code`, `kSEED-TOKENS` from a different hash), so a
+student's quiz link does not open the key by editing its path. Progress is a
+small JSON object the page keeps in the browser's localStorage; only this module
+changes it. It keeps every attempt per case, so a retry never rewrites the first
+result. Scores leave the browser only as a CSV file the student downloads
+(`results_csv`: first result, attempts and final result per case).
+
+A note that documents several blocks of time (`answer.blocks` in the case data)
+is answered line by line: a code and units per block (`grade_blocks`).
 """
 
 from __future__ import annotations

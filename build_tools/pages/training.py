@@ -3,7 +3,8 @@
 Unit answers are computed by the engine at build time, never typed. The quiz
 builder is in the navigation and the search; the key and the worksheet stay out
 of both (front matter) and are linked only from a quiz the builder made. Opened
-with `#quiz=CODE`, docs/assets/js/instructor.js keeps exactly that quiz's cases,
+with `#key=KEYCODE` (engine.practice.key_code: not the students' quiz code, so a quiz link
+with its path edited does not open the key), docs/assets/js/instructor.js keeps exactly that quiz's cases,
 in the quiz's order; rule names come from the rule data, never its id.
 """
 

@@ -1,8 +1,10 @@
 /* Practice-cases widget: asks the engine for a case set (filters, seed, a #set= resume code or an
    instructor's #quiz= link), renders one case at a time, sends answers to the engine and renders its
    feedback. Quiz mode (a #quiz= link) hides case titles, is marked as a quiz, is left only by an explicit
-   confirmed choice, and offers the student's results as a CSV file the engine writes. Progress is the
-   engine's JSON, kept in localStorage only. No grading, ordering or file format logic here. */
+   confirmed choice, and offers the student's results as a CSV file the engine writes. Cases are named by
+   the engine's opaque refs only (no case id in the page). A multi-block case asks a code and units per
+   block. Progress is the engine's JSON (every attempt kept), in localStorage only. No grading, ordering
+   or file format logic here. */
 (function () {
   "use strict";
   const KEY = "tcg-practice-progress";
