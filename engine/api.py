@@ -100,11 +100,35 @@ def _whole(value: Any, field: str) -> int:
         raise drills.DrillInputError(f"{field} must be a whole number, not {numbers.clip(value)}", field) from None
 
 
-def _practice_set(args: dict[str, Any]) -> dict:
-    """A practice set: from a quiz string, or from filters and a seed. Case views carry no answers."""
+def _refs(ids: list[str]) -> list[str]:
+    return [practice.token(cid) for cid in ids]
+
+
+def _scoped_summary(progress: Any, scope: list[str], quiz_mode: bool) -> dict[str, Any]:
+    """The summary the page shows, naming cases by their opaque token (`ref`) and their number in the scope;
+    titles only outside quiz mode."""
+    tally = practice.summary(progress, scope)
     cases = _DATA["cases"]
-    if args.get("quiz"):  # an instructor's quiz code, or a practice set's code to resume
-        chosen = practice.parse_quiz(str(args["quiz"]), cases)
+    number = {cid: i for i, cid in enumerate(scope, 1)}
+    tally["missed"] = [
+        {"ref": practice.token(cid), "number": number[cid], **({} if quiz_mode else {"title": cases[cid]["title"]})}
+        for cid in tally["missed"]
+    ]
+    tally["remaining"] = _refs(tally["remaining"])
+    return tally
+
+
+def _practice_set(args: dict[str, Any]) -> dict:
+    """A practice set: from a quiz string, or from filters and a seed. Case views carry no answers.
+
+    A quiz code (`quiz`) opens quiz mode: the views carry no case id and no title, only an opaque `ref`, and
+    the summary covers the whole quiz (`scope`). `{"quiz": code, "only_missed": true, "progress": ...}` is
+    a retry: the quiz's missed cases, with the summary still over the whole quiz. `resume` reopens a
+    practice set by its code. The reply never lists case ids."""
+    cases = _DATA["cases"]
+    code = args.get("quiz") or args.get("resume")
+    if code:  # an instructor's quiz code, or a practice set's code to resume
+        chosen = practice.parse_quiz(str(code), cases)
     elif args.get("ids"):
         seed = _whole(args.get("seed", 1), "seed")
         chosen = practice.parse_quiz(practice.format_quiz(seed, [str(i) for i in args["ids"]]), cases)
@@ -112,35 +136,78 @@ def _practice_set(args: dict[str, Any]) -> dict:
         seed = _whole(args.get("seed", 1), "seed")
         ids = practice.select(cases, seed, args.get("families") or None, args.get("difficulties") or None)
         chosen = {"seed": seed, "ids": ids}
+    quiz_mode = bool(args.get("quiz"))
+    scope = list(chosen["ids"])
+    if args.get("only_missed"):
+        answers = practice.clean_progress(args.get("progress"))["answers"]
+        chosen = {"seed": chosen["seed"], "ids": [cid for cid in scope if answers.get(cid) is False]}
+    views = []
+    for cid in chosen["ids"]:
+        shown = practice.view(cases[cid], _DATA["codes"], _DATA["rules"])
+        shown["ref"] = practice.token(cid)
+        if quiz_mode:
+            shown = {k: v for k, v in shown.items() if k not in ("id", "title")}
+        views.append(shown)
     return {
-        **chosen,
-        "quiz": practice.format_quiz(chosen["seed"], chosen["ids"]),
-        "cases": [practice.view(cases[cid], _DATA["codes"], _DATA["rules"]) for cid in chosen["ids"]],
+        "seed": chosen["seed"],
+        "quiz": practice.format_quiz(chosen["seed"], chosen["ids"]) if chosen["ids"] else "",
+        "scope": practice.format_quiz(chosen["seed"], scope),
+        "refs": _refs(chosen["ids"]),
+        "cases": views,
         "choices": _DATA["answer_choices"],
         "families": practice.families(cases, _DATA["vocab"].get("code_families", [])),
-        "summary": practice.summary(args.get("progress"), chosen["ids"]),
+        "summary": _scoped_summary(args.get("progress"), scope, quiz_mode),
     }
 
 
+def _case_of(args: dict[str, Any]) -> tuple[str, list[str] | None]:
+    """The case to grade and the summary's scope: {"case": ref, "scope": set or quiz code} (a case id and
+    "ids" are still read)."""
+    cases, ref = _DATA["cases"], str(args.get("case") or "")
+    scope = practice.parse_quiz(str(args["scope"]), cases)["ids"] if args.get("scope") else None
+    if scope is None and args.get("ids") is not None:
+        scope = [str(i) for i in args["ids"]]
+    if ref in cases:
+        return ref, scope
+    found = [cid for cid in (scope or []) if practice.token(cid) == ref]
+    if not found:
+        raise practice.PracticeInputError(f"unknown case {numbers.clip(ref)}", "case")
+    return found[0], scope
+
+
 def _practice_grade(args: dict[str, Any]) -> dict:
-    case_id = str(args.get("case") or "")
-    if case_id not in _DATA["cases"]:
-        raise practice.PracticeInputError(f"unknown case {numbers.clip(case_id)}", "case")
-    feedback = practice.grade(_DATA["cases"][case_id], str(args.get("code") or ""), args.get("units"), _DATA)
+    case_id, scope = _case_of(args)
+    case = _DATA["cases"][case_id]
+    if args.get("blocks") is not None and practice.blocks_of(case, _DATA["codes"]):
+        feedback = practice.grade_blocks(case, args["blocks"], _DATA)
+    else:
+        feedback = practice.grade(case, str(args.get("code") or ""), args.get("units"), _DATA)
+    feedback["case"] = practice.token(case_id)  # the page never needs the case's id
     known = _DATA.get("guide", {}).get("activities", {})
     feedback["activity_links"] = [
         {"slug": slug, "name": known.get(slug, {}).get("name", slug)} for slug in feedback["activities"]
     ]
-    progress = practice.record(args.get("progress"), case_id, feedback["correct"])
-    return {"feedback": feedback, "progress": progress, "summary": practice.summary(progress, args.get("ids"))}
+    given = feedback["units"]["your_units"] if feedback["units"] else None
+    progress = practice.record(args.get("progress"), case_id, feedback["correct"], feedback["your_code"], given)
+    if scope is None:
+        return {"feedback": feedback, "progress": progress, "summary": practice.summary(progress)}
+    summary = _scoped_summary(progress, scope, bool(args.get("quiz_mode")))
+    return {"feedback": feedback, "progress": progress, "summary": summary}
 
 
 def _quiz_link(args: dict[str, Any]) -> dict:
     ids = [str(i) for i in args.get("ids") or []]
     if not ids:
         raise practice.PracticeInputError("choose at least one case", "ids")
-    practice.parse_quiz(practice.format_quiz(_whole(args.get("seed"), "seed"), ids), _DATA["cases"])
-    return {"quiz": practice.format_quiz(_whole(args.get("seed"), "seed"), ids)}
+    quiz = practice.format_quiz(_whole(args.get("seed"), "seed"), ids)
+    practice.parse_quiz(quiz, _DATA["cases"])
+    return {"quiz": quiz, "key": practice.key_code(quiz, _DATA["cases"])}
+
+
+def _quiz_key(args: dict[str, Any]) -> dict:
+    """The answer key's and the worksheet's cases: {"key": key code} -> {"ids", "quiz"} in the quiz's order."""
+    chosen = practice.parse_key(str(args.get("key") or ""), _DATA["cases"])
+    return {"ids": chosen["ids"], "quiz": chosen["quiz"]}
 
 
 def _practice_csv(args: dict[str, Any]) -> dict:
@@ -173,6 +240,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "practice_set": _practice_set,
     "practice_grade": _practice_grade,
     "quiz_link": _quiz_link,
+    "quiz_key": _quiz_key,
     "practice_csv": _practice_csv,
     "quiz_export": _quiz_export,
     "units": _units,

@@ -4,9 +4,16 @@ Cases arrive as data (data/cases through the build's JSON). A quiz code is
 `SEED-TOKENS`: the seed, then one opaque five-character token per case (from a
 hash of its id), so a link does not name the cases or their answers. The same
 code gives every student the same cases in the same order. The older
-`SEED:case-id,...` form is still read. Progress is a small JSON object the page
-keeps in the browser's localStorage; only this module changes it. Scores leave
-the browser only as a CSV file the student downloads (`results_csv`).
+`SEED:case-id,...` form is still read. The answer key and the worksheet open
+with their own code (`key_code`, `kSEED-TOKENS` from a different hash), so a
+student's quiz link does not open the key by editing its path. Progress is a
+small JSON object the page keeps in the browser's localStorage; only this module
+changes it. It keeps every attempt per case, so a retry never rewrites the first
+result. Scores leave the browser only as a CSV file the student downloads
+(`results_csv`: first result, attempts and final result per case).
+
+A note that documents several blocks of time (`answer.blocks` in the case data)
+is answered line by line: a code and units per block (`grade_blocks`).
 """
 
 from __future__ import annotations
@@ -127,12 +134,58 @@ def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {"seed": seed, "ids": ids}
 
 
+KEY = re.compile(r"^k(\d{1,9})-((?:[0-9a-f]{5})+)$")
+
+
+def key_token(case_id: str) -> str:
+    """A case's token in an answer-key code: a different hash from the quiz token, so a student's quiz
+    link does not open the key by editing the page's path, and the key code cannot be worked out from it."""
+    return hashlib.sha256(("answer-key:" + case_id).encode()).hexdigest()[:TOKEN_LEN]
+
+
+def key_code(quiz: str, cases: dict[str, dict[str, Any]]) -> str:
+    """The answer-key code (`kSEED-TOKENS`) for a quiz code: what the builder's key and worksheet links carry."""
+    chosen = parse_quiz(quiz, cases)
+    return f"k{chosen['seed']}-{''.join(sorted(key_token(cid) for cid in chosen['ids']))}"
+
+
+def parse_key(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """{'seed', 'ids', 'quiz'} from an answer-key code, ids in the quiz's order. A student's quiz code is
+    refused with a sentence saying why (the key opens only from the builder's link)."""
+    text = text.strip()
+    match = KEY.match(text)
+    if not match:
+        if QUIZ.match(text) or LEGACY_QUIZ.match(text):
+            raise PracticeInputError(
+                "this is a student's quiz link, not an answer-key link: the key for a quiz opens only from the "
+                "quiz builder's 'answer key for this quiz' link",
+                "key",
+            )
+        raise PracticeInputError("this answer-key link is not valid (fix: make the quiz again in the builder)", "key")
+    by_token = {key_token(cid): cid for cid in cases}
+    tokens = [match.group(2)[i : i + TOKEN_LEN] for i in range(0, len(match.group(2)), TOKEN_LEN)]
+    if any(t not in by_token for t in tokens):
+        raise PracticeInputError("this answer-key link names cases the site does not have (fix: make it again)", "key")
+    quiz = format_quiz(int(match.group(1)), [by_token[t] for t in tokens])
+    return {**parse_quiz(quiz, cases), "quiz": quiz}
+
+
 def _billed_codes(minutes: dict[str, Any], codes: dict[str, dict[str, Any]]) -> list[str]:
     """The codes a units answer covers: each code given, followed by its add-on code when it has one."""
     out: list[str] = []
     for code in minutes:
         out += [code, *([codes[code]["addon_code"]] if codes.get(code, {}).get("addon_code") else [])]
     return out
+
+
+def blocks_of(case: dict[str, Any], codes: dict[str, dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The claim lines of a note that documents several blocks, in the note's order: [{"block", "code",
+    "minutes"}], from the case's `answer.blocks` (codes in the note's order) and its units task's minutes.
+    None for a case without blocks."""
+    task, order = case["answer"].get("units"), case["answer"].get("blocks")
+    if not task or not order:
+        return None
+    return [{"block": i, "code": c, "minutes": task["minutes"][c]} for i, c in enumerate(order, 1)]
 
 
 def view(
@@ -150,6 +203,10 @@ def view(
         }
     if case.get("billed_as"):
         shown["billed_as"] = case["billed_as"]
+    blocks = blocks_of(case, codes)
+    if blocks:  # a code and units for every block; the blocks are named by their minutes, never their code
+        shown["blocks"] = [{"block": b["block"], "minutes": b["minutes"]} for b in blocks]
+        shown["units_task"]["codes"] = []
     return shown
 
 
@@ -164,7 +221,68 @@ def _units_feedback(case: dict[str, Any], given: dict[str, Any] | None, data: di
     correct = answer in accepted or units.accepts(
         list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"], answer
     )
-    return {"correct": correct, "your_units": answer, "accepted": accepted, "result": result}
+    target = answer if correct else min(accepted, key=lambda a: sum(abs(a[c] - answer.get(c, 0)) for c in a))
+    return {
+        "correct": correct,
+        "your_units": answer,
+        "accepted": accepted,
+        "result": result,
+        "compare": [{"code": c, "yours": answer.get(c, 0), "right": n} for c, n in target.items()],
+        "parts_at": None if correct else _parting(result, answer, target),
+    }
+
+
+def _step_index(steps: list[str], test: Any) -> int | None:
+    return next((i for i, step in enumerate(steps) if test(step)), None)
+
+
+def _parting(result: dict[str, Any], yours: dict[str, int], target: dict[str, int]) -> dict[str, Any]:
+    """The step of the unit engine's explanation where a wrong units answer leaves the rule's answer.
+
+    Pooled rules (Medicare): a wrong total parts at the 15-minute table row; a right total shared
+    differently parts at the add-on split or at the leftover comparison. Per-code rules: the first code
+    whose units differ parts at that code's own row. {"step": 1-based number, "text": the step, "why"}."""
+    steps = result["steps"]
+    mine, right = sum(yours.values()), sum(target.values())
+    wrong = [c for c in target if yours.get(c, 0) != target[c]]
+    table = _step_index(steps, lambda s: s.startswith("By the 15-minute table"))
+    at, why = None, ""
+    if table is not None and mine != right:
+        at = table
+        why = (
+            f"Your units add up to {mine}; the day's pooled minutes give {right} in all. "
+            "Under this rule the total comes from the pooled minutes first, then it is shared out."
+        )
+    elif table is not None:
+        split = _step_index(steps, lambda s: s.startswith("Split of the"))
+        share = _step_index(steps, lambda s: s.startswith(("The extra unit", "The extra units")))
+        share = share if share is not None else _step_index(steps, lambda s: "left to share" in s)
+        addon_pair = split is not None and all(c in steps[split] for c in wrong)
+        at = split if addon_pair else share
+        why = (
+            f"Your total ({mine}) is right, but the units are shared differently: "
+            + "; ".join(f"{c} gets {target[c]}, not {yours.get(c, 0)}" for c in wrong)
+            + "."
+        )
+    else:  # per code: each code's own row
+        first = wrong[0] if wrong else next(iter(target))
+        at = _step_index(steps, lambda s: s.startswith(f"{first}:"))
+        why = f"{first}: its own minutes give {target[first]}, not {yours.get(first, 0)} (minutes are not pooled)."
+    if at is None:  # fall back to the step that lists the units billed
+        at = _step_index(steps, lambda s: s.startswith("Units billed")) or len(steps) - 1
+    return {"step": at + 1, "text": steps[at], "why": why}
+
+
+def _headline(code_right: bool, units_fb: dict[str, Any] | None, code: str, answer_code: str) -> str:
+    """The first words of the feedback: what was right and what was not."""
+    units_right = units_fb is None or units_fb["correct"]
+    if code_right and units_right:
+        return "Right."
+    if code_right:
+        return f"Code right, units not. {code} is the code the note supports; your units differ from the rule's."
+    if units_fb is not None and units_right:
+        return f"Units right, code not. The note supports {answer_code}, not {code}."
+    return "Not quite."
 
 
 def _code_verdict(code: str, answer_code: str, codes: dict[str, dict[str, Any]]) -> tuple[str, str]:
@@ -185,6 +303,50 @@ def _claim(answer_code: str, unit_feedback: dict[str, Any] | None) -> list[dict[
         return [{"code": answer_code, "units": None}]
     billed = unit_feedback["result"]["units"]
     return [{"code": code, "units": n} for code, n in billed.items() if n]
+
+
+def grade_blocks(case: dict[str, Any], given: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """A multi-block case graded line by line: `given` is [{"code", "units"}] in block order.
+
+    Each block's code is right or not on its own; the units are graded as one claim under the case's rule
+    (the student's units for block i count for block i's code), so any allocation the rule allows is right.
+    The reply is `grade`'s, plus `blocks` (one line per block) and a headline saying which blocks were right."""
+    blocks = blocks_of(case, data["codes"]) or []
+    rows = given if isinstance(given, list) else []
+    if len(rows) != len(blocks) or not all(isinstance(r, dict) for r in rows):
+        raise PracticeInputError(f"give a code and units for each of the {len(blocks)} blocks", "blocks")
+    chosen = [str(r.get("code") or "").strip().upper() for r in rows]
+    if not all(chosen):
+        raise PracticeInputError("choose a code for every block", "blocks")
+    given_units = {b["code"]: r.get("units", "") for b, r in zip(blocks, rows, strict=True)}
+    feedback = grade(case, case["answer"]["code"], given_units, data)
+    units_fb = feedback["units"]
+    lines = []
+    for b, code in zip(blocks, chosen, strict=True):
+        line = {**b, "your_code": code, "code_correct": code == b["code"]}
+        line["your_units"] = units_fb["your_units"].get(b["code"], 0)
+        line["units"] = next(r["right"] for r in units_fb["compare"] if r["code"] == b["code"])
+        lines.append(line)
+    codes_right = all(line["code_correct"] for line in lines)
+    wrong = [line for line in lines if not line["code_correct"]]
+    feedback.update(
+        your_code=" + ".join(chosen),
+        code_correct=codes_right,
+        code_verdict="right" if codes_right else "wrong",
+        chose_tempting=len(set(chosen)) == 1 and chosen[0] == case["tempting"]["code"],
+        blocks=lines,
+        correct=codes_right and units_fb["correct"],
+    )
+    if feedback["correct"]:
+        feedback["headline"] = f"Right: every block ({len(lines)}) has its code and units."
+    elif codes_right:
+        feedback["headline"] = "Every block's code is right; the units are not."
+    else:
+        named = "; ".join(
+            f"block {w['block']} ({w['minutes']} min) is {w['code']}, not {w['your_code']}" for w in wrong
+        )
+        feedback["headline"] = f"{len(lines) - len(wrong)} of {len(lines)} blocks coded right: {named}."
+    return feedback
 
 
 def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, data: dict[str, Any]) -> dict[str, Any]:
@@ -210,6 +372,10 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
         "tempting": case["tempting"],
         "chose_tempting": code == case["tempting"]["code"],
         "add_to_note": answer.get("add_to_note", []),
+        # the advice is for the code that was billed or meant, never for the answer's code
+        "add_to_note_for": str(case.get("billed_as") or case["tempting"]["code"])
+        if answer.get("add_to_note")
+        else None,
         "billed_as": case.get("billed_as"),
         "tree_path": case.get("tree_path", []),
         "walk": tree.format_walk([(s["question"], s["answer"]) for s in case.get("tree_path", [])]),
@@ -221,52 +387,119 @@ def grade(case: dict[str, Any], code: str, given_units: dict[str, Any] | None, d
         line["code"] if line["units"] is None else f"{line['code']} x{line['units']}" for line in feedback["claim"]
     )
     feedback["correct"] = verdict == "right" and (feedback["units"] is None or feedback["units"]["correct"])
+    feedback["headline"] = _headline(verdict == "right", feedback["units"], code, answer["code"])
     return feedback
 
 
-#: the most answers kept in progress (the site has far fewer cases)
+#: the most answers kept in progress (the site has far fewer cases), and the most attempts kept per case
 MAX_ANSWERS = 5000
+MAX_ATTEMPTS = 50
 CASE_ID = re.compile(r"^[a-z0-9-]{1,100}$")
+ATTEMPT_CODE = re.compile(r"^[0-9A-Z +]{0,60}$")  # one code, or a multi-block case's codes ("97112 + 97110")
+ATTEMPT_UNITS = re.compile(r"^[0-9A-Z: ,]{0,200}$")
+
+
+def _clean_attempt(raw: Any) -> dict[str, Any] | None:
+    """One attempt as stored: {"correct": bool, "code": "97110", "units": "97110: 2, 97112: 1"}; None when junk."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("correct"), bool):
+        return None
+    code, given = raw.get("code", ""), raw.get("units", "")
+    code = code if isinstance(code, str) and ATTEMPT_CODE.match(code) else ""
+    given = given if isinstance(given, str) and ATTEMPT_UNITS.match(given) else ""
+    return {"correct": raw["correct"], "code": code, "units": given}
 
 
 def clean_progress(progress: Any) -> dict[str, Any]:
     """Progress as read back from the browser's storage, which anyone can edit: only well-formed parts kept.
 
-    Answers are case id -> true/false; streaks are whole numbers from 0 to the number of answers, and
-    the best streak is at least the running one. Anything else is dropped or reset to 0.
+    Answers are case id -> true/false (the latest result); attempts are case id -> every answer given, in
+    order (right or wrong, the code and the units), so a retry adds an attempt and never rewrites the first.
+    Progress written before attempts were kept has answers only: each such case counts as one attempt.
+    Streaks are whole numbers from 0 to the number of answers, and the best streak is at least the running
+    one. Anything else is dropped or reset to 0.
     """
     state = progress if isinstance(progress, dict) else {}
     raw = state.get("answers") if isinstance(state.get("answers"), dict) else {}
     answers = {k: v for k, v in raw.items() if isinstance(k, str) and CASE_ID.match(k) and isinstance(v, bool)}
     answers = dict(list(answers.items())[:MAX_ANSWERS])
+    raw_attempts = state.get("attempts") if isinstance(state.get("attempts"), dict) else {}
+    attempts: dict[str, list[dict[str, Any]]] = {}
+    for cid, tries in raw_attempts.items():
+        if cid not in answers or not isinstance(tries, list):
+            continue
+        kept = [a for a in map(_clean_attempt, tries[-MAX_ATTEMPTS:]) if a is not None]
+        if kept:
+            attempts[cid] = kept
+            answers[cid] = kept[-1]["correct"]  # the latest attempt is the latest result
 
     def count(value: Any) -> int:
         ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= len(answers)
         return value if ok else 0
 
     streak = count(state.get("streak"))
-    return {"answers": answers, "streak": streak, "best_streak": max(streak, count(state.get("best_streak")))}
+    return {
+        "answers": answers,
+        "attempts": attempts,
+        "streak": streak,
+        "best_streak": max(streak, count(state.get("best_streak"))),
+    }
 
 
-def record(progress: dict[str, Any] | None, case_id: str, correct: bool) -> dict[str, Any]:
-    """Progress after one answer: the latest result per case, the running and best streak."""
+def units_text(given: dict[str, Any] | None) -> str:
+    """A units answer as one short line ("97112: 2, 97110: 1"), as the attempts and the CSV keep it."""
+    return ", ".join(f"{code}: {n}" for code, n in (given or {}).items())
+
+
+def record(
+    progress: dict[str, Any] | None,
+    case_id: str,
+    correct: bool,
+    code: str = "",
+    given_units: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Progress after one answer: the latest result per case, every attempt kept, the running and best streak."""
     state = clean_progress(progress)
     answers = dict(state["answers"])
+    attempts = {cid: list(tries) for cid, tries in state["attempts"].items()}
+    if case_id in answers and case_id not in attempts:  # progress from before attempts were kept
+        attempts[case_id] = [{"correct": answers[case_id], "code": "", "units": ""}]
+    attempt = _clean_attempt({"correct": bool(correct), "code": str(code or ""), "units": units_text(given_units)})
+    attempts[case_id] = [*attempts.get(case_id, []), attempt][-MAX_ATTEMPTS:]
     answers[case_id] = bool(correct)
     streak = state["streak"] + 1 if correct else 0
-    return {"answers": answers, "streak": streak, "best_streak": max(state["best_streak"], streak)}
+    return {
+        "answers": answers,
+        "attempts": attempts,
+        "streak": streak,
+        "best_streak": max(state["best_streak"], streak),
+    }
+
+
+def attempts_of(state: dict[str, Any], case_id: str) -> list[dict[str, Any]]:
+    """Every attempt at a case in cleaned progress (one, unknown answer, for progress from before attempts)."""
+    if case_id in state["attempts"]:
+        return state["attempts"][case_id]
+    if case_id in state["answers"]:
+        return [{"correct": state["answers"][case_id], "code": "", "units": ""}]
+    return []
 
 
 def summary(progress: dict[str, Any] | None, ids: list[str] | None = None) -> dict[str, Any]:
-    """Score, streaks and missed cases, over `ids` when given (a quiz) or over every answered case."""
+    """Score, streaks and missed cases, over `ids` when given (a quiz) or over every answered case.
+
+    `correct` counts cases whose latest attempt is right; `first_correct` those right at the first attempt
+    (a retry never changes it); `attempts` is the number of answers given in all."""
     state = clean_progress(progress)
     answers = state["answers"]
     scope = ids if ids is not None else list(answers)
     answered = [cid for cid in scope if cid in answers]
     right = [cid for cid in answered if answers[cid]]
+    tries = {cid: attempts_of(state, cid) for cid in answered}
     return {
         "answered": len(answered),
         "correct": len(right),
+        "first_correct": sum(1 for cid in answered if tries[cid][0]["correct"]),
+        "attempts": sum(len(t) for t in tries.values()),
         "total": len(scope),
         "streak": state["streak"],
         "best_streak": state["best_streak"],
@@ -275,13 +508,38 @@ def summary(progress: dict[str, Any] | None, ids: list[str] | None = None) -> di
     }
 
 
-CSV_COLUMNS = ("student", "quiz", "case_number", "case", "result", "score", "answered", "total")
+CSV_COLUMNS = (
+    "student",
+    "quiz",
+    "case_number",
+    "case",
+    "first_result",
+    "attempts",
+    "final_result",
+    "first_answer",
+    "final_answer",
+    "first_score",
+    "final_score",
+    "answered",
+    "total",
+)
+
+
+def _answer_cell(attempt: dict[str, Any] | None) -> str:
+    if not attempt or not attempt["code"]:
+        return ""
+    return attempt["code"] + (f" ({attempt['units']})" if attempt["units"] else "")
+
+
+def _result(attempt: dict[str, Any] | None) -> str:
+    return "not answered" if attempt is None else "right" if attempt["correct"] else "wrong"
 
 
 def results_csv(progress: dict[str, Any] | None, quiz: str, ids: list[str], student: str = "") -> str:
-    """One row per quiz case (right, wrong or unanswered) with the quiz score: a file for a gradebook."""
-    state = {**EMPTY_PROGRESS, **(progress or {})}
-    answers = state["answers"]
+    """One row per quiz case: the first attempt's result and answer, the number of attempts, the final result
+    and answer, and the quiz's first-attempt and final scores. A retry adds attempts and can raise the final
+    score; the first-attempt score stays what it was. The `case` column is the case's opaque quiz token."""
+    state = clean_progress(progress)
     tally = summary(progress, ids)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -290,6 +548,23 @@ def results_csv(progress: dict[str, Any] | None, quiz: str, ids: list[str], stud
     if name[:1] in ("=", "+", "-", "@"):  # a spreadsheet would run it as a formula
         name = "'" + name
     for number, cid in enumerate(ids, 1):
-        result = "right" if answers.get(cid) is True else "wrong" if cid in answers else "not answered"
-        writer.writerow((name, quiz, number, cid, result, tally["correct"], tally["answered"], tally["total"]))
+        tries = attempts_of(state, cid)
+        first, last = (tries[0], tries[-1]) if tries else (None, None)
+        writer.writerow(
+            (
+                name,
+                quiz,
+                number,
+                token(cid),
+                _result(first),
+                len(tries),
+                _result(last),
+                _answer_cell(first),
+                _answer_cell(last),
+                tally["first_correct"],
+                tally["correct"],
+                tally["answered"],
+                tally["total"],
+            )
+        )
     return out.getvalue()

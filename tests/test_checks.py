@@ -107,6 +107,7 @@ def test_fixture_set_covers_every_rule_and_trap() -> None:
         "case_paths_walk": "tree-path-wrong-answer",
         "patterns_compile": "bad-coach-pattern",
         "case_minutes_agree": "unskilled-minutes-and-wrong-total",
+        "case_blocks_agree": "blocks-out-of-order",
         "no_sentence_in_two_files": "duplicate-sentence",
         "topics_exist": "dangling-topic",
         "answer_links_exist": "outranks-unknown-answer",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from build_tools.export import engine_data
 from build_tools.load import load_project
-from engine import practice, units
+from engine import api, practice, units
 
 
 @pytest.fixture(scope="module")
@@ -154,9 +155,9 @@ def test_results_csv_has_one_row_per_quiz_case(data: dict) -> None:
     progress = practice.record(practice.record(None, ids[0], True), ids[1], False)
     text = practice.results_csv(progress, "9-abc", ids, student="=cmd  Ann  Lee")
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert [r["case"] for r in rows] == ids
-    assert [r["result"] for r in rows] == ["right", "wrong", "not answered"]
-    assert {r["score"] for r in rows} == {"1"} and {r["total"] for r in rows} == {"3"}
+    assert [r["case"] for r in rows] == [practice.token(cid) for cid in ids]  # no case names in the file
+    assert [r["final_result"] for r in rows] == ["right", "wrong", "not answered"]
+    assert {r["final_score"] for r in rows} == {"1"} and {r["total"] for r in rows} == {"3"}
     assert rows[0]["student"] == "'=cmd Ann Lee"  # no spreadsheet formula
 
 
@@ -165,9 +166,23 @@ def test_tampered_progress_from_storage_is_cleaned() -> None:
     from engine.practice import clean_progress, record, summary
 
     tampered = {"answers": {"a-case": True, "b": "yes", "<x>": False, "c": False}, "streak": -5, "best_streak": 1e9}
-    assert clean_progress(tampered) == {"answers": {"a-case": True, "c": False}, "streak": 0, "best_streak": 0}
+    assert clean_progress(tampered) == {
+        "answers": {"a-case": True, "c": False},
+        "attempts": {},
+        "streak": 0,
+        "best_streak": 0,
+    }
     for junk in (None, [], "x", 5, {"answers": [1, 2]}, {"streak": True}):
-        assert clean_progress(junk) == {"answers": {}, "streak": 0, "best_streak": 0}
+        assert clean_progress(junk) == {"answers": {}, "attempts": {}, "streak": 0, "best_streak": 0}
+    # attempts: junk entries dropped, attempts for unknown cases dropped, the latest attempt sets the answer
+    messy = {
+        "answers": {"a-case": True},
+        "attempts": {"a-case": [{"correct": False, "code": "<b>"}, "junk", {"correct": True}], "zz": [{"correct": 1}]},
+    }
+    cleaned = clean_progress(messy)
+    assert cleaned["attempts"] == {
+        "a-case": [{"correct": False, "code": "", "units": ""}, {"correct": True, "code": "", "units": ""}]
+    }
     shown = summary(tampered)
     assert shown["streak"] == 0 and shown["best_streak"] == 0 and shown["answered"] == 2
     assert record({"answers": {}, "streak": 99, "best_streak": 99}, "a-case", True)["streak"] == 1
@@ -204,3 +219,160 @@ def test_unknown_cases_of_a_legacy_link_are_clipped_in_the_message(data: dict) -
 def test_format_quiz_bounds_the_number_of_cases() -> None:
     with pytest.raises(practice.PracticeInputError, match=f"at most {practice.MAX_QUIZ_CASES} cases"):
         practice.format_quiz(1, ["c"] * (practice.MAX_QUIZ_CASES + 1))
+
+
+def test_a_retry_adds_an_attempt_and_never_rewrites_the_first(data: dict) -> None:
+    """personas-3 #4: after 'Retry missed only' the CSV said 7/7 where the first pass was 4/7."""
+    import csv
+    import io
+
+    api.load(json.dumps(data))
+    ids = sorted(data["cases"])[:3]
+    quiz = practice.format_quiz(5, ids)
+    order = practice.parse_quiz(quiz, data["cases"])["ids"]
+    progress = None
+
+    def answer(cid: str, right: bool) -> None:
+        nonlocal progress
+        case = data["cases"][cid]
+        code = case["answer"]["code"] if right else case["tempting"]["code"]
+        task = case["answer"].get("units")
+        given = None
+        if task:
+            result = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
+            given = {c: n + (0 if right else 1) for c, n in result["units"].items()}
+        args = {"case": cid, "code": code, "units": given, "progress": progress, "ids": order}
+        progress = json.loads(api.call("practice_grade", json.dumps(args)))["result"]["progress"]
+
+    answer(order[0], True)
+    answer(order[1], False)
+    answer(order[2], False)
+    answer(order[1], False)  # first retry: still wrong
+    answer(order[1], True)  # second retry: right
+    answer(order[2], True)
+    tally = practice.summary(progress, order)
+    assert (tally["first_correct"], tally["correct"], tally["attempts"]) == (1, 3, 6)
+    assert [a["correct"] for a in progress["attempts"][order[1]]] == [False, False, True]
+    assert progress["attempts"][order[1]][0]["code"] == data["cases"][order[1]]["tempting"]["code"]
+
+    reply = json.loads(api.call("practice_csv", json.dumps({"quiz": quiz, "progress": progress, "student": "A"})))
+    rows = list(csv.DictReader(io.StringIO(reply["result"]["text"])))
+    assert [r["first_result"] for r in rows] == ["right", "wrong", "wrong"]
+    assert [r["attempts"] for r in rows] == ["1", "3", "2"]
+    assert [r["final_result"] for r in rows] == ["right", "right", "right"]
+    assert {(r["first_score"], r["final_score"], r["total"]) for r in rows} == {("1", "3", "3")}
+    second = data["cases"][order[1]]
+    assert rows[1]["first_answer"].startswith(second["tempting"]["code"])
+    assert rows[1]["final_answer"].startswith(second["answer"]["code"])
+
+
+def test_progress_from_before_attempts_counts_one_attempt_per_case() -> None:
+    old = {"answers": {"a": False, "b": True}, "streak": 1, "best_streak": 1}
+    assert practice.summary(old)["attempts"] == 2 and practice.summary(old)["first_correct"] == 1
+    after = practice.record(old, "a", True, "97110")
+    assert [t["correct"] for t in after["attempts"]["a"]] == [False, True]
+    assert practice.summary(after)["first_correct"] == 1 and practice.summary(after)["correct"] == 2
+
+
+def test_quiz_mode_hands_out_no_case_ids_and_no_key(data: dict) -> None:
+    """personas-3 #8: quiz mode carried `data-case=<case id>`, and the key opened by editing the quiz link's path."""
+    api.load(json.dumps(data))
+    cases = data["cases"]
+    ids = sorted(cid for cid, c in cases.items() if not c["answer"].get("units"))[:4]
+    quiz = practice.format_quiz(2027, ids)
+    order = practice.parse_quiz(quiz, cases)["ids"]
+
+    def call(fn: str, args: dict) -> dict:
+        return json.loads(api.call(fn, json.dumps(args)))
+
+    opened = call("practice_set", {"quiz": quiz})["result"]
+    wire = json.dumps(opened)
+    for cid in ids:
+        assert cid not in wire and cases[cid]["title"] not in wire
+    assert opened["refs"] == [practice.token(cid) for cid in order]
+    assert [c["ref"] for c in opened["cases"]] == opened["refs"]
+
+    # grading by the opaque ref, scored over the whole quiz
+    first = cases[order[0]]
+    asked = {"case": opened["refs"][0], "code": first["tempting"]["code"], "scope": quiz, "quiz_mode": True}
+    graded = call("practice_grade", asked)
+    reply = graded["result"]
+    assert reply["feedback"]["case"] == practice.token(order[0]) and order[0] not in json.dumps(reply["summary"])
+    assert reply["summary"]["missed"] == [{"ref": practice.token(order[0]), "number": 1}]
+    assert call("practice_grade", {"case": "zzzzz", "code": "97110", "scope": quiz})["error"]["field"] == "case"
+
+    # a retry of the missed cases keeps the summary over the whole quiz
+    retry = call("practice_set", {"quiz": quiz, "only_missed": True, "progress": reply["progress"]})["result"]
+    assert retry["refs"] == [practice.token(order[0])] and retry["scope"] == quiz
+    assert retry["summary"]["total"] == len(ids)
+
+    # the key opens with its own code, in the quiz's order; the students' code does not open it
+    made = call("quiz_link", {"seed": 2027, "ids": ids})["result"]
+    assert made["quiz"] == quiz and made["key"] != quiz
+    key_tokens = {made["key"].split("-")[1][i : i + 5] for i in range(0, len(ids) * 5, 5)}
+    assert key_tokens.isdisjoint({practice.token(cid) for cid in ids})
+    assert call("quiz_key", {"key": made["key"]})["result"] == {"ids": order, "quiz": quiz}
+    refused = call("quiz_key", {"key": quiz})["error"]
+    assert "student's quiz link" in refused["message"]
+    assert "error" in call("quiz_key", {"key": "k2027-" + practice.QUIZ.match(quiz).group(2)})
+
+
+def test_code_right_units_wrong_says_so_and_shows_where_the_units_part(data: dict) -> None:
+    """personas-3 #7: the right code with wrong units got only "Not quite. The note supports 97112."."""
+    case = data["cases"]["balance-and-exercise-minutes-split"]  # Medicare: 97112 24 min + 97110 23 min = 2 + 1
+    short = practice.grade(case, "97112", {"97112": 1, "97110": 1}, data)
+    assert not short["correct"] and short["code_correct"]
+    assert short["headline"].startswith("Code right, units not.") and "97112" in short["headline"]
+    assert short["units"]["compare"] == [
+        {"code": "97112", "yours": 1, "right": 2},
+        {"code": "97110", "yours": 1, "right": 1},
+    ]
+    part = short["units"]["parts_at"]  # a wrong total parts at the 15-minute table row
+    assert part["text"] == short["units"]["result"]["steps"][part["step"] - 1]
+    assert part["text"].startswith("By the 15-minute table") and "add up to 2" in part["why"]
+    # the right total, shared the wrong way: parts where the leftover unit is given
+    shared = practice.grade(case, "97112", {"97112": 1, "97110": 2}, data)["units"]["parts_at"]
+    assert shared["text"].startswith("The extra unit goes to 97112") and "97110 gets 1, not 2" in shared["why"]
+    # per-code (AMA): parts at the first code's own row
+    ama = data["cases"]["three-codes-ten-minutes-each"]
+    per_code = practice.grade(ama, "97530", {"97110": 1, "97112": 0, "97530": 1}, data)["units"]["parts_at"]
+    assert per_code["text"].startswith("97112: 10 min") and "not pooled" in per_code["why"]
+    # the add-on split: 3 units on 97129 alone parts at the split step
+    split = data["cases"]["executive-function-training-forty-minutes"]
+    addon = practice.grade(split, "97129", {"97129": 3, "97130": 0}, data)["units"]["parts_at"]
+    assert addon["text"].startswith("Split of the 97129")
+    # the other headlines
+    assert practice.grade(case, "97112", {"97112": 2, "97110": 1}, data)["headline"] == "Right."
+    assert practice.grade(case, "97110", {"97112": 2, "97110": 1}, data)["headline"].startswith("Units right, code not")
+    assert practice.grade(case, "97110", {"97112": 1, "97110": 1}, data)["headline"] == "Not quite."
+    assert practice.grade(case, "97112", {"97112": 2, "97110": 1}, data)["units"]["parts_at"] is None
+
+
+def test_a_multi_block_case_asks_for_every_claim_line(data: dict) -> None:
+    """personas-3 #6: 'Balance work and strengthening' asked for one code and called 97110 wrong while asking for
+    97110 units. Now each block gets its code and units."""
+    case = data["cases"]["balance-and-exercise-minutes-split"]  # NMR 24 min, ther ex 23 min
+    shown = practice.view(case, data["codes"], data["rules"])
+    assert shown["blocks"] == [{"block": 1, "minutes": 24}, {"block": 2, "minutes": 23}]
+    assert shown["units_task"]["codes"] == []  # the view does not name the blocks' codes
+    right = practice.grade_blocks(case, [{"code": "97112", "units": "2"}, {"code": "97110", "units": "1"}], data)
+    assert right["correct"] and right["headline"].startswith("Right: every block")
+    assert [(b["code"], b["units"]) for b in right["blocks"]] == [("97112", 2), ("97110", 1)]
+    lumped = practice.grade_blocks(case, [{"code": "97110", "units": "2"}, {"code": "97110", "units": "1"}], data)
+    assert not lumped["correct"] and lumped["chose_tempting"]
+    assert [b["code_correct"] for b in lumped["blocks"]] == [False, True]  # 97110 is right for the ther ex block
+    assert "block 1 (24 min) is 97112, not 97110" in lumped["headline"]
+    short = practice.grade_blocks(case, [{"code": "97112", "units": "1"}, {"code": "97110", "units": "1"}], data)
+    assert not short["correct"] and short["code_correct"] and short["units"]["parts_at"]["step"]
+    with pytest.raises(practice.PracticeInputError, match="each of the 2 blocks"):
+        practice.grade_blocks(case, [{"code": "97112", "units": "2"}], data)
+    # through the API, recorded as one attempt with every block's code
+    api.load(json.dumps(data))
+    args = {"case": case["id"], "blocks": [{"code": "97112", "units": 2}, {"code": "97110", "units": 1}]}
+    reply = json.loads(api.call("practice_grade", json.dumps(args)))["result"]
+    assert reply["feedback"]["correct"]
+    assert reply["progress"]["attempts"][case["id"]][0]["code"] == "97112 + 97110"
+    # the seven multi-code unit cases are multi-block; single-code and add-on cases are not
+    multi = sorted(cid for cid, c in data["cases"].items() if practice.blocks_of(c, data["codes"]))
+    assert "three-codes-ten-minutes-each" in multi and len(multi) == 7
+    assert practice.blocks_of(data["cases"]["executive-function-training-forty-minutes"], data["codes"]) is None

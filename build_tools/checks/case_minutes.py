@@ -9,7 +9,9 @@ session note. The note is free text, so only what it states plainly is checked:
 - a stated "total treatment time N min" equals the sum of every code's minutes
   (when a service-based code has no minutes, it is at least the timed total);
 - a code's block ("Ther ex 33 min: ...") does not itself hold minutes described as
-  warm-up, independent, unsupervised, unskilled or rest: that time is not billable.
+  warm-up, independent, unsupervised, unskilled or rest: that time is not billable;
+- a case with `answer.blocks` (a note with several blocks) lists exactly the codes of its
+  minutes, in the order the note states their minutes (where the note states them as "N min").
 """
 
 from __future__ import annotations
@@ -103,5 +105,30 @@ def case_minutes_agree(ctx: Context) -> Iterator[Problem]:
                 )
 
 
+def case_blocks_agree(ctx: Context) -> Iterator[Problem]:
+    """`answer.blocks` names each code of the units task once, in the note's order."""
+    for doc in ctx.records("cases"):
+        answer = doc.data["answer"]
+        minutes = (answer.get("units") or {}).get("minutes") or {}
+        order = answer.get("blocks")
+        if not order:
+            continue
+        if sorted(order) != sorted(minutes):
+            yield doc.problem(
+                ("answer", "blocks"),
+                f"the blocks ({', '.join(order)}) are not the codes given minutes ({', '.join(minutes)})",
+                "list each code of answer.units.minutes once in answer.blocks",
+            )
+            continue
+        text = " ".join(doc.data["session"].split())
+        where = [re.search(rf"\b{minutes[c]}\s*(?:min|mins|minutes)\b", text, re.I) for c in order]
+        if all(where) and [w.start() for w in where] != sorted(w.start() for w in where):
+            yield doc.problem(
+                ("answer", "blocks"),
+                f"the blocks ({', '.join(order)}) are not in the order the note states their minutes",
+                "list the blocks in the note's order",
+            )
+
+
 #: the rules of this module, in the order they run
-RULES: list[Rule] = [case_minutes_agree]
+RULES: list[Rule] = [case_minutes_agree, case_blocks_agree]

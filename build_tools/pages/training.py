@@ -3,7 +3,8 @@
 Unit answers are computed by the engine at build time, never typed. The quiz
 builder is in the navigation and the search; the key and the worksheet stay out
 of both (front matter) and are linked only from a quiz the builder made. Opened
-with `#quiz=CODE`, docs/assets/js/instructor.js keeps exactly that quiz's cases,
+with `#key=KEYCODE` (engine.practice.key_code: not the students' quiz code, so a quiz link
+with its path edited does not open the key), docs/assets/js/instructor.js keeps exactly that quiz's cases,
 in the quiz's order; rule names come from the rule data, never its id.
 """
 
@@ -18,7 +19,7 @@ from build_tools.export.training import cases_data
 from build_tools.load import Project
 from build_tools.pages.codes import payment_line
 from build_tools.pages.common import Citations
-from engine import tree, units
+from engine import practice, tree, units
 
 #: from an instructor page to the docs root (site links in data text are written from there)
 B = "../"
@@ -46,6 +47,16 @@ def unit_answer(case: dict[str, Any], project: Project) -> dict[str, Any] | None
     rules = {doc.data["id"]: doc.data for doc in project.payers.values()}
     codes = {doc.data["code"]: doc.data for doc in project.codes.values()}
     return units.compute(list(task["minutes"].items()), rules[task["rule"]], codes)
+
+
+def _blocks(case: dict[str, Any], project: Project) -> list[dict[str, Any]] | None:
+    """The case's blocks (engine.practice.blocks_of), each with its units from the engine."""
+    codes = {doc.data["code"]: doc.data for doc in project.codes.values()}
+    blocks = practice.blocks_of(case, codes)
+    result = unit_answer(case, project)
+    if not blocks or result is None:
+        return None
+    return [{**b, "units": result["units"].get(b["code"], 0)} for b in blocks]
 
 
 def _allocations(result: dict[str, Any]) -> str:
@@ -80,9 +91,15 @@ def builder_page(project: Project) -> str:
         "Tick the cases for your class, choose a seed, and make the quiz. Everyone who opens the link gets the "
         "same cases in the same order, in quiz mode: case titles are hidden and the link carries an opaque quiz "
         "code, not the cases' names. Students work in the browser, keep their own progress on their own device "
-        "and can download their results as a CSV file for your gradebook. Nothing is sent anywhere. Each quiz "
+        "and can download their results as a CSV file: for each case the first attempt, the number of attempts "
+        "and the final result (a retry never rewrites the first attempt). Nothing is sent anywhere. Each quiz "
         "comes with its own answer key and printable worksheet, and can be downloaded for your learning "
         "management system ([which formats and versions](lms-export.md)).\n\n"
+        '<p class="tcg-practice-only" data-role="practice-only"><strong>Browser quizzes are practice.</strong> '
+        "The site is public and static: its pages and data files hold every answer, so a quiz link cannot be a "
+        "secret test. The key and worksheet links carry their own code, so a student cannot open the key by "
+        "editing the quiz link, but anyone who browses the site can find the answers. For graded work, "
+        "download the quiz for your learning management system and give it there.</p>\n\n"
         '<div class="tcg-instructor" data-widget="quiz-builder">\n<form>\n'
         '<p class="tcg-actions"><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label> '
         '<button type="button" class="md-button" data-role="all">Select all</button> '
@@ -119,15 +136,30 @@ def _key_entry(
         f"**Answer: [{code}](../codes/{code}.md) {md(names.get(code, ''))}.** {md(case['why'], B)}",
         "",
     ]
+    blocks = _blocks(case, project)
+    if blocks:  # a note with several blocks: the claim's lines, block by block
+        lines += ["**The claim, block by block:**", ""]
+        lines += [
+            f"- Block {b['block']} ({b['minutes']} min): [{b['code']}](../codes/{b['code']}.md) "
+            f"{md(names.get(b['code'], ''))}, {b['units']} unit{'s' if b['units'] != 1 else ''}"
+            for b in blocks
+        ] + [""]
     payment = payment_line(project, code, cites, B, today)
     if payment:  # the answer code's one account of its payment status (data/codes/<code>.yaml payment_note)
         lines += [payment, ""]
     if case.get("billed_as"):
         lines += [f"Billed as {md(case['billed_as'])}; the note as written supports {code}.", ""]
     if case["answer"].get("add_to_note"):
-        lines += ["What to add to the note:", "", *[f"- {md(t, B)}" for t in case["answer"]["add_to_note"]], ""]
+        intended = md(str(case.get("billed_as") or case["tempting"]["code"]))
+        lines += [
+            f"What the note would need to bill {intended}:",
+            "",
+            *[f"- {md(t, B)}" for t in case["answer"]["add_to_note"]],
+            "",
+        ]
     tempting = case["tempting"]
-    lines += [f"**Tempting but wrong: {md(tempting['code'])}.** {md(tempting['why_not'], B)}", ""]
+    scope = " for every block" if blocks else ""
+    lines += [f"**Tempting but wrong: {md(tempting['code'])}{scope}.** {md(tempting['why_not'], B)}", ""]
     result = unit_answer(case, project)
     if result:
         label = _rule_labels(project).get(result["rule"], result["rule"])
@@ -167,13 +199,23 @@ def worksheet_page(project: Project) -> str:
         task = case["answer"].get("units")
         label = escape(rules.get(task["rule"], task["rule"])) if task else ""
         asks = f"<p>Units under the rule “{label}” for {escape(', '.join(task['minutes']))}: ____</p>" if task else ""
+        blocks = _blocks(case, project)
+        code_line = "<p>Code: ________</p>"
+        if blocks:  # one line per block: its code and its units (the blocks are named by their minutes)
+            code_line = f"<p>This note documents {len(blocks)} blocks. Under the rule “{label}”:</p>" + "".join(
+                f"<p>Block {b['block']} ({b['minutes']} min): code ________ units ____</p>" for b in blocks
+            )
+            asks = ""
         billed = f"<p>Billed as {escape(case['billed_as'])}.</p>" if case.get("billed_as") else ""
         questions.append(
-            f'<li data-case="{escape(case["id"])}"><p>{escape(case["session"])}</p>{billed}'
-            f"<p>Code: ________</p>{asks}</li>"
+            f'<li data-case="{escape(case["id"])}"><p>{escape(case["session"])}</p>{billed}{code_line}{asks}</li>'
         )
         result = unit_answer(case, project)
         units_text = f"; units {escape(_allocations(result))}" if result else ""
+        if blocks:
+            units_text = "; block by block: " + "; ".join(
+                f"block {b['block']} ({b['minutes']} min) {escape(b['code'])} x{b['units']}" for b in blocks
+            )
         code, tempting = case["answer"]["code"], case["tempting"]
         keys.append(
             f'<li data-case="{escape(case["id"])}"><strong>{escape(code)} {escape(names.get(code, ""))}'

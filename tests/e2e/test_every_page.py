@@ -81,7 +81,9 @@ def test_every_page_fits_a_phone_has_bordered_inputs_and_passes_axe(browser, bas
 def test_widgets_after_use_fit_and_pass_axe(shared_phone: Page, base_url: str, data: dict) -> None:
     """Widgets in their used state: practice in quiz mode with feedback, drills graded, builder with links, coach."""
     page = shared_phone
-    cid = sorted(c for c, case in data["cases"].items() if case["answer"].get("units"))[0]
+    cid = sorted(
+        c for c, case in data["cases"].items() if case["answer"].get("units") and not case["answer"].get("blocks")
+    )[0]
     page.goto(f"{base_url}practice/#quiz={practice.format_quiz(3, [cid])}")
     expect(page.locator("[data-role=case]")).to_be_visible(timeout=TIMEOUT)
     page.select_option("[data-role=choices]", index=1)

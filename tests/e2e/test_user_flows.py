@@ -45,7 +45,7 @@ def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> 
     assert not any(cid in quiz for cid in picked)
     page = user_device.new_page()
     page.goto(f"{base_url}practice/#quiz={quiz}")
-    expect(page.locator(f"[data-role=case][data-case='{order[0]}']")).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator(f"[data-role=case][data-case='{practice.token(order[0])}']")).to_be_visible(timeout=TIMEOUT)
 
     # quiz mode: marked, titles hidden, no filters, "Next case" not shown before an answer
     expect(page.locator("[data-role=quiz-banner]")).to_be_visible()
@@ -59,7 +59,7 @@ def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> 
 
     for i, cid in enumerate(order):
         case = data["cases"][cid]
-        expect(page.locator(f"[data-role=case][data-case='{cid}']")).to_be_visible(timeout=TIMEOUT)
+        expect(page.locator(f"[data-role=case][data-case='{practice.token(cid)}']")).to_be_visible(timeout=TIMEOUT)
         answer = case["answer"]["code"] if i != 1 else case["tempting"]["code"]
         page.select_option("[data-role=choices]", answer)
         press(page.get_by_role("button", name="Check my answer"))
@@ -78,9 +78,9 @@ def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> 
         press(page.get_by_role("button", name="Download my results (CSV)"))
     with open(got.value.path(), encoding="utf-8") as handle:
         rows = list(csv.DictReader(io.StringIO(handle.read())))
-    assert [r["case"] for r in rows] == order
-    assert [r["result"] for r in rows] == ["right", "wrong", "right"]
-    assert {(r["student"], r["quiz"], r["score"], r["total"]) for r in rows} == {("Ana Ruiz", quiz, "2", "3")}
+    assert [r["case"] for r in rows] == [practice.token(cid) for cid in order]
+    assert [r["final_result"] for r in rows] == ["right", "wrong", "right"]
+    assert {(r["student"], r["quiz"], r["final_score"], r["total"]) for r in rows} == {("Ana Ruiz", quiz, "2", "3")}
 
     # leaving the quiz takes a second, explicit choice
     press(page.get_by_role("button", name="Leave the quiz…"))
@@ -158,7 +158,7 @@ def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press
     page.emulate_media(media="screen")
 
     # the worksheet: the same cases, no titles, a key with the reasons
-    page.goto(f"{base_url}instructor/worksheet/#quiz={quiz}")
+    page.goto(f"{base_url}instructor/worksheet/#key={practice.key_code(quiz, data['cases'])}")
     questions = page.locator("[data-role=questions] > li")
     expect(page.locator("[data-widget=worksheet] [data-role=status]")).to_contain_text(quiz, timeout=TIMEOUT)
     assert [questions.nth(i).get_attribute("data-case") for i in range(questions.count())] == order

@@ -3,8 +3,8 @@
    worksheet (opened with #quiz=, they keep exactly that quiz's cases, in the quiz's order). */
 (function () {
   "use strict";
-  function quizFromHash() {
-    const m = location.hash.match(/^#quiz=([^&]+)/);
+  function fromHash(name) {
+    const m = location.hash.match(new RegExp("^#" + name + "=([^&]+)"));
     if (!m) return null;
     try { return decodeURIComponent(m[1]); } catch (e) { return m[1]; }
   }
@@ -33,9 +33,24 @@
     const part = (role) => root.querySelector("[data-role=" + role + "]");
     const status = part("status");
     const boxes = () => [...form.querySelectorAll("[name=case]")];
-    let quiz = null;
-    part("all").addEventListener("click", () => boxes().forEach((b) => { b.checked = true; }));
-    part("none").addEventListener("click", () => boxes().forEach((b) => { b.checked = false; }));
+    let quiz = null, madeFrom = null;
+    // what the link was made from: when the ticked cases or the seed change, the link, the "Quiz ready"
+    // line and the downloads are taken away until the quiz is made again (nothing stale stays on screen)
+    const selection = () => JSON.stringify([form.seed.value.trim(), boxes().filter((b) => b.checked).map((b) => b.value).sort()]);
+    function markStale() {
+      if (quiz === null || selection() === madeFrom) return;
+      quiz = null;
+      madeFrom = null;
+      part("links").hidden = true;
+      part("quiz-link").removeAttribute("href");
+      part("quiz-link").textContent = "";
+      root.dataset.stale = "true";
+      status.textContent = "The cases or the seed changed: press “Make the quiz link” again. The old link and files are gone.";
+    }
+    form.addEventListener("input", markStale);
+    form.addEventListener("change", markStale);
+    part("all").addEventListener("click", () => { boxes().forEach((b) => { b.checked = true; }); markStale(); });
+    part("none").addEventListener("click", () => { boxes().forEach((b) => { b.checked = false; }); markStale(); });
     engine.onState((state, detail) => {
       if (state === "loading") status.textContent = (detail || "Loading") + "…";
       if (state === "failed") status.textContent = "Python could not start in this browser (" + detail + ").";
@@ -43,18 +58,23 @@
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       const ids = boxes().filter((b) => b.checked).map((b) => b.value);
+      const made = selection();
       const reply = await engine.call("quiz_link", { seed: form.seed.value, ids });
       if (reply.error) { status.textContent = reply.error.message; return; }
       quiz = reply.result.quiz;
-      const at = (path) => new URL(path + "#quiz=" + encodeURIComponent(quiz), engine.siteRoot).href;
+      madeFrom = made;
+      delete root.dataset.stale;
+      const at = (path, name, code) => new URL(path + "#" + name + "=" + encodeURIComponent(code), engine.siteRoot).href;
       const practice = part("quiz-link");
-      practice.href = at("practice/");
+      practice.href = at("practice/", "quiz", quiz);
       practice.textContent = practice.href;
-      part("key-link").href = at("instructor/answer-key/");
-      part("sheet-link").href = at("instructor/worksheet/");
+      // the key and the worksheet open with their own code, not the students' quiz code
+      part("key-link").href = at("instructor/answer-key/", "key", reply.result.key);
+      part("sheet-link").href = at("instructor/worksheet/", "key", reply.result.key);
       part("copied").textContent = "";
       part("links").hidden = false;
       status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz + ".";
+      markStale(); // the selection changed while the engine worked
     });
     part("copy").addEventListener("click", async () => {
       const href = part("quiz-link").href;
@@ -63,6 +83,7 @@
       part("copied").textContent = ok ? "Copied." : "Selected: press Ctrl+C (or long-press and Copy).";
     });
     ["qti", "moodle"].forEach((format) => part(format).addEventListener("click", async () => {
+      markStale();
       if (!quiz) return;
       status.textContent = "Writing the file…";
       const reply = await engine.call("quiz_export", { quiz, format });
@@ -74,10 +95,18 @@
 
   async function keepQuizCases(root, engine, lists, label) {
     const status = root.querySelector("[data-role=status]");
-    const quiz = quizFromHash();
-    if (!quiz) { status.textContent = "Every case. Open this page from the quiz builder to see one quiz."; return null; }
+    const key = fromHash("key");
+    if (fromHash("quiz")) {
+      // a student's quiz link with the path edited: no key in the quiz's order, and nothing shown
+      lists.forEach((list) => list.querySelectorAll(":scope > [data-case]").forEach((el) => { el.hidden = true; }));
+      root.dataset.refused = "true";
+      status.textContent = "This is a student's quiz link, not an answer-key link. The key for a quiz opens only from " +
+        "the quiz builder's link.";
+      return null;
+    }
+    if (!key) { status.textContent = "Every case. Open this page from the quiz builder to see one quiz."; return null; }
     status.textContent = "Selecting this quiz's cases…";
-    const reply = await engine.call("practice_set", { quiz });
+    const reply = await engine.call("quiz_key", { key });
     if (reply.error) { status.textContent = reply.error.message + " Showing every case."; return null; }
     lists.forEach((list) => {
       const items = Object.fromEntries([...list.querySelectorAll(":scope > [data-case]")].map((el) => [el.dataset.case, el]));

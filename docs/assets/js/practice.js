@@ -1,8 +1,10 @@
 /* Practice-cases widget: asks the engine for a case set (filters, seed, a #set= resume code or an
    instructor's #quiz= link), renders one case at a time, sends answers to the engine and renders its
    feedback. Quiz mode (a #quiz= link) hides case titles, is marked as a quiz, is left only by an explicit
-   confirmed choice, and offers the student's results as a CSV file the engine writes. Progress is the
-   engine's JSON, kept in localStorage only. No grading, ordering or file format logic here. */
+   confirmed choice, and offers the student's results as a CSV file the engine writes. Cases are named by
+   the engine's opaque refs only (no case id in the page). A multi-block case asks a code and units per
+   block. Progress is the engine's JSON (every attempt kept), in localStorage only. No grading, ordering
+   or file format logic here. */
 (function () {
   "use strict";
   const KEY = "tcg-practice-progress";
@@ -48,15 +50,12 @@
       if (state === "failed") status.textContent = "Python could not start in this browser (" + detail + "). Reload the page to try again.";
     });
 
-    const caseLabel = (id) => {
-      const i = set.ids.indexOf(id);
-      return quizMode || i < 0 ? "Case " + (i + 1) : set.cases[i].title;
-    };
 
     function showSummary(summary) {
       part("score").textContent = "Score " + summary.correct + " of " + summary.answered + " answered (" + summary.total +
-        " in this set) · streak " + summary.streak + " · best " + summary.best_streak;
-      part("missed").replaceChildren(...summary.missed.map((id) => h("li", {}, caseLabel(id))));
+        " in this set) · first try " + summary.first_correct + " right, " + summary.attempts +
+        (summary.attempts === 1 ? " attempt" : " attempts") + " · streak " + summary.streak + " · best " + summary.best_streak;
+      part("missed").replaceChildren(...summary.missed.map((m) => h("li", {}, m.title || "Case " + m.number)));
       part("retry").disabled = summary.missed.length === 0;
       set.missed = summary.missed;
       const answered = progress ? Object.keys(progress.answers).length : 0;
@@ -75,7 +74,7 @@
     async function start(args, note) {
       status.textContent = "Preparing the cases…";
       const code = args.quiz || args.resume || null;
-      const reply = await engine.call("practice_set", { ...args, quiz: code, progress });
+      const reply = await engine.call("practice_set", { ...args, progress });
       if (reply.error) {
         if (code) return start({ seed: 1 }, reply.error.message + " A new set was started instead.");
         status.textContent = reply.error.message;
@@ -88,8 +87,8 @@
       }
       const select = part("choices");
       if (select.options.length === 1) select.append(...set.choices.map((c) => h("option", { value: c.code }, c.code + " " + c.name)));
-      if (args.quiz) quizCode = set.quiz;
-      else if (!args.keepQuiz) quizCode = null;
+      if (args.quiz) quizCode = set.scope;
+      else quizCode = null;
       history.replaceState(null, "", location.pathname + (quizCode ? "#quiz=" + quizCode : "#set=" + set.quiz));
       setMode();
       status.textContent = (note ? note + " " : "") + (quizMode ? "Quiz: " : "") + set.cases.length + " cases in this set.";
@@ -110,7 +109,7 @@
         return;
       }
       caseBox.hidden = false;
-      caseBox.dataset.case = c.id;
+      caseBox.dataset.case = c.ref; // an opaque token: the page never holds a case id
       part("title").textContent = "Case " + (index + 1) + " of " + set.cases.length + (quizMode ? "" : ": " + c.title);
       part("meta").textContent = c.difficulty + (c.billed_as ? " · billed as " + c.billed_as : "");
       part("session").textContent = c.session;
@@ -120,23 +119,56 @@
       part("unit-rows").replaceChildren(...(c.units_task ? c.units_task.codes.map((code) =>
         h("label", {}, code + " units ", h("input", { name: "units-" + code, "data-code": code, inputmode: "numeric", size: "3" }))) : []));
       if (c.units_task) part("units-legend").textContent = "Units under the rule “" + c.units_task.rule_label + "”";
+      // a note with several blocks: a code and units for each block (the claim's lines); the blocks are named
+      // by their minutes only
+      const blocks = part("blocks"), single = part("single-code");
+      blocks.hidden = !c.blocks;
+      single.hidden = Boolean(c.blocks);
+      answerForm.code.required = !c.blocks;
+      const options = () => [...part("choices").options].map((o) => h("option", { value: o.value }, o.textContent));
+      part("block-rows").replaceChildren(...(c.blocks || []).map((b) => h("p", { class: "tcg-block-row", "data-block": b.block },
+        h("label", {}, "Block " + b.block + " (" + b.minutes + " min): code ", h("select", { name: "block-code-" + b.block, required: "" }, options())),
+        " ", h("label", {}, "units ", h("input", { name: "block-units-" + b.block, inputmode: "numeric", size: "3", required: "" })))));
+      if (c.blocks) {
+        unitBox.hidden = true;
+        part("blocks-legend").textContent = "This note documents " + c.blocks.length + " blocks: give each block's code " +
+          "and its units under the rule “" + c.units_task.rule_label + "” (the claim's lines)";
+      }
       caseBox.focus();
     }
 
     function renderFeedback(f) {
-      const verdict = f.correct ? "Right." : "Not quite.";
-      const items = [h("p", { class: f.correct ? "tcg-right" : "tcg-wrong", "data-verdict": f.correct ? "right" : "wrong" },
-        h("strong", {}, verdict), " The note supports ", h("a", { href: TCG.siteRoot + "codes/" + f.code + "/" }, f.code), ". " + f.why)];
+      // the engine's headline says what was right and what was not ("Code right, units not. …")
+      const items = [h("p", { class: f.correct ? "tcg-right" : "tcg-wrong", "data-verdict": f.correct ? "right" : "wrong",
+        "data-code-right": f.code_correct ? "true" : "false" }, h("strong", {}, f.headline)),
+        h("p", {}, "The note supports ", h("a", { href: TCG.siteRoot + "codes/" + f.code + "/" }, f.code), ". " + f.why)];
       if (f.claim.length > 1) items.push(h("p", { "data-claim": f.claim_text }, "The claim: " + f.claim_text + "."));
+      if (f.blocks) items.push(h("ul", { "data-role": "block-verdicts" }, f.blocks.map((b) =>
+        h("li", { "data-block": b.block, "data-code-right": b.code_correct ? "true" : "false" },
+          "Block " + b.block + " (" + b.minutes + " min): " + b.code + " × " + b.units +
+          (b.code_correct ? " — your code is right" : " — you chose " + b.your_code) +
+          (b.your_units === b.units ? ", units right." : ", your units " + b.your_units + ".")))));
       if (f.code_note) items.push(h("p", { "data-code-verdict": f.code_verdict }, f.code_note));
       else if (!f.code_correct && !f.chose_tempting) items.push(h("p", {}, "You chose " + f.your_code + "."));
-      items.push(h("p", {}, h("strong", {}, (f.chose_tempting ? "Why not " : "The tempting wrong answer, ") + f.tempting.code + ": "), f.tempting.why_not));
-      if (f.add_to_note.length) items.push(h("p", {}, "To support the intended code, add:"), h("ul", {}, f.add_to_note.map((t) => h("li", {}, t))));
+      items.push(h("p", {}, h("strong", {}, (f.chose_tempting ? "Why not " : "The tempting wrong answer, ") + f.tempting.code + (f.blocks ? " for every block" : "") + ": "), f.tempting.why_not));
+      if (f.add_to_note.length) items.push(h("p", { "data-advice-for": f.add_to_note_for }, "To bill " + f.add_to_note_for + ", the note would need more:"), h("ul", {}, f.add_to_note.map((t) => h("li", {}, t))));
       if (f.units) {
         const opts = f.units.accepted.map((a) => Object.entries(a).map(([c, n]) => c + ": " + n).join(", "));
         items.push(h("p", { "data-units-verdict": f.units.correct ? "right" : "wrong" },
-          (f.units.correct ? "Units right: " : "Units: the rule allows ") + opts.join(" or ") + "."),
-          h("ol", {}, f.units.result.steps.map((s) => h("li", {}, s))));
+          (f.units.correct ? "Units right: " : "Units: the rule allows ") + opts.join(" or ") + "."));
+        if (!f.units.correct) {
+          items.push(h("table", { class: "tcg-units-compare", "data-role": "units-compare" },
+            h("caption", {}, "Your units beside the rule's"),
+            h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Code"), h("th", { scope: "col" }, "Your units"),
+              h("th", { scope: "col" }, "Right units"))),
+            h("tbody", {}, f.units.compare.map((r) => h("tr", { "data-code": r.code, "data-differs": r.yours !== r.right ? "true" : "false" },
+              h("th", { scope: "row" }, r.code), h("td", {}, String(r.yours)), h("td", {}, String(r.right)))))));
+        }
+        const part = f.units.parts_at;
+        if (part) items.push(h("p", { "data-role": "parts-at", "data-step": part.step },
+          h("strong", {}, "Where your units part from the rule: step " + part.step + ". "), part.why));
+        items.push(h("ol", {}, f.units.result.steps.map((s, i) =>
+          h("li", part && i + 1 === part.step ? { class: "tcg-part", "data-part": "true" } : {}, s))));
       }
       const acts = f.activity_links || [];
       items.push(h("p", {}, h("a", { href: TCG.siteRoot + "tree/#walk=" + f.walk }, "See the walk through the tree"),
@@ -150,8 +182,13 @@
       const c = set.cases[index];
       const units = {};
       answerForm.querySelectorAll("[data-code]").forEach((i) => { units[i.dataset.code] = i.value; });
+      const blocks = c.blocks ? c.blocks.map((b) => ({
+        code: answerForm.querySelector("[name=block-code-" + b.block + "]").value,
+        units: answerForm.querySelector("[name=block-units-" + b.block + "]").value,
+      })) : null;
       const reply = await engine.call("practice_grade", {
-        case: c.id, code: answerForm.code.value, units: c.units_task ? units : null, progress, ids: set.ids,
+        case: c.ref, code: answerForm.code.value, units: c.units_task ? units : null, blocks, progress,
+        scope: quizMode ? quizCode : set.scope, quiz_mode: quizMode,
       });
       if (reply.error) { error.textContent = reply.error.message; error.hidden = false; error.scrollIntoView({ block: "nearest" }); return; }
       error.hidden = true;
@@ -172,7 +209,7 @@
       start({ seed: Math.floor(Math.random() * 1e6), families: chosen("family"), difficulties: chosen("difficulty") });
     });
     part("retry").addEventListener("click", () => set && set.missed.length &&
-      start({ seed: set.seed, ids: set.missed, keepQuiz: true }));
+      start(quizCode ? { quiz: quizCode, only_missed: true } : { resume: set.scope, only_missed: true }));
 
     // leaving a quiz is explicit: one button shows the question, a second one confirms
     part("leave").addEventListener("click", () => { part("leave-confirm").hidden = false; part("leave-yes").focus(); });
