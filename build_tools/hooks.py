@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from build_tools import clock, pyodide, session
+from build_tools import clock, pyodide, search_terms, session
 from build_tools.check import check_project
 from build_tools.clock import ClockError
 from build_tools.export import engine_archive, write_site_assets
@@ -128,6 +128,9 @@ def _swap_into_place(staging: Path, final: Path) -> None:
 def on_post_build(*, config: MkDocsConfig) -> None:
     """Write the site assets, then move the finished site into place (last of all post-build work)."""
     staging = Path(config.site_dir)
+    index = staging / "search" / "search_index.json"
+    if index.is_file():  # written by the search plugin's on_post_build, which runs before this one
+        search_terms.add_to_index(index, search_terms.page_terms(_project()))
     write_site_assets(_project(), staging)
     pyodide.write_runtime(staging, _state["runtime"])
     if _pyodide_source(config) == "local":
