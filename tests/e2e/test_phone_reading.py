@@ -27,7 +27,8 @@ def phone(browser, base_url: str, local_only) -> Iterator[Page]:
 def test_drawer_reaches_training_in_three_taps(phone: Page, base_url: str) -> None:
     phone.goto(base_url + "guide/glossary/")  # a page inside another section (Guides)
     phone.locator("label.md-header__button[for='__drawer']").tap()  # 1
-    training = phone.locator(".md-nav--primary > .md-nav__list > .md-nav__item > label.md-nav__link", has_text="Training")
+    top_level = ".md-nav--primary > .md-nav__list > .md-nav__item > label.md-nav__link"
+    training = phone.locator(top_level, has_text="Training")
     expect(training).to_be_visible()
     expect(training).to_be_in_viewport()
     training.tap()  # 2
