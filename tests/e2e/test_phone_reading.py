@@ -73,3 +73,11 @@ def test_practice_case_starts_on_the_first_screen(phone: Page, base_url: str) ->
     top = title.evaluate("(el) => el.getBoundingClientRect().top + window.scrollY")
     assert top < HEIGHT, f"the case title starts {top:.0f} px down a {HEIGHT} px screen"
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+def test_drill_starts_on_the_first_screen(phone: Page, base_url: str) -> None:
+    phone.goto(base_url + "drills/")
+    title = phone.locator("[data-widget=drill] [data-role=drill] [data-role=title]")
+    expect(title).to_be_visible(timeout=TIMEOUT)
+    top = title.evaluate("(el) => el.getBoundingClientRect().top + window.scrollY")
+    assert top < HEIGHT, f"the drill title starts {top:.0f} px down a {HEIGHT} px screen"
