@@ -72,6 +72,10 @@ def test_practice_case_starts_on_the_first_screen(phone: Page, base_url: str) ->
     expect(title).to_be_visible(timeout=TIMEOUT)
     top = title.evaluate("(el) => el.getBoundingClientRect().top + window.scrollY")
     assert top < HEIGHT, f"the case title starts {top:.0f} px down a {HEIGHT} px screen"
+    # the script focuses the case when it is drawn: no thick ring round the whole card
+    case = phone.locator("[data-widget=practice] [data-role=case]")
+    expect(case).to_be_focused()
+    assert case.evaluate("(el) => getComputedStyle(el).outlineStyle") == "none"
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
 
