@@ -37,3 +37,11 @@ def test_built_index_carries_the_terms_once_per_page(built_site: Path) -> None:
     # sections never hold the terms: the page itself is the answer
     assert all("#" not in loc for loc in holders)
     assert [loc for loc, toks in holders.items() if "therex" in toks] == ["codes/97110/"]
+
+
+def test_codes_index_snippet_keeps_words_apart(built_site: Path) -> None:
+    """The search result's snippet of the codes index does not run a name into its notes."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    (entry,) = [e for e in index["docs"] if e["location"] == "codes/"]
+    assert "unattendedAlso" not in entry["text"]
+    assert "Electrical stimulation, unattended Also searched as: e-stim" in entry["text"]

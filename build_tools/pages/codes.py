@@ -265,10 +265,10 @@ def code_table(project: Project) -> str:
         code_cell = f"[{md_label(code)}]({code}.md)" if rec.get("guidance_page") else md_cell(code)
         marks = cites.marks(rec["sources"])
         if rec.get("search_terms"):
-            name += f"<br><small>Also searched as: {md_cell(', '.join(rec['search_terms']))}</small>"
+            name += f" <br><small>Also searched as: {md_cell(', '.join(rec['search_terms']))}</small>"
         notes = [cites.claim(rec["status_note"])] if rec.get("status_note") else []
         for note in [*notes, *payer_statuses_for(project, code, cites)]:
-            name += "<br><small>" + note.replace("|", "\\|") + "</small>"
+            name += " <br><small>" + note.replace("|", "\\|") + "</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
             f'| <span id="c{html_text(code)}"></span>{code_cell} | {name}{marks} | {md_cell(basis)} | '
