@@ -256,6 +256,9 @@ def code_table(project: Project) -> str:
         "",
         "Every code the guide covers, in the project's own words. Codes in **bold** have a full guidance page.",
         "",
+        # one card per code at phone width (assets/js/layout.js, extra.css), not a table cut off at the side
+        '<div class="tcg-stack tcg-stack--compact" markdown>',
+        "",
         "| Code | Name | Counted | Family | Reviewed |",
         "|---|---|---|---|---|",
     ]
@@ -274,7 +277,7 @@ def code_table(project: Project) -> str:
             f'| <span id="c{html_text(code)}"></span>{code_cell} | {name}{marks} | {md_cell(basis)} | '
             f"{md_cell(family.get(rec['family'], rec['family']))} | {md_cell(rec['reviewed'])} |"
         )
-    lines += ["", *cites.section(), ""]
+    lines += ["", "</div>", "", *cites.section(), ""]
     return "\n".join(lines)
 
 

@@ -38,18 +38,21 @@ def test_drawer_reaches_training_in_three_taps(phone: Page, base_url: str) -> No
     expect(phone).to_have_url(base_url + "practice/")
 
 
+def _rightmost_cell(page: Page) -> float:
+    return page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.tcg-stack td, .tcg-stack th')]"
+        ".filter((c) => c.getClientRects().length && !c.closest('thead'))"
+        ".map((c) => c.getBoundingClientRect().right))"
+    )
+
+
 def test_side_by_side_table_fits_the_phone(phone: Page, base_url: str) -> None:
     phone.goto(base_url + "guide/compare-97110-97112-97530/")
     table = phone.locator(".tcg-stack table")
     expect(table.locator("td[data-label]").first).to_be_attached()
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
     # no cell is cut off at the side: each sits inside the screen, and each says which code it is about
-    right = phone.evaluate(
-        "Math.max(...[...document.querySelectorAll('.tcg-stack td, .tcg-stack th')]"
-        ".filter((c) => c.getClientRects().length && !c.closest('thead'))"
-        ".map((c) => c.getBoundingClientRect().right))"
-    )
-    assert right <= WIDTH
+    assert _rightmost_cell(phone) <= WIDTH
     labels = set(table.locator("td[data-label]").evaluate_all("cells => cells.map((c) => c.dataset.label)"))
     assert {"97110 Therapeutic exercise", "97112 Neuromuscular re-education"} <= labels
 
@@ -64,6 +67,9 @@ def test_codes_index_targets_are_at_least_24px(phone: Page, base_url: str) -> No
     assert phone.locator("article table a").count() > 20
     assert small == []
     assert phone.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    # the registry reads as one card per code, none cut off at the side
+    expect(phone.locator(".tcg-stack td[data-label='Family']").first).to_be_visible()
+    assert _rightmost_cell(phone) <= WIDTH
 
 
 def test_practice_case_starts_on_the_first_screen(phone: Page, base_url: str) -> None:
