@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from build_tools import clock, precompress, pyodide, security, session
+from build_tools import clock, precompress, pyodide, search_terms, security, session
 from build_tools.check import check_project
 from build_tools.clock import ClockError
 from build_tools.export import engine_archive, write_site_assets
@@ -132,6 +132,9 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     """Write the site assets (the runtime files with .gz and .br copies beside them), then move the finished site
     into place (last of all post-build work)."""
     staging = Path(config.site_dir)
+    index = staging / "search" / "search_index.json"
+    if index.is_file():  # written by the search plugin's on_post_build, which runs before this one
+        search_terms.add_to_index(index, search_terms.page_terms(_project()))
     write_site_assets(_project(), staging)
     (staging / "_headers").write_text(config.extra["tcg_headers"], encoding="utf-8")
     pyodide.write_runtime(staging, _state["runtime"])

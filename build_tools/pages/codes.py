@@ -256,6 +256,9 @@ def code_table(project: Project) -> str:
         "",
         "Every code the guide covers, in the project's own words. Codes in **bold** have a full guidance page.",
         "",
+        # one card per code at phone width (assets/js/layout.js, extra.css), not a table cut off at the side
+        '<div class="tcg-stack tcg-stack--compact" markdown>',
+        "",
         "| Code | Name | Counted | Family | Reviewed |",
         "|---|---|---|---|---|",
     ]
@@ -265,16 +268,16 @@ def code_table(project: Project) -> str:
         code_cell = f"[{md_label(code)}]({code}.md)" if rec.get("guidance_page") else md_cell(code)
         marks = cites.marks(rec["sources"])
         if rec.get("search_terms"):
-            name += f"<br><small>Also searched as: {md_cell(', '.join(rec['search_terms']))}</small>"
+            name += f" <br><small>Also searched as: {md_cell(', '.join(rec['search_terms']))}</small>"
         notes = [cites.claim(rec["status_note"])] if rec.get("status_note") else []
         for note in [*notes, *payer_statuses_for(project, code, cites)]:
-            name += "<br><small>" + pipes(note) + "</small>"
+            name += " <br><small>" + pipes(note) + "</small>"
         basis = UNIT_BASIS.get(rec["unit_basis"], rec["unit_basis"])
         lines.append(
             f'| <span id="c{html_text(code)}"></span>{code_cell} | {name}{marks} | {md_cell(basis)} | '
             f"{md_cell(family.get(rec['family'], rec['family']))} | {md_cell(rec['reviewed'])} |"
         )
-    lines += ["", *cites.section(), ""]
+    lines += ["", "</div>", "", *cites.section(), ""]
     return "\n".join(lines)
 
 

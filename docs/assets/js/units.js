@@ -247,6 +247,7 @@
       if (bad) return showError(bad.error);
       const results = replies.map((x) => x.result);
       mode = which;
+      part("copied").textContent = ""; // "Copied" spoke of the previous result
       part("card-title").textContent = which === "compare" ? "Compare rules" : "Result: " + ruleLabel(results[0].rule);
       out.replaceChildren(...(which === "compare" ? renderCompare(results) : renderSingle(results[0])).flat());
       out.dataset.mode = which;
@@ -268,9 +269,40 @@
     });
 
     /* ---- the result as plain text for a note, and print ---- */
+    const clean = (node) => node.textContent.replace(/\s+/g, " ").trim();
+    // one line per fact: "Total units: 3", a table row's cells tab-separated, each step numbered (closed
+    // <details> included: innerText would drop their steps and split a label from its value)
+    function plainText(node, lines) {
+      for (const el of node.children) {
+        const tag = el.tagName;
+        if (tag === "DL") {
+          el.querySelectorAll(":scope > div").forEach((d) => lines.push(clean(d.querySelector("dt")) + ": " + clean(d.querySelector("dd"))));
+        } else if (tag === "TABLE") {
+          const cap = el.querySelector("caption");
+          if (cap) lines.push(clean(cap) + ":");
+          el.querySelectorAll("tr").forEach((tr) => lines.push([...tr.children].map(clean).join("\t")));
+        } else if (tag === "OL" || tag === "UL") {
+          [...el.children].forEach((li, i) => lines.push((tag === "OL" ? i + 1 + ". " : "- ") + clean(li)));
+        } else if (tag === "DETAILS") {
+          const sum = el.querySelector(":scope > summary");
+          if (sum) lines.push(clean(sum) + ":");
+          plainText(el, lines);
+        } else if (tag === "SUMMARY") {
+          // written with its <details>
+        } else if (tag === "H4" || el.classList.contains("admonition-title")) {
+          lines.push(clean(el) + ":");
+        } else if (el.children.length) {
+          plainText(el, lines);
+        } else if (clean(el)) {
+          lines.push(clean(el));
+        }
+      }
+      return lines;
+    }
+
     const copyBtn = part("copy"), printBtn = part("print");
     if (copyBtn) copyBtn.addEventListener("click", async () => {
-      const text = part("card-title").textContent + "\n" + out.innerText.trim() + "\n";
+      const text = plainText(out, [part("card-title").textContent]).join("\n") + "\n";
       let ok = false;
       try { await navigator.clipboard.writeText(text); ok = true; } catch (e) { /* no clipboard permission */ }
       if (!ok) window.getSelection().selectAllChildren(out);
