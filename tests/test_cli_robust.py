@@ -69,7 +69,7 @@ def test_broken_data_gives_one_located_line(project: Path, broken: str, how: str
     else:
         path.unlink()
     try:
-        for args, stdin in COMMANDS:
+        for args, stdin in (COMMANDS[0], COMMANDS[3], COMMANDS[6]):  # one of each command: they share the check
             run = _run(args, stdin, cwd=project)
             _no_traceback(run)
             assert run.returncode == 2, (args, run.stderr)

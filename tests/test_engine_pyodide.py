@@ -18,6 +18,7 @@ import yaml
 
 from build_tools.export import engine_archive, engine_data
 from build_tools.load import load_project
+from engine import practice
 from engine.units import compute
 
 pytestmark = pytest.mark.pyodide
@@ -145,7 +146,8 @@ def _handler_calls(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
     api.load(json.dumps(data))
     chosen = json.loads(api.call("practice_set", json.dumps({"seed": 3})))["result"]
-    quiz, ids = chosen["quiz"], chosen["ids"]
+    quiz = chosen["quiz"]
+    ids = practice.parse_quiz(quiz, data["cases"])["ids"]  # the page sees only opaque refs; the engine knows ids
     graded = json.loads(api.call("practice_grade", json.dumps({"case": ids[0], "code": "97110", "units": 2})))
     drill = json.loads(api.call("drill", json.dumps({"seed": 1, "level": 1})))["result"]
     return [
@@ -155,6 +157,8 @@ def _handler_calls(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("practice_grade", {"case": ids[0], "code": "97110", "units": 2, "ids": ids}),
         ("practice_grade", {"case": "no-such-case"}),
         ("quiz_link", {"ids": ids[:2], "seed": 5}),
+        ("quiz_key", {"key": practice.key_code(quiz, data["cases"])}),
+        ("quiz_key", {"key": "k-not-a-key"}),
         ("practice_csv", {"quiz": quiz, "progress": graded["result"]["progress"], "student": "A, B"}),
         ("quiz_export", {"quiz": quiz, "format": "qti"}),
         ("quiz_export", {"quiz": quiz, "format": "moodle"}),

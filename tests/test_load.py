@@ -21,7 +21,7 @@ flag: true
 nothing:
 day: 2026-11-01
 time: 10:30
-octal: 010
+octal: 10
 items:
   - {id: a, label: first}
   - id: b
@@ -45,7 +45,7 @@ def test_values_and_types(tmp_path: Path) -> None:
         "nothing": None,
         "day": "2026-11-01",  # dates stay text: the schema checks them
         "time": "10:30",  # no YAML 1.1 base-60 numbers
-        "octal": 10,  # decimal only
+        "octal": 10,  # decimal only (a leading zero is refused: tests/test_yaml_tags.py)
         "items": [{"id": "a", "label": "first"}, {"id": "b"}],
     }
 
