@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from build_tools import ROOT
+from build_tools import ROOT, cache_lock
 
 log = logging.getLogger("mkdocs.tcg.precompress")
 
@@ -74,20 +74,23 @@ def precompress(site_dir: Path, root: Path = ROOT) -> list[Path]:
     digests = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
     quality = {path: BROTLI_QUALITY[path.parent.name] for path in files}
     brs = {path: cache / f"{digests[path]}.q{quality[path]}.br" for path in files}
-    missing_br = [path for path in files if not brs[path].is_file()]
-    if node is not None and missing_br:
-        with tempfile.TemporaryDirectory(dir=cache) as tmp:
-            staged = {path: Path(tmp) / brs[path].name for path in missing_br}
-            _brotli(node, [(quality[path], path, staged[path]) for path in missing_br])
-            for path in missing_br:
-                staged[path].replace(brs[path])  # whole files only: a cache entry is complete or absent
+    with cache_lock.exclusive(cache):  # a build running at the same time compresses each file once
+        missing_br = [path for path in files if not brs[path].is_file()]
+        if node is not None and missing_br:
+            with tempfile.TemporaryDirectory(dir=cache) as tmp:
+                staged = {path: Path(tmp) / brs[path].name for path in missing_br}
+                _brotli(node, [(quality[path], path, staged[path]) for path in missing_br])
+                for path in missing_br:
+                    staged[path].replace(brs[path])  # whole files only: a cache entry is complete or absent
+        for path in files:
+            gz = cache / f"{digests[path]}.gz"
+            if not gz.is_file():
+                tmp_gz = gz.with_suffix(".tmp")
+                tmp_gz.write_bytes(gzip_bytes(path.read_bytes()))
+                tmp_gz.replace(gz)
     written = []
     for path in files:
         gz = cache / f"{digests[path]}.gz"
-        if not gz.is_file():
-            tmp = gz.with_suffix(".tmp")
-            tmp.write_bytes(gzip_bytes(path.read_bytes()))
-            tmp.replace(gz)
         shutil.copyfile(gz, path.with_name(path.name + ".gz"))
         written.append(path.with_name(path.name + ".gz"))
         if node is not None and brs[path].is_file():

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import NamedTuple
 
-from build_tools import ROOT
+from build_tools import ROOT, cache_lock
 
 log = logging.getLogger("mkdocs.tcg.pyodide")
 
@@ -146,26 +146,12 @@ def precompiled(engine_zip: bytes, root: Path = ROOT) -> Compiled | None:
     node = shutil.which("node")
     key = cache_key(engine_zip, root)
     cache = root / CACHE_DIR / key
-    if not all((cache / name).is_file() for name in CACHED):
-        if node is None:
-            log.info("no precompiled Python: node is not installed")
-            return None
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=cache.parent))
-        try:
-            source = tmp.parent / f"{tmp.name}.engine-src.zip"
-            source.write_bytes(engine_zip)
-            try:
-                _node(node, COMPILER, pkg, source, tmp)
-            finally:
-                source.unlink()
-            made = _node(node, SNAPSHOTTER, pkg, tmp / "stdlib.zip", tmp / "engine.zip", tmp / "snapshot.gz")
-            (tmp / "snapshot.json").write_text(made, encoding="utf-8")
-            if cache.is_dir():  # an older entry without every file, or another build wrote it meanwhile
-                shutil.rmtree(cache, ignore_errors=True)
-            tmp.rename(cache)  # atomic: a cache entry is whole or absent
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+    if not _whole(cache) and node is None:
+        log.info("no precompiled Python: node is not installed")
+        return None
+    with cache_lock.exclusive(cache.parent):  # a build running at the same time fills it once; this one reuses it
+        if not _whole(cache):
+            _fill(cache, node, pkg, engine_zip, key)
     made = json.loads((cache / "snapshot.json").read_text(encoding="utf-8"))
     return Compiled(
         stdlib=(cache / "stdlib.zip").read_bytes(),
@@ -174,6 +160,29 @@ def precompiled(engine_zip: bytes, root: Path = ROOT) -> Compiled | None:
         build=str(made["build"]),
         size=int(made["size"]),
     )
+
+
+def _whole(cache: Path) -> bool:
+    return all((cache / name).is_file() for name in CACHED)
+
+
+def _fill(cache: Path, node: str, pkg: Path, engine_zip: bytes, key: str) -> None:
+    """Compile and snapshot into a temporary folder, then rename it to `cache`: an entry is whole or absent."""
+    tmp = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=cache.parent))
+    try:
+        source = tmp.parent / f"{tmp.name}.engine-src.zip"
+        source.write_bytes(engine_zip)
+        try:
+            _node(node, COMPILER, pkg, source, tmp)
+        finally:
+            source.unlink()
+        made = _node(node, SNAPSHOTTER, pkg, tmp / "stdlib.zip", tmp / "engine.zip", tmp / "snapshot.gz")
+        (tmp / "snapshot.json").write_text(made, encoding="utf-8")
+        if cache.is_dir():  # an older entry without every file
+            shutil.rmtree(cache, ignore_errors=True)
+        tmp.rename(cache)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _content_hash(data: bytes) -> str:

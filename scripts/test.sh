@@ -9,4 +9,5 @@ bash scripts/setup.sh --test
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m build_tools check
-exec .venv/bin/python -m pytest "$@"
+# two workers (pytest-xdist): each test file runs whole on one worker; the CDN-setting site is built once (conftest)
+exec .venv/bin/python -m pytest -n "${TCG_TEST_WORKERS:-2}" --dist loadfile "$@"

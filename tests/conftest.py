@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import os
 import shutil
 import subprocess
@@ -18,6 +19,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from build_tools import cache_lock
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the fixed "today" of tests that check data: later than any review date the data will hold, so the
@@ -53,17 +56,26 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built once with --strict (Pyodide from the CDN setting, as deployed), for page tests."""
-    site = tmp_path_factory.mktemp("built") / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYODIDE_SOURCE": "cdn"}
-    run = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stderr
+    """The site built once with --strict (Pyodide from the CDN setting, as deployed), for page tests.
+
+    Under pytest-xdist (scripts/test.sh runs two workers) the workers share one build: the first to take the
+    lock builds, the other waits and reads it (its served site, below, is its own: it carries its port)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "built-cdn"
+    site, status = shared / "site", shared / "status.json"
+    with cache_lock.exclusive(shared):
+        if not status.is_file():
+            env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYODIDE_SOURCE": "cdn"}
+            run = subprocess.run(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            status.write_text(json.dumps({"returncode": run.returncode, "stderr": run.stderr}), encoding="utf-8")
+    built = json.loads(status.read_text(encoding="utf-8"))
+    assert built["returncode"] == 0, built["stderr"]
     return site
 
 
