@@ -262,10 +262,17 @@ def test_invalid_link_says_so_and_starts_over(walker: Page, data: dict[str, Any]
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("step 1")
     assert page.evaluate("location.hash") == ""
-    # a malformed walk typed into the address bar of the open page
+    # a malformed walk typed into the address bar of the open page: the page stays (Material's instant
+    # navigation used to fetch and swap it again, so a slow reply's error was lost in the new copy)
+    page.evaluate("window.tcgSamePage = true")
+    pages_before = sum(u.endswith("/tree/") for u in page.seen_urls)
     page.evaluate("location.hash = '#walk=not-a-walk'")
     expect(alert).to_contain_text("question_id:answer_id", timeout=TIMEOUT)
     wait_node(page, root)
+    page.wait_for_timeout(500)  # a swap would come after the reply: give it the time it took before
+    assert sum(u.endswith("/tree/") for u in page.seen_urls) == pages_before, "the page was fetched again"
+    expect(alert).to_contain_text("question_id:answer_id")
+    assert page.evaluate("window.tcgSamePage") is True
 
 
 def test_static_anchor_becomes_its_walk(walker: Page, data: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
    - the navigation drawer opens at the top level (Material opens it inside the current page's section,
      so reaching another section, such as Training, took a back tap and a scroll first);
    - a table inside `.tcg-stack` gets each cell's column heading as data-label, so that at phone width
-     (extra.css) each row reads as a card of "heading: cell" instead of a table cut off at the side. */
+     (extra.css) each row reads as a card of "heading: cell" instead of a table cut off at the side */
 (function () {
   "use strict";
   const DRAWER = window.matchMedia("(max-width: 76.234375em)"); // Material's breakpoint for the drawer
