@@ -38,6 +38,21 @@ def _in_view(page: Page, selector: str) -> None:
     assert box[0] < box[2] and box[1] > 0, f"{selector} is off screen: {box}"
 
 
+def _fully_in_view(page: Page, locator) -> None:
+    box = locator.bounding_box()
+    view = page.viewport_size
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= view["height"], f"off screen: {box} in {view}"
+
+
+def _contents(page: Page, data: dict) -> list[list[str]]:
+    """The case entries of each "On this page" list (sidebar, drawer), in order."""
+    lists = page.evaluate(
+        "[...document.querySelectorAll('.md-nav--secondary .md-nav__list')].map((l) =>"
+        " [...l.querySelectorAll(':scope > li > a.md-nav__link')].map((a) => new URL(a.href).hash.slice(1)))"
+    )
+    return [[h for h in targets if h in data["cases"]] for targets in lists]
+
+
 def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> None:
     picked = [c["id"] for c in code_cases(data)[:3]]
     quiz = practice.format_quiz(515, picked)
@@ -123,9 +138,44 @@ def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press
         or not page.locator("a[href*='answer-key']").first.is_visible()
     )
     page.fill("[name=seed]", "808")
+
+    # filters by code, topic and difficulty; an "N selected" count; the Make button in reach (sticky bar)
+    make = page.get_by_role("button", name="Make the quiz link")
+    rows = page.locator("[data-role=cases] > li")
+    code = data["cases"][picked[0]]["answer"]["code"]
+
+    def claim_codes(case: dict) -> set[str]:
+        return {case["answer"]["code"], *case["answer"].get("blocks", [])}
+
+    page.select_option("[data-filter=code]", code)
+    expect(page.locator("[data-role=cases] > li:visible")).to_have_count(
+        sum(code in claim_codes(c) for c in data["cases"].values()), timeout=TIMEOUT
+    )
+    assert page.locator(f"input[name=case][value='{picked[0]}']").is_visible()
+    page.select_option("[data-filter=code]", "")
+    expect(page.locator("[data-role=cases] > li:visible")).to_have_count(rows.count())
     for cid in picked:
         page.check(f"input[name=case][value='{cid}']")
-    press(page.get_by_role("button", name="Make the quiz link"))
+    count = page.locator("[data-role=count]")
+    expect(count).to_have_text(f"{len(picked)} cases selected")
+    level = data["cases"][picked[0]]["difficulty"]
+    page.select_option("[data-filter=difficulty]", level)
+    hidden = sum(data["cases"][cid]["difficulty"] != level for cid in picked)
+    expect(page.locator("[data-role=cases] > li:visible")).to_have_count(
+        sum(c["difficulty"] == level for c in data["cases"].values())
+    )
+    if hidden:
+        expect(count).to_have_text(f"{len(picked)} cases selected ({hidden} not shown by the filters)")
+    page.select_option("[data-filter=difficulty]", "")
+    page.select_option("[data-filter=family]", data["cases"][picked[0]]["family"])
+    expect(page.locator(f"input[name=case][value='{picked[0]}']")).to_be_visible()
+    page.select_option("[data-filter=family]", "")
+    for at in (0, rows.count() // 2):
+        rows.nth(at).scroll_into_view_if_needed()
+        _fully_in_view(page, make)
+        _fully_in_view(page, count)
+    _fits(page, "quiz builder with filters")
+    press(make)
     link = page.locator("[data-role=quiz-link]")
     expect(link).to_have_attribute("href", f"{base_url}practice/#quiz={quiz}", timeout=TIMEOUT)
     _fits(page, "quiz builder with links")
@@ -152,6 +202,11 @@ def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press
     expect(key.first.locator("h2")).to_contain_text(f"Case 1: {data['cases'][order[0]]['title']}")
     expect(page.locator("[data-widget=answer-key] [data-role=status]")).to_contain_text(quiz)
     expect(page.get_by_role("button", name="Print this key")).to_be_visible()
+    # the page's contents list the quiz's cases only, in the quiz's order, numbered
+    contents = _contents(page, data)
+    assert contents and all(entries == order for entries in contents), contents
+    first_entry = page.locator(f".md-nav--secondary a.md-nav__link[href$='#{order[0]}']").first
+    expect(first_entry).to_contain_text(f"Case 1: {data['cases'][order[0]]['title']}")
     _fits(page, "answer key")
     page.emulate_media(media="print")
     assert page.locator(".tcg-key-case:visible").count() == len(order)
@@ -167,8 +222,25 @@ def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press
     keys = page.locator("[data-role=key] > li")
     for i, cid in enumerate(order):
         expect(keys.nth(i)).to_contain_text(data["cases"][cid]["why"][:40])
-    expect(page.get_by_role("button", name="Print the worksheet")).to_be_visible()
     _fits(page, "worksheet")
+    # the questions and the key print apart: the browser's Print prints the questions only; each button
+    # prints its own part
+    page.evaluate("() => { window.tcgPrinted = 0; window.print = () => { window.tcgPrinted += 1; }; }")
+    parts = {"questions": page.locator(".tcg-sheet-questions"), "key": page.locator(".tcg-sheet-key")}
+    page.emulate_media(media="print")
+    expect(parts["questions"]).to_be_visible()
+    expect(parts["key"]).to_be_hidden()
+    page.emulate_media(media="screen")
+    for button, shown, left_out in (
+        ("Print the questions (for students)", "questions", "key"),
+        ("Print the key (for you)", "key", "questions"),
+    ):
+        press(page.get_by_role("button", name=button))
+        page.emulate_media(media="print")
+        expect(parts[shown]).to_be_visible()
+        expect(parts[left_out]).to_be_hidden()
+        page.emulate_media(media="screen")
+    assert page.evaluate("window.tcgPrinted") == 2
 
 
 def test_drills_draw_at_once_and_keep_level_and_score(user_device, press, base_url: str, data: dict) -> None:
