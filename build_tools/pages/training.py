@@ -134,6 +134,8 @@ def builder_page(project: Project) -> str:
         "download the quiz for your learning management system and give it there.</p>\n\n"
         '<div class="tcg-instructor" data-widget="quiz-builder">\n<form>\n'
         '<p class="tcg-actions"><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label></p>\n'
+        '<p><label><input type="checkbox" name="feedback_end" value="end"> Feedback at the end: students see no '
+        "right or wrong until they have answered every case, then the feedback on all of them</label></p>\n"
         f"{filters}"
         '<p class="tcg-actions"><button type="button" class="md-button" data-role="all">Select all shown</button> '
         '<button type="button" class="md-button" data-role="none">Clear</button></p>\n'

@@ -126,6 +126,45 @@ def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> 
     assert [u for u in user_device.seen_urls if not u.startswith(base_url)] == []
 
 
+def test_student_works_a_quiz_with_feedback_at_the_end(user_device, press, base_url: str, data: dict) -> None:
+    """personas-3 (instructor): a "feedback at the end" quiz gives no verdict until the last case, then all."""
+    picked = [c["id"] for c in code_cases(data)[6:9]]
+    quiz = practice.format_quiz(616, picked, "end")
+    order = practice.parse_quiz(quiz, data["cases"])["ids"]
+    page = user_device.new_page()
+    page.goto(f"{base_url}practice/#quiz={quiz}")
+    expect(page.locator("[data-role=title]")).to_have_text(f"Case 1 of {len(order)}", timeout=TIMEOUT)
+    expect(page.locator("[data-role=end-note]")).to_be_visible()
+    wrong_at = 1
+    for i, cid in enumerate(order):
+        case = data["cases"][cid]
+        expect(page.locator("[data-role=title]")).to_have_text(f"Case {i + 1} of {len(order)}", timeout=TIMEOUT)
+        page.select_option("[data-role=choices]", case["tempting"]["code"] if i == wrong_at else case["answer"]["code"])
+        press(page.get_by_role("button", name="Check my answer"))
+        expect(page.locator("[data-role=feedback] [data-role=saved]")).to_be_visible(timeout=TIMEOUT)
+        assert page.locator("[data-role=feedback] [data-verdict]").count() == 0
+        assert case["why"][:40] not in page.locator("[data-widget=practice]").inner_text()
+        if i + 1 < len(order):
+            expect(page.locator("[data-role=score]")).to_have_text(
+                f"{i + 1} of {len(order)} answered. Your score and the feedback come when you have answered every case."
+            )
+            assert page.locator("[data-role=missed] li").count() == 0
+        press(page.get_by_role("button", name="Next case" if i + 1 < len(order) else "Finish"))
+
+    # the end: every case's feedback, in the quiz's order, and the score
+    review = page.locator("[data-role=review] .tcg-review-case")
+    expect(review).to_have_count(len(order), timeout=TIMEOUT)
+    for i, cid in enumerate(order):
+        expect(review.nth(i).locator("h3")).to_have_text(f"Case {i + 1}")
+        expect(review.nth(i).locator("[data-verdict]")).to_have_attribute(
+            "data-verdict", "wrong" if i == wrong_at else "right"
+        )
+        expect(review.nth(i)).to_contain_text(data["cases"][cid]["why"][:40])
+    _in_view(page, "[data-role=review]")
+    expect(page.locator("[data-role=score]")).to_contain_text(f"Score 2 of 3 answered ({len(order)} in this set)")
+    _fits(page, "quiz review")
+
+
 def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press, base_url: str, data: dict) -> None:
     picked = [c["id"] for c in code_cases(data)[2:6]]
     quiz = practice.format_quiz(808, picked)

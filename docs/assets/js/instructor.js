@@ -36,7 +36,8 @@
     let quiz = null, madeFrom = null;
     // what the link was made from: when the ticked cases or the seed change, the link, the "Quiz ready"
     // line and the downloads are taken away until the quiz is made again (nothing stale stays on screen)
-    const selection = () => JSON.stringify([form.seed.value.trim(), boxes().filter((b) => b.checked).map((b) => b.value).sort()]);
+    const selection = () => JSON.stringify([form.seed.value.trim(), form.feedback_end.checked,
+      boxes().filter((b) => b.checked).map((b) => b.value).sort()]);
     function markStale() {
       if (quiz === null || selection() === madeFrom) return;
       quiz = null;
@@ -45,7 +46,7 @@
       part("quiz-link").removeAttribute("href");
       part("quiz-link").textContent = "";
       root.dataset.stale = "true";
-      status.textContent = "The cases or the seed changed: press “Make the quiz link” again. The old link and files are gone.";
+      status.textContent = "The cases, the seed or the feedback setting changed: press “Make the quiz link” again. The old link and files are gone.";
     }
     // filters hide cases from the list (a hidden case stays ticked); the count covers every ticked case
     const filters = [...form.querySelectorAll("[data-filter]")];
@@ -81,7 +82,7 @@
       ev.preventDefault();
       const ids = boxes().filter((b) => b.checked).map((b) => b.value);
       const made = selection();
-      const reply = await engine.call("quiz_link", { seed: form.seed.value, ids });
+      const reply = await engine.call("quiz_link", { seed: form.seed.value, ids, feedback: form.feedback_end.checked ? "end" : "each" });
       if (reply.error) { status.textContent = reply.error.message; return; }
       quiz = reply.result.quiz;
       madeFrom = made;
@@ -95,7 +96,8 @@
       part("sheet-link").href = at("instructor/worksheet/", "key", reply.result.key);
       part("copied").textContent = "";
       part("links").hidden = false;
-      status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz + ".";
+      status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz +
+        (form.feedback_end.checked ? ", feedback at the end." : ", feedback after each answer.");
       markStale(); // the selection changed while the engine worked
     });
     part("copy").addEventListener("click", async () => {
