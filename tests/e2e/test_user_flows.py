@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine import lms_export, practice, tree, units
+from engine import drills, lms_export, practice, tree, units
 from tests.e2e.conftest import code_cases
 
 pytestmark = pytest.mark.e2e
@@ -292,7 +292,6 @@ def test_drills_draw_at_once_and_keep_level_and_score(user_device, press, base_u
     page.fill("[data-role=setup] [name=seed]", str(seed))
     press(page.get_by_role("button", name="New drill"))
     expect(page.locator("#tcg-drill-title")).to_contain_text(f"Drill 2-{seed}", timeout=TIMEOUT)
-    from engine import drills
 
     drill = drills.generate(seed, 2, data["rules"], data["codes"])
     right = units.compute(
@@ -307,9 +306,38 @@ def test_drills_draw_at_once_and_keep_level_and_score(user_device, press, base_u
     _in_view(page, "[data-role=feedback]")
     expect(page.locator("[data-role=score]")).to_contain_text("1 of 1")
     _fits(page, "drill with feedback")
+
+    # level 3 draws the everyday supervised modalities too: 97010 under Medicare is bundled (0 units)
+    seed3 = next(
+        s
+        for s in range(1000)
+        if (d := drills.generate(s, 3, data["rules"], data["codes"]))["rule"] == "cms"
+        and any(e["code"] == "97010" for e in d["entries"])
+    )
+    drill3 = drills.generate(seed3, 3, data["rules"], data["codes"])
+    right3 = units.compute([(e["code"], e["minutes"]) for e in drill3["entries"]], data["rules"]["cms"], data["codes"])[
+        "units"
+    ]
+    page.select_option("[data-role=setup] [name=level]", "3")
+    page.fill("[data-role=setup] [name=seed]", str(seed3))
+    press(page.get_by_role("button", name="New drill"))
+    expect(page.locator("#tcg-drill-title")).to_contain_text(f"Drill 3-{seed3}", timeout=TIMEOUT)
+    expect(page.locator("[data-role=rows] tr[data-code='97010']")).to_contain_text("Hot or cold packs")
+    for code, n in {**right3, "97010": 1}.items():
+        page.fill(f"[data-role=rows] input[data-code='{code}']", str(n))
+    press(page.get_by_role("button", name="Check my units"))
+    fb = page.locator("[data-role=feedback]")
+    expect(fb.locator("[data-verdict]")).to_have_attribute("data-verdict", "wrong", timeout=TIMEOUT)
+    expect(fb).to_contain_text("Check 97010.")
+    expect(fb).to_contain_text("97010 is bundled and not paid separately, so it bills 0 units")
+    page.fill("[data-role=rows] input[data-code='97010']", "0")
+    press(page.get_by_role("button", name="Check my units"))
+    expect(fb.locator("[data-verdict]")).to_have_attribute("data-verdict", "right", timeout=TIMEOUT)
+    expect(page.locator("[data-role=score]")).to_contain_text("1 of 2")  # a drill counts at its first check
+    page.select_option("[data-role=setup] [name=level]", "2")
     page.reload()
     expect(page.locator("[data-role=setup] [name=level]")).to_have_value("2")
-    expect(page.locator("[data-role=score]")).to_contain_text("1 of 1")
+    expect(page.locator("[data-role=score]")).to_contain_text("1 of 2")
     # a tampered store is ignored, not trusted
     page.evaluate("localStorage.setItem('tcg-drill-state', JSON.stringify({level: '<b>', right: 9, tried: 1}))")
     page.reload()
