@@ -110,11 +110,26 @@ def _scoped_summary(progress: Any, scope: list[str], quiz_mode: bool) -> dict[st
     tally = practice.summary(progress, scope)
     cases = _DATA["cases"]
     number = {cid: i for i, cid in enumerate(scope, 1)}
-    tally["missed"] = [
-        {"ref": practice.token(cid), "number": number[cid], **({} if quiz_mode else {"title": cases[cid]["title"]})}
-        for cid in tally["missed"]
-    ]
+
+    def named(cid: str) -> dict[str, Any]:
+        title = {} if quiz_mode else {"title": cases[cid]["title"]}
+        return {"ref": practice.token(cid), "number": number[cid], **title}
+
+    # the missed cases as plain text to copy: each with the student's answer and the right one
+    names = {cid: f"Case {number[cid]}" if quiz_mode else cases[cid]["title"] for cid in tally["missed"]}
+    tally["missed_text"] = practice.missed_text(progress, scope, _DATA, names)
+    tally["missed"] = [named(cid) for cid in tally["missed"]]
     tally["remaining"] = _refs(tally["remaining"])
+    # progress per code: over the quiz in quiz mode (cases by their number), else over every answer kept
+    codes = _DATA["codes"]
+    rows = practice.by_code(progress, cases, scope if quiz_mode else None)
+    for row in rows:
+        row["name"] = str(codes.get(row["code"], {}).get("name", ""))
+        row["missed"] = [
+            {"ref": practice.token(cid), **({"number": number[cid]} if quiz_mode else {"title": cases[cid]["title"]})}
+            for cid in row["missed"]
+        ]
+    tally["by_code"] = rows
     return tally
 
 

@@ -550,7 +550,86 @@ def held(summary_: dict[str, Any]) -> dict[str, Any]:
     if not summary_["remaining"]:
         return {**summary_, "held": False}
     keep = ("answered", "total", "remaining")
-    return {**{k: summary_[k] for k in keep}, "held": True, "missed": [], "attempts": summary_["attempts"]}
+    return {
+        **{k: summary_[k] for k in keep},
+        "held": True,
+        "missed": [],
+        "missed_text": "",
+        "by_code": [],
+        "attempts": summary_["attempts"],
+    }
+
+
+def by_code(progress: dict[str, Any] | None, cases: dict[str, dict[str, Any]], ids: list[str] | None = None) -> list:
+    """Progress per code, over `ids` when given (a quiz) or every answered case: [{"code", "tried" (cases
+    answered), "right" (latest answer right), "first_right" (right at the first attempt), "missed" (case ids
+    whose latest answer is wrong)}], by code. A case counts under the code its note supports."""
+    state = clean_progress(progress)
+    answers = state["answers"]
+    rows: dict[str, dict[str, Any]] = {}
+    for cid in ids if ids is not None else list(answers):
+        if cid not in answers or cid not in cases:
+            continue
+        code = cases[cid]["answer"]["code"]
+        row = rows.setdefault(code, {"code": code, "tried": 0, "right": 0, "first_right": 0, "missed": []})
+        row["tried"] += 1
+        row["right"] += answers[cid]
+        row["first_right"] += attempts_of(state, cid)[0]["correct"]
+        if not answers[cid]:
+            row["missed"].append(cid)
+    return [rows[code] for code in sorted(rows)]
+
+
+def right_answer_text(case: dict[str, Any], data: dict[str, Any]) -> str:
+    """The right answer as one line: the code, and each claim line's units when the case asks for them
+    ("97112 x2 + 97110 x1"; a note with blocks: "block 1 (24 min) 97112 x2, block 2 (23 min) 97110 x1")."""
+    task = case["answer"].get("units")
+    if not task:
+        return case["answer"]["code"]
+    result = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
+    blocks = blocks_of(case, data["codes"])
+    if blocks:
+        text = ", ".join(
+            f"block {b['block']} ({b['minutes']} min) {b['code']} x{result['units'].get(b['code'], 0)}" for b in blocks
+        )
+    else:
+        text = " + ".join(f"{code} x{n}" for code, n in result["units"].items() if n)
+    return text + (" (or another split the rule allows)" if result["alternatives"] else "")
+
+
+def attempt_text(case: dict[str, Any], attempt: dict[str, Any], data: dict[str, Any]) -> str:
+    """A stored answer as one line, written like `right_answer_text`; "" when the answer was not kept."""
+    if not attempt.get("code"):
+        return ""
+    given = _units_given(attempt.get("units", ""))
+    blocks = blocks_of(case, data["codes"])
+    chosen = attempt["code"].split(" + ")
+    if blocks and len(chosen) == len(blocks):
+        return ", ".join(
+            f"block {b['block']} ({b['minutes']} min) {c} x{given.get(b['code'], '0')}"
+            for b, c in zip(blocks, chosen, strict=True)
+        )
+    if given:
+        return " + ".join(f"{code} x{n}" for code, n in given.items())
+    return attempt["code"]
+
+
+def missed_text(progress: dict[str, Any] | None, ids: list[str], data: dict[str, Any], names: dict[str, str]) -> str:
+    """The missed cases of `ids` as plain text to copy: one numbered line per case whose latest answer is
+    wrong, with the student's answer and the right one. `names` gives each case's name on the line (its
+    title, or "Case 3" in a quiz)."""
+    state = clean_progress(progress)
+    lines = []
+    for cid in ids:
+        if state["answers"].get(cid) is not False:
+            continue
+        case = data["cases"][cid]
+        yours = attempt_text(case, attempts_of(state, cid)[-1], data) or "not kept in this browser"
+        lines.append(
+            f"{len(lines) + 1}. {names.get(cid, cid)} — your answer: {yours}; right answer: "
+            f"{right_answer_text(case, data)}"
+        )
+    return "\n".join(lines)
 
 
 CSV_COLUMNS = (

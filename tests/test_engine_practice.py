@@ -440,3 +440,44 @@ def test_regrade_gives_the_feedback_the_answer_got(data: dict) -> None:
     stored = practice.record(None, case["id"], first["correct"], first["your_code"], first["units"]["your_units"])
     assert practice.regrade(case, stored["attempts"][case["id"]][0], data) == first
     assert practice.regrade(case, {"correct": True, "code": "", "units": ""}, data) is None
+
+
+def test_progress_by_code_and_the_missed_cases_as_plain_text(data: dict) -> None:
+    """personas-3 (student): progress showed only a count, and the missed cases were not something to copy."""
+    api.load(json.dumps(data))
+    cases = data["cases"]
+    squats = "squats-for-quad-strength-after-tka"  # 97110
+    lumbar = "lumbar-stabilization-for-back-pain"
+    split = "balance-and-exercise-minutes-split"  # two blocks: 97112 24 min, 97110 23 min (Medicare: 2 + 1)
+    assert cases[squats]["answer"]["code"] == cases[lumbar]["answer"]["code"] == "97110"
+    progress = practice.record(None, squats, False, "97530")
+    progress = practice.record(progress, squats, True, "97110")  # right on the retry
+    progress = practice.record(progress, lumbar, False, "97112")
+    progress = practice.record(progress, split, False, "97110 + 97110", {"97112": 2, "97110": 1})
+    rows = practice.by_code(progress, cases)
+    assert rows == [
+        {"code": "97110", "tried": 2, "right": 1, "first_right": 0, "missed": [lumbar]},
+        {"code": "97112", "tried": 1, "right": 0, "first_right": 0, "missed": [split]},
+    ]
+    assert practice.by_code(progress, cases, [squats]) == [
+        {"code": "97110", "tried": 1, "right": 1, "first_right": 0, "missed": []}
+    ]
+    names = {lumbar: "Core work", split: "Two blocks"}
+    text = practice.missed_text(progress, [squats, lumbar, split], data, names)
+    assert text.splitlines() == [
+        "1. Core work — your answer: 97112; right answer: 97110",
+        "2. Two blocks — your answer: block 1 (24 min) 97110 x2, block 2 (23 min) 97110 x1; right answer: "
+        "block 1 (24 min) 97112 x2, block 2 (23 min) 97110 x1",
+    ]
+    # through the API: in quiz mode the cases are named by number, never by title or id
+    quiz = practice.format_quiz(5, [squats, lumbar, split])
+    order = practice.parse_quiz(quiz, cases)["ids"]
+    summary = _api("practice_set", {"quiz": quiz, "progress": progress})["result"]["summary"]
+    number = {cid: i for i, cid in enumerate(order, 1)}
+    assert summary["missed_text"].splitlines()[0].startswith(f"1. Case {min(number[lumbar], number[split])} — ")
+    assert [r["code"] for r in summary["by_code"]] == ["97110", "97112"]
+    assert summary["by_code"][0]["missed"] == [{"ref": practice.token(lumbar), "number": number[lumbar]}]
+    assert not any(cid in json.dumps(summary) or cases[cid]["title"] in json.dumps(summary) for cid in order)
+    practice_set = _api("practice_set", {"ids": order, "seed": 5, "progress": progress})["result"]["summary"]
+    assert cases[lumbar]["title"] in practice_set["missed_text"]
+    assert practice_set["by_code"][0]["name"] == "Therapeutic exercise"

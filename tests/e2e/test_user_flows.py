@@ -164,6 +164,29 @@ def test_student_works_a_quiz_with_feedback_at_the_end(user_device, press, base_
     expect(page.locator("[data-role=score]")).to_contain_text(f"Score 2 of 3 answered ({len(order)} in this set)")
     _fits(page, "quiz review")
 
+    # progress per code, in words (the quiz's cases by number), and the missed case as text to copy
+    page.locator("[data-role=progress-box] summary").click()
+    wrong = data["cases"][order[wrong_at]]
+    by_code: dict[str, list[int]] = {}
+    for i, cid in enumerate(order):
+        by_code.setdefault(data["cases"][cid]["answer"]["code"], []).append(i)
+    for code, at in by_code.items():
+        row = page.locator(f"[data-role=by-code] li[data-code='{code}']")
+        right = sum(i != wrong_at for i in at)
+        words = f"{code} {data['codes'][code]['name']}: {right} of {len(at)} case{'s' if len(at) > 1 else ''} right"
+        expect(row).to_contain_text(words)
+        if wrong_at in at:
+            expect(row).to_contain_text(f"Still wrong: case {wrong_at + 1}.")
+    page.locator("[data-role=missed-box] summary").click()
+    text = page.locator("[data-role=missed-text]")
+    expect(text).to_have_text(
+        f"1. Case {wrong_at + 1} — your answer: {wrong['tempting']['code']}; right answer: {wrong['answer']['code']}"
+    )
+    press(page.get_by_role("button", name="Copy the list"))
+    expect(page.locator("[data-role=missed-copied]")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == text.inner_text()
+    _fits(page, "quiz progress and missed text")
+
 
 def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press, base_url: str, data: dict) -> None:
     picked = [c["id"] for c in code_cases(data)[2:6]]

@@ -51,7 +51,27 @@
     });
 
 
+    // progress per code, in words: "97110 Therapeutic exercise: 3 of 4 cases right (2 the first time). Still
+    // wrong: …" (the engine counts; in a quiz the cases are named by their number only)
+    function showByCode(summary) {
+      const rows = summary.by_code || [];
+      part("by-code-intro").textContent = summary.held ? "Your progress by code comes when you finish the quiz." :
+        !rows.length ? "No answers yet." : (quizMode ? "In this quiz, by the code each note supports:" :
+          "All your answers in this browser, by the code each note supports:");
+      part("by-code").replaceChildren(...rows.map((r) => h("li", { "data-code": r.code },
+        h("strong", {}, r.code), (r.name ? " " + r.name : "") + ": " + r.right + " of " + r.tried +
+        (r.tried === 1 ? " case" : " cases") + " right" + (r.first_right !== r.right ? " (" + r.first_right + " the first time)" : "") +
+        (r.missed.length ? ". Still wrong: " + r.missed.map((m) => m.title || "case " + m.number).join("; ") + "." : "."))));
+    }
+    function showMissedText(text) {
+      part("missed-text").textContent = text || "";
+      part("missed-copy").hidden = !text;
+      part("missed-copied").textContent = "";
+    }
+
     function showSummary(summary) {
+      showByCode(summary);
+      showMissedText(summary.missed_text);
       if (summary.held) { // a quiz with feedback at the end: no score and no missed cases before the end
         part("score").textContent = summary.answered + " of " + summary.total + " answered. Your score and the " +
           "feedback come when you have answered every case.";
@@ -232,6 +252,12 @@
       feedback.scrollIntoView({ block: "start" });
     });
     part("next").addEventListener("click", () => { index += 1; showCase(); });
+    part("copy-missed").addEventListener("click", async () => {
+      let ok = false;
+      try { await navigator.clipboard.writeText(part("missed-text").textContent); ok = true; } catch (e) { ok = false; }
+      if (!ok) window.getSelection().selectAllChildren(part("missed-text"));
+      part("missed-copied").textContent = ok ? "Copied." : "Selected: press Ctrl+C (or long-press and Copy).";
+    });
 
     const chosen = (name) => [...filters.querySelectorAll("[name=" + name + "]:checked")].map((i) => i.value);
     filters.addEventListener("submit", (ev) => {
