@@ -399,6 +399,22 @@ def test_clinician_walks_two_blocks_and_gets_the_days_units(user_device, press, 
     codes = page.locator("[data-role=rows] [name=code]")
     assert [codes.nth(i).input_value() for i in range(codes.count())] == [c for c, _ in blocks]
     _fits(page, "calculator filled from the session")
+    # personas-3: the Minutes field sat about 20 px lower than the Code field beside it; now they line up
+    for i in range(codes.count()):
+        row = page.locator("[data-role=rows] [data-role=row]").nth(i)
+        code_box = row.locator("[name=code]").bounding_box()
+        minutes_box = row.locator("[name=minutes]").bounding_box()
+        assert abs(code_box["y"] - minutes_box["y"]) < 1 and abs(code_box["height"] - minutes_box["height"]) < 1, (
+            i,
+            code_box,
+            minutes_box,
+        )
+        assert minutes_box["x"] >= code_box["x"] + code_box["width"], (i, code_box, minutes_box)  # side by side
+        labels = [
+            row.locator(f"label[for='{row.locator(n).get_attribute('id')}']") for n in ("[name=code]", "[name=minutes]")
+        ]
+        tops = [label.bounding_box()["y"] for label in labels]
+        assert abs(tops[0] - tops[1]) < 1, (i, tops)
     press(page.get_by_role("button", name="Copy as text"))
     expect(page.locator("[data-role=copied]")).to_have_text("Copied as plain text.")
     text = page.evaluate("navigator.clipboard.readText()")
