@@ -263,6 +263,13 @@ def _quiz_key(args: dict[str, Any]) -> dict:
 def _practice_csv(args: dict[str, Any]) -> dict:
     chosen = practice.parse_quiz(str(args.get("quiz") or ""), _DATA["cases"])
     quiz = practice.format_quiz(chosen["seed"], chosen["ids"], chosen["feedback"])
+    tally = practice.summary(args.get("progress"), chosen["ids"])
+    if chosen["feedback"] == practice.FEEDBACK_END and tally["remaining"]:  # the file would give the verdicts away
+        raise practice.PracticeInputError(
+            "this quiz gives its feedback at the end: the results file is ready when every case is answered "
+            f"({tally['answered']} of {tally['total']} so far)",
+            "quiz",
+        )
     text = practice.results_csv(args.get("progress"), quiz, chosen["ids"], str(args.get("student") or ""))
     return {"filename": f"quiz-{quiz[:24]}-results.csv", "mime": "text/csv", "text": text}
 

@@ -413,6 +413,8 @@ def test_a_quiz_with_feedback_at_the_end_holds_every_verdict_until_the_review(da
         if i == 1:
             early = _api("quiz_review", {"quiz": quiz, "progress": progress})["error"]
             assert "every case is answered: 1 of 3" in early["message"]
+            held_csv = _api("practice_csv", {"quiz": quiz, "progress": progress})["error"]
+            assert "ready when every case is answered (1 of 3 so far)" in held_csv["message"]
         reply = _api("practice_grade", args)["result"]
         progress = reply["progress"]
         assert reply["feedback"] is None and reply["held"] is True
@@ -422,6 +424,7 @@ def test_a_quiz_with_feedback_at_the_end_holds_every_verdict_until_the_review(da
             assert summary["missed"] == []
     assert summary["held"] is False and summary["correct"] == sum(verdicts)
 
+    assert _api("practice_csv", {"quiz": quiz, "progress": progress})["result"]["text"].count("\r\n") == 4
     review = _api("quiz_review", {"quiz": quiz, "progress": progress})["result"]
     assert [c["number"] for c in review["cases"]] == [1, 2, 3]
     assert [c["feedback"]["correct"] for c in review["cases"]] == verdicts

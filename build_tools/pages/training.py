@@ -120,7 +120,9 @@ def builder_page(project: Project) -> str:
     filters = _builder_filters(cases, families, _code_names(project))
     return (
         "# Quiz builder for instructors\n\n"
-        "Tick the cases for your class, choose a seed, and make the quiz. Everyone who opens the link gets the "
+        "Tick the cases for your class (the list can be filtered by code, topic and difficulty), choose a seed "
+        "and whether students get feedback after each answer or only at the end, and make the quiz. "
+        "Everyone who opens the link gets the "
         "same cases in the same order, in quiz mode: case titles are hidden and the link carries an opaque quiz "
         "code, not the cases' names. Students work in the browser, keep their own progress on their own device "
         "and can download their results as a CSV file: for each case the first attempt, the number of attempts "
