@@ -110,11 +110,26 @@ def _scoped_summary(progress: Any, scope: list[str], quiz_mode: bool) -> dict[st
     tally = practice.summary(progress, scope)
     cases = _DATA["cases"]
     number = {cid: i for i, cid in enumerate(scope, 1)}
-    tally["missed"] = [
-        {"ref": practice.token(cid), "number": number[cid], **({} if quiz_mode else {"title": cases[cid]["title"]})}
-        for cid in tally["missed"]
-    ]
+
+    def named(cid: str) -> dict[str, Any]:
+        title = {} if quiz_mode else {"title": cases[cid]["title"]}
+        return {"ref": practice.token(cid), "number": number[cid], **title}
+
+    # the missed cases as plain text to copy: each with the student's answer and the right one
+    names = {cid: f"Case {number[cid]}" if quiz_mode else cases[cid]["title"] for cid in tally["missed"]}
+    tally["missed_text"] = practice.missed_text(progress, scope, _DATA, names)
+    tally["missed"] = [named(cid) for cid in tally["missed"]]
     tally["remaining"] = _refs(tally["remaining"])
+    # progress per code: over the quiz in quiz mode (cases by their number), else over every answer kept
+    codes = _DATA["codes"]
+    rows = practice.by_code(progress, cases, scope if quiz_mode else None)
+    for row in rows:
+        row["name"] = str(codes.get(row["code"], {}).get("name", ""))
+        row["missed"] = [
+            {"ref": practice.token(cid), **({"number": number[cid]} if quiz_mode else {"title": cases[cid]["title"]})}
+            for cid in row["missed"]
+        ]
+    tally["by_code"] = rows
     return tally
 
 
@@ -137,6 +152,8 @@ def _practice_set(args: dict[str, Any]) -> dict:
         ids = practice.select(cases, seed, args.get("families") or None, args.get("difficulties") or None)
         chosen = {"seed": seed, "ids": ids}
     quiz_mode = bool(args.get("quiz"))
+    # a quiz's feedback setting ("end": no verdict until every case is answered); practice sets give it at once
+    feedback = chosen.get("feedback", practice.FEEDBACK_EACH) if quiz_mode else practice.FEEDBACK_EACH
     scope = list(chosen["ids"])
     if args.get("only_missed"):
         answers = practice.clean_progress(args.get("progress"))["answers"]
@@ -148,16 +165,28 @@ def _practice_set(args: dict[str, Any]) -> dict:
         if quiz_mode:
             shown = {k: v for k, v in shown.items() if k not in ("id", "title")}
         views.append(shown)
+    summary = _scoped_summary(args.get("progress"), scope, quiz_mode)
     return {
         "seed": chosen["seed"],
-        "quiz": practice.format_quiz(chosen["seed"], chosen["ids"]) if chosen["ids"] else "",
-        "scope": practice.format_quiz(chosen["seed"], scope),
+        "quiz": practice.format_quiz(chosen["seed"], chosen["ids"], feedback) if chosen["ids"] else "",
+        "scope": practice.format_quiz(chosen["seed"], scope, feedback),
+        "feedback": feedback,
         "refs": _refs(chosen["ids"]),
         "cases": views,
         "choices": _DATA["answer_choices"],
         "families": practice.families(cases, _DATA["vocab"].get("code_families", [])),
-        "summary": _scoped_summary(args.get("progress"), scope, quiz_mode),
+        "summary": practice.held(summary) if feedback == practice.FEEDBACK_END else summary,
     }
+
+
+def _shown_feedback(case_id: str, feedback: dict[str, Any]) -> dict[str, Any]:
+    """Feedback as the page gets it: the case named by its opaque token, its activities with their names."""
+    feedback["case"] = practice.token(case_id)  # the page never needs the case's id
+    known = _DATA.get("guide", {}).get("activities", {})
+    feedback["activity_links"] = [
+        {"slug": slug, "name": known.get(slug, {}).get("name", slug)} for slug in feedback["activities"]
+    ]
+    return feedback
 
 
 def _case_of(args: dict[str, Any]) -> tuple[str, list[str] | None]:
@@ -182,24 +211,45 @@ def _practice_grade(args: dict[str, Any]) -> dict:
         feedback = practice.grade_blocks(case, args["blocks"], _DATA)
     else:
         feedback = practice.grade(case, str(args.get("code") or ""), args.get("units"), _DATA)
-    feedback["case"] = practice.token(case_id)  # the page never needs the case's id
-    known = _DATA.get("guide", {}).get("activities", {})
-    feedback["activity_links"] = [
-        {"slug": slug, "name": known.get(slug, {}).get("name", slug)} for slug in feedback["activities"]
-    ]
+    feedback = _shown_feedback(case_id, feedback)
     given = feedback["units"]["your_units"] if feedback["units"] else None
     progress = practice.record(args.get("progress"), case_id, feedback["correct"], feedback["your_code"], given)
     if scope is None:
         return {"feedback": feedback, "progress": progress, "summary": practice.summary(progress)}
-    summary = _scoped_summary(progress, scope, bool(args.get("quiz_mode")))
+    quiz_mode = bool(args.get("quiz_mode"))
+    summary = _scoped_summary(progress, scope, quiz_mode)
+    if quiz_mode and practice.parse_quiz(str(args["scope"]), _DATA["cases"])["feedback"] == practice.FEEDBACK_END:
+        # feedback at the end: the answer is kept, and no verdict is given until the quiz's review
+        return {"feedback": None, "held": True, "progress": progress, "summary": practice.held(summary)}
     return {"feedback": feedback, "progress": progress, "summary": summary}
+
+
+def _quiz_review(args: dict[str, Any]) -> dict:
+    """Every case's feedback once a quiz is finished: {"quiz", "progress"} -> {"cases": [{"number", "ref",
+    "feedback"}], "summary"}, each case graded from its latest attempt. Refused while a case is unanswered."""
+    chosen = practice.parse_quiz(str(args.get("quiz") or ""), _DATA["cases"])
+    state = practice.clean_progress(args.get("progress"))
+    summary = _scoped_summary(state, chosen["ids"], True)
+    if summary["remaining"]:
+        raise practice.PracticeInputError(
+            f"the feedback comes when every case is answered: {summary['answered']} of {summary['total']} so far",
+            "quiz",
+        )
+    cases = []
+    for number, cid in enumerate(chosen["ids"], 1):
+        tries = practice.attempts_of(state, cid)
+        graded = practice.regrade(_DATA["cases"][cid], tries[-1], _DATA) if tries else None
+        shown = _shown_feedback(cid, graded) if graded else None
+        cases.append({"number": number, "ref": practice.token(cid), "attempts": len(tries), "feedback": shown})
+    return {"cases": cases, "summary": summary}
 
 
 def _quiz_link(args: dict[str, Any]) -> dict:
     ids = [str(i) for i in args.get("ids") or []]
     if not ids:
         raise practice.PracticeInputError("choose at least one case", "ids")
-    quiz = practice.format_quiz(_whole(args.get("seed"), "seed"), ids)
+    feedback = practice.FEEDBACK_END if args.get("feedback") == practice.FEEDBACK_END else practice.FEEDBACK_EACH
+    quiz = practice.format_quiz(_whole(args.get("seed"), "seed"), ids, feedback)
     practice.parse_quiz(quiz, _DATA["cases"])
     return {"quiz": quiz, "key": practice.key_code(quiz, _DATA["cases"])}
 
@@ -212,7 +262,14 @@ def _quiz_key(args: dict[str, Any]) -> dict:
 
 def _practice_csv(args: dict[str, Any]) -> dict:
     chosen = practice.parse_quiz(str(args.get("quiz") or ""), _DATA["cases"])
-    quiz = practice.format_quiz(chosen["seed"], chosen["ids"])
+    quiz = practice.format_quiz(chosen["seed"], chosen["ids"], chosen["feedback"])
+    tally = practice.summary(args.get("progress"), chosen["ids"])
+    if chosen["feedback"] == practice.FEEDBACK_END and tally["remaining"]:  # the file would give the verdicts away
+        raise practice.PracticeInputError(
+            "this quiz gives its feedback at the end: the results file is ready when every case is answered "
+            f"({tally['answered']} of {tally['total']} so far)",
+            "quiz",
+        )
     text = practice.results_csv(args.get("progress"), quiz, chosen["ids"], str(args.get("student") or ""))
     return {"filename": f"quiz-{quiz[:24]}-results.csv", "mime": "text/csv", "text": text}
 
@@ -220,7 +277,7 @@ def _practice_csv(args: dict[str, Any]) -> dict:
 def _quiz_export(args: dict[str, Any]) -> dict:
     """The quiz as an LMS file: {"format": "qti"} (zip, base64) or {"format": "moodle"} (XML text)."""
     chosen = practice.parse_quiz(str(args.get("quiz") or ""), _DATA["cases"])
-    quiz = practice.format_quiz(chosen["seed"], chosen["ids"])
+    quiz = practice.format_quiz(chosen["seed"], chosen["ids"], chosen["feedback"])
     if args.get("format") == "qti":
         package = lms_export.qti_package(quiz, _DATA)
         return {"filename": f"quiz-{quiz[:24]}-qti.zip", "mime": "application/zip", "base64": _b64(package)}
@@ -241,6 +298,7 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "practice_grade": _practice_grade,
     "quiz_link": _quiz_link,
     "quiz_key": _quiz_key,
+    "quiz_review": _quiz_review,
     "practice_csv": _practice_csv,
     "quiz_export": _quiz_export,
     "units": _units,

@@ -19,8 +19,9 @@ LEVELS = {
     3: "Ties, short services and service-based codes",
 }
 MAX_SEED = 10**9
-#: code families whose codes appear in drills even without a guidance page
-COMMON_FAMILIES = frozenset({"modality_attended"})
+#: code families whose codes appear in drills even without a guidance page: the attended (timed) and the
+#: supervised (service-based) modalities a clinic bills every day
+COMMON_FAMILIES = frozenset({"modality_attended", "modality_supervised"})
 
 
 class DrillInputError(ValueError):
@@ -31,16 +32,30 @@ class DrillInputError(ValueError):
         self.field = field
 
 
-def _pools(rule: dict[str, Any], codes: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
-    """Codes a drill may use: taught codes and attended modalities, never one the rule bundles or does not recognise."""
-    replaced = set(payer_status.statuses(rule))
+def _pools(
+    rule: dict[str, Any], codes: dict[str, dict[str, Any]], rules: dict[str, dict[str, Any]]
+) -> tuple[list[str], list[str]]:
+    """Codes a drill may use: taught codes and the common modalities, each as the rule's payer bills it.
+
+    Timed codes: none the rule gives a payer status (a bundled timed code is refused by the calculator).
+    Service-based codes: a bundled one stays (it bills 0 units, and the engine's steps say why); one the payer
+    does not recognise is left out, and a payer's replacement code (G0283 for 97014 under Medicare) is drawn
+    only under that payer's rule."""
+    status = payer_status.statuses(rule)
+    own = {str(s["use"]) for s in status.values() if s.get("use")}
+    others = {str(s["use"]) for r in rules.values() for s in r.get("code_status", []) if s.get("use")} - own
     usable = sorted(
         c
         for c, info in codes.items()
-        if c not in replaced and (info.get("guidance_page") or info.get("family") in COMMON_FAMILIES)
+        if c not in others and (info.get("guidance_page") or info.get("family") in COMMON_FAMILIES)
     )
-    timed = [c for c in usable if codes[c].get("unit_basis") in units.TIMED_BASES]
-    service = [c for c in usable if codes[c].get("unit_basis") in units.SERVICE_BASES and codes[c].get("guidance_page")]
+    timed = [c for c in usable if c not in status and codes[c].get("unit_basis") in units.TIMED_BASES]
+    service = [
+        c
+        for c in usable
+        if codes[c].get("unit_basis") in units.SERVICE_BASES
+        and status.get(c, {}).get("status") != payer_status.NOT_RECOGNISED
+    ]
     return timed, service
 
 
@@ -66,19 +81,21 @@ def _level_three(rng: random.Random, timed: list[str], service: list[str]) -> li
         chosen = rng.sample(timed, rng.randint(1, 3))
         entries = [(code, rng.randint(5, 35)) for code in chosen]
     if service and (kind == "service" or rng.random() < 0.4):
-        entries.append((rng.choice(service), None))
+        # a service-based code with the minutes the note gives it: the minutes do not count toward timed units
+        entries.append((rng.choice(service), rng.randint(8, 30)))
     return entries
 
 
 def generate(seed: int, level: int, rules: dict[str, dict[str, Any]], codes: dict[str, dict[str, Any]]) -> dict:
-    """The drill for `seed` and `level`: a rule, and codes with minutes (None for a service-based code)."""
+    """The drill for `seed` and `level`: a rule, and codes with minutes (a service-based code's minutes are
+    what the note gives it; they do not count toward timed units)."""
     if level not in LEVELS:
         raise DrillInputError(f"level must be one of {sorted(LEVELS)}, not {numbers.clip(level)}", "level")
     if not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < MAX_SEED:
         raise DrillInputError(f"seed must be a whole number from 0 to {MAX_SEED - 1}, not {numbers.clip(seed)}", "seed")
     rng = random.Random(seed * 10 + level)
     rule_id = rng.choice(sorted(rules))
-    timed, service = _pools(rules[rule_id], codes)
+    timed, service = _pools(rules[rule_id], codes, rules)
     if level == 1:
         entries = _level_one(rng, timed)
     elif level == 2:

@@ -27,7 +27,9 @@ from typing import Any
 
 from engine import numbers, tree, units
 
-QUIZ = re.compile(r"^(\d{1,9})-((?:[0-9a-f]{5})+)$")
+QUIZ = re.compile(r"^(\d{1,9})-((?:[0-9a-f]{5})+)(?:-(end))?$")
+#: a quiz's feedback setting: after each answer (the default), or only once the student has answered every case
+FEEDBACK_EACH, FEEDBACK_END = "each", "end"
 LEGACY_QUIZ = re.compile(r"^(\d{1,9}):([a-z0-9-]+(?:,[a-z0-9-]+)*)$")
 TOKEN_LEN = 5
 #: the longest quiz code read, in characters (checked before any parsing); a code of every case fits many
@@ -81,11 +83,15 @@ def token_clashes(cases: dict[str, Any]) -> list[list[str]]:
     return [ids for ids in by_token.values() if len(ids) > 1]
 
 
-def format_quiz(seed: int, ids: list[str]) -> str:
-    """The quiz code for a seed and a set of case ids (tokens sorted: the seed alone sets the order)."""
+def format_quiz(seed: int, ids: list[str], feedback: str = FEEDBACK_EACH) -> str:
+    """The quiz code for a seed and a set of case ids (tokens sorted: the seed alone sets the order). A quiz
+    with feedback at the end (`feedback="end"`) ends in `-end`: the students see no verdict until they finish."""
     if len(ids) > MAX_QUIZ_CASES:
         raise PracticeInputError(f"a quiz holds at most {MAX_QUIZ_CASES} cases, not {len(ids)}", "ids")
-    return f"{seed}-{''.join(sorted({token(cid) for cid in ids}))}"
+    if feedback not in (FEEDBACK_EACH, FEEDBACK_END):
+        raise PracticeInputError(f"feedback must be 'each' or 'end', not {numbers.clip(feedback)}", "feedback")
+    end = "-end" if feedback == FEEDBACK_END else ""
+    return f"{seed}-{''.join(sorted({token(cid) for cid in ids}))}{end}"
 
 
 def _bad_quiz() -> PracticeInputError:
@@ -96,7 +102,8 @@ def _bad_quiz() -> PracticeInputError:
 
 
 def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """{'seed', 'ids'} from a quiz code, ids in the seeded order; an unusable code raises.
+    """{'seed', 'ids', 'feedback'} from a quiz code, ids in the seeded order; an unusable code raises.
+    `feedback` is "end" for a code ending in `-end` (feedback once every case is answered), else "each".
 
     A code over MAX_QUIZ characters is refused before it is read; reading is linear in the code's length."""
     if len(text) > MAX_QUIZ:
@@ -108,6 +115,7 @@ def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     text = text.strip()
     match = QUIZ.match(text)
     legacy = None if match else LEGACY_QUIZ.match(text)
+    feedback = FEEDBACK_END if match and match.group(3) else FEEDBACK_EACH
     if match:
         by_token = {token(cid): cid for cid in cases}
         hexes = match.group(2)  # once: each group() call copies the text (one per token was quadratic)
@@ -131,10 +139,10 @@ def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     else:
         raise _bad_quiz()
     random.Random(seed).shuffle(ids)
-    return {"seed": seed, "ids": ids}
+    return {"seed": seed, "ids": ids, "feedback": feedback}
 
 
-KEY = re.compile(r"^k(\d{1,9})-((?:[0-9a-f]{5})+)$")
+KEY = re.compile(r"^k(\d{1,9})-((?:[0-9a-f]{5})+)(?:-(end))?$")
 
 
 def key_token(case_id: str) -> str:
@@ -146,7 +154,8 @@ def key_token(case_id: str) -> str:
 def key_code(quiz: str, cases: dict[str, dict[str, Any]]) -> str:
     """The answer-key code (`kSEED-TOKENS`) for a quiz code: what the builder's key and worksheet links carry."""
     chosen = parse_quiz(quiz, cases)
-    return f"k{chosen['seed']}-{''.join(sorted(key_token(cid) for cid in chosen['ids']))}"
+    end = "-end" if chosen["feedback"] == FEEDBACK_END else ""
+    return f"k{chosen['seed']}-{''.join(sorted(key_token(cid) for cid in chosen['ids']))}{end}"
 
 
 def parse_key(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -166,7 +175,8 @@ def parse_key(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     tokens = [match.group(2)[i : i + TOKEN_LEN] for i in range(0, len(match.group(2)), TOKEN_LEN)]
     if any(t not in by_token for t in tokens):
         raise PracticeInputError("this answer-key link names cases the site does not have (fix: make it again)", "key")
-    quiz = format_quiz(int(match.group(1)), [by_token[t] for t in tokens])
+    feedback = FEEDBACK_END if match.group(3) else FEEDBACK_EACH
+    quiz = format_quiz(int(match.group(1)), [by_token[t] for t in tokens], feedback)
     return {**parse_quiz(quiz, cases), "quiz": quiz}
 
 
@@ -506,6 +516,120 @@ def summary(progress: dict[str, Any] | None, ids: list[str] | None = None) -> di
         "missed": [cid for cid in answered if not answers[cid]],
         "remaining": [cid for cid in scope if cid not in answers],
     }
+
+
+def _units_given(text: str) -> dict[str, str]:
+    """A units answer read back from its stored line ("97112: 2, 97110: 1" -> {"97112": "2", "97110": "1"})."""
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        code, sep, n = part.partition(":")
+        if sep and code.strip():
+            out[code.strip()] = n.strip()
+    return out
+
+
+def regrade(case: dict[str, Any], attempt: dict[str, Any], data: dict[str, Any]) -> dict[str, Any] | None:
+    """The feedback for a stored attempt (its code and units as kept in progress), as `grade` or
+    `grade_blocks` gave it when the answer was sent; None for an attempt kept without its answer."""
+    if not attempt.get("code"):
+        return None
+    given = _units_given(attempt.get("units", ""))
+    blocks = blocks_of(case, data["codes"])
+    if blocks:
+        chosen = attempt["code"].split(" + ")
+        if len(chosen) != len(blocks):
+            return None
+        rows = [{"code": c, "units": given.get(b["code"], "0")} for b, c in zip(blocks, chosen, strict=True)]
+        return grade_blocks(case, rows, data)
+    return grade(case, attempt["code"], given if case["answer"].get("units") else None, data)
+
+
+def held(summary_: dict[str, Any]) -> dict[str, Any]:
+    """A quiz summary while its feedback waits for the end: how many cases are answered, nothing about
+    which were right (`held` true). Once every case is answered the whole summary is given."""
+    if not summary_["remaining"]:
+        return {**summary_, "held": False}
+    keep = ("answered", "total", "remaining")
+    return {
+        **{k: summary_[k] for k in keep},
+        "held": True,
+        "missed": [],
+        "missed_text": "",
+        "by_code": [],
+        "attempts": summary_["attempts"],
+    }
+
+
+def by_code(progress: dict[str, Any] | None, cases: dict[str, dict[str, Any]], ids: list[str] | None = None) -> list:
+    """Progress per code, over `ids` when given (a quiz) or every answered case: [{"code", "tried" (cases
+    answered), "right" (latest answer right), "first_right" (right at the first attempt), "missed" (case ids
+    whose latest answer is wrong)}], by code. A case counts under the code its note supports."""
+    state = clean_progress(progress)
+    answers = state["answers"]
+    rows: dict[str, dict[str, Any]] = {}
+    for cid in ids if ids is not None else list(answers):
+        if cid not in answers or cid not in cases:
+            continue
+        code = cases[cid]["answer"]["code"]
+        row = rows.setdefault(code, {"code": code, "tried": 0, "right": 0, "first_right": 0, "missed": []})
+        row["tried"] += 1
+        row["right"] += answers[cid]
+        row["first_right"] += attempts_of(state, cid)[0]["correct"]
+        if not answers[cid]:
+            row["missed"].append(cid)
+    return [rows[code] for code in sorted(rows)]
+
+
+def right_answer_text(case: dict[str, Any], data: dict[str, Any]) -> str:
+    """The right answer as one line: the code, and each claim line's units when the case asks for them
+    ("97112 x2 + 97110 x1"; a note with blocks: "block 1 (24 min) 97112 x2, block 2 (23 min) 97110 x1")."""
+    task = case["answer"].get("units")
+    if not task:
+        return case["answer"]["code"]
+    result = units.compute(list(task["minutes"].items()), data["rules"][task["rule"]], data["codes"])
+    blocks = blocks_of(case, data["codes"])
+    if blocks:
+        text = ", ".join(
+            f"block {b['block']} ({b['minutes']} min) {b['code']} x{result['units'].get(b['code'], 0)}" for b in blocks
+        )
+    else:
+        text = " + ".join(f"{code} x{n}" for code, n in result["units"].items() if n)
+    return text + (" (or another split the rule allows)" if result["alternatives"] else "")
+
+
+def attempt_text(case: dict[str, Any], attempt: dict[str, Any], data: dict[str, Any]) -> str:
+    """A stored answer as one line, written like `right_answer_text`; "" when the answer was not kept."""
+    if not attempt.get("code"):
+        return ""
+    given = _units_given(attempt.get("units", ""))
+    blocks = blocks_of(case, data["codes"])
+    chosen = attempt["code"].split(" + ")
+    if blocks and len(chosen) == len(blocks):
+        return ", ".join(
+            f"block {b['block']} ({b['minutes']} min) {c} x{given.get(b['code'], '0')}"
+            for b, c in zip(blocks, chosen, strict=True)
+        )
+    if given:
+        return " + ".join(f"{code} x{n}" for code, n in given.items())
+    return attempt["code"]
+
+
+def missed_text(progress: dict[str, Any] | None, ids: list[str], data: dict[str, Any], names: dict[str, str]) -> str:
+    """The missed cases of `ids` as plain text to copy: one numbered line per case whose latest answer is
+    wrong, with the student's answer and the right one. `names` gives each case's name on the line (its
+    title, or "Case 3" in a quiz)."""
+    state = clean_progress(progress)
+    lines = []
+    for cid in ids:
+        if state["answers"].get(cid) is not False:
+            continue
+        case = data["cases"][cid]
+        yours = attempt_text(case, attempts_of(state, cid)[-1], data) or "not kept in this browser"
+        lines.append(
+            f"{len(lines) + 1}. {names.get(cid, cid)} — your answer: {yours}; right answer: "
+            f"{right_answer_text(case, data)}"
+        )
+    return "\n".join(lines)
 
 
 CSV_COLUMNS = (

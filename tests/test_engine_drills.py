@@ -81,3 +81,33 @@ def test_grading_names_wrong_codes_and_rejects_bad_answers(data: dict) -> None:
         drills.grade(drill, {**right, first: "two"}, rules, codes)
     with pytest.raises(drills.DrillInputError, match="level"):
         drills.generate(1, 9, rules, codes)
+
+
+def test_drills_draw_the_modalities_as_each_payer_bills_them(data: dict) -> None:
+    """personas-3: drills should draw the everyday modalities too (supervised, service-based: 97010, 97014 /
+    G0283 ...), graded by the engine as the rule's payer bills them."""
+    rules, codes = data["rules"], data["codes"]
+    drawn: dict[str, set[str]] = {rule: set() for rule in rules}
+    bundled = None
+    for seed in range(600):
+        drill = drills.generate(seed, 3, rules, codes)
+        for e in drill["entries"]:
+            drawn[drill["rule"]].add(e["code"])
+            if codes[e["code"]]["unit_basis"] == "service":
+                assert isinstance(e["minutes"], int) and e["minutes"] >= 8  # minutes given, not counted
+        if drill["rule"] == "cms" and any(e["code"] == "97010" for e in drill["entries"]):
+            bundled = bundled or drill
+    supervised = {c for c, info in codes.items() if info.get("family") == "modality_supervised"}
+    for rule, seen in drawn.items():
+        assert len(seen & supervised) >= 4, (rule, seen & supervised)
+    assert "G0283" in drawn["cms"] and "97014" not in drawn["cms"]  # Medicare: G0283 instead of 97014
+    assert "97014" in drawn["ama"] and "G0283" not in drawn["ama"]
+    # 97010 under Medicare is bundled: 0 units is right, 1 is not, and the steps say why
+    assert bundled is not None
+    result = units.compute(_pairs(bundled), rules["cms"], codes)
+    right = result["units"]
+    assert right["97010"] == 0
+    assert drills.grade(bundled, right, rules, codes)["correct"]
+    wrong = drills.grade(bundled, {**right, "97010": 1}, rules, codes)
+    assert not wrong["correct"] and wrong["wrong_codes"] == ["97010"]
+    assert any("97010 is bundled" in step for step in wrong["result"]["steps"])

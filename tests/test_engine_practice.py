@@ -203,7 +203,7 @@ def test_a_quiz_link_at_the_length_bound_is_read(data: dict) -> None:
     cid = sorted(data["cases"])[0]
     quiz = "7-" + practice.token(cid) * ((practice.MAX_QUIZ - 2) // practice.TOKEN_LEN)
     assert len(quiz) <= practice.MAX_QUIZ
-    assert practice.parse_quiz(quiz, data["cases"]) == {"seed": 7, "ids": [cid]}
+    assert practice.parse_quiz(quiz, data["cases"]) == {"seed": 7, "ids": [cid], "feedback": "each"}
     with pytest.raises(practice.PracticeInputError, match="at most"):
         practice.parse_quiz(quiz + "0" * (practice.MAX_QUIZ + 1 - len(quiz)), data["cases"])
 
@@ -376,3 +376,111 @@ def test_a_multi_block_case_asks_for_every_claim_line(data: dict) -> None:
     multi = sorted(cid for cid, c in data["cases"].items() if practice.blocks_of(c, data["codes"]))
     assert "three-codes-ten-minutes-each" in multi and len(multi) == 7
     assert practice.blocks_of(data["cases"]["executive-function-training-forty-minutes"], data["codes"]) is None
+
+
+def _api(fn: str, args: dict) -> dict:
+    return json.loads(api.call(fn, json.dumps(args)))
+
+
+def test_a_quiz_with_feedback_at_the_end_holds_every_verdict_until_the_review(data: dict) -> None:
+    """personas-3 (instructor): quiz mode gave right/wrong at once, with no "feedback at the end" setting."""
+    api.load(json.dumps(data))
+    cases = data["cases"]
+    ids = ["balance-and-exercise-minutes-split", *sorted(c for c in cases if not cases[c]["answer"].get("units"))[:2]]
+    made = _api("quiz_link", {"seed": 31, "ids": ids, "feedback": "end"})["result"]
+    quiz = made["quiz"]
+    assert quiz == practice.format_quiz(31, ids, "end") and quiz.endswith("-end")
+    assert practice.parse_quiz(quiz, cases)["feedback"] == "end"
+    assert practice.parse_quiz(quiz.removesuffix("-end"), cases)["feedback"] == "each"
+    assert _api("quiz_key", {"key": made["key"]})["result"]["quiz"] == quiz  # the key names the same quiz
+    with pytest.raises(practice.PracticeInputError, match="feedback"):
+        practice.format_quiz(31, ids, "later")
+
+    opened = _api("practice_set", {"quiz": quiz})["result"]
+    assert opened["feedback"] == "end" and opened["scope"] == quiz
+    order = practice.parse_quiz(quiz, cases)["ids"]
+    progress, verdicts = None, []
+    for i, cid in enumerate(order):
+        case = cases[cid]
+        args = {"case": practice.token(cid), "scope": quiz, "quiz_mode": True, "progress": progress}
+        if practice.blocks_of(case, data["codes"]):  # block 1 wrong: 97110 for the balance block
+            args["blocks"] = [{"code": "97110", "units": 2}, {"code": "97110", "units": 1}]
+            verdicts.append(False)
+        else:
+            right = i % 2 == 0
+            args["code"] = case["answer"]["code"] if right else case["tempting"]["code"]
+            verdicts.append(right)
+        if i == 1:
+            early = _api("quiz_review", {"quiz": quiz, "progress": progress})["error"]
+            assert "every case is answered: 1 of 3" in early["message"]
+            held_csv = _api("practice_csv", {"quiz": quiz, "progress": progress})["error"]
+            assert "ready when every case is answered (1 of 3 so far)" in held_csv["message"]
+        reply = _api("practice_grade", args)["result"]
+        progress = reply["progress"]
+        assert reply["feedback"] is None and reply["held"] is True
+        summary = reply["summary"]
+        if i + 1 < len(order):  # before the end: how many answered, nothing about which were right
+            assert summary["held"] and summary["answered"] == i + 1 and "correct" not in summary
+            assert summary["missed"] == []
+    assert summary["held"] is False and summary["correct"] == sum(verdicts)
+
+    assert _api("practice_csv", {"quiz": quiz, "progress": progress})["result"]["text"].count("\r\n") == 4
+    review = _api("quiz_review", {"quiz": quiz, "progress": progress})["result"]
+    assert [c["number"] for c in review["cases"]] == [1, 2, 3]
+    assert [c["feedback"]["correct"] for c in review["cases"]] == verdicts
+    assert [c["ref"] for c in review["cases"]] == [practice.token(cid) for cid in order]
+    assert not any(cid in json.dumps(review) for cid in order)  # no case ids
+    blocks = next(c["feedback"] for c in review["cases"] if c["feedback"].get("blocks"))
+    assert [b["code_correct"] for b in blocks["blocks"]] == [False, True]
+    # a practice set (no quiz) keeps feedback after each answer
+    assert _api("practice_set", {"seed": 3})["result"]["feedback"] == "each"
+
+
+def test_regrade_gives_the_feedback_the_answer_got(data: dict) -> None:
+    case = data["cases"]["balance-and-exercise-minutes-split"]
+    rows = [{"code": "97112", "units": "1"}, {"code": "97110", "units": "1"}]
+    first = practice.grade_blocks(case, rows, data)
+    stored = practice.record(None, case["id"], first["correct"], first["your_code"], first["units"]["your_units"])
+    assert practice.regrade(case, stored["attempts"][case["id"]][0], data) == first
+    assert practice.regrade(case, {"correct": True, "code": "", "units": ""}, data) is None
+
+
+def test_progress_by_code_and_the_missed_cases_as_plain_text(data: dict) -> None:
+    """personas-3 (student): progress showed only a count, and the missed cases were not something to copy."""
+    api.load(json.dumps(data))
+    cases = data["cases"]
+    squats = "squats-for-quad-strength-after-tka"  # 97110
+    lumbar = "lumbar-stabilization-for-back-pain"
+    split = "balance-and-exercise-minutes-split"  # two blocks: 97112 24 min, 97110 23 min (Medicare: 2 + 1)
+    assert cases[squats]["answer"]["code"] == cases[lumbar]["answer"]["code"] == "97110"
+    progress = practice.record(None, squats, False, "97530")
+    progress = practice.record(progress, squats, True, "97110")  # right on the retry
+    progress = practice.record(progress, lumbar, False, "97112")
+    progress = practice.record(progress, split, False, "97110 + 97110", {"97112": 2, "97110": 1})
+    rows = practice.by_code(progress, cases)
+    assert rows == [
+        {"code": "97110", "tried": 2, "right": 1, "first_right": 0, "missed": [lumbar]},
+        {"code": "97112", "tried": 1, "right": 0, "first_right": 0, "missed": [split]},
+    ]
+    assert practice.by_code(progress, cases, [squats]) == [
+        {"code": "97110", "tried": 1, "right": 1, "first_right": 0, "missed": []}
+    ]
+    names = {lumbar: "Core work", split: "Two blocks"}
+    text = practice.missed_text(progress, [squats, lumbar, split], data, names)
+    assert text.splitlines() == [
+        "1. Core work — your answer: 97112; right answer: 97110",
+        "2. Two blocks — your answer: block 1 (24 min) 97110 x2, block 2 (23 min) 97110 x1; right answer: "
+        "block 1 (24 min) 97112 x2, block 2 (23 min) 97110 x1",
+    ]
+    # through the API: in quiz mode the cases are named by number, never by title or id
+    quiz = practice.format_quiz(5, [squats, lumbar, split])
+    order = practice.parse_quiz(quiz, cases)["ids"]
+    summary = _api("practice_set", {"quiz": quiz, "progress": progress})["result"]["summary"]
+    number = {cid: i for i, cid in enumerate(order, 1)}
+    assert summary["missed_text"].splitlines()[0].startswith(f"1. Case {min(number[lumbar], number[split])} — ")
+    assert [r["code"] for r in summary["by_code"]] == ["97110", "97112"]
+    assert summary["by_code"][0]["missed"] == [{"ref": practice.token(lumbar), "number": number[lumbar]}]
+    assert not any(cid in json.dumps(summary) or cases[cid]["title"] in json.dumps(summary) for cid in order)
+    practice_set = _api("practice_set", {"ids": order, "seed": 5, "progress": progress})["result"]["summary"]
+    assert cases[lumbar]["title"] in practice_set["missed_text"]
+    assert practice_set["by_code"][0]["name"] == "Therapeutic exercise"

@@ -159,6 +159,8 @@ def _handler_calls(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("quiz_link", {"ids": ids[:2], "seed": 5}),
         ("quiz_key", {"key": practice.key_code(quiz, data["cases"])}),
         ("quiz_key", {"key": "k-not-a-key"}),
+        ("quiz_review", {"quiz": practice.format_quiz(1, ids[:1], "end"), "progress": graded["result"]["progress"]}),
+        ("quiz_review", {"quiz": quiz, "progress": None}),
         ("practice_csv", {"quiz": quiz, "progress": graded["result"]["progress"], "student": "A, B"}),
         ("quiz_export", {"quiz": quiz, "format": "qti"}),
         ("quiz_export", {"quiz": quiz, "format": "moodle"}),

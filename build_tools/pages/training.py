@@ -77,18 +77,52 @@ def _walk_lines(case: dict[str, Any], project: Project) -> list[str]:
     return [*lines, "", f"[Open this walk in the tree](../tree.md#walk={walk})"]
 
 
+def _case_codes(case: dict[str, Any]) -> list[str]:
+    """The codes of a case's claim: its answer code and, for a note with several blocks, each block's code."""
+    return list(dict.fromkeys([case["answer"]["code"], *case["answer"].get("blocks", [])]))
+
+
+def _options(values: list[tuple[str, str]], anyone: str) -> str:
+    return f'<option value="">{escape(anyone)}</option>' + "".join(
+        f'<option value="{escape(v)}">{escape(label)}</option>' for v, label in values
+    )
+
+
+def _builder_filters(cases: list[dict[str, Any]], families: dict[str, str], names: dict[str, str]) -> str:
+    """The builder's filters, from what the cases hold: the codes they answer, their family, their difficulty."""
+    codes = sorted({c for case in cases for c in _case_codes(case)})
+    fams = sorted({case["family"] for case in cases}, key=lambda f: families.get(f, f))
+    order = {"easy": 0, "medium": 1, "hard": 2}
+    levels = sorted({case["difficulty"] for case in cases}, key=lambda d: (order.get(d, 9), d))
+    code_options = _options([(c, f"{c} {names.get(c, '')}".strip()) for c in codes], "Any code")
+    family_options = _options([(f, families.get(f, f)) for f in fams], "Any topic")
+    level_options = _options([(d, d.capitalize()) for d in levels], "Any difficulty")
+    return (
+        '<fieldset class="tcg-builder-filters" data-role="filters"><legend>Show only</legend>'
+        f'<label>Code <select data-filter="code">{code_options}</select></label> '
+        f'<label>Topic <select data-filter="family">{family_options}</select></label> '
+        f'<label>Difficulty <select data-filter="difficulty">{level_options}</select></label> '
+        '<span data-role="shown" role="status"></span></fieldset>\n'
+    )
+
+
 def builder_page(project: Project) -> str:
     cases = sorted(cases_data(project).values(), key=lambda c: (c["family"], c["difficulty"], c["id"]))
     families = _family_labels(project)
     rows = "\n".join(
-        f'<li><label><input type="checkbox" name="case" value="{escape(c["id"])}"> {escape(c["title"])}'
+        f'<li data-code="{escape(" ".join(_case_codes(c)))}" data-family="{escape(c["family"])}"'
+        f' data-difficulty="{escape(c["difficulty"])}">'
+        f'<label><input type="checkbox" name="case" value="{escape(c["id"])}"> {escape(c["title"])}'
         f' <span class="tcg-meta">({escape(c["difficulty"])}; {escape(families.get(c["family"], c["family"]))}'
         f"{'; asks for units' if c['answer'].get('units') else ''})</span></label></li>"
         for c in cases
     )
+    filters = _builder_filters(cases, families, _code_names(project))
     return (
         "# Quiz builder for instructors\n\n"
-        "Tick the cases for your class, choose a seed, and make the quiz. Everyone who opens the link gets the "
+        "Tick the cases for your class (the list can be filtered by code, topic and difficulty), choose a seed "
+        "and whether students get feedback after each answer or only at the end, and make the quiz. "
+        "Everyone who opens the link gets the "
         "same cases in the same order, in quiz mode: case titles are hidden and the link carries an opaque quiz "
         "code, not the cases' names. Students work in the browser, keep their own progress on their own device "
         "and can download their results as a CSV file: for each case the first attempt, the number of attempts "
@@ -101,11 +135,17 @@ def builder_page(project: Project) -> str:
         "editing the quiz link, but anyone who browses the site can find the answers. For graded work, "
         "download the quiz for your learning management system and give it there.</p>\n\n"
         '<div class="tcg-instructor" data-widget="quiz-builder">\n<form>\n'
-        '<p class="tcg-actions"><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label> '
-        '<button type="button" class="md-button" data-role="all">Select all</button> '
+        '<p class="tcg-actions"><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label></p>\n'
+        '<p><label><input type="checkbox" name="feedback_end" value="end"> Feedback at the end: students see no '
+        "right or wrong until they have answered every case, then the feedback on all of them</label></p>\n"
+        f"{filters}"
+        '<p class="tcg-actions"><button type="button" class="md-button" data-role="all">Select all shown</button> '
         '<button type="button" class="md-button" data-role="none">Clear</button></p>\n'
-        f'<ul class="tcg-case-list">\n{rows}\n</ul>\n'
-        '<p><button type="submit" class="md-button md-button--primary">Make the quiz link</button></p>\n'
+        f'<ul class="tcg-case-list" data-role="cases">\n{rows}\n</ul>\n'
+        # the count and the Make button stay in reach while the list scrolls (training.css: sticky at the bottom)
+        '<div class="tcg-builder-bar" data-role="bar">'
+        '<span data-role="count" aria-live="polite">0 cases selected</span>'
+        ' <button type="submit" class="md-button md-button--primary">Make the quiz link</button></div>\n'
         "</form>\n"
         '<p data-role="status" role="status" aria-live="polite"></p>\n'
         '<div data-role="links" hidden>\n'
@@ -225,7 +265,11 @@ def worksheet_page(project: Project) -> str:
     return (
         HIDDEN + "# Worksheet\n\n"
         '<div class="tcg-worksheet" data-widget="worksheet">\n'
-        '<p class="tcg-actions"><button type="button" class="md-button" data-role="print">Print the worksheet</button>'
+        '<p class="tcg-screen-only">The questions and the key print apart: hand out the questions, keep the key. '
+        "Printing from the browser's menu prints the questions only.</p>\n"
+        '<p class="tcg-actions"><button type="button" class="md-button" data-role="print-questions">'
+        "Print the questions (for students)</button>"
+        ' <button type="button" class="md-button" data-role="print-key">Print the key (for you)</button>'
         ' <span data-role="status" role="status" aria-live="polite"></span></p>\n'
         '<section class="tcg-sheet-questions"><h2 id="questions">Questions</h2>\n'
         "<p>For each session, write the code the note supports and, where asked, the units.</p>\n"

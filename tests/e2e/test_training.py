@@ -115,3 +115,10 @@ def test_quiz_builder_makes_the_engine_link(page: Page, offline_context, base_ur
     expect(link).to_have_attribute(
         "href", f"{base_url}practice/#quiz={practice.format_quiz(99, sorted(ids))}", timeout=TIMEOUT
     )
+    # "feedback at the end" is carried in the quiz link (changing it takes the old link away)
+    page.check("[name=feedback_end]")
+    expect(page.locator("[data-role=links]")).to_be_hidden()
+    page.get_by_role("button", name="Make the quiz link").click()
+    end = practice.format_quiz(99, sorted(ids), "end")
+    expect(link).to_have_attribute("href", f"{base_url}practice/#quiz={end}", timeout=TIMEOUT)
+    expect(page.locator("[data-widget=quiz-builder] [data-role=status]")).to_contain_text("feedback at the end")

@@ -17,7 +17,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from playwright.sync_api import Page, expect
 
-from engine import lms_export, practice, tree, units
+from engine import drills, lms_export, practice, tree, units
 from tests.e2e.conftest import code_cases
 
 pytestmark = pytest.mark.e2e
@@ -36,6 +36,21 @@ def _in_view(page: Page, selector: str) -> None:
         " return [r.top, r.bottom, innerHeight]; })()"
     )
     assert box[0] < box[2] and box[1] > 0, f"{selector} is off screen: {box}"
+
+
+def _fully_in_view(page: Page, locator) -> None:
+    box = locator.bounding_box()
+    view = page.viewport_size
+    assert box and box["y"] >= 0 and box["y"] + box["height"] <= view["height"], f"off screen: {box} in {view}"
+
+
+def _contents(page: Page, data: dict) -> list[list[str]]:
+    """The case entries of each "On this page" list (sidebar, drawer), in order."""
+    lists = page.evaluate(
+        "[...document.querySelectorAll('.md-nav--secondary .md-nav__list')].map((l) =>"
+        " [...l.querySelectorAll(':scope > li > a.md-nav__link')].map((a) => new URL(a.href).hash.slice(1)))"
+    )
+    return [[h for h in targets if h in data["cases"]] for targets in lists]
 
 
 def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> None:
@@ -111,6 +126,68 @@ def test_student_works_a_quiz(user_device, press, base_url: str, data: dict) -> 
     assert [u for u in user_device.seen_urls if not u.startswith(base_url)] == []
 
 
+def test_student_works_a_quiz_with_feedback_at_the_end(user_device, press, base_url: str, data: dict) -> None:
+    """personas-3 (instructor): a "feedback at the end" quiz gives no verdict until the last case, then all."""
+    picked = [c["id"] for c in code_cases(data)[6:9]]
+    quiz = practice.format_quiz(616, picked, "end")
+    order = practice.parse_quiz(quiz, data["cases"])["ids"]
+    page = user_device.new_page()
+    page.goto(f"{base_url}practice/#quiz={quiz}")
+    expect(page.locator("[data-role=title]")).to_have_text(f"Case 1 of {len(order)}", timeout=TIMEOUT)
+    expect(page.locator("[data-role=end-note]")).to_be_visible()
+    wrong_at = 1
+    for i, cid in enumerate(order):
+        case = data["cases"][cid]
+        expect(page.locator("[data-role=title]")).to_have_text(f"Case {i + 1} of {len(order)}", timeout=TIMEOUT)
+        page.select_option("[data-role=choices]", case["tempting"]["code"] if i == wrong_at else case["answer"]["code"])
+        press(page.get_by_role("button", name="Check my answer"))
+        expect(page.locator("[data-role=feedback] [data-role=saved]")).to_be_visible(timeout=TIMEOUT)
+        assert page.locator("[data-role=feedback] [data-verdict]").count() == 0
+        assert case["why"][:40] not in page.locator("[data-widget=practice]").inner_text()
+        if i + 1 < len(order):
+            expect(page.locator("[data-role=score]")).to_have_text(
+                f"{i + 1} of {len(order)} answered. Your score and the feedback come when you have answered every case."
+            )
+            assert page.locator("[data-role=missed] li").count() == 0
+        press(page.get_by_role("button", name="Next case" if i + 1 < len(order) else "Finish"))
+
+    # the end: every case's feedback, in the quiz's order, and the score
+    review = page.locator("[data-role=review] .tcg-review-case")
+    expect(review).to_have_count(len(order), timeout=TIMEOUT)
+    for i, cid in enumerate(order):
+        expect(review.nth(i).locator("h3")).to_have_text(f"Case {i + 1}")
+        expect(review.nth(i).locator("[data-verdict]")).to_have_attribute(
+            "data-verdict", "wrong" if i == wrong_at else "right"
+        )
+        expect(review.nth(i)).to_contain_text(data["cases"][cid]["why"][:40])
+    _in_view(page, "[data-role=review]")
+    expect(page.locator("[data-role=score]")).to_contain_text(f"Score 2 of 3 answered ({len(order)} in this set)")
+    _fits(page, "quiz review")
+
+    # progress per code, in words (the quiz's cases by number), and the missed case as text to copy
+    page.locator("[data-role=progress-box] summary").click()
+    wrong = data["cases"][order[wrong_at]]
+    by_code: dict[str, list[int]] = {}
+    for i, cid in enumerate(order):
+        by_code.setdefault(data["cases"][cid]["answer"]["code"], []).append(i)
+    for code, at in by_code.items():
+        row = page.locator(f"[data-role=by-code] li[data-code='{code}']")
+        right = sum(i != wrong_at for i in at)
+        words = f"{code} {data['codes'][code]['name']}: {right} of {len(at)} case{'s' if len(at) > 1 else ''} right"
+        expect(row).to_contain_text(words)
+        if wrong_at in at:
+            expect(row).to_contain_text(f"Still wrong: case {wrong_at + 1}.")
+    page.locator("[data-role=missed-box] summary").click()
+    text = page.locator("[data-role=missed-text]")
+    expect(text).to_have_text(
+        f"1. Case {wrong_at + 1} — your answer: {wrong['tempting']['code']}; right answer: {wrong['answer']['code']}"
+    )
+    press(page.get_by_role("button", name="Copy the list"))
+    expect(page.locator("[data-role=missed-copied]")).to_have_text("Copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == text.inner_text()
+    _fits(page, "quiz progress and missed text")
+
+
 def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press, base_url: str, data: dict) -> None:
     picked = [c["id"] for c in code_cases(data)[2:6]]
     quiz = practice.format_quiz(808, picked)
@@ -123,9 +200,44 @@ def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press
         or not page.locator("a[href*='answer-key']").first.is_visible()
     )
     page.fill("[name=seed]", "808")
+
+    # filters by code, topic and difficulty; an "N selected" count; the Make button in reach (sticky bar)
+    make = page.get_by_role("button", name="Make the quiz link")
+    rows = page.locator("[data-role=cases] > li")
+    code = data["cases"][picked[0]]["answer"]["code"]
+
+    def claim_codes(case: dict) -> set[str]:
+        return {case["answer"]["code"], *case["answer"].get("blocks", [])}
+
+    page.select_option("[data-filter=code]", code)
+    expect(page.locator("[data-role=cases] > li:visible")).to_have_count(
+        sum(code in claim_codes(c) for c in data["cases"].values()), timeout=TIMEOUT
+    )
+    assert page.locator(f"input[name=case][value='{picked[0]}']").is_visible()
+    page.select_option("[data-filter=code]", "")
+    expect(page.locator("[data-role=cases] > li:visible")).to_have_count(rows.count())
     for cid in picked:
         page.check(f"input[name=case][value='{cid}']")
-    press(page.get_by_role("button", name="Make the quiz link"))
+    count = page.locator("[data-role=count]")
+    expect(count).to_have_text(f"{len(picked)} cases selected")
+    level = data["cases"][picked[0]]["difficulty"]
+    page.select_option("[data-filter=difficulty]", level)
+    hidden = sum(data["cases"][cid]["difficulty"] != level for cid in picked)
+    expect(page.locator("[data-role=cases] > li:visible")).to_have_count(
+        sum(c["difficulty"] == level for c in data["cases"].values())
+    )
+    if hidden:
+        expect(count).to_have_text(f"{len(picked)} cases selected ({hidden} not shown by the filters)")
+    page.select_option("[data-filter=difficulty]", "")
+    page.select_option("[data-filter=family]", data["cases"][picked[0]]["family"])
+    expect(page.locator(f"input[name=case][value='{picked[0]}']")).to_be_visible()
+    page.select_option("[data-filter=family]", "")
+    for at in (0, rows.count() // 2):
+        rows.nth(at).scroll_into_view_if_needed()
+        _fully_in_view(page, make)
+        _fully_in_view(page, count)
+    _fits(page, "quiz builder with filters")
+    press(make)
     link = page.locator("[data-role=quiz-link]")
     expect(link).to_have_attribute("href", f"{base_url}practice/#quiz={quiz}", timeout=TIMEOUT)
     _fits(page, "quiz builder with links")
@@ -152,6 +264,11 @@ def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press
     expect(key.first.locator("h2")).to_contain_text(f"Case 1: {data['cases'][order[0]]['title']}")
     expect(page.locator("[data-widget=answer-key] [data-role=status]")).to_contain_text(quiz)
     expect(page.get_by_role("button", name="Print this key")).to_be_visible()
+    # the page's contents list the quiz's cases only, in the quiz's order, numbered
+    contents = _contents(page, data)
+    assert contents and all(entries == order for entries in contents), contents
+    first_entry = page.locator(f".md-nav--secondary a.md-nav__link[href$='#{order[0]}']").first
+    expect(first_entry).to_contain_text(f"Case 1: {data['cases'][order[0]]['title']}")
     _fits(page, "answer key")
     page.emulate_media(media="print")
     assert page.locator(".tcg-key-case:visible").count() == len(order)
@@ -167,8 +284,25 @@ def test_instructor_builds_a_quiz_key_worksheet_and_lms_files(user_device, press
     keys = page.locator("[data-role=key] > li")
     for i, cid in enumerate(order):
         expect(keys.nth(i)).to_contain_text(data["cases"][cid]["why"][:40])
-    expect(page.get_by_role("button", name="Print the worksheet")).to_be_visible()
     _fits(page, "worksheet")
+    # the questions and the key print apart: the browser's Print prints the questions only; each button
+    # prints its own part
+    page.evaluate("() => { window.tcgPrinted = 0; window.print = () => { window.tcgPrinted += 1; }; }")
+    parts = {"questions": page.locator(".tcg-sheet-questions"), "key": page.locator(".tcg-sheet-key")}
+    page.emulate_media(media="print")
+    expect(parts["questions"]).to_be_visible()
+    expect(parts["key"]).to_be_hidden()
+    page.emulate_media(media="screen")
+    for button, shown, left_out in (
+        ("Print the questions (for students)", "questions", "key"),
+        ("Print the key (for you)", "key", "questions"),
+    ):
+        press(page.get_by_role("button", name=button))
+        page.emulate_media(media="print")
+        expect(parts[shown]).to_be_visible()
+        expect(parts[left_out]).to_be_hidden()
+        page.emulate_media(media="screen")
+    assert page.evaluate("window.tcgPrinted") == 2
 
 
 def test_drills_draw_at_once_and_keep_level_and_score(user_device, press, base_url: str, data: dict) -> None:
@@ -181,7 +315,6 @@ def test_drills_draw_at_once_and_keep_level_and_score(user_device, press, base_u
     page.fill("[data-role=setup] [name=seed]", str(seed))
     press(page.get_by_role("button", name="New drill"))
     expect(page.locator("#tcg-drill-title")).to_contain_text(f"Drill 2-{seed}", timeout=TIMEOUT)
-    from engine import drills
 
     drill = drills.generate(seed, 2, data["rules"], data["codes"])
     right = units.compute(
@@ -196,9 +329,38 @@ def test_drills_draw_at_once_and_keep_level_and_score(user_device, press, base_u
     _in_view(page, "[data-role=feedback]")
     expect(page.locator("[data-role=score]")).to_contain_text("1 of 1")
     _fits(page, "drill with feedback")
+
+    # level 3 draws the everyday supervised modalities too: 97010 under Medicare is bundled (0 units)
+    seed3 = next(
+        s
+        for s in range(1000)
+        if (d := drills.generate(s, 3, data["rules"], data["codes"]))["rule"] == "cms"
+        and any(e["code"] == "97010" for e in d["entries"])
+    )
+    drill3 = drills.generate(seed3, 3, data["rules"], data["codes"])
+    right3 = units.compute([(e["code"], e["minutes"]) for e in drill3["entries"]], data["rules"]["cms"], data["codes"])[
+        "units"
+    ]
+    page.select_option("[data-role=setup] [name=level]", "3")
+    page.fill("[data-role=setup] [name=seed]", str(seed3))
+    press(page.get_by_role("button", name="New drill"))
+    expect(page.locator("#tcg-drill-title")).to_contain_text(f"Drill 3-{seed3}", timeout=TIMEOUT)
+    expect(page.locator("[data-role=rows] tr[data-code='97010']")).to_contain_text("Hot or cold packs")
+    for code, n in {**right3, "97010": 1}.items():
+        page.fill(f"[data-role=rows] input[data-code='{code}']", str(n))
+    press(page.get_by_role("button", name="Check my units"))
+    fb = page.locator("[data-role=feedback]")
+    expect(fb.locator("[data-verdict]")).to_have_attribute("data-verdict", "wrong", timeout=TIMEOUT)
+    expect(fb).to_contain_text("Check 97010.")
+    expect(fb).to_contain_text("97010 is bundled and not paid separately, so it bills 0 units")
+    page.fill("[data-role=rows] input[data-code='97010']", "0")
+    press(page.get_by_role("button", name="Check my units"))
+    expect(fb.locator("[data-verdict]")).to_have_attribute("data-verdict", "right", timeout=TIMEOUT)
+    expect(page.locator("[data-role=score]")).to_contain_text("1 of 2")  # a drill counts at its first check
+    page.select_option("[data-role=setup] [name=level]", "2")
     page.reload()
     expect(page.locator("[data-role=setup] [name=level]")).to_have_value("2")
-    expect(page.locator("[data-role=score]")).to_contain_text("1 of 1")
+    expect(page.locator("[data-role=score]")).to_contain_text("1 of 2")
     # a tampered store is ignored, not trusted
     page.evaluate("localStorage.setItem('tcg-drill-state', JSON.stringify({level: '<b>', right: 9, tried: 1}))")
     page.reload()
@@ -237,6 +399,22 @@ def test_clinician_walks_two_blocks_and_gets_the_days_units(user_device, press, 
     codes = page.locator("[data-role=rows] [name=code]")
     assert [codes.nth(i).input_value() for i in range(codes.count())] == [c for c, _ in blocks]
     _fits(page, "calculator filled from the session")
+    # personas-3: the Minutes field sat about 20 px lower than the Code field beside it; now they line up
+    for i in range(codes.count()):
+        row = page.locator("[data-role=rows] [data-role=row]").nth(i)
+        code_box = row.locator("[name=code]").bounding_box()
+        minutes_box = row.locator("[name=minutes]").bounding_box()
+        assert abs(code_box["y"] - minutes_box["y"]) < 1 and abs(code_box["height"] - minutes_box["height"]) < 1, (
+            i,
+            code_box,
+            minutes_box,
+        )
+        assert minutes_box["x"] >= code_box["x"] + code_box["width"], (i, code_box, minutes_box)  # side by side
+        labels = [
+            row.locator(f"label[for='{row.locator(n).get_attribute('id')}']") for n in ("[name=code]", "[name=minutes]")
+        ]
+        tops = [label.bounding_box()["y"] for label in labels]
+        assert abs(tops[0] - tops[1]) < 1, (i, tops)
     press(page.get_by_role("button", name="Copy as text"))
     expect(page.locator("[data-role=copied]")).to_have_text("Copied as plain text.")
     text = page.evaluate("navigator.clipboard.readText()")

@@ -36,7 +36,8 @@
     let quiz = null, madeFrom = null;
     // what the link was made from: when the ticked cases or the seed change, the link, the "Quiz ready"
     // line and the downloads are taken away until the quiz is made again (nothing stale stays on screen)
-    const selection = () => JSON.stringify([form.seed.value.trim(), boxes().filter((b) => b.checked).map((b) => b.value).sort()]);
+    const selection = () => JSON.stringify([form.seed.value.trim(), form.feedback_end.checked,
+      boxes().filter((b) => b.checked).map((b) => b.value).sort()]);
     function markStale() {
       if (quiz === null || selection() === madeFrom) return;
       quiz = null;
@@ -45,12 +46,34 @@
       part("quiz-link").removeAttribute("href");
       part("quiz-link").textContent = "";
       root.dataset.stale = "true";
-      status.textContent = "The cases or the seed changed: press “Make the quiz link” again. The old link and files are gone.";
+      status.textContent = "The cases, the seed or the feedback setting changed: press “Make the quiz link” again. The old link and files are gone.";
     }
+    // filters hide cases from the list (a hidden case stays ticked); the count covers every ticked case
+    const filters = [...form.querySelectorAll("[data-filter]")];
+    const shown = () => boxes().filter((b) => !b.closest("li").hidden);
+    function applyFilters() {
+      const want = Object.fromEntries(filters.map((f) => [f.dataset.filter, f.value]));
+      boxes().forEach((b) => {
+        const li = b.closest("li");
+        li.hidden = !((!want.code || li.dataset.code.split(" ").includes(want.code)) &&
+          (!want.family || li.dataset.family === want.family) && (!want.difficulty || li.dataset.difficulty === want.difficulty));
+      });
+      const n = shown().length, all = boxes().length;
+      part("shown").textContent = n === all ? "" : "Showing " + n + " of " + all + " cases.";
+    }
+    function showCount() {
+      const ticked = boxes().filter((b) => b.checked);
+      const hidden = ticked.filter((b) => b.closest("li").hidden).length;
+      part("count").textContent = ticked.length + (ticked.length === 1 ? " case" : " cases") + " selected" +
+        (hidden ? " (" + hidden + " not shown by the filters)" : "");
+    }
+    filters.forEach((f) => f.addEventListener("change", () => { applyFilters(); showCount(); }));
     form.addEventListener("input", markStale);
-    form.addEventListener("change", markStale);
-    part("all").addEventListener("click", () => { boxes().forEach((b) => { b.checked = true; }); markStale(); });
-    part("none").addEventListener("click", () => { boxes().forEach((b) => { b.checked = false; }); markStale(); });
+    form.addEventListener("change", () => { markStale(); showCount(); });
+    part("all").addEventListener("click", () => { shown().forEach((b) => { b.checked = true; }); markStale(); showCount(); });
+    part("none").addEventListener("click", () => { boxes().forEach((b) => { b.checked = false; }); markStale(); showCount(); });
+    applyFilters();
+    showCount();
     engine.onState((state, detail) => {
       if (state === "loading") status.textContent = (detail || "Loading") + "…";
       if (state === "failed") status.textContent = "Python could not start in this browser (" + detail + ").";
@@ -59,7 +82,7 @@
       ev.preventDefault();
       const ids = boxes().filter((b) => b.checked).map((b) => b.value);
       const made = selection();
-      const reply = await engine.call("quiz_link", { seed: form.seed.value, ids });
+      const reply = await engine.call("quiz_link", { seed: form.seed.value, ids, feedback: form.feedback_end.checked ? "end" : "each" });
       if (reply.error) { status.textContent = reply.error.message; return; }
       quiz = reply.result.quiz;
       madeFrom = made;
@@ -73,7 +96,8 @@
       part("sheet-link").href = at("instructor/worksheet/", "key", reply.result.key);
       part("copied").textContent = "";
       part("links").hidden = false;
-      status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz + ".";
+      status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz +
+        (form.feedback_end.checked ? ", feedback at the end." : ", feedback after each answer.");
       markStale(); // the selection changed while the engine worked
     });
     part("copy").addEventListener("click", async () => {
@@ -96,9 +120,11 @@
   async function keepQuizCases(root, engine, lists, label) {
     const status = root.querySelector("[data-role=status]");
     const key = fromHash("key");
+    const caseIds = [...new Set(lists.flatMap((list) => [...list.querySelectorAll(":scope > [data-case]")].map((el) => el.dataset.case)))];
     if (fromHash("quiz")) {
       // a student's quiz link with the path edited: no key in the quiz's order, and nothing shown
       lists.forEach((list) => list.querySelectorAll(":scope > [data-case]").forEach((el) => { el.hidden = true; }));
+      keepContents(caseIds, [], false);
       root.dataset.refused = "true";
       status.textContent = "This is a student's quiz link, not an answer-key link. The key for a quiz opens only from " +
         "the quiz builder's link.";
@@ -113,13 +139,50 @@
       [...list.querySelectorAll(":scope > [data-case]")].forEach((el) => el.remove());
       list.append(...reply.result.ids.map((id) => items[id]).filter(Boolean));
     });
+    keepContents(caseIds, reply.result.ids, label === "Answer key");
     status.textContent = label + " for quiz " + reply.result.quiz + ": " + reply.result.ids.length + " cases.";
     root.dataset.quiz = reply.result.quiz;
     return reply.result.ids;
   }
 
+  // the worksheet's questions and its key print apart (training.css hides the other part by data-print):
+  // the browser's own Print command prints the questions only, so a handout never carries the key
+  function wireSheetPrint(root) {
+    const print = (what) => { root.dataset.print = what; window.print(); };
+    root.querySelector("[data-role=print-questions]").addEventListener("click", () => print("questions"));
+    root.querySelector("[data-role=print-key]").addEventListener("click", () => print("key"));
+    window.addEventListener("afterprint", () => { delete root.dataset.print; });
+  }
+
+  // the page's contents (Material's "On this page" list, in the sidebar or the phone's drawer) name only the
+  // quiz's cases, in the quiz's order and with their numbers; entries of other cases are removed
+  function keepContents(caseIds, ids, numbered) {
+    const wanted = new Map(ids.map((id, i) => [id, i]));
+    const known = new Set(caseIds);
+    document.querySelectorAll(".md-nav--secondary .md-nav__list").forEach((list) => {
+      const entries = [...list.children].map((li) => {
+        const a = li.querySelector(":scope > a.md-nav__link");
+        // Material rewrites the links to full URLs: the entry's target is the link's fragment
+        let target = "";
+        try { target = a ? decodeURIComponent(new URL(a.href, location.href).hash.slice(1)) : ""; } catch (e) { /* not a case */ }
+        return { li, a, target };
+      }).filter((e) => known.has(e.target));
+      if (!entries.length) return;
+      const anchor = entries[entries.length - 1].li.nextSibling;
+      entries.forEach((e) => e.li.remove());
+      const kept = entries.filter((e) => wanted.has(e.target)).sort((x, y) => wanted.get(x.target) - wanted.get(y.target));
+      kept.forEach((e) => {
+        if (!numbered) return;
+        const label = e.a.querySelector(".md-ellipsis") || e.a;
+        if (!label.dataset.title) label.dataset.title = label.textContent.trim();
+        label.textContent = "Case " + (wanted.get(e.target) + 1) + ": " + label.dataset.title;
+      });
+      kept.forEach((e) => list.insertBefore(e.li, anchor));
+    });
+  }
+
   function mountWorksheet(root, engine) {
-    wirePrint(root);
+    wireSheetPrint(root);
     keepQuizCases(root, engine, ["questions", "key"].map((r) => root.querySelector("[data-role=" + r + "]")), "Worksheet");
   }
 

@@ -43,7 +43,7 @@
     const filters = part("filters"), status = part("status"), caseBox = part("case");
     const answerForm = part("answer"), feedback = part("feedback"), error = part("error");
     const banner = part("quiz-banner");
-    let set = null, index = 0, progress = loadProgress(), quizMode = false, quizCode = null;
+    let set = null, index = 0, progress = loadProgress(), quizMode = false, quizCode = null, atEnd = false;
 
     engine.onState((state, detail) => {
       if (state === "loading") status.textContent = (detail || "Loading") + "…";
@@ -51,7 +51,35 @@
     });
 
 
+    // progress per code, in words: "97110 Therapeutic exercise: 3 of 4 cases right (2 the first time). Still
+    // wrong: …" (the engine counts; in a quiz the cases are named by their number only)
+    function showByCode(summary) {
+      const rows = summary.by_code || [];
+      part("by-code-intro").textContent = summary.held ? "Your progress by code comes when you finish the quiz." :
+        !rows.length ? "No answers yet." : (quizMode ? "In this quiz, by the code each note supports:" :
+          "All your answers in this browser, by the code each note supports:");
+      part("by-code").replaceChildren(...rows.map((r) => h("li", { "data-code": r.code },
+        h("strong", {}, r.code), (r.name ? " " + r.name : "") + ": " + r.right + " of " + r.tried +
+        (r.tried === 1 ? " case" : " cases") + " right" + (r.first_right !== r.right ? " (" + r.first_right + " the first time)" : "") +
+        (r.missed.length ? ". Still wrong: " + r.missed.map((m) => m.title || "case " + m.number).join("; ") + "." : "."))));
+    }
+    function showMissedText(text) {
+      part("missed-text").textContent = text || "";
+      part("missed-copy").hidden = !text;
+      part("missed-copied").textContent = "";
+    }
+
     function showSummary(summary) {
+      showByCode(summary);
+      showMissedText(summary.missed_text);
+      if (summary.held) { // a quiz with feedback at the end: no score and no missed cases before the end
+        part("score").textContent = summary.answered + " of " + summary.total + " answered. Your score and the " +
+          "feedback come when you have answered every case.";
+        part("missed").replaceChildren();
+        part("retry").disabled = true;
+        set.missed = [];
+        return;
+      }
       part("score").textContent = "Score " + summary.correct + " of " + summary.answered + " answered (" + summary.total +
         " in this set) · first try " + summary.first_correct + " right, " + summary.attempts +
         (summary.attempts === 1 ? " attempt" : " attempts") + " · streak " + summary.streak + " · best " + summary.best_streak;
@@ -65,7 +93,10 @@
 
     function setMode() {
       quizMode = Boolean(quizCode);
+      atEnd = quizMode && set.feedback === "end";
       banner.hidden = !quizMode;
+      part("end-note").hidden = !atEnd;
+      part("review").hidden = true;
       filters.hidden = quizMode;
       part("leave-confirm").hidden = true;
       part("quiz-code").textContent = quizCode || "";
@@ -106,6 +137,7 @@
         caseBox.hidden = true;
         status.textContent = quizMode ? "Quiz finished. Download your results for your instructor, or retry the missed cases."
           : "Set finished. Retry the missed cases or start a new set.";
+        if (atEnd) review();
         return;
       }
       caseBox.hidden = false;
@@ -137,7 +169,23 @@
       caseBox.focus();
     }
 
-    function renderFeedback(f) {
+    // feedback at the end: once every case is answered, the engine grades each case's latest answer again and
+    // the page shows all the feedback, case by case
+    async function review() {
+      const reply = await engine.call("quiz_review", { quiz: quizCode, progress });
+      if (reply.error) { status.textContent = reply.error.message; return; }
+      showSummary(reply.result.summary);
+      part("review-list").replaceChildren(...reply.result.cases.map((c) => h("section", { class: "tcg-review-case", "data-ref": c.ref },
+        h("h3", {}, "Case " + c.number + (c.attempts > 1 ? " (" + c.attempts + " attempts; your latest answer)" : "")),
+        ...(c.feedback ? feedbackItems(c.feedback) : [h("p", {}, "This browser kept no answer for this case.")]))));
+      part("review").hidden = false;
+      part("review").focus({ preventScroll: true });
+      part("review").scrollIntoView({ block: "start" });
+    }
+
+    function renderFeedback(f) { feedback.replaceChildren(...feedbackItems(f)); }
+
+    function feedbackItems(f) {
       // the engine's headline says what was right and what was not ("Code right, units not. …")
       const items = [h("p", { class: f.correct ? "tcg-right" : "tcg-wrong", "data-verdict": f.correct ? "right" : "wrong",
         "data-code-right": f.code_correct ? "true" : "false" }, h("strong", {}, f.headline)),
@@ -174,7 +222,7 @@
       items.push(h("p", {}, h("a", { href: TCG.siteRoot + "tree/#walk=" + f.walk }, "See the walk through the tree"),
         acts.length ? " · related activities: " : "",
         ...acts.map((a, i) => [i ? ", " : "", h("a", { href: TCG.siteRoot + "activities/" + a.slug + "/" }, a.name)])));
-      feedback.replaceChildren(...items);
+      return items;
     }
 
     answerForm.addEventListener("submit", async (ev) => {
@@ -194,7 +242,9 @@
       error.hidden = true;
       progress = reply.result.progress;
       saveProgress(progress);
-      renderFeedback(reply.result.feedback);
+      if (reply.result.held) feedback.replaceChildren(h("p", { "data-role": "saved" }, h("strong", {}, "Answer saved."),
+        " The feedback on every case comes at the end of the quiz."));
+      else renderFeedback(reply.result.feedback);
       showSummary(reply.result.summary);
       part("next").hidden = false;
       part("next").textContent = index + 1 < set.cases.length ? "Next case" : "Finish";
@@ -202,6 +252,12 @@
       feedback.scrollIntoView({ block: "start" });
     });
     part("next").addEventListener("click", () => { index += 1; showCase(); });
+    part("copy-missed").addEventListener("click", async () => {
+      let ok = false;
+      try { await navigator.clipboard.writeText(part("missed-text").textContent); ok = true; } catch (e) { ok = false; }
+      if (!ok) window.getSelection().selectAllChildren(part("missed-text"));
+      part("missed-copied").textContent = ok ? "Copied." : "Selected: press Ctrl+C (or long-press and Copy).";
+    });
 
     const chosen = (name) => [...filters.querySelectorAll("[name=" + name + "]:checked")].map((i) => i.value);
     filters.addEventListener("submit", (ev) => {
