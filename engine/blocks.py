@@ -103,7 +103,8 @@ _QUALIFIED_MINUTES = re.compile(
 def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     """A heading needs a colon or dash after it, minutes beside it or on its line, or a line of its own.
 
-    An evaluation heading may also open a sentence on its own ("PT eval, low complexity.")."""
+    An evaluation heading may also open a sentence on its own ("PT eval, low complexity."), and a heading
+    marked `line_opens` (an untimed service, which has no minutes to write) a line ("HP to R knee.")."""
     end = m.group("end")
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
         return bool(m.group("min"))
@@ -115,7 +116,12 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
         return True
     line_end = text.find("\n", m.end())
     rest = text[m.end() : len(text) if line_end < 0 else line_end]
-    if rd.heading_ids[_key(m.group("heading"))].get("decides") == "evaluation":
+    info = rd.heading_ids[_key(m.group("heading"))]
+    if info.get("decides") == "evaluation":
+        return True
+    if info.get("line_opens") and not text[text.rfind("\n", 0, m.start("heading")) + 1 : m.start("heading")].strip(
+        " \t-*•>"
+    ):  # an untimed service written as a line of its own ("HP to R knee w/ e-stim.")
         return True
     return bool(_QUALIFIED_MINUTES.match(rest))
 
