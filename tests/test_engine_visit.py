@@ -144,7 +144,7 @@ def test_the_visit_bank_is_read_block_by_block_on_both_halves(half: str) -> None
 
 
 def test_an_open_question_answered_in_place_continues_the_same_walk() -> None:
-    note = "TE 12 min: bridges w/ VC.\nStretch and STM to post capsule by PT 12 min."
+    note = "TE 12 min: bridges w/ VC.\nWand AAROM and STM to post capsule by PT 12 min."
     first = read(note)
     open_block = next(i for i, b in enumerate(first["blocks"], 1) if b["open_question"])
     question = first["blocks"][open_block - 1]["open_question"]
