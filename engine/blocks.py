@@ -57,6 +57,8 @@ def _compile(frozen: str) -> _Reader:
     unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
     number = r"(?:(?P<range>\d{1,4}\s*(?:-|–|to)\s*\d{1,4})|(?P<min>\d{1,4}))"
     minutes = rf"[(\[]?\s*(?:x\s*)?{number}\s*-?\s*{unit}\s*[)\]]?"
+    # a bare number in brackets between a heading and its colon is the block's minutes ("TE (15): ...")
+    paren_minutes = r"[(\[]\s*(?P<pmin>\d{1,3})\s*[)\]](?=[ \t]*[:|–-])"
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s)))"
         r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?"
@@ -68,7 +70,7 @@ def _compile(frozen: str) -> _Reader:
         + rf"(?P<heading>{_alternation(phrases)})"
         + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
         + _CODE_TAG
-        + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?{minutes})?"
+        + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?(?:{minutes}|{paren_minutes}))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
@@ -107,8 +109,8 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     marked `line_opens` (an untimed service, which has no minutes to write) a line ("HP to R knee.")."""
     end = m.group("end")
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
-        return bool(m.group("min"))
-    if m.group("min") or m.group("range") or m.group("pre") or m.group("bare"):
+        return bool(m.group("min") or m.group("pmin"))
+    if m.group("min") or m.group("pmin") or m.group("range") or m.group("pre") or m.group("bare"):
         return True
     if end.strip() == ",":  # "OT eval, moderate complexity" opens a block; "bed mobility, supine to sit" does not
         return rd.heading_ids[_key(m.group("heading"))].get("decides") == "evaluation"
@@ -345,7 +347,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             end = min(later)
         info = rd.heading_ids[_key(m.group("heading"))]
         # words between the heading and its minutes describe the work ("Manual traction 8 min"): they are content
-        content_start = m.end() if m.group("min") or m.group("end").strip() else m.end("heading")
+        content_start = m.end() if m.group("min") or m.group("pmin") or m.group("end").strip() else m.end("heading")
         block = {
             "span": [starts[i], end],
             "content": [content_start, end],
@@ -361,9 +363,9 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         }
         if m.group("range"):
             block["range"] = " ".join(m.group("range").split()) + " min"
-        elif m.group("min") or m.group("pre") or m.group("bare"):
+        elif m.group("min") or m.group("pmin") or m.group("pre") or m.group("bare"):
             block["minutes"], block["minutes_from"] = (
-                int(m.group("min") or m.group("pre") or m.group("bare")),
+                int(m.group("min") or m.group("pmin") or m.group("pre") or m.group("bare")),
                 "heading",
             )
         else:
