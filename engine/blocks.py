@@ -71,7 +71,7 @@ def _compile(frozen: str) -> _Reader:
         + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
         + _CODE_TAG
         + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?(?:{minutes}|{paren_minutes}))?"
-        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
+        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
     )
@@ -112,6 +112,8 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
         return bool(m.group("min") or m.group("pmin"))
     if m.group("min") or m.group("pmin") or m.group("range") or m.group("pre") or m.group("bare"):
         return True
+    if end.strip() == ".":  # a full stop closes minutes ("Ther ex: 15 minutes. Bike ..."), never a bare heading
+        return False
     if end.strip() == ",":  # "OT eval, moderate complexity" opens a block; "bed mobility, supine to sit" does not
         return rd.heading_ids[_key(m.group("heading"))].get("decides") == "evaluation"
     if end.strip() or "\n" in end:

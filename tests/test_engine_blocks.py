@@ -30,6 +30,7 @@ def split(text: str) -> dict:
         ("TherEx: SLR 3x10 for 12 min", 12),
         ("TherEx (12): SLR 3x10", 12),
         ("TherEx [12] - SLR 3x10", 12),
+        ("TherEx: 12 minutes. Bike x 5 min, then SLR 3x10", 12),
     ],
 )
 def test_minutes_in_every_common_form(text: str, minutes: int) -> None:
