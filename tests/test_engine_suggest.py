@@ -103,6 +103,7 @@ def test_the_real_tree_reads_body_function_places_warm_ups_and_manual_stretches(
     assert code("Standing at sink w/ lateral weight shifts, reaching across midline, CGA, LOB x2.") == "97112"
     assert code("Shoulder ex: prone T/Y 2x10, serratus punch w/ 3#, cues.") == "97110", "no balance named: exercise"
     assert code("NuStep 8 min warm-up, level 4.") == "not_billable"
+    assert code("Bike warm-up 5 min then squats 3x10, lunges 2x10.") == "97110", "a warm-up inside exercise work"
     assert code("NuStep 8 min warm-up, level 4, resistance adjusted to HR, cues for pacing.") == "97110"
     assert code("Posterior glides grade III and sleeper stretch assisted by PT.") == "97140"
     assert code("Rest break 5 min, vitals taken.") == "not_billable"
