@@ -107,6 +107,7 @@ def test_the_real_tree_reads_body_function_places_warm_ups_and_manual_stretches(
     assert code("NuStep 8 min warm-up, level 4, resistance adjusted to HR, cues for pacing.") == "97110"
     assert code("Posterior glides grade III and sleeper stretch assisted by PT.") == "97140"
     assert code("Rest break 5 min, vitals taken.") == "not_billable"
+    assert code("Bridges 3x10, clams 3x10, rest break 1 min between sets.") == "97110", "rests inside exercise work"
 
 
 @pytest.mark.parametrize(
