@@ -4,7 +4,7 @@ There is no second decision logic here. Each answer of decision_tree.yaml may ca
 `evidence`: `patterns` (any one matching shows the answer), `also` (groups of patterns
 that must each match too), `unless` (patterns that cancel it) and `weak` (patterns that show it only when no
 answer of the question has evidence of its own: a place such as "at the sink" names a task only when
-nothing says what the time was for); an answer may
+nothing says what the time was for; `weak_unless` cancels only the weak ones); an answer may
 `outrank` other answers of its question; a question may `ignore` parts of the note (goal
 statements, when the question is about what the time was spent on). At each question the walk keeps the answers
 whose evidence is in the note, drops those outranked by another kept answer, and
@@ -77,7 +77,7 @@ def answer_spans(
     if not evidence:
         return []
     spans = patterns.matches(evidence.get("weak" if weak else "patterns", []), text, vocab)
-    if not spans:
+    if not spans or (weak and patterns.matches(evidence.get("weak_unless", []), text, vocab, limit=1)):
         return []
     for group in evidence.get("also", []):
         more = patterns.matches(group["patterns"], _reads(group, text, whole), vocab)
@@ -365,6 +365,7 @@ def evidence_problems(tree: dict[str, Any], vocab: dict[str, Any]) -> list[tuple
             groups: list[tuple[tuple[Any, ...], list[str]]] = [
                 (("patterns",), evidence.get("patterns", [])),
                 (("weak",), evidence.get("weak", [])),
+                (("weak_unless",), evidence.get("weak_unless", [])),
                 (("unless",), evidence.get("unless", [])),
                 *((("also", g, "patterns"), group["patterns"]) for g, group in enumerate(evidence.get("also", []))),
             ]

@@ -93,6 +93,9 @@ def test_weak_evidence_counts_only_when_nothing_stronger_answers_and_yields_to_t
     assert headed["outcome"] == "o_y" and headed["path"][0]["from_heading"], "the heading outweighs weak evidence"
     strong = suggest.walk(t, "Washed dishes at the sink.", claims="Y2", heading="NMR")
     assert strong["outcome"] == "o_x" and not strong["path"][0]["from_heading"], "content evidence wins"
+    guarded = _small(answers=_answers({"evidence": {**x["evidence"], "weak_unless": [r"\bsets\b"]}}, y))
+    assert suggest.walk(guarded, "Stood at the sink 5 min.")["outcome"] == "o_x"
+    assert suggest.walk(guarded, "Stood at the sink, 3 sets.")["open_question"] == "q_one", "weak_unless cancels"
 
 
 def test_the_real_tree_reads_body_function_places_warm_ups_and_manual_stretches() -> None:
