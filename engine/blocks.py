@@ -57,6 +57,8 @@ def _compile(frozen: str) -> _Reader:
     unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
     number = r"(?:(?P<range>\d{1,4}\s*(?:-|–|to)\s*\d{1,4})|(?P<min>\d{1,4}))"
     minutes = rf"[(\[]?\s*(?:x\s*)?{number}\s*-?\s*{unit}\s*[)\]]?"
+    # a bare number in brackets between a heading and its colon is the block's minutes ("TE (15): ...")
+    paren_minutes = r"[(\[]\s*(?P<pmin>\d{1,3})\s*[)\]](?=[ \t]*[:|–-])"
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s)))"
         r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?"
@@ -68,8 +70,8 @@ def _compile(frozen: str) -> _Reader:
         + rf"(?P<heading>{_alternation(phrases)})"
         + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
         + _CODE_TAG
-        + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?{minutes})?"
-        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
+        + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?(?:{minutes}|{paren_minutes}))?"
+        + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
     )
@@ -103,19 +105,27 @@ _QUALIFIED_MINUTES = re.compile(
 def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     """A heading needs a colon or dash after it, minutes beside it or on its line, or a line of its own.
 
-    An evaluation heading may also open a sentence on its own ("PT eval, low complexity.")."""
+    An evaluation heading may also open a sentence on its own ("PT eval, low complexity."), and a heading
+    marked `line_opens` (an untimed service, which has no minutes to write) a line ("HP to R knee.")."""
     end = m.group("end")
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
-        return bool(m.group("min"))
-    if m.group("min") or m.group("range") or m.group("pre") or m.group("bare"):
+        return bool(m.group("min") or m.group("pmin"))
+    if m.group("min") or m.group("pmin") or m.group("range") or m.group("pre") or m.group("bare"):
         return True
+    if end.strip() == ".":  # a full stop closes minutes ("Ther ex: 15 minutes. Bike ..."), never a bare heading
+        return False
     if end.strip() == ",":  # "OT eval, moderate complexity" opens a block; "bed mobility, supine to sit" does not
         return rd.heading_ids[_key(m.group("heading"))].get("decides") == "evaluation"
     if end.strip() or "\n" in end:
         return True
     line_end = text.find("\n", m.end())
     rest = text[m.end() : len(text) if line_end < 0 else line_end]
-    if rd.heading_ids[_key(m.group("heading"))].get("decides") == "evaluation":
+    info = rd.heading_ids[_key(m.group("heading"))]
+    if info.get("decides") == "evaluation":
+        return True
+    if info.get("line_opens") and not text[text.rfind("\n", 0, m.start("heading")) + 1 : m.start("heading")].strip(
+        " \t-*•>"
+    ):  # an untimed service written as a line of its own ("HP to R knee w/ e-stim.")
         return True
     return bool(_QUALIFIED_MINUTES.match(rest))
 
@@ -339,7 +349,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             end = min(later)
         info = rd.heading_ids[_key(m.group("heading"))]
         # words between the heading and its minutes describe the work ("Manual traction 8 min"): they are content
-        content_start = m.end() if m.group("min") or m.group("end").strip() else m.end("heading")
+        content_start = m.end() if m.group("min") or m.group("pmin") or m.group("end").strip() else m.end("heading")
         block = {
             "span": [starts[i], end],
             "content": [content_start, end],
@@ -355,9 +365,9 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         }
         if m.group("range"):
             block["range"] = " ".join(m.group("range").split()) + " min"
-        elif m.group("min") or m.group("pre") or m.group("bare"):
+        elif m.group("min") or m.group("pmin") or m.group("pre") or m.group("bare"):
             block["minutes"], block["minutes_from"] = (
-                int(m.group("min") or m.group("pre") or m.group("bare")),
+                int(m.group("min") or m.group("pmin") or m.group("pre") or m.group("bare")),
                 "heading",
             )
         else:

@@ -2,7 +2,9 @@
 
 There is no second decision logic here. Each answer of decision_tree.yaml may carry
 `evidence`: `patterns` (any one matching shows the answer), `also` (groups of patterns
-that must each match too) and `unless` (patterns that cancel it); an answer may
+that must each match too), `unless` (patterns that cancel it) and `weak` (patterns that show it only when no
+answer of the question has evidence of its own: a place such as "at the sink" names a task only when
+nothing says what the time was for; `weak_unless` cancels only the weak ones); an answer may
 `outrank` other answers of its question; a question may `ignore` parts of the note (goal
 statements, when the question is about what the time was spent on). At each question the walk keeps the answers
 whose evidence is in the note, drops those outranked by another kept answer, and
@@ -64,16 +66,18 @@ def check_note(text: Any) -> str:
 
 
 def answer_spans(
-    answer: dict[str, Any], text: str, vocab: dict[str, Any], whole: str | None = None
+    answer: dict[str, Any], text: str, vocab: dict[str, Any], whole: str | None = None, weak: bool = False
 ) -> list[dict[str, Any]]:
     """The spans that show `answer` in `text`, or [] when its evidence is absent or cancelled.
 
-    `whole` is the note before non-asserted text was blanked, read by groups marked `reads: whole`."""
+    `whole` is the note before non-asserted text was blanked, read by groups marked `reads: whole`.
+    `weak` reads the answer's `weak` patterns in place of its `patterns` (words that suggest the answer
+    only when nothing else in the note answers the question)."""
     evidence = answer.get("evidence")
     if not evidence:
         return []
-    spans = patterns.matches(evidence.get("patterns", []), text, vocab)
-    if not spans:
+    spans = patterns.matches(evidence.get("weak" if weak else "patterns", []), text, vocab)
+    if not spans or (weak and patterns.matches(evidence.get("weak_unless", []), text, vocab, limit=1)):
         return []
     for group in evidence.get("also", []):
         more = patterns.matches(group["patterns"], _reads(group, text, whole), vocab)
@@ -127,13 +131,19 @@ def settle(question: dict[str, Any], text: str, vocab: dict[str, Any], whole: st
     if question.get("ignore"):
         text = masked(text, question["ignore"]["patterns"], vocab)
     found = {a["id"]: spans for a in question["answers"] if (spans := answer_spans(a, text, vocab, whole))}
+    weak = False
+    if not found:  # weak evidence (a place or an object alone) counts only where nothing stronger answers
+        found = {
+            a["id"]: spans for a in question["answers"] if (spans := answer_spans(a, text, vocab, whole, weak=True))
+        }
+        weak = bool(found)
     outranked = {
         loser for a in question["answers"] if a["id"] in found for loser in a.get("outranks", []) if loser != a["id"]
     }
     kept = {aid: spans for aid, spans in found.items() if aid not in outranked}
     if len(kept) == 1:
         ((aid, spans),) = kept.items()
-        return {"answer": aid, "spans": spans, "silent": False, "candidates": [aid]}
+        return {"answer": aid, "spans": spans, "silent": False, "candidates": [aid], "weak": weak}
     if not kept and question.get("when_silent"):
         silent = question["when_silent"]
         add = [a for answer in question["answers"] for a in missing_parts(answer, text, vocab, whole)]
@@ -176,9 +186,9 @@ def walk(
     billed, e.g. 97129 with 97130); `documentation` is {"verdict", "add"} beside a code; `path` holds each
     settled step with the note's words as evidence. `reading` (data/note_reading.yaml) turns on ConText;
     `goals` is more goal text of the visit (its goal lines) that a goal-link check may read. `claims` is
-    the code a block's heading names: at a question the content leaves open
-    (or answers only by silence), the one answer whose `heading_codes` name that code is taken, and the step says the
-    heading settled it; content that answers the question always wins over the heading. `minutes` are the
+    the code a block's heading names: at a question the content leaves open (or answers only by silence
+    or by weak evidence), the one answer whose `heading_codes` name that code is taken, and the step says
+    the heading settled it; content that answers the question always wins over the heading. `minutes` are the
     block's minutes when the visit reader found them beside its heading: a question with `by_minutes` is
     answered from them. `policy` is a payer policy (data/policies) whose definitions change the walk: an
     answer it takes `instead_of` others, or more words that show a goal link; the step names the policy.
@@ -207,7 +217,7 @@ def walk(
             aid = rule["at_most"] if minutes <= rule["threshold"] else rule["over"]
             settled = {"answer": aid, "spans": [], "silent": False, "candidates": [aid], "from_heading": True}
             settled["reason"] = f"the block's {minutes} minutes"
-        if claims and (settled["answer"] is None or settled["silent"]):
+        if claims and (settled["answer"] is None or settled["silent"] or settled.get("weak")):
             settled = _heading_settles(question, settled, claims, heading)
         if settled["answer"] is None:
             candidates = settled["candidates"]
@@ -287,9 +297,10 @@ def _heading_settles(
     question: dict[str, Any], settled: dict[str, Any], claims: str, heading: str | None
 ) -> dict[str, Any]:
     """The answer whose `heading_codes` name the heading's code, when the content leaves the question open."""
-    pool = settled["candidates"] or [a["id"] for a in question["answers"]]
+    pool = [a["id"] for a in question["answers"]] if settled.get("weak") else settled["candidates"]
+    pool = pool or [a["id"] for a in question["answers"]]
     leading = [a["id"] for a in question["answers"] if a["id"] in pool and claims in a.get("heading_codes", [])]
-    if len(leading) != 1 or (settled["silent"] and leading[0] == settled["answer"]):
+    if len(leading) != 1 or ((settled["silent"] or settled.get("weak")) and leading[0] == settled["answer"]):
         return settled
     return {
         "answer": leading[0],
@@ -353,6 +364,8 @@ def evidence_problems(tree: dict[str, Any], vocab: dict[str, Any]) -> list[tuple
             evidence = answer.get("evidence") or {}
             groups: list[tuple[tuple[Any, ...], list[str]]] = [
                 (("patterns",), evidence.get("patterns", [])),
+                (("weak",), evidence.get("weak", [])),
+                (("weak_unless",), evidence.get("weak_unless", [])),
                 (("unless",), evidence.get("unless", [])),
                 *((("also", g, "patterns"), group["patterns"]) for g, group in enumerate(evidence.get("also", []))),
             ]

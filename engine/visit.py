@@ -239,6 +239,7 @@ def read(
     service_codes: list[str] = []
     billed_minutes = 0
     all_minutes = 0
+    service_minutes = 0
     for number, block in enumerate(split["blocks"], 1):
         block["number"] = number
         coded = _walk_block(block, text, data, rule_id, goals, answers.get(str(number)), policy)
@@ -295,8 +296,10 @@ def read(
             elif timed and block["minutes"] is not None:
                 minutes_by_code.setdefault(code, []).append((number, block["minutes"]))
                 billed_minutes += block["minutes"]
-            elif not timed and code not in service_codes:
-                service_codes.append(code)
+            elif not timed:
+                service_minutes += block["minutes"] or 0
+                if code not in service_codes:
+                    service_codes.append(code)
             steps.append(
                 f"{label}: {' + '.join(coded['codes'] or [code])}"
                 + (f", {block['minutes']} min" if block["minutes"] is not None else "")
@@ -350,7 +353,7 @@ def read(
     if unit_result:
         steps += unit_result["steps"]
         warnings += [_warning("units", w) for w in unit_result["warnings"]]
-    _check_totals(split, billed_minutes, all_minutes, warnings)
+    _check_totals(split, billed_minutes, all_minutes, warnings, service_minutes)
     return {
         "blocks": out_blocks,
         "units": unit_result["units"] if unit_result else {},
@@ -383,8 +386,14 @@ def segments(text: str, coded: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _check_totals(split: dict[str, Any], billed: int, every: int, warnings: list[dict[str, Any]]) -> None:
-    """A stated total that disagrees with the blocks' minutes is a warning that says which minutes differ."""
+def _check_totals(
+    split: dict[str, Any], billed: int, every: int, warnings: list[dict[str, Any]], services: int = 0
+) -> None:
+    """A stated total that disagrees with the blocks' minutes is a warning that says which minutes differ.
+
+    A stated treatment time may be the billable timed minutes or those plus the untimed services' minutes
+    (`services`); minutes of a block that is not billable (unskilled, not performed, a rest) do not belong
+    in it, even when the blocks' minutes add up to it."""
     timed = split["stated_total_timed"]
     if timed is not None and timed != billed:
         extra = " It counts minutes the blocks do not bill." if timed == every and every != billed else ""
@@ -396,11 +405,17 @@ def _check_totals(split: dict[str, Any], billed: int, every: int, warnings: list
             )
         )
     treatment = split["stated_total_treatment"]
-    if treatment is not None and treatment != every and treatment != billed:
+    if treatment is not None and treatment not in (billed, billed + services):
+        counted = billed + services
+        extra = (
+            f" It counts {every - counted} min the blocks do not bill (unskilled, not performed or rest)."
+            if treatment == every and every != counted
+            else ""
+        )
         warnings.append(
             _warning(
                 "total_mismatch",
-                f"the note states {treatment} min of treatment; the blocks add up to {every} min"
-                " (fix: correct the total or the block minutes)",
+                f"the note states {treatment} min of treatment; the billable blocks add up to {counted} min"
+                f" ({billed} timed).{extra} (fix: correct the total or the block minutes)",
             )
         )

@@ -28,6 +28,9 @@ def split(text: str) -> dict:
         ("12-min Ther ex: SLR 3x10", 12),
         ("TherEx | 12 min | SLR 3x10", 12),
         ("TherEx: SLR 3x10 for 12 min", 12),
+        ("TherEx (12): SLR 3x10", 12),
+        ("TherEx [12] - SLR 3x10", 12),
+        ("TherEx: 12 minutes. Bike x 5 min, then SLR 3x10", 12),
     ],
 )
 def test_minutes_in_every_common_form(text: str, minutes: int) -> None:
@@ -85,3 +88,11 @@ def test_an_evaluation_title_and_its_block_are_one_block() -> None:
     note = "PT re-eval, R shoulder impingement, 10th visit.\nRe-eval 20 min: ROM, MMT, goals updated.\nTE 12 min: rows."
     got = [(b["decides"], b["minutes"]) for b in split(note)["blocks"]]
     assert got == [("evaluation", 20), ("content", 12)]
+
+
+def test_an_untimed_service_written_as_a_line_of_its_own_is_a_block() -> None:
+    note = "E-stim 15 min premod to R knee, unattended.\nHP to R knee w/ e-stim.\nTA 12 min: floor transfers w/ cues."
+    found = split(note)["blocks"]
+    assert [(b["claims"], b["minutes"]) for b in found] == [("97014", 15), ("97010", None), ("97530", 12)]
+    (one,) = split("Balance on foam w/ CGA, LOB x2.")["blocks"]
+    assert one["heading"] is None, "a timed service's name opening a sentence is content, not a heading"

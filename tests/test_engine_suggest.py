@@ -82,6 +82,37 @@ def test_outranks_unless_also_ignore_and_when_silent() -> None:
     assert r["outcome"] == "o_y" and r["path"][0]["evidence"] == "nothing named" and r["path"][0]["from_silence"]
 
 
+def test_weak_evidence_counts_only_when_nothing_stronger_answers_and_yields_to_the_heading() -> None:
+    x = {"evidence": {"patterns": [r"\bdishes\b"], "weak": [r"\bsink\b"]}, "heading_codes": ["X1"]}
+    y = {"evidence": {"patterns": [r"\bweight shifts\b"]}, "heading_codes": ["Y2"]}
+    t = _small(answers=_answers(x, y))
+    assert suggest.walk(t, "Stood at the sink, weight shifts x10.")["outcome"] == "o_y", "a place alone loses"
+    alone = suggest.walk(t, "Stood at the sink 5 min.")
+    assert alone["outcome"] == "o_x" and alone["path"][0]["evidence"] == "sink", "alone, the place still answers"
+    headed = suggest.walk(t, "Stood at the sink 5 min.", claims="Y2", heading="NMR")
+    assert headed["outcome"] == "o_y" and headed["path"][0]["from_heading"], "the heading outweighs weak evidence"
+    strong = suggest.walk(t, "Washed dishes at the sink.", claims="Y2", heading="NMR")
+    assert strong["outcome"] == "o_x" and not strong["path"][0]["from_heading"], "content evidence wins"
+    guarded = _small(answers=_answers({"evidence": {**x["evidence"], "weak_unless": [r"\bsets\b"]}}, y))
+    assert suggest.walk(guarded, "Stood at the sink 5 min.")["outcome"] == "o_x"
+    assert suggest.walk(guarded, "Stood at the sink, 3 sets.")["open_question"] == "q_one", "weak_unless cancels"
+
+
+def test_the_real_tree_reads_body_function_places_warm_ups_and_manual_stretches() -> None:
+    def code(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING)
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    assert code("Standing at sink w/ lateral weight shifts, reaching across midline, CGA, LOB x2.") == "97112"
+    assert code("Shoulder ex: prone T/Y 2x10, serratus punch w/ 3#, cues.") == "97110", "no balance named: exercise"
+    assert code("NuStep 8 min warm-up, level 4.") == "not_billable"
+    assert code("Bike warm-up 5 min then squats 3x10, lunges 2x10.") == "97110", "a warm-up inside exercise work"
+    assert code("NuStep 8 min warm-up, level 4, resistance adjusted to HR, cues for pacing.") == "97110"
+    assert code("Posterior glides grade III and sleeper stretch assisted by PT.") == "97140"
+    assert code("Rest break 5 min, vitals taken.") == "not_billable"
+    assert code("Bridges 3x10, clams 3x10, rest break 1 min between sets.") == "97110", "rests inside exercise work"
+
+
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [("", "empty"), ("  \n\t ", "empty"), ("x" * (suggest.MAX_NOTE + 1), "characters"), ("a\x00b", "control")],

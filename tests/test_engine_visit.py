@@ -19,7 +19,7 @@ VISITS = {v["id"]: v for v in yaml.safe_load((BANK / "visits.yaml").read_text(en
 HALVES = yaml.safe_load((BANK / "visit_split.yaml").read_text(encoding="utf-8"))
 #: share of visits whose every block gets an acceptable code and the right minutes (each half): a guard
 #: against regressions set below the figures benchmarks/suggest_accuracy.py prints (held-out: never tuned to)
-FLOOR = {"dev": 0.8, "heldout": 0.65}
+FLOOR = {"dev": 0.93, "heldout": 0.7}
 
 
 def read(text: str, rule: str = "cms") -> dict[str, Any]:
@@ -143,8 +143,20 @@ def test_the_visit_bank_is_read_block_by_block_on_both_halves(half: str) -> None
     assert figures["billed"] >= FLOOR[half] - 0.05, figures
 
 
+def test_a_stated_treatment_time_that_counts_unbilled_minutes_is_a_mismatch() -> None:
+    def kinds(note: str) -> list[str]:
+        return [w["kind"] for w in read(note)["warnings"]]
+
+    assert "total_mismatch" in kinds("TE 15 min: bridges w/ VC.\nRest 5 min, vitals.\nTTT 20 min")
+    assert "total_mismatch" in kinds("TE 15 min: bridges w/ VC.\nUS 8 min - not performed, unit broken.\nTTT 23")
+    assert "total_mismatch" not in kinds("TE 15 min: bridges w/ VC.\nRest 5 min, vitals.\nTTT 15 min")
+    assert "total_mismatch" not in kinds("TE 15 min: bridges w/ VC.\nParaffin 10 min R hand.\nTTT 25 min"), (
+        "an untimed service's minutes belong in the treatment time"
+    )
+
+
 def test_an_open_question_answered_in_place_continues_the_same_walk() -> None:
-    note = "TE 12 min: bridges w/ VC.\nStretch and STM to post capsule by PT 12 min."
+    note = "TE 12 min: bridges w/ VC.\nWand AAROM and STM to post capsule by PT 12 min."
     first = read(note)
     open_block = next(i for i, b in enumerate(first["blocks"], 1) if b["open_question"])
     question = first["blocks"][open_block - 1]["open_question"]
