@@ -1,8 +1,9 @@
 """One lock per build cache folder, so builds running at the same time (parallel test workers, two shells)
 fill a cache entry once: the second build waits, then finds the entry whole and reuses it.
 
-Uses an advisory `flock` on `<folder>.lock` beside the folder (the folder holds only entries); where the platform has no `fcntl` (Windows) the
-lock is a no-op and the caches stay correct anyway (entries are written to a temporary name and renamed).
+Uses an advisory `flock` on `<folder>.lock` beside the folder (the folder holds only entries); where the
+platform has no `fcntl` (Windows) the lock is a no-op and the caches stay correct anyway (entries are
+written to a temporary name and renamed).
 """
 
 from __future__ import annotations
