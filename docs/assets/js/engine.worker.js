@@ -183,8 +183,32 @@ async function heap(reader, cfg) {
   } catch (e) {
     throw new SnapshotSkipped("corrupt"); // not gzip, cut short, or a checksum error
   }
-  if (buffer.byteLength !== cfg.snapshotSize) throw new SnapshotSkipped("corrupt"); // the wrong size
-  return new Uint8Array(buffer);
+  return unsparse(buffer, cfg.snapshotSize);
+}
+
+/** The heap from its sparse form (build_tools/make_snapshot.mjs `sparse()`): u32 page size, u32 number of runs,
+    (u32 first page, u32 pages) per run of pages that are not all zero, then their bytes, little-endian; laid into
+    a zeroed heap of `size` bytes. Anything that does not add up to that is "corrupt". */
+function unsparse(buffer, size) {
+  const data = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  if (data.length < 8) throw new SnapshotSkipped("corrupt");
+  const page = view.getUint32(0, true);
+  const count = view.getUint32(4, true);
+  let at = 8 + 8 * count;
+  if (!page || at > data.length) throw new SnapshotSkipped("corrupt");
+  const heap = new Uint8Array(size);
+  let next = 0; // runs are in order and do not overlap
+  for (let i = 0; i < count; i++) {
+    const start = view.getUint32(8 + 8 * i, true) * page;
+    const end = Math.min(start + view.getUint32(12 + 8 * i, true) * page, size);
+    if (start < next || start >= end || end - start > data.length - at) throw new SnapshotSkipped("corrupt");
+    heap.set(data.subarray(at, at + end - start), start);
+    at += end - start;
+    next = end;
+  }
+  if (at !== data.length) throw new SnapshotSkipped("corrupt"); // bytes left over: the wrong size
+  return heap;
 }
 
 /** After a boot without the snapshot in the cache: fetch it into the HTTP cache for the next visit. */
