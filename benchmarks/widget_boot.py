@@ -52,6 +52,7 @@ import gzip
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -100,25 +101,28 @@ new MutationObserver((records) => {
 }).observe(document, { attributes: true, attributeFilter: ["data-state", "data-mounted"], subtree: true });
 """
 
-#: the peer pattern: Pyodide on the main thread, started eagerly by the page itself
+#: the peer pattern (as in ../shared/reviews/perf-3.md): Pyodide's classic pyodide.js in the <head>, loadPyodide
+#: run eagerly on the main thread, the engine shipped as a source zip
 PEER_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><title>peer pattern</title></head>
+<html><head><meta charset="utf-8"><title>peer pattern</title>
+<script src="assets/pyodide/pyodide.js"></script></head>
 <body><h1>Peer pattern</h1><output id="answer"></output>
-<script type="module">
-const base = new URL("assets/pyodide/", location.href).href;
-const { loadPyodide } = await import(base + "pyodide.mjs");
-const py = await loadPyodide({ indexURL: base });
-const [archive, data] = await Promise.all([
-  fetch("peer-engine.zip").then((r) => r.arrayBuffer()),
-  fetch("assets/data/engine.json").then((r) => r.text()),
-]);
-py.unpackArchive(archive, "zip", { extractDir: "/home/pyodide" });
-const api = py.pyimport("engine.api");
-api.load(data);
-const reply = JSON.parse(api.call("units", JSON.stringify({ rule: "cms", entries: [{ code: "97110", minutes: 23 }] })));
-const out = document.getElementById("answer");
-out.textContent = JSON.stringify(reply.result.total_units);
-out.dataset.state = "done";
+<script>
+(async () => {
+  const py = await loadPyodide({ indexURL: new URL("assets/pyodide/", location.href).href });
+  const [archive, data] = await Promise.all([
+    fetch("peer-engine.zip").then((r) => r.arrayBuffer()),
+    fetch("assets/data/engine.json").then((r) => r.text()),
+  ]);
+  py.unpackArchive(archive, "zip", { extractDir: "/home/pyodide" });
+  const api = py.pyimport("engine.api");
+  api.load(data);
+  const call = JSON.stringify({ rule: "cms", entries: [{ code: "97110", minutes: 23 }] });
+  const reply = JSON.parse(api.call("units", call));
+  const out = document.getElementById("answer");
+  out.textContent = JSON.stringify(reply.result.total_units);
+  out.dataset.state = "done";
+})();
 </script></body></html>
 """
 TEXT = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".xml", ".txt", ".map")
@@ -173,6 +177,8 @@ def build(site: Path, url: str, configured: bool) -> None:
     )
     (site / "peer.html").write_text(PEER_PAGE, encoding="utf-8")
     (site / "peer-engine.zip").write_bytes(engine_archive())  # the source engine, as a peer would ship it
+    # the peer's classic loader (the site itself ships only pyodide.mjs)
+    shutil.copy(ROOT / "node_modules" / "pyodide" / "pyodide.js", site / "assets" / "pyodide" / "pyodide.js")
     page = (site / "calculator" / "index.html").read_text(encoding="utf-8")
     cached = '<meta name="tcg-snapshot-policy" content="cached">'
     assert cached in page
@@ -589,6 +595,8 @@ def main() -> int:
                         results[prof].setdefault(name, []).append(visit)
                 loads.append(f"round {i + 1}: {_load()}")
                 print(f"  round {i + 1} done, load {_load()}", file=sys.stderr, flush=True)
+                for profile, by_name in results.items():  # the figures so far, should the run be cut short
+                    print("\n".join(table(profile, by_name, i + 1)), file=sys.stderr, flush=True)
             home = reading_page(p, Path(tmp) / "profile-home", url)
             probe = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             version = probe.version
