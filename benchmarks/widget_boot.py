@@ -267,6 +267,8 @@ class ByteLog:
             self.urls[session, params["requestId"]] = params["request"]["url"]
             if self.offset is None:
                 self.offset = params["wallTime"] - params["timestamp"]
+        elif method == "Network.responseReceived":
+            self.urls.setdefault((session, params["requestId"]), params["response"]["url"])
         elif method == "Network.loadingFinished":
             url = self.urls.get((session, params["requestId"]), "")
             self.done.append(Finished(params["timestamp"], int(params["encodedDataLength"]), url))
@@ -343,7 +345,7 @@ class Browser:
         page = self._pages.pop() if self._pages else self.context.new_page()
         cdp: CDPSession = self.context.new_cdp_session(page)
         name = f"page-{id(cdp)}"
-        for method in ("Network.requestWillBeSent", "Network.loadingFinished"):
+        for method in ("Network.requestWillBeSent", "Network.responseReceived", "Network.loadingFinished"):
             cdp.on(method, functools.partial(self.log.event, name, method))
         cdp.send("Network.enable")
         if self.conditions:
