@@ -611,6 +611,10 @@ def main() -> int:
     print(f"date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC")
     print(f"machine: {platform.system()} {platform.release()}, {os.cpu_count()} cores ({cpu}), Chromium {version}")
     print(f"host: {args.host}; rounds: {args.runs}; load average 1/5 min: " + "; ".join(loads))
+    print(
+        "peer: the pattern page of review perf-3 (classic pyodide.js, loadPyodide on the main thread, source zip), "
+        "not the pyodide-mkdocs-theme / markdown-exec plugins themselves, which are not installed here"
+    )
     for profile, by_name in results.items():
         print("\n".join(table(profile, by_name, args.runs)))
     print("\ngoals (issue #25):")
