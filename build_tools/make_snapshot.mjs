@@ -2,8 +2,8 @@
 // Usage: node make_snapshot.mjs <pyodide dir> <precompiled stdlib zip> <precompiled engine zip> <out file>
 // Starts Pyodide on the very standard library the site serves (zipimport keeps that archive's directory, with
 // file offsets, in the heap: a snapshot is only valid with the archive it was made on), imports every engine
-// module, and writes the heap (Pyodide's `_makeSnapshot` / `makeMemorySnapshot()`) gzipped to <out file>.
-// Prints {"build": <Pyodide BUILD_ID>, "size": <snapshot bytes before gzip>} on stdout.
+// module, and writes the heap (Pyodide's `_makeSnapshot` / `makeMemorySnapshot()`) to <out file>, without its
+// zero pages (`sparse()` below) and gzipped. Prints {"build": <Pyodide BUILD_ID>, "size": <the heap's size>}.
 // The engine's data is not in the snapshot: the worker loads it after the restore, so editing the data
 // does not change the snapshot.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -55,5 +55,30 @@ for obj in gc.get_objects():
         obj.seed(0)
 `);
 const snapshot = py.makeMemorySnapshot();
-writeFileSync(out, gzipSync(snapshot, { level: 6 }));
+writeFileSync(out, gzipSync(sparse(snapshot), { level: 6 }));
+
+/** The heap without its zero pages (about 74% of it is zero bytes): u32 page size, u32 number of runs, one
+    (u32 first page, u32 pages) per run of pages that are not all zero, then those pages' bytes (the heap's last
+    page may be short). Unzipping it writes 13 MB instead of 31 MB (zero runs are slow to inflate: deflate matches
+    at most 258 bytes); the worker lays the pages into a zeroed buffer of the heap's size. All little-endian. */
+function sparse(heap) {
+  const PAGE = 65536;
+  const runs = [];
+  for (let page = 0; page * PAGE < heap.length; page++) {
+    const bytes = heap.subarray(page * PAGE, (page + 1) * PAGE);
+    if (bytes.every((b) => b === 0)) continue;
+    const last = runs[runs.length - 1];
+    if (last && last[0] + last[1] === page) last[1]++;
+    else runs.push([page, 1]);
+  }
+  const head = new DataView(new ArrayBuffer(8 + 8 * runs.length));
+  head.setUint32(0, PAGE, true);
+  head.setUint32(4, runs.length, true);
+  runs.forEach(([first, count], i) => {
+    head.setUint32(8 + 8 * i, first, true);
+    head.setUint32(12 + 8 * i, count, true);
+  });
+  const parts = runs.map(([first, count]) => heap.subarray(first * PAGE, (first + count) * PAGE));
+  return Buffer.concat([new Uint8Array(head.buffer), ...parts]);
+}
 process.stdout.write(JSON.stringify({ build: py._api.config.BUILD_ID, size: snapshot.length }));

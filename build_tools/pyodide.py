@@ -5,11 +5,13 @@ memory snapshot of Pyodide with the engine imported (the fastest boot; the worke
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
 import re
 import shutil
+import struct
 import subprocess
 import tempfile
 from pathlib import Path
@@ -92,10 +94,11 @@ RUNTIME_DIR = "assets/runtime/"
 CACHE_DIR = Path(".cache") / "pyc"
 COMPILER = Path(__file__).with_name("compile_python.mjs")
 SNAPSHOTTER = Path(__file__).with_name("make_snapshot.mjs")
-#: first line of the snapshot file the site serves, before the gzipped heap (the worker reads it first)
-SNAPSHOT_HEADER = "TCG-SNAPSHOT/1 build={build} size={size} engine={engine} stdlib={stdlib}\n"
+#: first line of the snapshot file the site serves, before the gzipped sparse heap (the worker reads it first);
+#: /2: the heap without its zero pages (make_snapshot.mjs `sparse()`, `heap()` below)
+SNAPSHOT_HEADER = "TCG-SNAPSHOT/2 build={build} size={size} engine={engine} stdlib={stdlib}\n"
 SNAPSHOT_HEADER_RE = re.compile(
-    r"TCG-SNAPSHOT/1 build=(?P<build>[0-9a-f]+) size=(?P<size>[0-9]+)"
+    r"TCG-SNAPSHOT/2 build=(?P<build>[0-9a-f]+) size=(?P<size>[0-9]+)"
     r" engine=(?P<engine>[0-9a-f]{12}) stdlib=(?P<stdlib>[0-9a-f]{12})\n"
 )
 
@@ -105,7 +108,7 @@ class Compiled(NamedTuple):
 
     stdlib: bytes  # only the stdlib modules that boot and the engine run, as .pyc (compile_python.mjs finds them)
     engine: bytes  # the engine as .pyc
-    snapshot: bytes  # the gzipped heap of a Pyodide that imported the engine on that stdlib
+    snapshot: bytes  # the gzipped sparse heap of a Pyodide that imported the engine on that stdlib (see `heap`)
     build: str  # the BUILD_ID of the Pyodide that made the snapshot (it restores only into that build)
     size: int  # the snapshot's size before gzip
 
@@ -183,6 +186,28 @@ def _fill(cache: Path, node: str, pkg: Path, engine_zip: bytes, key: str) -> Non
         tmp.rename(cache)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def heap(snapshot: bytes, size: int) -> bytes:
+    """The whole heap of a compiled snapshot (gzip of make_snapshot.mjs's sparse form: u32 page size, u32 number
+    of runs, (u32 first page, u32 pages) per run of pages that are not all zero, then their bytes; little-endian),
+    as the worker rebuilds it; ValueError when the form does not add up to `size` bytes."""
+    data = gzip.decompress(snapshot)
+    page, count = struct.unpack_from("<II", data)
+    if not page or 8 + 8 * count > len(data):
+        raise ValueError("not a sparse heap")
+    runs = [struct.unpack_from("<II", data, 8 + 8 * i) for i in range(count)]
+    out, at, done = bytearray(size), 8 + 8 * count, 0
+    for first, pages in runs:
+        start = first * page
+        end = min(start + pages * page, size)
+        if start < done or start >= end or end - start > len(data) - at:
+            raise ValueError("a run out of order, outside the heap or past the data")
+        out[start:end] = data[at : at + end - start]
+        at, done = at + end - start, end
+    if at != len(data):
+        raise ValueError("bytes left over after the last run")
+    return bytes(out)
 
 
 def _content_hash(data: bytes) -> str:

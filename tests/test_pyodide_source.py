@@ -11,6 +11,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -140,9 +141,35 @@ def test_precompiled_archives_hold_pyc_for_boot_and_engine(project_root: Path) -
     source = {n for n in zipfile.ZipFile(io.BytesIO(engine_archive())).namelist()}
     assert sorted(engine.namelist()) == sorted(n + "c" for n in source)
     assert engine.read("engine/api.pyc")[:4] == magic
-    # the memory snapshot: a gzipped heap of the size Node reported, for one Pyodide build
+    # the memory snapshot: a gzipped heap without its zero pages, of the size Node reported, for one Pyodide build
     assert re.fullmatch(r"[0-9a-f]{64}", compiled.build)
-    assert len(gzip.decompress(compiled.snapshot)) == compiled.size > 10_000_000
+    whole = pyodide.heap(compiled.snapshot, compiled.size)
+    assert len(whole) == compiled.size > 10_000_000
+    sparse = gzip.decompress(compiled.snapshot)
+    page, runs = struct.unpack_from("<II", sparse)
+    nonzero = [i for i in range(0, compiled.size, page) if any(whole[i : i + page])]
+    # exactly the pages that are not all zero are shipped (the last one may be short)
+    assert len(sparse) == 8 + 8 * runs + sum(len(whole[i : i + page]) for i in nonzero) < compiled.size * 0.6
+
+
+def test_the_sparse_heap_lays_its_pages_into_zeros_and_refuses_what_does_not_add_up() -> None:
+    def blob(page: int, runs: list[tuple[int, int]], data: bytes) -> bytes:
+        return gzip.compress(struct.pack(f"<II{2 * len(runs)}I", page, len(runs), *sum(runs, ())) + data)
+
+    # pages of 4 bytes, a heap of 10: page 0, page 1 zero, page 2 short (the heap's end)
+    assert pyodide.heap(blob(4, [(0, 1), (2, 1)], b"abcdij"), 10) == b"abcd\0\0\0\0ij"
+    assert pyodide.heap(blob(4, [(0, 3)], b"abcdefghij"), 10) == b"abcdefghij"
+    assert pyodide.heap(blob(4, [], b""), 6) == bytes(6)
+    for bad in (
+        blob(4, [(0, 1)], b"abcdX"),  # bytes left over
+        blob(4, [(0, 2)], b"abcd"),  # a run past the data
+        blob(4, [(2, 1), (0, 1)], b"ijabcd"),  # out of order
+        blob(4, [(3, 1)], b"abcd"),  # outside the heap
+        blob(0, [], b""),  # no page size
+        gzip.compress(bytes(10)),  # a whole heap (the older form) is no sparse heap of that size
+    ):
+        with pytest.raises(ValueError):
+            pyodide.heap(bad, 10)
 
 
 def test_precompiled_result_is_cached_by_version_and_engine(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import struct
 from collections.abc import Callable
 
 import pytest
@@ -137,8 +138,11 @@ def test_policy_always_boots_from_the_snapshot_on_the_first_visit(page: Page, of
         ("corrupt", lambda d: d[: len(d) // 2]),
         ("corrupt", lambda d: b"not a snapshot at all"),
         ("corrupt", lambda d: _header_and_heap(d)[0] + b"\x1f\x8b" + bytes(1000)),
-        # passes every check of ours, but is not a Pyodide heap: Pyodide refuses it
-        ("failed", lambda d: _header_and_heap(d)[0] + gzip.compress(bytes(int(re.search(rb"size=(\d+)", d)[1])))),
+        # a whole heap of the right size (the older form) is no sparse heap: it does not add up
+        ("corrupt", lambda d: _header_and_heap(d)[0] + gzip.compress(bytes(int(re.search(rb"size=(\d+)", d)[1])))),
+        # passes every check of ours (a sparse heap with no page that is not zero), but is not a Pyodide heap:
+        # Pyodide refuses it
+        ("failed", lambda d: _header_and_heap(d)[0] + gzip.compress(struct.pack("<II", 65536, 0))),
     ],
 )
 def test_a_bad_snapshot_falls_back_to_the_pyc_boot(

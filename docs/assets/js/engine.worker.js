@@ -36,23 +36,80 @@ function fetchOk(url, as) {
   return fetch(url).then((r) => (r.ok ? r[as]() : Promise.reject(new Error(url + " answered " + r.status))));
 }
 
-/** Options for loadPyodide that use the precompiled stdlib at `url`, or Pyodide's own if `url` fails. */
-function stdlibOptions(cfg, { forSnapshot = false } = {}) {
-  if (!cfg.stdlib) return {};
-  // Pyodide fetches stdLibURL itself, in parallel with its other files; note that request's response
-  const original = self.fetch;
-  let response = null;
-  self.fetch = function (input, init) {
-    const p = original.call(this, input, init);
-    if (String(input) === cfg.stdlib) response = p;
+/** Every download the boot needs, started at once when the worker gets its config (before pyodide.mjs is
+    even imported): the wasm, compiled while it downloads (WebAssembly.compileStreaming) and so while the
+    snapshot downloads and unzips too; pyodide.asm.mjs; the lock file; the precompiled stdlib; the snapshot.
+    Pyodide asks for the same files itself once loadPyodide runs: `install()` hands it these downloads
+    instead of new requests (each loadPyodide call gets its own copy of the bytes, so a start that gives up
+    its snapshot and starts again fetches nothing twice), and has its wasm instantiated from the module
+    compiled here. `uninstall()` puts fetch and WebAssembly.instantiateStreaming back when the boot is over. */
+function startDownloads(cfg) {
+  const realFetch = self.fetch;
+  const wasmURL = cfg.pyodide + "pyodide.asm.wasm";
+  const wasm = WebAssembly.compileStreaming(realFetch(wasmURL));
+  wasm.catch(() => {}); // a failed compile falls back to Pyodide's own instantiateStreaming, below
+  const asm = import(cfg.pyodide + "pyodide.asm.mjs");
+  asm.catch(() => {}); // rejects loadPyodide, through createPyodideModule
+  const buffered = (url) => {
+    const p = realFetch(url).then((r) =>
+      r.arrayBuffer().then((body) => ({ body, init: { status: r.status, statusText: r.statusText, headers: r.headers } })),
+    );
+    p.catch(() => {});
     return p;
   };
+  const files = new Map([[cfg.pyodide + "pyodide-lock.json", buffered(cfg.pyodide + "pyodide-lock.json")]]);
+  if (cfg.stdlib) files.set(cfg.stdlib, buffered(cfg.stdlib));
+  const snapshot = cfg.snapshot && cfg.stdlib ? readSnapshot(cfg) : null;
+  const wasmRequests = new WeakSet(); // Pyodide's own requests for the wasm: answered by the compiled module
+  const realInstantiateStreaming = WebAssembly.instantiateStreaming;
+
+  function install() {
+    self.fetch = function (input, init) {
+      const url = String(input instanceof Request ? input.url : input);
+      if (url === wasmURL) {
+        const p = Promise.resolve(new Response(null, { headers: { "Content-Type": "application/wasm" } }));
+        wasmRequests.add(p);
+        return p;
+      }
+      const file = files.get(url);
+      if (file) return file.then(({ body, init }) => new Response(body.slice(0), init));
+      return realFetch.call(this, input, init);
+    };
+    WebAssembly.instantiateStreaming = async function (source, imports) {
+      if (!wasmRequests.has(source)) return realInstantiateStreaming.call(this, source, imports);
+      let module;
+      try {
+        module = await wasm;
+      } catch (e) {
+        return realInstantiateStreaming.call(this, realFetch(wasmURL), imports); // compile failed: as Pyodide would
+      }
+      return { module, instance: await WebAssembly.instantiate(module, imports) };
+    };
+  }
+
+  function uninstall() {
+    self.fetch = realFetch;
+    WebAssembly.instantiateStreaming = realInstantiateStreaming;
+  }
+
   return {
+    install,
+    uninstall,
+    snapshot,
+    stdlibOk: cfg.stdlib ? files.get(cfg.stdlib).then(({ init }) => init.status >= 200 && init.status < 300, () => false) : null,
+    createPyodideModule: (settings) => asm.then((m) => m.default(settings)),
+  };
+}
+
+/** Options for loadPyodide, with the precompiled stdlib when the build made one, or Pyodide's own if that failed. */
+function pyodideOptions(cfg, early, { forSnapshot = false } = {}) {
+  const options = { indexURL: cfg.pyodide, createPyodideModule: early.createPyodideModule };
+  if (!cfg.stdlib) return options;
+  return {
+    ...options,
     stdLibURL: cfg.stdlib,
     async fsInit(FS) {
-      self.fetch = original;
-      const r = await Promise.resolve(response).catch(() => null);
-      if (r && r.ok) return void (stdlib = "precompiled"); // Pyodide installs it
+      if (await early.stdlibOk) return void (stdlib = "precompiled"); // Pyodide installs it
       // a snapshot's heap knows the precompiled archive's layout: without it, startPython starts afresh instead
       if (forSnapshot) return;
       // missing or failed: install Pyodide's own standard library where Pyodide would have put it
@@ -64,43 +121,94 @@ function stdlibOptions(cfg, { forSnapshot = false } = {}) {
   };
 }
 
-/** The snapshot, checked against this page: {status: "used", bytes: promise of the heap} or {status:
-    not-cached|missing|stale|corrupt}. The header is checked here; the heap is unzipped while Pyodide starts, and a
-    broken gzip stream rejects `bytes` (startPython then starts afresh). */
+/** The snapshot: {status: "used", bytes: promise of the heap} once its response has come, or {status:
+    not-cached|missing}. The header line is checked on the body's first bytes and the heap is unzipped while it
+    downloads, both while Pyodide starts: a header for another build or engine rejects `bytes` with "stale", a
+    body that is not a snapshot, a broken gzip stream or the wrong size with "corrupt" (startPython then starts
+    afresh, before any wasm was instantiated). */
 async function readSnapshot(cfg) {
   let response = null;
   const cachedOnly = cfg.snapshotPolicy !== "always";
   try {
-    response = await fetch(cfg.snapshot, cachedOnly ? { cache: "only-if-cached", mode: "same-origin" } : {});
+    response = await self.fetch(cfg.snapshot, cachedOnly ? { cache: "only-if-cached", mode: "same-origin" } : {});
   } catch (e) {
     response = null;
   }
   if (!response || !response.ok) return { status: cachedOnly ? "not-cached" : "missing" };
-  let raw;
-  try {
-    raw = new Uint8Array(await response.arrayBuffer());
-  } catch (e) {
-    return { status: "corrupt" }; // cut short
-  }
-  // the page names the exact header line (Pyodide build, size, engine and stdlib hashes) its snapshot starts with
-  const end = raw.subarray(0, 512).indexOf(10);
-  const header = new TextDecoder().decode(raw.subarray(0, Math.max(end, 0)));
-  if (header !== cfg.snapshotHeader) {
-    const magic = cfg.snapshotHeader.split(" ")[0] + " "; // a snapshot header, but for another build or engine
-    return { status: end > 0 && header.startsWith(magic) ? "stale" : "corrupt" };
-  }
-  const unzipped = new Blob([raw.subarray(end + 1)]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const bytes = new Response(unzipped).arrayBuffer().then(
-    (buffer) => {
-      if (buffer.byteLength !== cfg.snapshotSize) throw new SnapshotSkipped("corrupt"); // the wrong size
-      return new Uint8Array(buffer);
-    },
-    () => {
-      throw new SnapshotSkipped("corrupt"); // not gzip, cut short, or a checksum error
-    },
-  );
+  const bytes = heap(response.body.getReader(), cfg);
   bytes.catch(() => {}); // handled by loadPyodide's caller
   return { status: "used", bytes };
+}
+
+async function heap(reader, cfg) {
+  const read = () =>
+    reader.read().catch(() => {
+      throw new SnapshotSkipped("corrupt"); // cut short
+    });
+  // the page names the exact header line (Pyodide build, size, engine and stdlib hashes) its snapshot starts with
+  let head = new Uint8Array(0);
+  let end = -1;
+  while (end < 0) {
+    const { value, done } = await read();
+    if (done || head.length >= 512) throw new SnapshotSkipped("corrupt");
+    const joined = new Uint8Array(head.length + value.length);
+    joined.set(head);
+    joined.set(value, head.length);
+    head = joined;
+    end = head.subarray(0, 512).indexOf(10);
+  }
+  const header = new TextDecoder().decode(head.subarray(0, end));
+  if (header !== cfg.snapshotHeader) {
+    reader.cancel().catch(() => {});
+    const magic = cfg.snapshotHeader.split(" ")[0] + " "; // a snapshot header, but for another build or engine
+    throw new SnapshotSkipped(end > 0 && header.startsWith(magic) ? "stale" : "corrupt");
+  }
+  const rest = head.subarray(end + 1);
+  const gz = new ReadableStream({
+    start(controller) {
+      if (rest.length) controller.enqueue(rest);
+    },
+    async pull(controller) {
+      const { value, done } = await read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  let buffer;
+  try {
+    buffer = await new Response(gz.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+  } catch (e) {
+    throw new SnapshotSkipped("corrupt"); // not gzip, cut short, or a checksum error
+  }
+  return unsparse(buffer, cfg.snapshotSize);
+}
+
+/** The heap from its sparse form (build_tools/make_snapshot.mjs `sparse()`): u32 page size, u32 number of runs,
+    (u32 first page, u32 pages) per run of pages that are not all zero, then their bytes, little-endian; laid into
+    a zeroed heap of `size` bytes. Anything that does not add up to that is "corrupt". */
+function unsparse(buffer, size) {
+  const data = new Uint8Array(buffer);
+  const view = new DataView(buffer);
+  if (data.length < 8) throw new SnapshotSkipped("corrupt");
+  const page = view.getUint32(0, true);
+  const count = view.getUint32(4, true);
+  let at = 8 + 8 * count;
+  if (!page || at > data.length) throw new SnapshotSkipped("corrupt");
+  const heap = new Uint8Array(size);
+  let next = 0; // runs are in order and do not overlap
+  for (let i = 0; i < count; i++) {
+    const start = view.getUint32(8 + 8 * i, true) * page;
+    const end = Math.min(start + view.getUint32(12 + 8 * i, true) * page, size);
+    if (start < next || start >= end || end - start > data.length - at) throw new SnapshotSkipped("corrupt");
+    heap.set(data.subarray(at, at + end - start), start);
+    at += end - start;
+    next = end;
+  }
+  if (at !== data.length) throw new SnapshotSkipped("corrupt"); // bytes left over: the wrong size
+  return heap;
 }
 
 /** After a boot without the snapshot in the cache: fetch it into the HTTP cache for the next visit. */
@@ -116,21 +224,20 @@ function cacheSnapshot(cfg) {
 class SnapshotSkipped extends Error {}
 
 /** Start Pyodide from the snapshot when it passes its checks, else (or when Pyodide refuses it) from the .pyc;
-    `skipped()` is called as soon as the snapshot is given up. The check (a cache lookup under the "cached"
-    policy) is awaited before Pyodide starts, so a snapshot that is not used never costs a second start. */
-async function startPython(loadPyodide, cfg, skipped) {
-  const snap = cfg.snapshot && cfg.stdlib ? await readSnapshot(cfg) : null;
+    `skipped()` is called as soon as the snapshot is given up. Only the snapshot's response is awaited before
+    Pyodide starts (a cache lookup under the "cached" policy); its header and heap are checked inside
+    loadPyodide's wait for `_loadSnapshot`, before any wasm is instantiated, so a snapshot that is not used never
+    costs a second start. */
+async function startPython(loadPyodide, cfg, early, skipped) {
+  const snap = early.snapshot ? await early.snapshot : null;
   if (snap && snap.status === "used") {
-    const realFetch = self.fetch; // stdlibOptions wraps it until Pyodide's fsInit, which a refused snapshot skips
-    const options = stdlibOptions(cfg, { forSnapshot: true });
     try {
-      const py = await loadPyodide({ indexURL: cfg.pyodide, ...options, _loadSnapshot: snap.bytes });
+      const py = await loadPyodide({ ...pyodideOptions(cfg, early, { forSnapshot: true }), _loadSnapshot: snap.bytes });
       if (stdlib !== "precompiled") throw new Error("the precompiled standard library is missing");
       py.runPython("import random; random.seed()"); // the snapshot froze the random state: draw a fresh one
       snapshot = "used";
       return py;
     } catch (e) {
-      self.fetch = realFetch;
       snapshot = e instanceof SnapshotSkipped ? e.message : "failed";
       console.warn("engine: memory snapshot not usable (" + e + "); starting afresh");
     }
@@ -138,13 +245,12 @@ async function startPython(loadPyodide, cfg, skipped) {
     snapshot = snap.status;
   }
   skipped();
-  return loadPyodide({ indexURL: cfg.pyodide, ...stdlibOptions(cfg) });
+  return loadPyodide(pyodideOptions(cfg, early));
 }
 
 async function boot(cfg) {
   progress(0, "Downloading Python");
-  const { loadPyodide } = await import(cfg.pyodide + "pyodide.mjs");
-  progress(1, "Starting Python");
+  const early = startDownloads(cfg);
   const data = fetchOk(cfg.data, "text");
   data.catch(() => {}); // awaited below; avoid an unhandled rejection while Python starts
   // the engine archive is needed only without the snapshot (which has the engine imported): fetch it then
@@ -154,7 +260,15 @@ async function boot(cfg) {
     return engine;
   };
   if (!cfg.snapshot || !cfg.stdlib) fetchEngine();
-  const py = await startPython(loadPyodide, cfg, fetchEngine);
+  early.install();
+  let py;
+  try {
+    const { loadPyodide } = await import(cfg.pyodide + "pyodide.mjs");
+    progress(1, "Starting Python");
+    py = await startPython(loadPyodide, cfg, early, fetchEngine);
+  } finally {
+    early.uninstall();
+  }
   progress(2, "Loading the engine");
   if (snapshot !== "used") py.unpackArchive(await fetchEngine(), "zip", { extractDir: "/home/pyodide" });
   const api = py.pyimport("engine.api");
