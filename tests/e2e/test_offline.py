@@ -1,0 +1,174 @@
+"""Browser: the service worker (docs/sw.js, with the lists and version the build wrote in sw-manifest.json).
+
+A first visit installs it and caches every page and asset, and the runtime once a widget page used it, while a
+reading page still fetches no Pyodide byte and runs no widget script; a repeat visit with the network gone reads
+a page, searches, opens the calculator and gets an answer from the cached engine; a new build shows the
+"new version" notice, the page keeps its old version until Reload, and Reload brings the new one.
+
+Each test serves its own copy of the session's site (no second build) on its own server, which it can stop
+(off line for real: the worker's own requests cannot reach it either) or change (a new build). These contexts
+allow service workers (tests/conftest.py blocks them for every other test) and have no SharedWorker, so each
+tab boots an engine of its own, from whatever the worker has cached.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from build_tools import pyodide, service_worker
+from tests.conftest import NO_SHARED_WORKER
+
+pytestmark = pytest.mark.e2e
+TIMEOUT = 90_000
+WIDGET_SCRIPTS = re.compile(r"/assets/js/(widgets|session|units|tree|coach|visit|practice|drills|instructor)\.js$")
+CACHES = """async () => {
+  const out = {};
+  for (const name of await caches.keys()) out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
+  return out;
+}"""
+
+
+class _Site:
+    """A copy of the built site on a server of its own; `log` holds the paths asked for."""
+
+    def __init__(self, source: Path, dest: Path) -> None:
+        shutil.copytree(source, dest, ignore=shutil.ignore_patterns("*.gz", "*.br"))
+        self.dir = dest
+        self.log: list[str] = []
+        log = self.log
+
+        class Handler(SimpleHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                log.append(self.path)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(dest)))
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def manifest(self) -> dict:
+        return json.loads((self.dir / service_worker.MANIFEST).read_text(encoding="utf-8"))
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def site(served_site, tmp_path: Path) -> Iterator[_Site]:
+    copy = _Site(served_site[1].site_dir, tmp_path / "site")
+    yield copy
+    copy.stop()
+
+
+@pytest.fixture
+def sw_context(browser):
+    context = browser.new_context(service_workers="allow")
+    context.add_init_script(NO_SHARED_WORKER)
+    yield context
+    context.close()
+
+
+def _caches(page: Page, base: str) -> tuple[list[str], list[str], list[str]]:
+    """(names of the site caches, their URLs, the runtime cache's URLs) for the site at `base`."""
+    found = page.evaluate(CACHES)
+    sites = sorted(n for n in found if n.startswith(f"tcg-site {base} "))
+    return sites, [u for n in sites for u in found[n]], found.get(f"tcg-runtime {base}", [])
+
+
+def _controlled(page: Page) -> None:
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+
+
+def _answer(page: Page) -> str | None:
+    w = page.locator("[data-widget=units]")
+    w.locator("[name=code]").first.fill("97110")
+    w.locator("[name=minutes]").first.fill("23")
+    w.get_by_role("button", name="Calculate").click()
+    result = w.locator("[data-role=result]")
+    expect(result).to_have_attribute("data-state", "done", timeout=TIMEOUT)
+    return result.locator("[data-code='97110']").first.get_attribute("data-units")
+
+
+def test_a_first_visit_caches_the_site_and_the_next_one_works_offline(sw_context, site: _Site) -> None:
+    manifest = site.manifest()
+    page = sw_context.new_page()
+    page.goto(site.url + "guide/documentation/")
+    _controlled(page)
+    names, urls, runtime = _caches(page, site.url)
+    assert names == [f"tcg-site {site.url} {manifest['version']}"]
+    assert len(urls) == len(manifest["precache"]) + 1  # and the manifest itself
+    assert {site.url + "calculator/", site.url + "search/search_index.json", site.url + "404.html"} <= set(urls)
+    # the reading page: no Pyodide byte (the install caches pages and assets, never the runtime), no widget run
+    assert runtime == []
+    assert [p for p in site.log if "/assets/runtime/" in p or "/assets/pyodide/" in p] == []
+    loaded = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+    assert [u for u in loaded if WIDGET_SCRIPTS.search(u)] == [] and page.evaluate("typeof window.TCG") == "undefined"
+
+    # a widget page: its boot's runtime files go into the runtime cache by their content-hashed names
+    page.goto(site.url + "calculator/")
+    assert _answer(page) == "2"
+    page.wait_for_function("() => window.TCG.snapshotCached()", timeout=TIMEOUT)
+    wanted = {site.url + u + "?tcg=" + manifest["runtime"][u] for u in manifest["prefetch"]}
+    for _ in range(100):
+        if set(_caches(page, site.url)[2]) == wanted:
+            break
+        page.wait_for_timeout(100)
+    assert set(_caches(page, site.url)[2]) == wanted
+    assert site.url + pyodide.LOCAL_BASE + "python_stdlib.zip" not in manifest["prefetch"]  # the fallback only
+
+    # the next visit, with no network at all
+    page.close()
+    site.stop()
+    sw_context.set_offline(True)
+    again = sw_context.new_page()
+    again.goto(site.url + "guide/abn/")
+    expect(again.locator("h1")).to_contain_text("ABN")
+    again.locator("input.md-search__input").click()
+    again.keyboard.type("modifier", delay=20)
+    expect(again.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+    again.goto(site.url + "calculator/")
+    assert _answer(again) == "2"
+    assert again.evaluate("window.TCG.snapshot()") == "used"  # booted from the cached snapshot
+    gone = again.goto(site.url + "no-such-page/")
+    assert gone.status == 404 and "404" in again.locator("h1").inner_text()
+
+
+def test_a_new_build_shows_the_notice_and_reload_brings_it(sw_context, site: _Site) -> None:
+    page = sw_context.new_page()
+    page.goto(site.url)
+    _controlled(page)
+    old_title = page.locator("h1").first.inner_text()
+    old = site.manifest()["version"]
+    assert page.locator(".tcg-update").count() == 0
+
+    # a new build: one page changed, then the lists, the version and the worker written again
+    index = site.dir / "index.html"
+    index.write_text(re.sub(r"(<h1[^>]*>)", r"\1New build: ", index.read_text(encoding="utf-8"), count=1))
+    new = service_worker.write(site.dir, pyodide.LOCAL_BASE)["version"]
+    assert new != old
+
+    page.reload()  # the old version still answers (from its cache), and finds the new worker
+    notice = page.get_by_role("status").filter(has_text="A new version of this site is available")
+    expect(notice).to_be_visible(timeout=TIMEOUT)
+    assert page.locator("h1").first.inner_text() == old_title
+    expect(page.locator(".tcg-update button")).to_have_text(["Reload", "Later"])
+    assert page.evaluate("document.activeElement === document.body"), "the notice must not take the focus"
+    page.goto(site.url + "units/")  # pages of the old version keep coming from the old version's cache
+    page.goto(site.url)
+    assert page.locator("h1").first.inner_text() == old_title
+    expect(notice).to_be_visible(timeout=TIMEOUT)
+
+    notice.get_by_role("button", name="Reload").click()
+    expect(page.locator("h1").first).to_contain_text("New build: ", timeout=TIMEOUT)
+    assert _caches(page, site.url)[0] == [f"tcg-site {site.url} {new}"]  # the old version's cache is gone
+    expect(page.locator(".tcg-update")).to_have_count(0)
