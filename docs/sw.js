@@ -58,7 +58,8 @@ async function install() {
   const raw = await response.clone().json();
   if (raw.version !== VERSION) throw new Error("sw: sw-manifest.json is version " + raw.version + ", not " + VERSION);
   const cache = await caches.open(SITE + VERSION);
-  await cache.addAll(raw.precache.map(([url]) => new Request(absolute(url), { cache: "no-cache" })));
+  // revalidated, not taken from the HTTP cache as it is; at low priority, behind what the open page asks for
+  await cache.addAll(raw.precache.map(([url]) => new Request(absolute(url), { cache: "no-cache", priority: "low" })));
   const runtime = await caches.open(RUNTIME);
   if ((await runtime.keys()).length) await cacheRuntime(prepare(raw));
   await cache.put(MANIFEST, response); // last: a version's cache with its manifest is complete

@@ -23,7 +23,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error, Page, expect
 
 from build_tools import pyodide, service_worker
 from tests.conftest import NO_SHARED_WORKER
@@ -31,6 +31,7 @@ from tests.conftest import NO_SHARED_WORKER
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
 WIDGET_SCRIPTS = re.compile(r"/assets/js/(widgets|session|units|tree|coach|visit|practice|drills|instructor)\.js$")
+REGISTRATIONS = "navigator.serviceWorker.getRegistrations().then((r) => r.length)"
 CACHES = """async () => {
   const out = {};
   for (const name of await caches.keys()) out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
@@ -85,6 +86,18 @@ def _caches(page: Page, base: str) -> tuple[list[str], list[str], list[str]]:
     return sites, [u for n in sites for u in found[n]], found.get(f"tcg-runtime {base}", [])
 
 
+def _until(page: Page, check, tries: int = 300) -> bool:
+    """Whether `check()` came true within `tries` tenths of a second (a page being reloaded counts as not yet)."""
+    for _ in range(tries):
+        try:
+            if check():
+                return True
+        except Error:
+            pass
+        page.wait_for_timeout(100)
+    return False
+
+
 def _controlled(page: Page) -> None:
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
 
@@ -117,13 +130,9 @@ def test_a_first_visit_caches_the_site_and_the_next_one_works_offline(sw_context
     # a widget page: its boot's runtime files go into the runtime cache by their content-hashed names
     page.goto(site.url + "calculator/")
     assert _answer(page) == "2"
-    page.wait_for_function("() => window.TCG.snapshotCached()", timeout=TIMEOUT)
+    # (the snapshot too: fetched after the first answer, for the next visit)
     wanted = {site.url + u + "?tcg=" + manifest["runtime"][u] for u in manifest["prefetch"]}
-    for _ in range(100):
-        if set(_caches(page, site.url)[2]) == wanted:
-            break
-        page.wait_for_timeout(100)
-    assert set(_caches(page, site.url)[2]) == wanted
+    assert _until(page, lambda: set(_caches(page, site.url)[2]) == wanted), _caches(page, site.url)[2]
     assert site.url + pyodide.LOCAL_BASE + "python_stdlib.zip" not in manifest["prefetch"]  # the fallback only
 
     # the next visit, with no network at all
@@ -153,7 +162,8 @@ def test_a_new_build_shows_the_notice_and_reload_brings_it(sw_context, site: _Si
 
     # a new build: one page changed, then the lists, the version and the worker written again
     index = site.dir / "index.html"
-    index.write_text(re.sub(r"(<h1[^>]*>)", r"\1New build: ", index.read_text(encoding="utf-8"), count=1))
+    text = re.sub(r"(<h1[^>]*>)", r"\1New build: ", index.read_text(encoding="utf-8"), count=1)
+    index.write_text(text, encoding="utf-8")
     new = service_worker.write(site.dir, pyodide.LOCAL_BASE)["version"]
     assert new != old
 
@@ -170,5 +180,17 @@ def test_a_new_build_shows_the_notice_and_reload_brings_it(sw_context, site: _Si
 
     notice.get_by_role("button", name="Reload").click()
     expect(page.locator("h1").first).to_contain_text("New build: ", timeout=TIMEOUT)
-    assert _caches(page, site.url)[0] == [f"tcg-site {site.url} {new}"]  # the old version's cache is gone
+    # the old version's cache is gone (activate drops it)
+    assert _until(page, lambda: _caches(page, site.url)[0] == [f"tcg-site {site.url} {new}"])
     expect(page.locator(".tcg-update")).to_have_count(0)
+
+    # then `mkdocs serve` on the same address: its worker removes itself and the caches, and its pages register none
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace('name="tcg-sw" content="sw.js"', 'name="tcg-sw" content=""'), encoding="utf-8")
+    (site.dir / service_worker.MANIFEST).unlink()
+    service_worker.write(site.dir, pyodide.LOCAL_BASE, serve=True)
+    page.reload()
+    assert _until(page, lambda: page.evaluate(REGISTRATIONS) == 0 and _caches(page, site.url) == ([], [], []))
+    page.reload()
+    expect(page.locator("h1").first).to_contain_text("New build: ")
+    assert page.evaluate("navigator.serviceWorker.controller") is None
