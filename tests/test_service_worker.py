@@ -134,3 +134,20 @@ def test_the_built_site_lists_what_it_ships(built_site: Path) -> None:
     assert f'const VERSION = "{found["version"]}";' in (built_site / "sw.js").read_text(encoding="utf-8")
     # the CDN build (the session's built_site) caches Pyodide from the pinned URLs
     assert any(u.startswith("https://cdn.jsdelivr.net/pyodide/") for u in found["prefetch"])
+
+
+def test_pages_built_by_mkdocs_serve_name_no_worker(project_root: Path, tmp_path: Path, monkeypatch) -> None:
+    from mkdocs.config import load_config
+
+    from build_tools import hooks
+
+    monkeypatch.setattr(hooks, "_state", {})
+    monkeypatch.setenv("PYODIDE_SOURCE", "cdn")
+    monkeypatch.chdir(project_root)
+    for command, named in (("serve", ""), ("build", "sw.js"), ("gh-deploy", "sw.js")):
+        hooks.on_startup(command=command, dirty=False)
+        config = hooks.on_config(load_config(str(project_root / "mkdocs.yml"), site_dir=str(tmp_path / command)))
+        hooks.on_build_error(error=RuntimeError("not built"))  # drops the staging folder on_config made
+        assert config.extra["tcg_sw"] == named, command
+    template = (project_root / "overrides" / "main.html").read_text(encoding="utf-8")
+    assert '<meta name="tcg-sw" content="{{ config.extra.tcg_sw }}">' in template
