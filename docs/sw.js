@@ -29,8 +29,7 @@ let manifest = null;
 function getManifest() {
   if (!manifest) {
     manifest = caches
-      .open(SITE + VERSION)
-      .then((cache) => cache.match(MANIFEST))
+      .match(MANIFEST, { cacheName: SITE + VERSION })
       .then((r) => (r ? r.json() : Promise.reject(new Error("sw: no manifest cached for " + VERSION))))
       .then(prepare);
     manifest.catch(() => (manifest = null));
@@ -60,8 +59,8 @@ async function install() {
   const cache = await caches.open(SITE + VERSION);
   // revalidated, not taken from the HTTP cache as it is; at low priority, behind what the open page asks for
   await cache.addAll(raw.precache.map(([url]) => new Request(absolute(url), { cache: "no-cache", priority: "low" })));
-  const runtime = await caches.open(RUNTIME);
-  if ((await runtime.keys()).length) await cacheRuntime(prepare(raw));
+  const used = (await caches.has(RUNTIME)) && (await (await caches.open(RUNTIME)).keys()).length > 0;
+  if (used) await cacheRuntime(prepare(raw));
   await cache.put(MANIFEST, response); // last: a version's cache with its manifest is complete
 }
 
@@ -71,18 +70,20 @@ async function activate() {
     if (name.startsWith(SITE) && name !== SITE + VERSION) await caches.delete(name);
   }
   const keep = new Set(m.runtime.values());
-  const runtime = await caches.open(RUNTIME);
-  for (const request of await runtime.keys()) if (!keep.has(request.url)) await runtime.delete(request);
-  await self.clients.claim(); // a first visit's page: its widgets' runtime requests come here from now on
+  const runtime = (await caches.has(RUNTIME)) ? await caches.open(RUNTIME) : null;
+  for (const request of runtime ? await runtime.keys() : []) if (!keep.has(request.url)) await runtime.delete(request);
+  // no clients.claim(): a page (and its engine worker) keeps the network it started with; a first visit's page
+  // asks for the runtime its engine used once it answered ("cache-runtime"), and the next page is controlled
 }
 
+// lookups go through caches.match with a cache name: caches.open would create a cache just removed
 async function fromRuntime(event, key) {
-  const cache = await caches.open(RUNTIME);
-  const hit = await cache.match(key);
+  const hit = await caches.match(key, { cacheName: RUNTIME });
   if (hit) return hit;
   const response = await fetch(event.request);
   if (response.ok && response.status === 200 && response.type !== "opaque") {
-    event.waitUntil(cache.put(key, response.clone()).catch(() => {}));
+    const copy = response.clone();
+    event.waitUntil(caches.open(RUNTIME).then((cache) => cache.put(key, copy)).catch(() => {}));
   }
   return response;
 }
@@ -97,13 +98,13 @@ async function answer(event) {
   }
   const key = m.runtime.get(request.url.split("?")[0]);
   if (key) return fromRuntime(event, key);
-  const cache = await caches.open(SITE + VERSION);
-  const hit = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
+  const site = { cacheName: SITE + VERSION, ignoreSearch: true, ignoreVary: true };
+  const hit = await caches.match(request, site);
   if (hit) return hit;
   try {
     return await fetch(request);
   } catch (e) {
-    const missing = request.mode === "navigate" && (await cache.match(absolute("404.html")));
+    const missing = request.mode === "navigate" && (await caches.match(absolute("404.html"), site));
     if (!missing) throw e;
     return new Response(missing.body, { status: 404, headers: missing.headers });
   }

@@ -5,8 +5,11 @@ reading page still fetches no Pyodide byte and runs no widget script; a repeat v
 a page, searches, opens the calculator and gets an answer from the cached engine; a new build shows the
 "new version" notice, the page keeps its old version until Reload, and Reload brings the new one.
 
-Each test serves its own copy of the session's site (no second build) on its own server, which it can stop
-(off line for real: the worker's own requests cannot reach it either) or change (a new build). These contexts
+With the `cdn` setting, Pyodide's files from the CDN are cached too (they come with CORS headers, as from
+jsDelivr), and the calculator answers offline as well.
+
+Each test serves its own copy of a site the session built (no build of its own) on its own server, which it can
+stop (offline for real: the worker's own requests cannot reach it either) or change (a new build). These contexts
 allow service workers (tests/conftest.py blocks them for every other test) and have no SharedWorker, so each
 tab boots an engine of its own, from whatever the worker has cached.
 """
@@ -26,7 +29,7 @@ import pytest
 from playwright.sync_api import Error, Page, expect
 
 from build_tools import pyodide, service_worker
-from tests.conftest import NO_SHARED_WORKER
+from tests.conftest import NO_SHARED_WORKER, PYODIDE_DIR
 
 pytestmark = pytest.mark.e2e
 TIMEOUT = 90_000
@@ -39,21 +42,36 @@ CACHES = """async () => {
 }"""
 
 
+class _Quiet(SimpleHTTPRequestHandler):
+    log: list[str]
+
+    def log_message(self, *args: object) -> None:
+        self.log.append(self.path)
+
+
+class _Cdn(_Quiet):
+    """A CDN: sends the CORS header jsDelivr sends."""
+
+    def end_headers(self) -> None:
+        self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+    def log_message(self, *args: object) -> None:
+        self.log.append(f"{self.command} {self.path}")
+
+
 class _Site:
-    """A copy of the built site on a server of its own; `log` holds the paths asked for."""
+    """A copy of a folder (a built site; served as it is without `dest`) on a server of its own; `log` holds the
+    paths asked for."""
 
-    def __init__(self, source: Path, dest: Path) -> None:
-        shutil.copytree(source, dest, ignore=shutil.ignore_patterns("*.gz", "*.br"))
-        self.dir = dest
+    def __init__(self, source: Path, dest: Path | None, handler: type = _Quiet, host: str = "127.0.0.1") -> None:
+        if dest is not None:
+            shutil.copytree(source, dest, ignore=shutil.ignore_patterns("*.gz", "*.br"))
+        self.dir = dest or source
         self.log: list[str] = []
-        log = self.log
-
-        class Handler(SimpleHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                log.append(self.path)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(dest)))
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        served = type("Handler", (handler,), {"log": self.log})
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(served, directory=str(self.dir)))
+        self.url = f"http://{host}:{self.server.server_address[1]}/"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def manifest(self) -> dict:
@@ -69,6 +87,20 @@ def site(served_site, tmp_path: Path) -> Iterator[_Site]:
     copy = _Site(served_site[1].site_dir, tmp_path / "site")
     yield copy
     copy.stop()
+
+
+@pytest.fixture
+def cdn_site(built_site: Path, tmp_path: Path) -> Iterator[tuple[_Site, _Site]]:
+    """A copy of the session's `cdn` build whose pinned jsDelivr URL is replaced, in its pages and its worker, by
+    a local CDN on another origin (`localhost` rather than 127.0.0.1: cross-origin, with CORS, as jsDelivr is)."""
+    cdn = _Site(PYODIDE_DIR, None, handler=_Cdn, host="localhost")
+    copy = _Site(built_site, tmp_path / "cdn-site")
+    for page in copy.dir.rglob("*.html"):
+        page.write_text(page.read_text(encoding="utf-8").replace(pyodide.base_url("cdn"), cdn.url), encoding="utf-8")
+    service_worker.write(copy.dir, cdn.url)
+    yield copy, cdn
+    copy.stop()
+    cdn.stop()
 
 
 @pytest.fixture
@@ -98,8 +130,11 @@ def _until(page: Page, check, tries: int = 300) -> bool:
     return False
 
 
-def _controlled(page: Page) -> None:
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=TIMEOUT)
+def _installed(page: Page) -> None:
+    """The worker is active (it takes no page over: the next page loaded is the first it controls)."""
+    active = "navigator.serviceWorker.getRegistration().then((r) => r && r.active && r.active.state)"
+    assert _until(page, lambda: page.evaluate(active) == "activated")
+    assert page.evaluate("navigator.serviceWorker.controller") is None
 
 
 def _answer(page: Page) -> str | None:
@@ -116,7 +151,7 @@ def test_a_first_visit_caches_the_site_and_the_next_one_works_offline(sw_context
     manifest = site.manifest()
     page = sw_context.new_page()
     page.goto(site.url + "guide/documentation/")
-    _controlled(page)
+    _installed(page)
     names, urls, runtime = _caches(page, site.url)
     assert names == [f"tcg-site {site.url} {manifest['version']}"]
     assert len(urls) == len(manifest["precache"]) + 1  # and the manifest itself
@@ -127,7 +162,8 @@ def test_a_first_visit_caches_the_site_and_the_next_one_works_offline(sw_context
     loaded = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
     assert [u for u in loaded if WIDGET_SCRIPTS.search(u)] == [] and page.evaluate("typeof window.TCG") == "undefined"
 
-    # a widget page: its boot's runtime files go into the runtime cache by their content-hashed names
+    # a widget page (the first the worker controls): its boot's runtime files go into the runtime cache, by
+    # their content-hashed names, as they are fetched
     page.goto(site.url + "calculator/")
     assert _answer(page) == "2"
     # (the snapshot too: fetched after the first answer, for the next visit)
@@ -155,7 +191,7 @@ def test_a_first_visit_caches_the_site_and_the_next_one_works_offline(sw_context
 def test_a_new_build_shows_the_notice_and_reload_brings_it(sw_context, site: _Site) -> None:
     page = sw_context.new_page()
     page.goto(site.url)
-    _controlled(page)
+    _installed(page)
     old_title = page.locator("h1").first.inner_text()
     old = site.manifest()["version"]
     assert page.locator(".tcg-update").count() == 0
@@ -173,10 +209,6 @@ def test_a_new_build_shows_the_notice_and_reload_brings_it(sw_context, site: _Si
     assert page.locator("h1").first.inner_text() == old_title
     expect(page.locator(".tcg-update button")).to_have_text(["Reload", "Later"])
     assert page.evaluate("document.activeElement === document.body"), "the notice must not take the focus"
-    page.goto(site.url + "units/")  # pages of the old version keep coming from the old version's cache
-    page.goto(site.url)
-    assert page.locator("h1").first.inner_text() == old_title
-    expect(notice).to_be_visible(timeout=TIMEOUT)
 
     notice.get_by_role("button", name="Reload").click()
     expect(page.locator("h1").first).to_contain_text("New build: ", timeout=TIMEOUT)
@@ -190,7 +222,31 @@ def test_a_new_build_shows_the_notice_and_reload_brings_it(sw_context, site: _Si
     (site.dir / service_worker.MANIFEST).unlink()
     service_worker.write(site.dir, pyodide.LOCAL_BASE, serve=True)
     page.reload()
-    assert _until(page, lambda: page.evaluate(REGISTRATIONS) == 0 and _caches(page, site.url) == ([], [], []))
+    removed = _until(page, lambda: page.evaluate(REGISTRATIONS) == 0 and _caches(page, site.url) == ([], [], []))
+    assert removed, (page.evaluate(REGISTRATIONS), page.evaluate(CACHES), site.log[-20:])
     page.reload()
     expect(page.locator("h1").first).to_contain_text("New build: ")
     assert page.evaluate("navigator.serviceWorker.controller") is None
+
+
+def test_with_the_cdn_setting_pyodide_from_the_cdn_is_cached_too(sw_context, cdn_site) -> None:
+    site, cdn = cdn_site
+    manifest = site.manifest()
+    from_cdn = {u for u in manifest["prefetch"] if u.startswith(cdn.url)}
+    assert from_cdn == {cdn.url + name for name in pyodide.RUNTIME_FILES if name != "python_stdlib.zip"}
+    # a first visit straight to the calculator: its engine starts without the worker, and its files are cached
+    # once it has answered (from the HTTP cache)
+    page = sw_context.new_page()
+    page.goto(site.url + "calculator/")
+    assert _answer(page) == "2"
+    assert {"GET /pyodide.mjs", "GET /pyodide.asm.wasm"} <= set(cdn.log), cdn.log  # from the other origin
+    wanted = {u + "?tcg=" + manifest["runtime"][u] for u in from_cdn}
+    assert _until(page, lambda: wanted <= set(_caches(page, site.url)[2])), _caches(page, site.url)[2]
+
+    page.close()
+    site.stop()
+    cdn.stop()
+    sw_context.set_offline(True)
+    again = sw_context.new_page()
+    again.goto(site.url + "calculator/")
+    assert _answer(again) == "2"

@@ -13,7 +13,7 @@
   const script = meta ? meta.content : "";
   if (!script || !("serviceWorker" in navigator)) return;
   const sw = navigator.serviceWorker;
-  let controlled = Boolean(sw.controller);
+  const controlled = Boolean(sw.controller); // a first visit's page stays without a worker (sw.js claims none)
 
   function liveReload() {
     return Array.from(document.scripts).some((s) => /livereload/.test(s.src + s.textContent));
@@ -66,8 +66,7 @@
   }
 
   sw.addEventListener("controllerchange", () => {
-    if (!controlled) return void (controlled = true); // the first install took this page over: same version
-    location.reload(); // a new version took over (Reload in this tab or another one)
+    if (controlled) location.reload(); // a new version took over (Reload in this tab or another one)
   });
   window.addEventListener("tcg:engine-answered", () => {
     sw.ready.then((reg) => reg.active && reg.active.postMessage({ type: "cache-runtime" }));
