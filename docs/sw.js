@@ -133,7 +133,9 @@ if (VERSION) {
           if (name.startsWith(SITE) || name === RUNTIME) await caches.delete(name);
         }
         await self.registration.unregister();
-        for (const client of await self.clients.matchAll({ type: "window" })) client.navigate(client.url);
+        for (const client of await self.clients.matchAll({ type: "window" })) {
+          client.navigate(client.url).catch(() => {}); // a page already going away
+        }
       })(),
     ),
   );

@@ -16,7 +16,8 @@
   const controlled = Boolean(sw.controller); // a first visit's page stays without a worker (sw.js claims none)
 
   function liveReload() {
-    return Array.from(document.scripts).some((s) => /livereload/.test(s.src + s.textContent));
+    // MkDocs injects an inline `livereload(epoch, id)` call before </body>
+    return Array.from(document.scripts).some((s) => /\blivereload\(/.test(s.textContent));
   }
 
   function notice(worker) {
@@ -71,7 +72,7 @@
   window.addEventListener("tcg:engine-answered", () => {
     sw.ready.then((reg) => reg.active && reg.active.postMessage({ type: "cache-runtime" }));
   });
-  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(register, { timeout: 5000 }) : register());
+  const idle = () => ("requestIdleCallback" in window ? requestIdleCallback(register, { timeout: 2000 }) : register());
   if (document.readyState === "complete") idle();
   else window.addEventListener("load", idle, { once: true });
 })();
