@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path, PurePosixPath
 
 from build_tools import ROOT, pyodide
@@ -58,9 +59,19 @@ def _skipped(path: str) -> bool:
     return path.endswith(SKIP_SUFFIXES) or path.startswith(SKIP_PREFIXES) or PurePosixPath(path).name in SKIP_NAMES
 
 
+#: the one file whose bytes change with the day of the build (MkDocs dates every <loc>): hashed without the dates,
+#: so that a rebuild of the same content is the same version and shows returning visitors no "new version" notice
+_BUILD_DATES = {"sitemap.xml": re.compile(rb"<lastmod>[^<]*</lastmod>")}
+
+
+def _content(site_dir: Path, path: str) -> bytes:
+    data = (site_dir / path).read_bytes()
+    return _BUILD_DATES[path].sub(b"", data) if path in _BUILD_DATES else data
+
+
 def precache(site_dir: Path) -> list[list[str]]:
     """[url, hash] of every page and asset the worker caches at install, in path order."""
-    return [[page_url(p), _hash((site_dir / p).read_bytes())] for p in _files(site_dir) if not _skipped(p)]
+    return [[page_url(p), _hash(_content(site_dir, p))] for p in _files(site_dir) if not _skipped(p)]
 
 
 def runtime(site_dir: Path, pyodide_base: str, pyodide_version: str) -> dict[str, str]:

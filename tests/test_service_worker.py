@@ -98,6 +98,13 @@ def test_the_version_changes_with_any_file_and_only_then(tmp_path: Path) -> None
     (site / "sw-manifest.json").write_text("anything", encoding="utf-8")  # never part of its own list
     (site / "assets/runtime/engine.aaaaaaaaaaaa.zip.br").write_text("other", encoding="utf-8")
     assert service_worker.manifest(site, pyodide.LOCAL_BASE, "")["version"] == first["version"]
+    # a rebuild on another day: only the sitemap's dates differ
+    (site / "sitemap.xml").write_text("<urlset><url><loc>x</loc><lastmod>2026-12-01</lastmod></url></urlset>")
+    dated = service_worker.manifest(site, pyodide.LOCAL_BASE, "")
+    (site / "sitemap.xml").write_text("<urlset><url><loc>x</loc><lastmod>2026-12-24</lastmod></url></urlset>")
+    assert service_worker.manifest(site, pyodide.LOCAL_BASE, "") == dated
+    (site / "sitemap.xml").write_text("<urlset><url><loc>y</loc><lastmod>2026-12-24</lastmod></url></urlset>")
+    assert service_worker.manifest(site, pyodide.LOCAL_BASE, "")["version"] != dated["version"]
     for path in ("guide/abn/index.html", "assets/data/engine.json", "assets/pyodide/pyodide.asm.wasm"):
         (site / path).write_text("changed " + path, encoding="utf-8")
         again = service_worker.manifest(site, pyodide.LOCAL_BASE, "")
