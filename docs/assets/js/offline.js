@@ -23,7 +23,7 @@
   function notice(worker) {
     if (document.querySelector(".tcg-update")) return;
     const box = document.createElement("div");
-    box.className = "tcg-update";
+    box.className = "tcg-update md-typeset"; // md-typeset: Material's button styles
     box.setAttribute("role", "status"); // announced politely, without taking the focus
     document.body.appendChild(box);
     const text = document.createElement("span");
