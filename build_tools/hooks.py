@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from build_tools import clock, precompress, pyodide, search_terms, security, session
+from build_tools import clock, precompress, pyodide, search_terms, security, service_worker, session
 from build_tools.check import check_project
 from build_tools.clock import ClockError
 from build_tools.export import engine_archive, write_site_assets
@@ -42,7 +42,13 @@ def _snapshot_policy(config: MkDocsConfig) -> str:
     return pyodide.snapshot_policy(config.extra.get("pyodide", {}).get("snapshot", "cached"))
 
 
+def on_startup(*, command: str, dirty: bool) -> None:
+    _state["command"] = command  # `serve`: no service worker (build_tools/service_worker.py)
+
+
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    # the service worker pages register (site-root-relative), none under `mkdocs serve`
+    config.extra["tcg_sw"] = "" if _state.get("command") == "serve" else service_worker.SCRIPT
     try:
         config.extra["pyodide_base"] = pyodide.base_url(_pyodide_source(config))
         cdn = config.extra["pyodide_base"] if _pyodide_source(config) == "cdn" else ""
@@ -141,6 +147,8 @@ def on_post_build(*, config: MkDocsConfig) -> None:
     if _pyodide_source(config) == "local":
         pyodide.copy_local(staging)
     precompress.precompress(staging, Path(config.config_file_path).resolve().parent)
+    # last of the files: its lists and version come from every file written above
+    service_worker.write(staging, config.extra["pyodide_base"], serve=_state.get("command") == "serve")
     if _strict_warnings():
         return  # MkDocs aborts right after this; on_build_error removes the staging folder
     _swap_into_place(staging, _state["final"])

@@ -6,6 +6,11 @@ policy as a real header, plus what a meta tag cannot carry: `frame-ancestors 'no
 `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and a `Permissions-Policy` that denies
 everything the site never uses. The only host outside the site is the pinned Pyodide directory on the
 CDN, and only when `extra.pyodide.source` is `cdn`.
+
+The service worker (sw.js at the site root, build_tools/service_worker.py) needs nothing more: registering it
+is allowed by `worker-src 'self'` (same origin), and a service worker is bound not by the page's policy but by
+the headers of its own script, which on hosts that read `_headers` are this policy too (its `connect-src`
+already allows the CDN files the worker caches).
 """
 
 from __future__ import annotations

@@ -80,6 +80,21 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def browser(browser):
+    """Playwright's browser, whose contexts block the site's service worker unless a test passes
+    `service_workers="allow"` (tests/e2e/test_offline.py): a worker answers from its cache, and Playwright's
+    routes do not see what a worker answers, which the other tests rely on."""
+    new_context = browser.new_context
+
+    def blocking_by_default(**kwargs):
+        kwargs.setdefault("service_workers", "block")
+        return new_context(**kwargs)
+
+    browser.new_context = blocking_by_default
+    return browser
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     return {
         **browser_type_launch_args,
@@ -127,6 +142,7 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    requests.site_dir = site  # tests/e2e/test_offline.py serves copies of it
     yield url, requests
     server.shutdown()
     server.server_close()

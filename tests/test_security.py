@@ -29,6 +29,8 @@ def test_the_header_is_the_meta_policy_plus_frame_ancestors() -> None:
     assert "'unsafe-inline'" not in meta["script-src"] and "'unsafe-eval'" not in meta["script-src"].split()
     local = directives(security.meta_csp(""))
     assert local["script-src"] == "'self' 'wasm-unsafe-eval'" and local["connect-src"] == "'self'"
+    # the engine's worker, Material's search worker and the service worker (sw.js): this origin only
+    assert local["worker-src"] == "'self'" == meta["worker-src"]
 
 
 def test_the_headers_file_carries_the_protections_a_meta_tag_cannot() -> None:
