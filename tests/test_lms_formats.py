@@ -18,13 +18,12 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
+import xmlschema
+from lxml import etree
 
 from build_tools.export import engine_data
 from build_tools.load import load_project
 from engine import lms_export, practice
-
-xmlschema = pytest.importorskip("xmlschema")
-etree = pytest.importorskip("lxml.etree")
 
 XSD = Path(__file__).parent / "fixtures" / "xsd"
 MOODLE_TEXT_FORMATS = {"html", "moodle_auto_format", "plain_text", "markdown"}
