@@ -113,6 +113,17 @@ def test_the_real_tree_reads_body_function_places_warm_ups_and_manual_stretches(
     assert code("Bridges 3x10, clams 3x10, rest break 1 min between sets.") == "97110", "rests inside exercise work"
 
 
+def test_independent_work_and_rests_are_not_a_therapists_action() -> None:
+    def code(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING)
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    assert code("HEP performed indep in gym, pt needed no cues, PT observed.") == "not_billable"
+    assert code("UBE 6 min warm-up, pt indep.") == "not_billable", "an independent level is not the therapist's part"
+    assert code("Pt rested in chair between tasks (5 min).") == "not_billable"
+    assert code("Sit to stand from chair x10, min A, cues for nose over toes.") == "97530", "an assist level is"
+
+
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [("", "empty"), ("  \n\t ", "empty"), ("x" * (suggest.MAX_NOTE + 1), "characters"), ("a\x00b", "control")],
