@@ -124,6 +124,27 @@ def test_independent_work_and_rests_are_not_a_therapists_action() -> None:
     assert code("Sit to stand from chair x10, min A, cues for nose over toes.") == "97530", "an assist level is"
 
 
+def test_normal_gait_supported_stepping_adaptive_foam_and_assisted_tasks() -> None:
+    def code(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING, claims="97116", heading="Gait")
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    walk = "Hallway walking 600 ft x2 for endurance, HR monitored, gait pattern WNL w/o AD."
+    assert code(walk) == "97110", "a pattern written as normal has nothing to correct"
+    assert code("Hallway amb 300 ft w/ RW, cues for step length.") == "97116"
+    assert code("Treadmill in harness w/ 30% BWS, PT facilitating step through at the knees.") == "97116"
+
+    def plain(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING)
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    assert plain("Taught modified grasp for utensils w/ built-up foam, return demo.") == "97535", "not balance foam"
+    assert plain("Standing on foam, eyes closed, CGA, LOB x2.") == "97112"
+    folding = "Stood at counter folding towels and reaching to the 2nd shelf to put them away, CGA, cues for wide BOS."
+    assert plain(folding) == "97530", "an assisted task with nothing taught is practice"
+    assert plain("Instructed in long-handled sponge for bathing, return demo w/ min A.") == "97535", "teaching wins"
+
+
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [("", "empty"), ("  \n\t ", "empty"), ("x" * (suggest.MAX_NOTE + 1), "characters"), ("a\x00b", "control")],
