@@ -96,3 +96,16 @@ def test_an_untimed_service_written_as_a_line_of_its_own_is_a_block() -> None:
     assert [(b["claims"], b["minutes"]) for b in found] == [("97014", 15), ("97010", None), ("97530", 12)]
     (one,) = split("Balance on foam w/ CGA, LOB x2.")["blocks"]
     assert one["heading"] is None, "a timed service's name opening a sentence is content, not a heading"
+
+
+def test_a_discipline_named_before_an_initial_evaluation_is_its_title() -> None:
+    note = "PT Initial Eval - low complexity. R plantar fasciitis.\nEval 30 min: hx, exam, LEFS.\nTE 10 min: stretches."
+    got = [(b["decides"], b["minutes"]) for b in split(note)["blocks"]]
+    assert got == [("evaluation", 30), ("content", 10)]
+    assert "low complexity" in note[slice(*split(note)["blocks"][0]["content"])]
+
+
+def test_wheelchair_skills_is_a_wheelchair_heading() -> None:
+    note = "W/c skills: wheelie practice, propulsion on ramp.\nTransfers 12 min: slide board, min A."
+    first, _ = split(note)["blocks"]
+    assert (first["claims"], first["minutes"]) == ("97542", None)

@@ -218,3 +218,11 @@ def test_segments_clip_overlapping_and_out_of_range_spans() -> None:
         {"text": "fgh", "block": 2},
     ]
     assert visit.segments("abc", []) == [{"text": "abc", "block": None}]
+
+
+def test_an_initial_evaluation_takes_its_complexity_from_its_title_line() -> None:
+    note = (
+        "OT Initial Eval - moderate complexity. L CVA.\nEval 40 min: hx, UE testing, ADL screen.\n"
+        "ADL 10 min: taught hemi-dressing, return demo."
+    )
+    assert [b["code"] for b in read(note)["blocks"]] == ["97166", "97535"]
