@@ -26,6 +26,9 @@ MAX_BLOCKS = 30
 #: most minutes one block may state (a whole day)
 MAX_BLOCK_MINUTES = 1440
 
+#: labels before a line's first heading when the reading data names none
+_LABELS = ["O", "Objective", "Tx", "Treatment", "Intervention", "Interventions"]
+
 _CODE_TAG = r"(?:\s*[(\[]\s*(?:CPT\s*)?\d{5}\s*[)\]])?"
 
 
@@ -61,8 +64,7 @@ def _compile(frozen: str) -> _Reader:
     paren_minutes = r"[(\[]\s*(?P<pmin>\d{1,3})\s*[)\]](?=[ \t]*[:|–-])"
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s)))"
-        r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?"
-        r"(?:(?:O|Tx|Treatment|Interventions?|Objective)\s*:\s*)?"
+        r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
         r"(?:(?P<pre>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\s+)?"
     )
     heading = re.compile(
@@ -77,7 +79,7 @@ def _compile(frozen: str) -> _Reader:
     )
     section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
     section = re.compile(
-        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*"
+        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>][ \t]*)?"  # a bulleted line too ("- Total timed 28")
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
         + r"(?P<rest>[ \t]*(?:[:=(|]|(?=\s*(?:[a-z]+\s+){0,2}?x?\s*\d)))",
         re.IGNORECASE | re.MULTILINE,
@@ -93,7 +95,8 @@ def _compile(frozen: str) -> _Reader:
 
 def reader(reading: dict[str, Any]) -> _Reader:
     """The compiled reader for data/note_reading.yaml (cached on its content)."""
-    return _compile(json.dumps({k: reading[k] for k in ("headings", "minute_units", "sections")}, sort_keys=True))
+    keys = ("headings", "minute_units", "sections", "labels")
+    return _compile(json.dumps({k: reading.get(k) for k in keys}, sort_keys=True))
 
 
 #: a heading followed by a few words and then minutes ("e-stim unattended 15 min")

@@ -109,3 +109,14 @@ def test_wheelchair_skills_is_a_wheelchair_heading() -> None:
     note = "W/c skills: wheelie practice, propulsion on ramp.\nTransfers 12 min: slide board, min A."
     first, _ = split(note)["blocks"]
     assert (first["claims"], first["minutes"]) == ("97542", None)
+
+
+def test_a_bulleted_total_line_is_a_total_not_a_block() -> None:
+    got = split("- TherEx x12 min: bird dog 2x10\n- MT x10 min: PA mobs\n- Total timed 22 min\n")
+    assert [b["minutes"] for b in got["blocks"]] == [12, 10] and got["stated_total_timed"] == 22
+
+
+@pytest.mark.parametrize("label", ["Today", "Ind", "Tx", "Individual"])
+def test_a_label_before_a_heading_does_not_hide_it(label: str) -> None:
+    note = f"POC: TE, NMR, gait trg 2x/wk.\n{label}: TE 18 min - leg press 3x10; MT 10 min - patellar mobs."
+    assert [(b["claims"], b["minutes"]) for b in split(note)["blocks"]] == [("97110", 18), ("97140", 10)]
