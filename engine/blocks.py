@@ -26,6 +26,11 @@ MAX_BLOCKS = 30
 #: most minutes one block may state (a whole day)
 MAX_BLOCK_MINUTES = 1440
 
+#: a heading phrase ends at a word's end; it may run on into one more word after a slash before its colon or
+#: minutes ("Stairs/curb 10 min:"), never into other text after a slash ("step-up/down")
+_NO_SLASH = r"(?![\w/])"
+_SLASH_WORD = r"(?!\w)(?!/(?![a-z][a-z-]{1,15}[ \t]*(?:[(:|–-]|x?\d)))"
+
 #: labels before a line's first heading when the reading data names none
 _LABELS = ["O", "Objective", "Tx", "Treatment", "Intervention", "Interventions"]
 
@@ -69,8 +74,10 @@ def _compile(frozen: str) -> _Reader:
     )
     heading = re.compile(
         lead
-        + rf"(?P<heading>{_alternation(phrases)})"
-        + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
+        + rf"(?P<heading>{_alternation(phrases).replace(_NO_SLASH, _SLASH_WORD)})"
+        # a second heading or one more word after a slash, before the colon or minutes ("Stairs/curb 10 min:")
+        + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|/[a-z][a-z-]{{1,15}}(?=[ \t]*[(:|–-]|[ \t]*x?\d)"
+        + rf"|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
         + _CODE_TAG
         + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?(?:{minutes}|{paren_minutes}))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"

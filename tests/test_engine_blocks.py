@@ -120,3 +120,11 @@ def test_a_bulleted_total_line_is_a_total_not_a_block() -> None:
 def test_a_label_before_a_heading_does_not_hide_it(label: str) -> None:
     note = f"POC: TE, NMR, gait trg 2x/wk.\n{label}: TE 18 min - leg press 3x10; MT 10 min - patellar mobs."
     assert [(b["claims"], b["minutes"]) for b in split(note)["blocks"]] == [("97110", 18), ("97140", 10)]
+
+
+def test_a_heading_with_one_more_word_after_a_slash_is_one_heading() -> None:
+    note = "Community reintegration 30 min: rode bus w/ pt.\nStairs/curb 10 min: curb step-up x6, 4 flights, cues."
+    second = split(note)["blocks"][1]
+    assert (second["claims"], second["minutes"], second["heading"]) == ("97116", 10, "Stairs/curb 10 min")
+    (one,) = split("TherEx 12 min: step-up/down x10, cues.")["blocks"]
+    assert one["minutes"] == 12, "a slash inside the content is not a heading"

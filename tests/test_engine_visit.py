@@ -226,3 +226,9 @@ def test_an_initial_evaluation_takes_its_complexity_from_its_title_line() -> Non
         "ADL 10 min: taught hemi-dressing, return demo."
     )
     assert [b["code"] for b in read(note)["blocks"]] == ["97166", "97535"]
+
+
+def test_a_bus_stop_is_where_curb_training_took_place_not_a_community_task() -> None:
+    note = "Stairs/curb 10 min: curb step-up/down at bus stop x6, 4 flights w/ 1 rail, cues step-to -> reciprocal."
+    assert read(note)["blocks"][0]["code"] == "97116"
+    assert read("Community training 30 min: rode city bus, paid fare, cues.")["blocks"][0]["code"] == "97537"
