@@ -128,3 +128,17 @@ def test_a_heading_with_one_more_word_after_a_slash_is_one_heading() -> None:
     assert (second["claims"], second["minutes"], second["heading"]) == ("97116", 10, "Stairs/curb 10 min")
     (one,) = split("TherEx 12 min: step-up/down x10, cues.")["blocks"]
     assert one["minutes"] == 12, "a slash inside the content is not a heading"
+
+
+def test_a_heading_with_its_minutes_inside_a_sentence_opens_a_block() -> None:
+    note = (
+        "Pt performed TherEx x12 min incl. mini squats w/ cues, then gait trg x10 min on ramps w/ SPC, cues for"
+        " step length. MT x8 min: patellar mobs."
+    )
+    got = split(note)["blocks"]
+    assert [(b["claims"], b["minutes"]) for b in got] == [("97110", 12), ("97116", 10), ("97140", 8)]
+    assert got[0]["span"][0] == 0, "the words before it in its sentence belong to it"
+    (one,) = split("E-stim unattended IFC 15 min to lumbar.")["blocks"]
+    assert one["minutes"] == 15, "a heading that describes the block before it is that block's work"
+    (bed,) = split("Seated AAROM L shoulder 2x10 with OT assisting at end range to maintain ROM 8 min.")["blocks"]
+    assert bed["heading"] is None, "minutes that end a sentence are the sentence's"
