@@ -145,6 +145,15 @@ def test_normal_gait_supported_stepping_adaptive_foam_and_assisted_tasks() -> No
     assert plain("Instructed in long-handled sponge for bathing, return demo w/ min A.") == "97535", "teaching wins"
 
 
+def test_a_room_a_walk_went_to_is_a_place_not_a_task() -> None:
+    def code(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING, claims="97116", heading="Gait trg")
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    assert code("RW in home from bedroom to kitchen 60 ft x3, cues for RW proximity and turning.") == "97116"
+    assert code("Kitchen task: retrieved pots from low cabinet to stove, CGA, cues for hip hinge.") == "97530"
+
+
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [("", "empty"), ("  \n\t ", "empty"), ("x" * (suggest.MAX_NOTE + 1), "characters"), ("a\x00b", "control")],
