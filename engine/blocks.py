@@ -26,6 +26,14 @@ MAX_BLOCKS = 30
 #: most minutes one block may state (a whole day)
 MAX_BLOCK_MINUTES = 1440
 
+#: a heading phrase ends at a word's end; it may run on into one more word after a slash before its colon or
+#: minutes ("Stairs/curb 10 min:"), never into other text after a slash ("step-up/down")
+_NO_SLASH = r"(?![\w/])"
+_SLASH_WORD = r"(?!\w)(?!/(?![a-z][a-z-]{1,15}[ \t]*(?:[(:|–-]|x?\d)))"
+
+#: labels before a line's first heading when the reading data names none
+_LABELS = ["O", "Objective", "Tx", "Treatment", "Intervention", "Interventions"]
+
 _CODE_TAG = r"(?:\s*[(\[]\s*(?:CPT\s*)?\d{5}\s*[)\]])?"
 
 
@@ -60,15 +68,16 @@ def _compile(frozen: str) -> _Reader:
     # a bare number in brackets between a heading and its colon is the block's minutes ("TE (15): ...")
     paren_minutes = r"[(\[]\s*(?P<pmin>\d{1,3})\s*[)\]](?=[ \t]*[:|–-])"
     lead = (
-        r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s)))"
-        r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?"
-        r"(?:(?:O|Tx|Treatment|Interventions?|Objective)\s*:\s*)?"
+        r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
+        r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
         r"(?:(?P<pre>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\s+)?"
     )
     heading = re.compile(
         lead
-        + rf"(?P<heading>{_alternation(phrases)})"
-        + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
+        + rf"(?P<heading>{_alternation(phrases).replace(_NO_SLASH, _SLASH_WORD)})"
+        # a second heading or one more word after a slash, before the colon or minutes ("Stairs/curb 10 min:")
+        + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|/[a-z][a-z-]{{1,15}}(?=[ \t]*[(:|–-]|[ \t]*x?\d)"
+        + rf"|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
         + _CODE_TAG
         + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?(?:{minutes}|{paren_minutes}))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
@@ -77,7 +86,7 @@ def _compile(frozen: str) -> _Reader:
     )
     section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
     section = re.compile(
-        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*"
+        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>][ \t]*)?"  # a bulleted line too ("- Total timed 28")
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
         + r"(?P<rest>[ \t]*(?:[:=(|]|(?=\s*(?:[a-z]+\s+){0,2}?x?\s*\d)))",
         re.IGNORECASE | re.MULTILINE,
@@ -93,7 +102,8 @@ def _compile(frozen: str) -> _Reader:
 
 def reader(reading: dict[str, Any]) -> _Reader:
     """The compiled reader for data/note_reading.yaml (cached on its content)."""
-    return _compile(json.dumps({k: reading[k] for k in ("headings", "minute_units", "sections")}, sort_keys=True))
+    keys = ("headings", "minute_units", "sections", "labels")
+    return _compile(json.dumps({k: reading.get(k) for k in keys}, sort_keys=True))
 
 
 #: a heading followed by a few words and then minutes ("e-stim unattended 15 min")
@@ -110,6 +120,9 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     end = m.group("end")
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
         return bool(m.group("min") or m.group("pmin"))
+    if m.group("mid") is not None:  # inside a sentence ("Pt performed TherEx x12 min incl. ..., then gait trg x10 min")
+        # only with its minutes, and with its content after them: minutes that end the sentence are the sentence's
+        return bool(m.group("min")) and end.strip() != "." and "\n" not in end and m.end() < len(text)
     if m.group("min") or m.group("pmin") or m.group("range") or m.group("pre") or m.group("bare"):
         return True
     if end.strip() == ".":  # a full stop closes minutes ("Ther ex: 15 minutes. Bike ..."), never a bare heading
@@ -130,17 +143,30 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     return bool(_QUALIFIED_MINUTES.match(rest))
 
 
+def _describes_previous(m: re.Match[str], found: list[re.Match[str]], text: str) -> bool:
+    """A heading inside a sentence whose earlier heading has no minutes yet names that block's work, not a new
+    block ("E-stim unattended IFC 15 min to lumbar")."""
+    if m.group("mid") is None or not found:
+        return False
+    prev = found[-1]
+    has_minutes = any(prev.group(g) for g in ("min", "pmin", "pre", "bare", "range"))
+    return not has_minutes and _SENTENCE_START.search(text, prev.end(), m.start("heading")) is None
+
+
 def _headings(text: str, rd: _Reader) -> list[re.Match[str]]:
     found = []
     pos = 0
     while (m := rd.heading.search(text, pos)) is not None:
-        if _valid_heading(m, text, rd):
+        if _valid_heading(m, text, rd) and not _describes_previous(m, found, text):
             found.append(m)
             pos = m.end()
         else:
             pos = m.start("heading") + 1
     return found
 
+
+#: where a sentence or a line starts (a block's earliest start)
+_SENTENCE_START = re.compile(r"\n|[.;](?=\s)|^")
 
 #: where a section line ends: the line's end, or the next SOAP label on the same line
 _SECTION_END = re.compile(r"\n|(?<![\w/])(?:[SOAP]|Subjective|Objective|Assessment|Plan)\s*:", re.IGNORECASE)
@@ -342,6 +368,13 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
     blocks: list[dict[str, Any]] = []
     # a block starts at its minutes when they come first ("12-min Ther ex:"), else at its heading
     starts = [m.start("pre") if m.group("pre") else m.start("heading") for m in heads]
+    for i, m in enumerate(heads):
+        if m.group("mid") is not None:  # the words before it in its sentence belong to it ("UE ther ex 10 min")
+            opened = max(_SENTENCE_START.finditer(text, 0, m.start("heading")), key=lambda s: s.end(), default=None)
+            begin = opened.end() if opened else 0
+            if i == 0 or heads[i - 1].end() <= begin:
+                words = text[begin : m.start("heading")]
+                starts[i] = begin + len(words) - len(words.lstrip())
     for i, m in enumerate(heads):
         end = starts[i + 1] if i + 1 < len(heads) else len(text)
         later = [s["start"] for s in sections if m.end() <= s["start"] < end]

@@ -96,3 +96,49 @@ def test_an_untimed_service_written_as_a_line_of_its_own_is_a_block() -> None:
     assert [(b["claims"], b["minutes"]) for b in found] == [("97014", 15), ("97010", None), ("97530", 12)]
     (one,) = split("Balance on foam w/ CGA, LOB x2.")["blocks"]
     assert one["heading"] is None, "a timed service's name opening a sentence is content, not a heading"
+
+
+def test_a_discipline_named_before_an_initial_evaluation_is_its_title() -> None:
+    note = "PT Initial Eval - low complexity. R plantar fasciitis.\nEval 30 min: hx, exam, LEFS.\nTE 10 min: stretches."
+    got = [(b["decides"], b["minutes"]) for b in split(note)["blocks"]]
+    assert got == [("evaluation", 30), ("content", 10)]
+    assert "low complexity" in note[slice(*split(note)["blocks"][0]["content"])]
+
+
+def test_wheelchair_skills_is_a_wheelchair_heading() -> None:
+    note = "W/c skills: wheelie practice, propulsion on ramp.\nTransfers 12 min: slide board, min A."
+    first, _ = split(note)["blocks"]
+    assert (first["claims"], first["minutes"]) == ("97542", None)
+
+
+def test_a_bulleted_total_line_is_a_total_not_a_block() -> None:
+    got = split("- TherEx x12 min: bird dog 2x10\n- MT x10 min: PA mobs\n- Total timed 22 min\n")
+    assert [b["minutes"] for b in got["blocks"]] == [12, 10] and got["stated_total_timed"] == 22
+
+
+@pytest.mark.parametrize("label", ["Today", "Ind", "Tx", "Individual"])
+def test_a_label_before_a_heading_does_not_hide_it(label: str) -> None:
+    note = f"POC: TE, NMR, gait trg 2x/wk.\n{label}: TE 18 min - leg press 3x10; MT 10 min - patellar mobs."
+    assert [(b["claims"], b["minutes"]) for b in split(note)["blocks"]] == [("97110", 18), ("97140", 10)]
+
+
+def test_a_heading_with_one_more_word_after_a_slash_is_one_heading() -> None:
+    note = "Community reintegration 30 min: rode bus w/ pt.\nStairs/curb 10 min: curb step-up x6, 4 flights, cues."
+    second = split(note)["blocks"][1]
+    assert (second["claims"], second["minutes"], second["heading"]) == ("97116", 10, "Stairs/curb 10 min")
+    (one,) = split("TherEx 12 min: step-up/down x10, cues.")["blocks"]
+    assert one["minutes"] == 12, "a slash inside the content is not a heading"
+
+
+def test_a_heading_with_its_minutes_inside_a_sentence_opens_a_block() -> None:
+    note = (
+        "Pt performed TherEx x12 min incl. mini squats w/ cues, then gait trg x10 min on ramps w/ SPC, cues for"
+        " step length. MT x8 min: patellar mobs."
+    )
+    got = split(note)["blocks"]
+    assert [(b["claims"], b["minutes"]) for b in got] == [("97110", 12), ("97116", 10), ("97140", 8)]
+    assert got[0]["span"][0] == 0, "the words before it in its sentence belong to it"
+    (one,) = split("E-stim unattended IFC 15 min to lumbar.")["blocks"]
+    assert one["minutes"] == 15, "a heading that describes the block before it is that block's work"
+    (bed,) = split("Seated AAROM L shoulder 2x10 with OT assisting at end range to maintain ROM 8 min.")["blocks"]
+    assert bed["heading"] is None, "minutes that end a sentence are the sentence's"

@@ -113,6 +113,47 @@ def test_the_real_tree_reads_body_function_places_warm_ups_and_manual_stretches(
     assert code("Bridges 3x10, clams 3x10, rest break 1 min between sets.") == "97110", "rests inside exercise work"
 
 
+def test_independent_work_and_rests_are_not_a_therapists_action() -> None:
+    def code(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING)
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    assert code("HEP performed indep in gym, pt needed no cues, PT observed.") == "not_billable"
+    assert code("UBE 6 min warm-up, pt indep.") == "not_billable", "an independent level is not the therapist's part"
+    assert code("Pt rested in chair between tasks (5 min).") == "not_billable"
+    assert code("Sit to stand from chair x10, min A, cues for nose over toes.") == "97530", "an assist level is"
+
+
+def test_normal_gait_supported_stepping_adaptive_foam_and_assisted_tasks() -> None:
+    def code(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING, claims="97116", heading="Gait")
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    walk = "Hallway walking 600 ft x2 for endurance, HR monitored, gait pattern WNL w/o AD."
+    assert code(walk) == "97110", "a pattern written as normal has nothing to correct"
+    assert code("Hallway amb 300 ft w/ RW, cues for step length.") == "97116"
+    assert code("Treadmill in harness w/ 30% BWS, PT facilitating step through at the knees.") == "97116"
+
+    def plain(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING)
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    assert plain("Taught modified grasp for utensils w/ built-up foam, return demo.") == "97535", "not balance foam"
+    assert plain("Standing on foam, eyes closed, CGA, LOB x2.") == "97112"
+    folding = "Stood at counter folding towels and reaching to the 2nd shelf to put them away, CGA, cues for wide BOS."
+    assert plain(folding) == "97530", "an assisted task with nothing taught is practice"
+    assert plain("Instructed in long-handled sponge for bathing, return demo w/ min A.") == "97535", "teaching wins"
+
+
+def test_a_room_a_walk_went_to_is_a_place_not_a_task() -> None:
+    def code(note: str) -> str | None:
+        r = suggest.walk(TREE, note, VOCAB, READING, claims="97116", heading="Gait trg")
+        return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+    assert code("RW in home from bedroom to kitchen 60 ft x3, cues for RW proximity and turning.") == "97116"
+    assert code("Kitchen task: retrieved pots from low cabinet to stove, CGA, cues for hip hinge.") == "97530"
+
+
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [("", "empty"), ("  \n\t ", "empty"), ("x" * (suggest.MAX_NOTE + 1), "characters"), ("a\x00b", "control")],

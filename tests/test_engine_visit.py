@@ -220,3 +220,17 @@ def test_segments_clip_overlapping_and_out_of_range_spans() -> None:
         {"text": "fgh", "block": 2},
     ]
     assert visit.segments("abc", []) == [{"text": "abc", "block": None}]
+
+
+def test_an_initial_evaluation_takes_its_complexity_from_its_title_line() -> None:
+    note = (
+        "OT Initial Eval - moderate complexity. L CVA.\nEval 40 min: hx, UE testing, ADL screen.\n"
+        "ADL 10 min: taught hemi-dressing, return demo."
+    )
+    assert [b["code"] for b in read(note)["blocks"]] == ["97166", "97535"]
+
+
+def test_a_bus_stop_is_where_curb_training_took_place_not_a_community_task() -> None:
+    note = "Stairs/curb 10 min: curb step-up/down at bus stop x6, 4 flights w/ 1 rail, cues step-to -> reciprocal."
+    assert read(note)["blocks"][0]["code"] == "97116"
+    assert read("Community training 30 min: rode city bus, paid fare, cues.")["blocks"][0]["code"] == "97537"
