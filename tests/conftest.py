@@ -81,14 +81,19 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def browser(browser):
-    """Playwright's browser, whose contexts block the site's service worker unless a test passes
+    """Playwright's browser, whose contexts have no service worker unless a test passes
     `service_workers="allow"` (tests/e2e/test_offline.py): a worker answers from its cache, and Playwright's
-    routes do not see what a worker answers, which the other tests rely on."""
+    routes do not see what a worker answers, which the other tests rely on. The pages see no
+    `navigator.serviceWorker` (as in a browser without one) rather than Playwright's "block", whose stub logs a
+    console warning that the tests of a clean console would count."""
     new_context = browser.new_context
 
     def blocking_by_default(**kwargs):
-        kwargs.setdefault("service_workers", "block")
-        return new_context(**kwargs)
+        if "service_workers" in kwargs:
+            return new_context(**kwargs)
+        context = new_context(service_workers="block", **kwargs)
+        context.add_init_script(NO_SERVICE_WORKER)
+        return context
 
     browser.new_context = blocking_by_default
     return browser
@@ -156,6 +161,7 @@ def base_url(served_site: tuple[str, list[str]]) -> str:
 #: Playwright neither sees nor routes a SharedWorker's requests, so a context whose every request must be seen
 #: runs the engine in the dedicated worker (the fallback); tests/e2e/test_engine_sharing.py covers the shared one.
 NO_SHARED_WORKER = "delete window.SharedWorker;"
+NO_SERVICE_WORKER = "delete Navigator.prototype.serviceWorker;"
 #: axe-core from node_modules, served to tests at a same-origin path (the CSP allows no inline script)
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_PATH = "__tests__/axe.min.js"

@@ -59,6 +59,7 @@
     if (liveReload() || (navigator.connection && navigator.connection.saveData)) return;
     sw.register(new URL(script, SITE_ROOT).href, { scope: SITE_ROOT.pathname }).then(
       (reg) => {
+        if (!reg) return; // a browser (or test harness) that declines without an error
         watch(reg);
         if (controlled) reg.update().catch(() => {}); // a repeat visit: look for a new build now
       },

@@ -50,6 +50,7 @@
     // shown only for a shared walk: while Python loads, and if it cannot start
     const status = h("p", { class: "tcg-walk__status", "data-role": "status", hidden: true });
     root.append(status, panel, staticPart, live);
+    root.dataset.ownHash = "true"; // hash changes are followed here (onHashChange): assets/js/same-page.js
     const sharedWalk = () => (location.hash || "").startsWith(WALK_PREFIX);
 
     let current = null; // the engine's last state
