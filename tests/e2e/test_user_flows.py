@@ -345,6 +345,11 @@ def test_drills_draw_at_once_and_keep_level_and_score(user_device, press, base_u
     page.fill("[data-role=setup] [name=seed]", str(seed3))
     press(page.get_by_role("button", name="New drill"))
     expect(page.locator("#tcg-drill-title")).to_contain_text(f"Drill 3-{seed3}", timeout=TIMEOUT)
+    # personas-3: the rule is said above the rows, and a change of rule from the last drill is flagged
+    rule_line = page.locator("[data-role=rule]")
+    expect(rule_line).to_contain_text(data["rules"]["cms"]["label"])
+    changed = "yes" if drill["rule"] != "cms" else "no"
+    expect(rule_line).to_have_attribute("data-changed", changed)
     expect(page.locator("[data-role=rows] tr[data-code='97010']")).to_contain_text("Hot or cold packs")
     for code, n in {**right3, "97010": 1}.items():
         page.fill(f"[data-role=rows] input[data-code='{code}']", str(n))

@@ -27,7 +27,7 @@
     const part = (role) => root.querySelector("[data-role=" + role + "]");
     const setup = part("setup"), status = part("status"), box = part("drill");
     const answer = part("answer"), feedback = part("feedback"), error = part("error");
-    let drill = null, graded = false;
+    let drill = null, graded = false, lastRule = null;
     const saved = loadState();
     setup.seed.value = String(Math.floor(Math.random() * 1e6));
     setup.level.value = saved.level;
@@ -62,6 +62,12 @@
       feedback.replaceChildren();
       part("next").hidden = true;
       part("title").textContent = "Drill " + drill.level + "-" + drill.seed + ": " + drill.rule_label;
+      // the rule can change from one drill to the next (levels 2 and 3): say so above the rows, not only in the title
+      const changed = lastRule !== null && lastRule !== drill.rule;
+      part("rule").textContent = "Count the units by this rule: " + drill.rule_label + "." +
+        (changed ? " The rule changed from the last drill." : "");
+      part("rule").dataset.changed = changed ? "yes" : "no";
+      lastRule = drill.rule;
       part("rows").replaceChildren(...drill.entries.map((e) => h("tr", { "data-code": e.code },
         h("td", {}, e.code + " " + e.name),
         h("td", {}, e.minutes == null ? "service-based" : e.minutes + " min"),
