@@ -24,9 +24,14 @@ def data() -> dict[str, Any]:
     return engine_data(load_project())
 
 
+def round_trip_quiz(data: dict) -> str:
+    """The quiz the LMS tests export (round trips here, format checks in test_lms_formats.py)."""
+    return practice.format_quiz(31, sorted(data["cases"])[::4])
+
+
 @pytest.fixture(scope="module")
 def quiz(data: dict) -> str:
-    return practice.format_quiz(31, sorted(data["cases"])[::4])
+    return round_trip_quiz(data)
 
 
 def _expected(order: list[str], data: dict) -> list[tuple[str, str]]:

@@ -24,6 +24,7 @@ from lxml import etree
 from build_tools.export import engine_data
 from build_tools.load import load_project
 from engine import lms_export, practice
+from tests.test_lms_export import round_trip_quiz
 
 XSD = Path(__file__).parent / "fixtures" / "xsd"
 # the format names qformat_xml::trans_format() knows (question/format/xml/format.php); any other name is
@@ -39,7 +40,7 @@ def data() -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def quiz(data: dict) -> str:
     """The quiz the round-trip tests build; it holds a multi-block case (asserted below)."""
-    return practice.format_quiz(31, sorted(data["cases"])[::4])
+    return round_trip_quiz(data)
 
 
 @pytest.fixture(scope="module")
