@@ -192,6 +192,29 @@ def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
     return out
 
 
+def _opens_sentence_with_minutes(m: re.Match[str]) -> bool:
+    """A heading that starts a sentence or a line (not inside a list or a sentence) and states its minutes."""
+    started = m.group("comma") is None and m.group("mid") is None
+    return started and any(m.group(g) for g in ("min", "pmin", "pre", "bare", "range"))
+
+
+def _clip_sections(sections: list[dict[str, Any]], heads: list[re.Match[str]]) -> list[dict[str, Any]]:
+    """A goal, plan, assessment or subjective section ends where a new sentence of its line opens a block with
+    its minutes ("LTG: indep LB dressing in 4 wks. ADL 15 min: ..."): the block is what happened, the section
+    before it is not. Totals keep their own end (a total is one statement already)."""
+    out = []
+    for sec in sections:
+        if not sec["id"].startswith("total"):
+            inside = [
+                m for m in heads if sec["start"] < m.start("heading") < sec["end"] and _opens_sentence_with_minutes(m)
+            ]
+            if inside:
+                first = inside[0]
+                sec = {**sec, "end": first.start("pre") if first.group("pre") else first.start("heading")}
+        out.append(sec)
+    return out
+
+
 def _body_minutes(text: str, start: int, end: int, rd: _Reader, skip: list[tuple[int, int]]) -> dict[str, Any]:
     """Minutes written inside a block's text: {"minutes", "found": [...], "range": str | None}."""
     ranges = [m for m in rd.body_range.finditer(text, start, end) if not _inside(m.start(), skip)]
@@ -360,9 +383,10 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
     "stated_total_timed": int | None, "stated_total_treatment": int | None}.
     """
     rd = reader(reading)
-    sections = _sections(text, rd)
+    every_heading = _headings(text, rd)
+    sections = _clip_sections(_sections(text, rd), every_heading)
     section_spans = [(s["start"], s["end"]) for s in sections]
-    heads = [m for m in _headings(text, rd) if not _inside(m.start("heading"), section_spans)]
+    heads = [m for m in every_heading if not _inside(m.start("heading"), section_spans)]
     if len(heads) > MAX_BLOCKS:
         raise ValueError(f"the note has {len(heads)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
     blocks: list[dict[str, Any]] = []

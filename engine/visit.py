@@ -93,6 +93,46 @@ def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool
     return False
 
 
+#: words before a statement that still count as its opening ("pt declined", "Patient refused")
+_OPENING_WORDS = re.compile(
+    r"[\s:.,;()\-]*(?:(?:the\s+)?(?:pt|patient|client|child|resident)\b[\s.,:]*)?", re.IGNORECASE
+)
+
+
+def _not_done_statements(content: str, reading: dict[str, Any]) -> list[dict[str, Any]]:
+    """The negated stretches of a block's content that say the service did not happen ("pt declined",
+    "no exercise performed", "held today"): by their trigger or a word they name (data: `not_done`)."""
+    rule = reading.get("not_done")
+    if not rule:
+        return []
+    triggers = {" ".join(t.lower().split()) for t in rule["triggers"]}
+    words = re.compile("|".join(phrase_pattern(w) for w in rule["words"]), re.IGNORECASE)
+    out = []
+    for s in assertions.spans(content, reading.get("context")):
+        if s["category"] != "negated":
+            continue
+        if " ".join(s["trigger"].lower().split()) in triggers or words.search(content, s["start"], s["end"]):
+            out.append(s)
+    return out
+
+
+def _said_not_done(content: str, reading: dict[str, Any], walked: dict[str, Any] | None) -> bool:
+    """Whether a block's content says the service did not happen and nothing in it shows it did.
+
+    For a walked block: a not-done statement anywhere, and no answer of the walk rests on the content's
+    words ("TherEx 12 min: pt declined, no exercise performed"). For a block its heading decides (a
+    modality): the statement opens the content ("CP 10 min: pt declined."), so "HP to R knee, pt declined
+    e-stim" still bills the hot pack."""
+    statements = _not_done_statements(content, reading)
+    if not statements:
+        return False
+    if walked is not None:
+        return not any(step["spans"] for step in walked["path"])
+    opening = _OPENING_WORDS.match(content)
+    first = opening.end() if opening else 0
+    return any(s["start"] <= first for s in statements)
+
+
 def _known_code(tree: dict[str, Any], open_question: str | None) -> str | None:
     """The code every outcome below an open question bills first (the work is known; only, say, the add-on is not)."""
     if open_question is None:
@@ -129,6 +169,10 @@ def _walk_block(
     out["heading_note"] = None
     if _not_done(block, text, reading):
         out.update(result="not_billable", decided_by="heading")
+        out["heading_note"] = f"headed {block['heading']}; the note says it was not done"
+        return out
+    if block["decides"] == "heading" and _said_not_done(content, reading, None):
+        out.update(result="not_billable", decided_by="content")
         out["heading_note"] = f"headed {block['heading']}; the note says it was not done"
         return out
     if block["decides"] == "heading":
@@ -169,6 +213,10 @@ def _walk_block(
             walked = suggest.answered(data["tree"], walked, answers)
         except suggest.SuggestInputError as exc:
             raise VisitInputError(f"{_label(block, block['number'])}: {exc}", "answers") from None
+    if _said_not_done(content, reading, walked):
+        out.update(result="not_billable", decided_by="content")
+        out["heading_note"] = f"headed {block['heading'] or 'this block'}; the note says it was not done"
+        return out
     known = walked["code"] or _known_code(data["tree"], walked["open_question"])
     out.update(
         code=known,

@@ -79,6 +79,41 @@ def test_negated_and_planned_services_are_not_billed() -> None:
     assert r["units"] == {"97140": 1}
 
 
+def test_a_block_whose_content_says_it_did_not_happen_bills_nothing() -> None:
+    r = read(
+        "TherEx 12 min: pt declined, no exercise performed.\n"
+        "NMR 10 min: tandem stance on foam 3x30 s, CGA, cues for hip strategy.\n"
+        "CP 10 min: pt declined.\nTotal timed 22 min"
+    )
+    declined, balance, cold = r["blocks"]
+    assert declined["code"] is None and declined["result"] == "not_billable"
+    assert declined["heading_note"] == "headed TherEx 12 min; the note says it was not done"
+    assert balance["code"] == "97112" and cold["code"] is None and cold["result"] == "not_billable"
+    assert r["units"] == {"97112": 1}
+    # the 22 stated minutes count the declined block: the billable timed blocks add up to 10
+    assert [w["kind"] for w in r["warnings"]] == ["total_mismatch"]
+    # a refusal of one part leaves the rest of the block: the work it shows is billed
+    (part,) = read("TherEx 15 min: pt declined bike, SLR 3x10 and bridges 2x15 w/ VC for glute set.")["blocks"]
+    assert part["code"] == "97110"
+    hot, _ = read("HP 10 min to R knee, pt declined e-stim.\nTE 10 min: LAQ 2x10, VC for full ROM.")["blocks"]
+    assert hot["code"] == "97010"
+
+
+def test_a_goal_or_plan_on_the_line_before_a_block_keeps_the_blocks_minutes() -> None:
+    for note, code in (
+        ("LTG: indep LB dressing in 4 wks. ADL 15 min: trained sock aid and reacher use, min A, VC.", "97535"),
+        ("Plan: NMR next session. Gait 10 min: FWW 150 ft x2, cues for step length and heel strike, CGA.", "97116"),
+        ("P: add gait trng next visit. TherEx 12': SLR 3x10, bridges, VC for form.", "97110"),
+    ):
+        r = read(note)
+        (block,) = r["blocks"]
+        assert (block["code"], block["minutes"]) == (code, int(note.split(". ")[1].split()[1].strip("':min"))), note
+        assert r["units"] == {code: 1} and not r["warnings"], note
+    # the plan itself opens nothing: a heading inside it without minutes stays part of the plan
+    r = read("TherEx 12 min: SLR 3x10, VC.\nPlan: progress NMR and gait next visit.")
+    assert [b["code"] for b in r["blocks"]] == ["97110"]
+
+
 def test_two_blocks_of_one_code_are_added_and_the_steps_say_so() -> None:
     r = read("TE 10': Nordic hamstring 3x6, cues for control.\nGait 9': RW, cues step length.\nTE 8': planks, VC form.")
     assert r["units"]["97110"] == 1 and r["units"]["97116"] == 1
