@@ -34,6 +34,12 @@ _SLASH_WORD = r"(?!\w)(?!/(?![a-z][a-z-]{1,15}[ \t]*(?:[(:|–-]|x?\d)))"
 #: labels before a line's first heading when the reading data names none
 _LABELS = ["O", "Objective", "Tx", "Treatment", "Intervention", "Interventions"]
 
+#: a time-of-day range ("0930-0945", "9:30-9:45", "930 - 945"): the block's minutes are the difference
+CLOCK_RANGE = r"(?<!\d)(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]*[-–][ \t]*(?:[01]?\d|2[0-3]):?[0-5]\d(?!\d)(?![ \t]*(?:min|'))"
+
+#: the groups of the heading pattern that state a block's minutes
+MINUTE_GROUPS = ("min", "pmin", "cmin", "pre", "bare", "clock", "preclock")
+
 _CODE_TAG = r"(?:\s*[(\[]\s*(?:CPT\s*)?\d{5}\s*[)\]])?"
 
 
@@ -67,10 +73,15 @@ def _compile(frozen: str) -> _Reader:
     minutes = rf"[(\[]?\s*(?:x\s*)?{number}\s*-?\s*{unit}\s*[)\]]?"
     # a bare number in brackets between a heading and its colon is the block's minutes ("TE (15): ...")
     paren_minutes = r"[(\[]\s*(?P<pmin>\d{1,3})\s*[)\]](?=[ \t]*[:|–-])"
+    # a flowsheet column: a bare number between pipes after the heading ("Ther Ex | 15 | ...")
+    column_minutes = r"[ \t]*\|[ \t]*(?P<cmin>\d{1,3})(?=[ \t]*\|)"
+    # units written instead of minutes ("97110 x2 units:"): the block states no minutes
+    units_written = r"[ \t]*[-–,:]?[ \t]*[x×]?[ \t]*(?P<units>\d{1,2})[ \t]*(?:units?|u)\b"
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
         r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
-        r"(?:(?P<pre>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\s+)?"
+        r"(?:(?P<pre>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\s+"
+        rf"|(?P<preclock>{CLOCK_RANGE})[ \t]*[:|–-]?[ \t]*)?"
     )
     heading = re.compile(
         lead
@@ -79,7 +90,8 @@ def _compile(frozen: str) -> _Reader:
         + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|/[a-z][a-z-]{{1,15}}(?=[ \t]*[(:|–-]|[ \t]*x?\d)"
         + rf"|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
         + _CODE_TAG
-        + rf"(?:[ \t]*(?:[,:=|–-][ \t]*)?(?:{minutes}|{paren_minutes}))?"
+        + rf"(?:{column_minutes}|{units_written}|[ \t]*(?:[,:=|–-][ \t]*)?"
+        + rf"(?:{minutes}|{paren_minutes}|(?P<clock>{CLOCK_RANGE})))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
@@ -100,6 +112,20 @@ def _compile(frozen: str) -> _Reader:
     return _Reader(heading, heading_ids, section, section_ids, body_minutes, body_range, opening)
 
 
+def clock_minutes(span: str) -> int | None:
+    """The minutes between the two times of a range ("0930-0945" -> 15; across midnight too); None if not a
+    range of times (both sides need four digits or a colon, so "10-15" stays a range of minutes)."""
+    left, right = (part.strip() for part in re.split(r"[-–]", span, maxsplit=1))
+    if not all(":" in side or len(side) in (3, 4) for side in (left, right)):
+        return None
+
+    def at(side: str) -> int:
+        digits = side.replace(":", "")
+        return int(digits[:-2]) * 60 + int(digits[-2:])
+
+    return (at(right) - at(left)) % (24 * 60) or None
+
+
 def reader(reading: dict[str, Any]) -> _Reader:
     """The compiled reader for data/note_reading.yaml (cached on its content)."""
     keys = ("headings", "minute_units", "sections", "labels")
@@ -112,6 +138,30 @@ _QUALIFIED_MINUTES = re.compile(
 )
 
 
+#: minutes that end a line ("... cues for upright posture x 10 min.")
+_LINE_END_MINUTES = re.compile(
+    r"(?:^|\s)[x×]?\s*\d{1,3}\s*-?\s*(?:minutes|minute|mins|min|['’′])\s*[.)]?[ \t]*$", re.IGNORECASE
+)
+
+
+def _line_end_minutes(rest: str) -> int | None:
+    """The minutes that end the rest of a heading's line, when no sentence ends before them (one statement)."""
+    m = _LINE_END_MINUTES.search(rest)
+    if m is None or re.search(r"[.;!?](?=\s|$)", rest[: m.start()]):
+        return None
+    return int(re.search(r"\d{1,3}", m.group(0)).group(0))
+
+
+def _line_minutes_of(m: re.Match[str], text: str) -> int | None:
+    """The line-end minutes of a heading that opens its line and states no minutes of its own."""
+    if m.group("comma") is not None or m.group("mid") is not None:
+        return None
+    if text[text.rfind("\n", 0, m.start("heading")) + 1 : m.start("heading")].strip(" \t-*•>"):
+        return None
+    line_end = text.find("\n", m.end())
+    return _line_end_minutes(text[m.end() : len(text) if line_end < 0 else line_end])
+
+
 def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     """A heading needs a colon or dash after it, minutes beside it or on its line, or a line of its own.
 
@@ -119,11 +169,11 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     marked `line_opens` (an untimed service, which has no minutes to write) a line ("HP to R knee.")."""
     end = m.group("end")
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
-        return bool(m.group("min") or m.group("pmin"))
+        return bool(m.group("min") or m.group("pmin") or m.group("cmin") or m.group("clock"))
     if m.group("mid") is not None:  # inside a sentence ("Pt performed TherEx x12 min incl. ..., then gait trg x10 min")
         # only with its minutes, and with its content after them: minutes that end the sentence are the sentence's
         return bool(m.group("min")) and end.strip() != "." and "\n" not in end and m.end() < len(text)
-    if m.group("min") or m.group("pmin") or m.group("range") or m.group("pre") or m.group("bare"):
+    if any(m.group(g) for g in MINUTE_GROUPS) or m.group("range") or m.group("units"):
         return True
     if end.strip() == ".":  # a full stop closes minutes ("Ther ex: 15 minutes. Bike ..."), never a bare heading
         return False
@@ -136,9 +186,11 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     info = rd.heading_ids[_key(m.group("heading"))]
     if info.get("decides") == "evaluation":
         return True
-    if info.get("line_opens") and not text[text.rfind("\n", 0, m.start("heading")) + 1 : m.start("heading")].strip(
-        " \t-*•>"
-    ):  # an untimed service written as a line of its own ("HP to R knee w/ e-stim.")
+    line_start = not text[text.rfind("\n", 0, m.start("heading")) + 1 : m.start("heading")].strip(" \t-*•>")
+    if info.get("line_opens") and line_start:  # an untimed service written as a line of its own ("HP to R knee.")
+        return True
+    if line_start and _line_end_minutes(rest) is not None:
+        # a line that opens with a service and ends with its minutes ("Gait training with FWW ... x 10 min")
         return True
     return bool(_QUALIFIED_MINUTES.match(rest))
 
@@ -149,7 +201,7 @@ def _describes_previous(m: re.Match[str], found: list[re.Match[str]], text: str)
     if m.group("mid") is None or not found:
         return False
     prev = found[-1]
-    has_minutes = any(prev.group(g) for g in ("min", "pmin", "pre", "bare", "range"))
+    has_minutes = any(prev.group(g) for g in (*MINUTE_GROUPS, "range", "units"))
     return not has_minutes and _SENTENCE_START.search(text, prev.end(), m.start("heading")) is None
 
 
@@ -195,7 +247,7 @@ def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
 def _opens_sentence_with_minutes(m: re.Match[str]) -> bool:
     """A heading that starts a sentence or a line (not inside a list or a sentence) and states its minutes."""
     started = m.group("comma") is None and m.group("mid") is None
-    return started and any(m.group(g) for g in ("min", "pmin", "pre", "bare", "range"))
+    return started and any(m.group(g) for g in (*MINUTE_GROUPS, "range", "units"))
 
 
 def _clip_sections(sections: list[dict[str, Any]], heads: list[re.Match[str]]) -> list[dict[str, Any]]:
@@ -210,7 +262,8 @@ def _clip_sections(sections: list[dict[str, Any]], heads: list[re.Match[str]]) -
             ]
             if inside:
                 first = inside[0]
-                sec = {**sec, "end": first.start("pre") if first.group("pre") else first.start("heading")}
+                opens = first.start("pre") if first.group("pre") else first.start("heading")
+                sec = {**sec, "end": first.start("preclock") if first.group("preclock") else opens}
         out.append(sec)
     return out
 
@@ -286,7 +339,7 @@ def _with_unheaded(
             end = min(found[0]["span"][0], line_end if line_end >= 0 else len(text))
         else:
             at_line_start = not text[text.rfind("\n", 0, start) + 1 : start].strip(" \t-*•")
-            has_own = holder["minutes_from"] == "heading" or (
+            has_own = holder["minutes_from"] in ("heading", "line") or (
                 holder["heading"] is None and holder["minutes"] is not None
             )
             if not at_line_start or not has_own or start <= holder["content"][0]:
@@ -391,7 +444,10 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         raise ValueError(f"the note has {len(heads)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
     blocks: list[dict[str, Any]] = []
     # a block starts at its minutes when they come first ("12-min Ther ex:"), else at its heading
-    starts = [m.start("pre") if m.group("pre") else m.start("heading") for m in heads]
+    starts = [
+        m.start("pre") if m.group("pre") else m.start("preclock") if m.group("preclock") else m.start("heading")
+        for m in heads
+    ]
     for i, m in enumerate(heads):
         if m.group("mid") is not None:  # the words before it in its sentence belong to it ("UE ther ex 10 min")
             opened = max(_SENTENCE_START.finditer(text, 0, m.start("heading")), key=lambda s: s.end(), default=None)
@@ -406,11 +462,12 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             end = min(later)
         info = rd.heading_ids[_key(m.group("heading"))]
         # words between the heading and its minutes describe the work ("Manual traction 8 min"): they are content
-        content_start = m.end() if m.group("min") or m.group("pmin") or m.group("end").strip() else m.end("heading")
+        stated = any(m.group(g) for g in ("min", "pmin", "cmin", "clock", "units"))
+        content_start = m.end() if stated or m.group("end").strip() else m.end("heading")
         block = {
             "span": [starts[i], end],
             "content": [content_start, end],
-            "heading": " ".join(text[m.start("heading") : m.end()].split()).rstrip(":–-,.; "),
+            "heading": " ".join(text[m.start("heading") : m.end()].split()).rstrip(":–-,.;| "),
             "heading_id": info["id"],
             "claims": info.get("claims"),
             "decides": info.get("decides", "content"),
@@ -422,11 +479,18 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         }
         if m.group("range"):
             block["range"] = " ".join(m.group("range").split()) + " min"
-        elif m.group("min") or m.group("pmin") or m.group("pre") or m.group("bare"):
+        elif m.group("clock") or m.group("preclock"):
+            block["minutes"] = clock_minutes(m.group("clock") or m.group("preclock"))
+            block["minutes_from"] = " ".join((m.group("clock") or m.group("preclock")).split())
+        elif any(m.group(g) for g in ("min", "pmin", "cmin", "pre", "bare")):
             block["minutes"], block["minutes_from"] = (
-                int(m.group("min") or m.group("pmin") or m.group("pre") or m.group("bare")),
+                int(next(m.group(g) for g in ("min", "pmin", "cmin", "pre", "bare") if m.group(g))),
                 "heading",
             )
+        elif m.group("units"):
+            block["units_written"] = int(m.group("units"))
+        elif (line_minutes := _line_minutes_of(m, text)) is not None:
+            block["minutes"], block["minutes_from"] = line_minutes, "line"
         else:
             body = _body_minutes(text, content_start, end, rd, section_spans)
             block["minutes"], block["range"] = body["minutes"], body["range"]

@@ -334,10 +334,17 @@ def read(
         if code:
             timed = _timed(code, codes)
             if timed and block["minutes"] is None and not block["range"]:
+                written = block.get("units_written")
+                units_note = (
+                    f"; it gives {written} unit{'s' if written != 1 else ''}, but units come from minutes"
+                    if written is not None
+                    else ""
+                )
                 warnings.append(
                     _warning(
                         "block_without_minutes",
-                        f"{label}: {code} is a timed code and the block states no minutes (fix: write its minutes)",
+                        f"{label}: {code} is a timed code and the block states no minutes{units_note}"
+                        " (fix: write its minutes)",
                         number,
                     )
                 )

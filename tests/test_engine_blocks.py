@@ -31,6 +31,11 @@ def split(text: str) -> dict:
         ("TherEx (12): SLR 3x10", 12),
         ("TherEx [12] - SLR 3x10", 12),
         ("TherEx: 12 minutes. Bike x 5 min, then SLR 3x10", 12),
+        ("Ther Ex | 12 | SLR 3x10 w/ VC", 12),
+        ("0930-0942 TherEx: SLR 3x10", 12),
+        ("TherEx 9:30-9:42: SLR 3x10", 12),
+        ("TherEx 0955 - 1007 SLR 3x10", 12),
+        ("Ther ex with SLR 3x10 and bridges, VC for form x 12 min", 12),
     ],
 )
 def test_minutes_in_every_common_form(text: str, minutes: int) -> None:
@@ -142,3 +147,25 @@ def test_a_heading_with_its_minutes_inside_a_sentence_opens_a_block() -> None:
     assert one["minutes"] == 15, "a heading that describes the block before it is that block's work"
     (bed,) = split("Seated AAROM L shoulder 2x10 with OT assisting at end range to maintain ROM 8 min.")["blocks"]
     assert bed["heading"] is None, "minutes that end a sentence are the sentence's"
+
+
+def test_a_clock_range_is_minutes_and_a_minute_range_is_not() -> None:
+    assert blocks.clock_minutes("0930-0945") == 15 and blocks.clock_minutes("9:50 - 10:05") == 15
+    assert blocks.clock_minutes("2355-0010") == 15  # across midnight
+    assert blocks.clock_minutes("10-15") is None
+    (block,) = split("TherEx 10-15 min: SLR 3x10")["blocks"]
+    assert block["minutes"] is None and block["range"] == "10-15 min"
+
+
+def test_units_written_instead_of_minutes_are_kept_and_are_not_minutes() -> None:
+    first, second = split("97110 x2 units: SLR, LAQ, cues\n97116 x1 unit: gait w/ RW 150 ft, cues")["blocks"]
+    assert (first["claims"], first["minutes"], first["units_written"]) == ("97110", None, 2)
+    assert (second["claims"], second["minutes"], second["units_written"]) == ("97116", None, 1)
+
+
+def test_a_line_that_opens_with_a_service_and_ends_with_minutes_is_a_block_of_its_own() -> None:
+    note = "Ther ex - bridges 3x10, clams w/ VC x 12 min\nGait training with FWW 200 ft, CGA, cues for posture x 10 min"
+    assert [(b["claims"], b["minutes"]) for b in split(note)["blocks"]] == [("97110", 12), ("97116", 10)]
+    # minutes in a later sentence of the line are the whole line's, not the service's: no heading opens there
+    (block,) = split("Amb 150 ft with RW, CGA, then standing balance on foam with LOB x2. 20 min.")["blocks"]
+    assert block["heading"] is None and block["minutes"] == 20

@@ -269,3 +269,10 @@ def test_a_bus_stop_is_where_curb_training_took_place_not_a_community_task() -> 
     note = "Stairs/curb 10 min: curb step-up/down at bus stop x6, 4 flights w/ 1 rail, cues step-to -> reciprocal."
     assert read(note)["blocks"][0]["code"] == "97116"
     assert read("Community training 30 min: rode city bus, paid fare, cues.")["blocks"][0]["code"] == "97537"
+
+
+def test_units_written_instead_of_minutes_bill_nothing_and_say_why() -> None:
+    r = read("97110 x2 units: SLR, LAQ, VC for quad set\nGait 10 min: RW 150 ft, cues for step length")
+    assert r["units"] == {"97116": 1}
+    (warning,) = [w for w in r["warnings"] if w["kind"] == "block_without_minutes"]
+    assert "it gives 2 units, but units come from minutes" in warning["message"]
