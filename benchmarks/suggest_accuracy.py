@@ -103,7 +103,72 @@ def main(argv: list[str] | None = None) -> int:
             for row in v["rows"]:
                 if not row["ok"]:
                     print(f"   {row['id']:34} want {row['want']}  got {row['got']}")
+    print("Published short examples (billing guides, MACs, payers)")
+    for half, examples in load_published().items():
+        e = score_published(examples, data)
+        print(
+            f"{half:8} examples {e['examples']:3}  committed {e['commit_pct']:5.1f}% ({e['committed']})  "
+            f"code right when committed {e['code_pct']:5.1f}% ({e['code_right']}/{e['code_asked']})  "
+            f"documentation verdict agrees {e['verdict_pct']:5.1f}%"
+        )
+        if args.misses and half == "dev":
+            for row in e["rows"]:
+                if not row["ok"]:
+                    print(f"   {row['id']:34} want {row['want']}  got {row['got']}")
     return 0
+
+
+def load_published() -> dict[str, list[dict[str, Any]]]:
+    """The published short examples (tests/published_examples/guides) by half."""
+    from tests.note_bank import deal
+
+    examples = {e["id"]: e for e in deal.published_examples()}
+    split = yaml.safe_load((BANK / "published_split.yaml").read_text(encoding="utf-8"))
+    return {half: [examples[i] for i in ids] for half, ids in split.items()}
+
+
+def score_published(examples: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, Any]:
+    """Figures for one half of the published examples.
+
+    Committed: the reader names a code for the text (whatever its documentation verdict) or says it is not
+    billable. Code right: of the committed examples the source ties to a code, the reader names that code.
+    Verdict agrees: a source's good example reads as supported; a source's insufficient example reads as
+    partly supported, not shown or not billable."""
+    from engine import visit
+
+    committed = code_asked = code_right = verdict = 0
+    rows = []
+    for ex in examples:
+        coded = visit.read(ex["text"], data, "cms")["blocks"]
+        codes = [b["code"] for b in coded if b["code"]]
+        not_billable = any(b["result"] == "not_billable" for b in coded)
+        verdicts = [(b["documentation"] or {}).get("verdict") for b in coded if b["code"]]
+        is_committed = bool(codes) or not_billable
+        committed += is_committed
+        good = ex["verdict"] == "supported"
+        right_code = str(ex["code"]) in codes
+        if good and is_committed:
+            code_asked += 1
+            code_right += right_code
+        agrees = (right_code and "supported" in verdicts) if good else (not_billable or "supported" not in verdicts)
+        verdict += agrees
+        ok = is_committed and agrees and (right_code or not good)
+        got = [
+            (b["code"] or ("none" if b["result"] == "not_billable" else b["open_question"]), v)
+            for b, v in zip([b for b in coded], [(b["documentation"] or {}).get("verdict") for b in coded], strict=True)
+        ]
+        rows.append({"id": ex["id"], "ok": ok, "want": (str(ex["code"]), ex["verdict"]), "got": got})
+    n = len(examples) or 1
+    return {
+        "examples": len(examples),
+        "committed": committed,
+        "commit_pct": 100 * committed / n,
+        "code_asked": code_asked,
+        "code_right": code_right,
+        "code_pct": 100 * code_right / code_asked if code_asked else 0.0,
+        "verdict_pct": 100 * verdict / n,
+        "rows": rows,
+    }
 
 
 def load_visits() -> dict[str, list[dict[str, Any]]]:

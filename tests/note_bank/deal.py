@@ -84,6 +84,38 @@ def deal_visits(visits: list[dict]) -> dict[str, list[str]]:
     return {"dev": sorted(dev), "heldout": sorted(held)}
 
 
+PUBLISHED = BANK.parent / "published_examples" / "guides"
+PUBLISHED_HEADER = (
+    "# The development / held-out split of the published short documentation examples\n"
+    "# (tests/published_examples/guides/), made by tests/note_bank/deal.py on 2026-12-04 when they were collected,\n"
+    "# before any of their texts was read by the engine's authors: within each code the source gives, ordered by\n"
+    "# sha256(id) and dealt alternately, first to dev. Tune only on dev; report both.\n"
+)
+
+
+def published_examples() -> list[dict]:
+    """Every published example of tests/published_examples/guides, with its file's source and url."""
+    out = []
+    for path in sorted(PUBLISHED.glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out += [{**e, "source": doc["source"], "url": doc["url"]} for e in doc["examples"]]
+    return out
+
+
+def deal_published(examples: list[dict]) -> dict[str, list[str]]:
+    """The split of the published examples: per code the source gives, dealt alternately by sha256(id)."""
+    by_code: dict[str, list[str]] = defaultdict(list)
+    for e in examples:
+        by_code[str(e["code"])].append(e["id"])
+    dev: list[str] = []
+    held: list[str] = []
+    for ids in by_code.values():
+        d, h = deal_alternately(ids)
+        dev += d
+        held += h
+    return {"dev": sorted(dev), "heldout": sorted(held)}
+
+
 def _load(name: str):
     return yaml.safe_load((BANK / name).read_text(encoding="utf-8"))
 
@@ -104,6 +136,7 @@ def expected_files() -> dict[str, str]:
     return {
         "split.yaml": render(SPLIT_HEADER, deal_notes(_load("notes.yaml"), base)),
         "visit_split.yaml": render(VISIT_HEADER, deal_visits(_load("visits.yaml"))),
+        "published_split.yaml": render(PUBLISHED_HEADER, deal_published(published_examples())),
     }
 
 
