@@ -59,8 +59,13 @@ class Lexicon:
     period_end: re.Pattern[str]
 
 
-def _key(phrase: str) -> str:
-    return " ".join(re.sub(r"[\s.\-]+", " ", phrase.lower()).split())
+def phrase_key(phrase: str) -> str:
+    """The lookup key of a phrase or of the text a phrase_pattern matched: lower case, without the spaces, dots
+    and hyphens the pattern lets vary ("Game Ready", "GameReady" and "game-ready" share one key)."""
+    return re.sub(r"[\s.\-]+", "", phrase.lower())
+
+
+_key = phrase_key
 
 
 @lru_cache(maxsize=8)

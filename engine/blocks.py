@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from engine.assertions import phrase_pattern
+from engine.assertions import phrase_key, phrase_pattern
 
 #: most blocks read from one note
 MAX_BLOCKS = 30
@@ -54,8 +54,7 @@ class _Reader:
     opening: re.Pattern[str]
 
 
-def _key(phrase: str) -> str:
-    return " ".join(re.sub(r"[\s.\-]+", " ", phrase.lower()).split())
+_key = phrase_key
 
 
 def _alternation(phrases: list[str]) -> str:
@@ -410,7 +409,7 @@ def _claim_opening(block: dict[str, Any], text: str, rd: _Reader) -> dict[str, A
     not evidence, so the content starts after them. "Amb 150 ft" is content: one word names nothing."""
     start, end = block["span"]
     opening = rd.opening.match(text, start, end)
-    if opening is None or len(_key(opening.group("heading")).split()) < 2:
+    if opening is None or len(re.split(r"[\s.\-]+", opening.group("heading").strip())) < 2:
         return block
     info = rd.heading_ids.get(_key(opening.group("heading")))
     if info is None:

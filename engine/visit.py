@@ -105,13 +105,13 @@ def _not_done_statements(content: str, reading: dict[str, Any]) -> list[dict[str
     rule = reading.get("not_done")
     if not rule:
         return []
-    triggers = {" ".join(t.lower().split()) for t in rule["triggers"]}
+    triggers = {assertions.phrase_key(t) for t in rule["triggers"]}
     words = re.compile("|".join(phrase_pattern(w) for w in rule["words"]), re.IGNORECASE)
     out = []
     for s in assertions.spans(content, reading.get("context")):
         if s["category"] != "negated":
             continue
-        if " ".join(s["trigger"].lower().split()) in triggers or words.search(content, s["start"], s["end"]):
+        if assertions.phrase_key(s["trigger"]) in triggers or words.search(content, s["start"], s["end"]):
             out.append(s)
     return out
 

@@ -169,3 +169,13 @@ def test_a_line_that_opens_with_a_service_and_ends_with_minutes_is_a_block_of_it
     # minutes in a later sentence of the line are the whole line's, not the service's: no heading opens there
     (block,) = split("Amb 150 ft with RW, CGA, then standing balance on foam with LOB x2. 20 min.")["blocks"]
     assert block["heading"] is None and block["minutes"] == 20
+
+
+def test_every_heading_written_run_together_or_hyphenated_is_read_without_error() -> None:
+    """A heading matched with its spaces dropped or turned into hyphens ("GameReady", "game-ready") is the same
+    heading: the lookup must not fail on the form the pattern let through (it crashed on "GameReady")."""
+    for heading in READING["headings"]:
+        for phrase in heading["phrases"]:
+            for form in (phrase.replace(" ", ""), phrase.replace(" ", "-"), phrase.upper()):
+                blocks_ = split(f"TE 10 min: SLR w/ VC.\n{form} 12 min: done as planned.")["blocks"]
+                assert blocks_, form

@@ -19,9 +19,10 @@ VISITS = {v["id"]: v for v in yaml.safe_load((BANK / "visits.yaml").read_text(en
 HALVES = yaml.safe_load((BANK / "visit_split.yaml").read_text(encoding="utf-8"))
 #: share of visits whose every block gets an acceptable code and the right minutes (each half): a guard
 #: against regressions set below the figures benchmarks/suggest_accuracy.py prints (held-out: never tuned to)
-# regression floors, below the figures measured on 2026-12-03 (dev 98.4%, held-out v4- 65.0% of visits with every
-# block right; the v4- visits were written blind to the reader and never read while tuning)
-FLOOR = {"dev": 0.93, "heldout": 0.6}
+# regression floors, below the figures measured on 2026-12-04 with the v5- (dev) and v6- (held-out) visits added
+# (dev 80.5%, held-out 39.2% of visits with every block right; the v4- and v6- visits were written blind to the
+# reader and are never read while tuning)
+FLOOR = {"dev": 0.78, "heldout": 0.37}
 
 
 def read(text: str, rule: str = "cms") -> dict[str, Any]:

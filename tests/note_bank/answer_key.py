@@ -12,8 +12,12 @@ from typing import Any
 from engine import units
 
 
-def expected_units(key: dict[str, Any], data: dict[str, Any], rule: str) -> dict[str, int]:
-    """Units per code (zero-unit codes left out) that the key's blocks bill under `rule`."""
+def expected_units(key: dict[str, Any], data: dict[str, Any], rule: str) -> dict[str, int] | None:
+    """Units per code (zero-unit codes left out) that the key's blocks bill under `rule`; None when the unit
+    engine cannot count the key's claim (a code with its own unit length, such as 97550): such a visit has no
+    billed-exactly answer and is left out of that figure.
+
+    Unattended e-stim is G0283 under Medicare and 97014 under the per-code rule, whichever the key names."""
     timed_bases = units.TIMED_BASES | units.PAIRED_BASES
     minutes: dict[str, int] = {}
     services: list[str] = []
@@ -21,12 +25,16 @@ def expected_units(key: dict[str, Any], data: dict[str, Any], rule: str) -> dict
         code = block["code"]
         if code == "none":
             continue
-        code = "G0283" if code == "97014" and rule == "cms" else code
+        if code in ("97014", "G0283"):
+            code = "G0283" if rule == "cms" else "97014"
         if data["codes"][code].get("unit_basis") in timed_bases:
             if block["minutes"] is not None:
                 minutes[code] = minutes.get(code, 0) + block["minutes"]
         elif code not in services:
             services.append(code)
     entries = [(c, str(m)) for c, m in minutes.items()] + [(c, None) for c in services]
-    billed = units.compute(entries, data["rules"][rule], data["codes"])["units"] if entries else {}
+    try:
+        billed = units.compute(entries, data["rules"][rule], data["codes"])["units"] if entries else {}
+    except units.UnitInputError:
+        return None
     return {c: n for c, n in billed.items() if n}

@@ -4,15 +4,15 @@ Single-block notes (notes.yaml -> split.yaml): within each expected code the not
 sha256(id) and dealt alternately, first to dev. Assignments already in split.yaml are kept as they are;
 only notes not yet dealt are dealt, by the same rule among themselves.
 
-Visit notes (visits.yaml -> visit_split.yaml): every visit whose id starts with `v4-` is held out, every
-other visit (v-, v2-, v3-) is dev. The first held-out half (v-) was inspected while the visit reader was built on
-2026-12-03, so it moved to dev; v2- notes were written afterwards by a separate author without seeing the
-engine and are the held-out half. v3- visits were written on 2026-12-03 as more dev data, after the reader
-existed, by a separate author without seeing the engine; they are dev. Once the v2- figure was reported
-(2026-12-03), v2- moved to dev too, and the v4- visits, written blind to the reader by another author and
-never read while tuning, became the held-out half. (Until then the v- visits were
-ordered by sha256(id) and dealt alternately, first to dev; `deal_alternately` still serves the single-block
-notes.)
+Visit notes (visits.yaml -> visit_split.yaml): every visit whose id starts with `v4-` or `v6-` is held out,
+every other visit (v-, v2-, v3-, v5-) is dev. The first held-out half (v-) was inspected while the visit
+reader was built on 2026-12-03, so it moved to dev; v2- notes were written afterwards by a separate author
+without seeing the engine and were the held-out half until their figure was reported (2026-12-03); then v2-
+moved to dev and the v4- visits, written blind to the reader by another author and never read while tuning,
+became the held-out half. v3- visits (2026-12-03) are more dev data by a separate author who never saw the
+engine. v5- (dev) and v6- (held out) were written on 2026-12-04 by two more authors, each blind to the reader
+and to every other note. (Until 2026-12-03 the v- visits were ordered by sha256(id) and dealt alternately,
+first to dev; `deal_alternately` still serves the single-block notes and the published examples.)
 
 Run from the repository root: python tests/note_bank/deal.py  (add --check to compare without writing).
 """
@@ -44,11 +44,13 @@ VISIT_HEADER = (
     "# The v2- held-out figure was reported on 2026-12-03 (74.2% of visits with every block right); v2- then moved\n"
     "# to dev, and v4- visits, written on 2026-12-03 by another author blind to the reader (never read while\n"
     "# tuning), are the held-out half.\n"
-    "# Every v-, v2- and v3- visit is dev, every v4- visit is held out. Tune only on dev; report both.\n"
+    "# v6- visits, written on 2026-12-04 by another author blind to the reader and to every other note, are held\n"
+    "# out too; v5- visits, written the same day by a separate blind author as more dev data, are dev.\n"
+    "# Every v-, v2-, v3- and v5- visit is dev, every v4- and v6- visit is held out. Tune only on dev; report both.\n"
 )
 
-#: ids of visits written without seeing the engine: all held out
-HELDOUT_VISIT_PREFIX = "v4-"
+#: ids of visits written blind to the reader and never read while tuning: all held out
+HELDOUT_VISIT_PREFIXES = ("v4-", "v6-")
 
 
 def _key(note_id: str) -> str:
@@ -77,10 +79,10 @@ def deal_notes(notes: list[dict], existing: dict[str, list[str]]) -> dict[str, l
 
 
 def deal_visits(visits: list[dict]) -> dict[str, list[str]]:
-    """The split of visit notes: v4- visits held out, all others (v-, v2-, v3-) dev."""
+    """The split of visit notes: v4- and v6- visits held out, all others (v-, v2-, v3-, v5-) dev."""
     ids = [v["id"] for v in visits]
-    held = [i for i in ids if i.startswith(HELDOUT_VISIT_PREFIX)]
-    dev = [i for i in ids if not i.startswith(HELDOUT_VISIT_PREFIX)]
+    held = [i for i in ids if i.startswith(HELDOUT_VISIT_PREFIXES)]
+    dev = [i for i in ids if not i.startswith(HELDOUT_VISIT_PREFIXES)]
     return {"dev": sorted(dev), "heldout": sorted(held)}
 
 
