@@ -133,7 +133,7 @@ def reader(reading: dict[str, Any]) -> _Reader:
 
 #: a heading followed by a few words and then minutes ("e-stim unattended 15 min")
 _QUALIFIED_MINUTES = re.compile(
-    r"[\w/ (),.:-]{0,40}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min\b|['’′])", re.IGNORECASE
+    r"(?:[\w/ (),:-]|\.(?!\s)){0,40}?\b\d{1,4}\s*-?\s*(?:minutes|minute|mins|min\b|['’′])", re.IGNORECASE
 )
 
 
@@ -231,7 +231,7 @@ def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
         end = len(text) if stop is None else stop.start()
         stated = None
         if sid.startswith("total"):
-            num = re.match(r"[\s:=(|]*(?:[a-z]+\s+){0,2}?x?\s*(\d{1,4})", text[m.end("section") : end], re.I)
+            num = re.match(r"[\s:=(|.]*(?:\(?[a-z]+\)?[:\s]+){0,2}?x?\s*(\d{1,4})", text[m.end("section") : end], re.I)
             if num is None:
                 continue
             stated = int(num.group(1))
@@ -303,8 +303,8 @@ def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | Non
 
 #: a line (or a sentence before the first heading) that states its own minutes without a known heading
 _UNHEADED = re.compile(
-    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)\s(?:[|:]\s*)?(?:x\s*)?"
-    r"(?P<min>\d{1,3})\s*(?:-?\s*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))",
+    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
+    r"(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))(?P<opens>[ \t]*[:–-](?!\d))?",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -324,10 +324,14 @@ def _with_unheaded(
         if s["category"] in ("negated", "hypothetical", "historical")
     ]
     out = list(found)
+    rd = reader(reading)
+    heading_starts = [b["span"][0] for b in found]
     for m in _UNHEADED.finditer(text):
         start = m.start("lead")
         if _inside(start, sections) or _inside(m.start("min"), quiet):
             continue
+        if any(start < h < m.start("min") for h in heading_starts) or rd.section.match(text, start):
+            continue  # a heading or a total inside the line opens it ("Today: TE 18 min", "Total time (timed): 35")
         holder = next((b for b in out if b["span"][0] <= start < b["span"][1]), None)
         if holder is not None and abs(holder.get("inner", -99) - start) <= 3:  # a merged title's own heading
             continue
@@ -341,10 +345,16 @@ def _with_unheaded(
             has_own = holder["minutes_from"] in ("heading", "line") or (
                 holder["heading"] is None and holder["minutes"] is not None
             )
-            if not at_line_start or not has_own or start <= holder["content"][0]:
+            # written like a heading ("Tx after eval 10 min:", "Scar massage 10 min - ..."): a block of its own
+            opens = m.group("opens") is not None
+            if start <= holder["content"][0] or not ((at_line_start and (has_own or opens)) or (opens and has_own)):
                 continue
             end = holder["span"][1]
             holder["span"][1] = holder["content"][1] = start
+            if not has_own and holder["minutes"] is not None:  # its minutes were read from the text split off
+                body = _body_minutes(text, holder["content"][0], start, rd, sections)
+                holder["minutes"], holder["range"] = body["minutes"], body["range"]
+                holder["minutes_from"] = " + ".join(f["text"] for f in body["found"]) or None
         out.append(_unheaded(start, end, int(m.group("min")), " ".join(m.group(0).split()), None))
     return sorted(out, key=lambda b: b["span"][0])
 

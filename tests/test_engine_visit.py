@@ -156,20 +156,13 @@ def test_bad_input_is_refused_with_a_message(bad: Any) -> None:
         read("TE 10 min: SLR", "nope")
 
 
-def _block_key(b: dict[str, Any]) -> str | None:
-    return b["code"] or ("none" if b["result"] == "not_billable" else None)
-
-
 def bank_figures(ids: list[str]) -> dict[str, float]:
     """Share of visits with every block right (code acceptable, minutes equal), and billed exactly under cms."""
     blocks_right = billed = 0
     for i in ids:
         v = VISITS[i]
         got = read(v["text"])
-        keys = [(_block_key(b), b["minutes"]) for b in got["blocks"]]
-        blocks_right += len(keys) == len(v["blocks"]) and all(
-            k in e["acceptable"] and m == e["minutes"] for (k, m), e in zip(keys, v["blocks"], strict=False)
-        )
+        blocks_right += answer_key.blocks_right(v, answer_key.read_blocks(got["blocks"]))
         billed += {c: n for c, n in got["units"].items() if n} == answer_key.expected_units(v, DATA, "cms")
     return {"blocks": blocks_right / len(ids), "billed": billed / len(ids)}
 

@@ -38,3 +38,20 @@ def expected_units(key: dict[str, Any], data: dict[str, Any], rule: str) -> dict
     except units.UnitInputError:
         return None
     return {c: n for c, n in billed.items() if n}
+
+
+def read_blocks(blocks: list[dict[str, Any]]) -> list[tuple[str | None, int | None]]:
+    """A visit result's blocks as (code, minutes): "none" for a block read as not billable."""
+    return [(b["code"] or ("none" if b["result"] == "not_billable" else None), b["minutes"]) for b in blocks]
+
+
+def blocks_right(key: dict[str, Any], got: list[tuple[str | None, int | None]]) -> bool:
+    """Whether every block of the visit has an acceptable code and the key's minutes, in note order.
+
+    A service the note says was not done and that gives no minutes bills nothing and takes no time; authors
+    differ on listing it as a block, so such blocks are left out on both sides before the blocks are compared."""
+    got = [g for g in got if g != ("none", None)]
+    keyed = [b for b in key["blocks"] if not (b["code"] == "none" and b["minutes"] is None)]
+    return len(got) == len(keyed) and all(
+        code in b["acceptable"] and minutes == b["minutes"] for (code, minutes), b in zip(got, keyed, strict=True)
+    )
