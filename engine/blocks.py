@@ -38,9 +38,32 @@ _LABELS = ["O", "Objective", "Tx", "Treatment", "Intervention", "Interventions"]
 CLOCK_RANGE = r"(?<!\d)(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]*[-–][ \t]*(?:[01]?\d|2[0-3]):?[0-5]\d(?!\d)(?![ \t]*(?:min|'))"
 
 #: the groups of the heading pattern that state a block's minutes
-MINUTE_GROUPS = ("min", "pmin", "cmin", "pre", "bare", "clock", "preclock")
+MINUTE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "pre", "bare", "clock", "preclock")
 
-_CODE_TAG = r"(?:\s*[(\[]\s*(?:CPT\s*)?\d{5}\s*[)\]])?"
+_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+_ONES += ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60}
+#: minutes spelled out in dictation ("twelve minutes", "twenty-five minutes")
+NUMBER_WORDS = (
+    "(?:"
+    + "|".join(_TENS)
+    + ")(?:[- ](?:"
+    + "|".join(_ONES[1:10])
+    + "))?|"
+    + "|".join(sorted(_ONES[1:], key=len, reverse=True))
+)
+
+
+def word_number(words: str) -> int:
+    """A number written in words, 1-69 ("fifteen" -> 15, "twenty-five" -> 25)."""
+    parts = re.split(r"[- ]", words.lower())
+    if parts[0] in _TENS:
+        return _TENS[parts[0]] + (_ONES.index(parts[1]) if len(parts) > 1 else 0)
+    return _ONES.index(parts[0])
+
+
+#: a CPT code beside the heading, in brackets ("TE (97110)") or in a flowsheet column ("Ther Ex | 97110 | ...")
+_CODE_TAG = r"(?:\s*[(\[]\s*(?:CPT\s*)?\d{5}\s*[)\]]|[ \t]*\|[ \t]*(?:CPT[ \t]*)?(?:\d{5}|G\d{4})(?=[ \t]*\|))?"
 
 
 @dataclass(frozen=True)
@@ -70,12 +93,20 @@ def _compile(frozen: str) -> _Reader:
     unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
     number = r"(?:(?P<range>\d{1,4}\s*(?:-|–|to)\s*\d{1,4})|(?P<min>\d{1,4}))"
     minutes = rf"[(\[]?\s*(?:x\s*)?{number}\s*-?\s*{unit}\s*[)\]]?"
-    # a bare number in brackets between a heading and its colon is the block's minutes ("TE (15): ...")
-    paren_minutes = r"[(\[]\s*(?P<pmin>\d{1,3})\s*[)\]](?=[ \t]*[:|–-])"
+    # a bare number in brackets between a heading and its colon is the block's minutes ("TE (15): ..."), and
+    # so is a bare number right before the colon ("TherEx 15: bridges")
+    paren_minutes = r"(?:[(\[]\s*(?P<pmin>\d{1,3})\s*[)\]](?=[ \t]*[:|–-])|(?P<nmin>[1-9]\d{0,2})(?=[ \t]*:(?!\d)))"
     # a flowsheet column: a bare number between pipes after the heading ("Ther Ex | 15 | ...")
     column_minutes = r"[ \t]*\|[ \t]*(?P<cmin>\d{1,3})(?=[ \t]*\|)"
     # units written instead of minutes ("97110 x2 units:"): the block states no minutes
     units_written = r"[ \t]*[-–,:]?[ \t]*[x×]?[ \t]*(?P<units>\d{1,2})[ \t]*(?:units?|u)\b"
+    # a dotted leader to the minutes ("THER EX..........12"); a template's blank minutes ("__ min")
+    leader_minutes = r"[ \t]*\.{2,}[ \t]*(?P<dmin>\d{1,3})(?![\d.])"
+    blank_minutes = rf"[ \t]*(?:[,:=|–-][ \t]*)?(?P<blank>_{{1,8}})[ \t]*{unit}"
+    # one or two words between a heading and its minutes ("Orthotic adjustment 10 min -"): they stay content
+    qualifier = (
+        r"(?P<qual>(?:[ \t]+[a-z][a-z/+&'-]{1,20}){1,2})(?=[ \t]*[(:|–-]?[ \t]*x?[ \t]*\d{1,3}[ \t]*(?:min|'|’))"
+    )
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
         r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
@@ -87,9 +118,9 @@ def _compile(frozen: str) -> _Reader:
         + rf"(?P<heading>{_alternation(phrases).replace(_NO_SLASH, _SLASH_WORD)})"
         # a second heading or one more word after a slash, before the colon or minutes ("Stairs/curb 10 min:")
         + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|/[a-z][a-z-]{{1,15}}(?=[ \t]*[(:|–-]|[ \t]*x?\d)"
-        + rf"|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-]))?"
+        + rf"|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-])|{qualifier})?"
         + _CODE_TAG
-        + rf"(?:{column_minutes}|{units_written}|[ \t]*(?:[,:=|–-][ \t]*)?"
+        + rf"(?:{column_minutes}|{units_written}|{leader_minutes}|{blank_minutes}|[ \t]*(?:[,:=|–-][ \t]*)?"
         + rf"(?:{minutes}|{paren_minutes}|(?P<clock>{CLOCK_RANGE})))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
@@ -99,11 +130,12 @@ def _compile(frozen: str) -> _Reader:
     section = re.compile(
         r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>][ \t]*)?"  # a bulleted line too ("- Total timed 28")
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
-        + r"(?P<rest>[ \t]*(?:[:=(|]|(?=\s*(?:[a-z]+\s+){0,2}?x?\s*\d)))",
+        + r"(?P<rest>[ \t]*(?:[:=(|]|\.{2,}|(?=\s*(?:[a-z]+\s+){0,2}?x?\s*\d)))",
         re.IGNORECASE | re.MULTILINE,
     )
     body_minutes = re.compile(
-        r"(?<![\d.])(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\b|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)",
+        r"(?<![\d.])(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\b|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)"
+        rf"|(?<![\w-])(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b",
         re.IGNORECASE,
     )
     body_range = re.compile(r"(?<![\d.])\d{1,4}\s*(?:-|–|to)\s*\d{1,4}\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
@@ -151,6 +183,23 @@ def _line_end_minutes(rest: str) -> int | None:
     return int(re.search(r"\d{1,3}", m.group(0)).group(0))
 
 
+#: flowsheet column names that hold units, not minutes
+_UNIT_COLUMNS = frozenset({"units", "unit", "u", "# units", "no. units"})
+
+
+def _column_name(text: str, pos: int) -> str | None:
+    """The header of the flowsheet column `pos` sits in: the nearest earlier line with as many cells, its cell
+    at the same index (lower case); None when the note has no such header line."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    index = text.count("|", line_start, pos)
+    before = text[:line_start].split("\n")
+    for line in reversed(before):
+        cells = [c.strip().lower() for c in line.split("|")]
+        if len(cells) > index and not any(ch.isdigit() for ch in line):
+            return cells[index]
+    return None
+
+
 def _line_minutes_of(m: re.Match[str], text: str) -> int | None:
     """The line-end minutes of a heading that opens its line and states no minutes of its own."""
     if m.group("comma") is not None or m.group("mid") is not None:
@@ -168,7 +217,7 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     marked `line_opens` (an untimed service, which has no minutes to write) a line ("HP to R knee.")."""
     end = m.group("end")
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
-        return bool(m.group("min") or m.group("pmin") or m.group("cmin") or m.group("clock"))
+        return bool(m.group("min") or m.group("pmin") or m.group("nmin") or m.group("cmin") or m.group("clock"))
     if m.group("mid") is not None:  # inside a sentence ("Pt performed TherEx x12 min incl. ..., then gait trg x10 min")
         # only with its minutes, and with its content after them: minutes that end the sentence are the sentence's
         return bool(m.group("min")) and end.strip() != "." and "\n" not in end and m.end() < len(text)
@@ -276,7 +325,8 @@ def _body_minutes(text: str, start: int, end: int, rd: _Reader, skip: list[tuple
     for m in rd.body_minutes.finditer(text, start, end):
         if _inside(m.start(), skip):
             continue
-        found.append({"text": m.group(0).strip(), "minutes": int(m.group("min") or m.group("paren"))})
+        count = word_number(m.group("word")) if m.group("word") else int(m.group("min") or m.group("paren"))
+        found.append({"text": m.group(0).strip(), "minutes": count})
     total = sum(f["minutes"] for f in found) if found else None
     return {"minutes": total, "found": found, "range": None}
 
@@ -471,12 +521,14 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             end = min(later)
         info = rd.heading_ids[_key(m.group("heading"))]
         # words between the heading and its minutes describe the work ("Manual traction 8 min"): they are content
-        stated = any(m.group(g) for g in ("min", "pmin", "cmin", "clock", "units"))
+        stated = any(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "clock", "units", "blank"))
         content_start = m.end() if stated or m.group("end").strip() else m.end("heading")
+        if m.group("qual"):  # the words before the minutes describe the work: content, not heading
+            content_start = m.start("qual")
         block = {
             "span": [starts[i], end],
             "content": [content_start, end],
-            "heading": " ".join(text[m.start("heading") : m.end()].split()).rstrip(":–-,.;| "),
+            "heading": " ".join(re.sub(r"\.{2,}", " ", text[m.start("heading") : m.end()]).split()).rstrip(":–-,.;| "),
             "heading_id": info["id"],
             "claims": info.get("claims"),
             "decides": info.get("decides", "content"),
@@ -488,14 +540,21 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         }
         if m.group("range"):
             block["range"] = " ".join(m.group("range").split()) + " min"
+        elif m.group("pre"):  # minutes before the heading are the block's ("10 min gait training: 150' ...")
+            block["minutes"], block["minutes_from"] = int(m.group("pre")), "heading"
         elif m.group("clock") or m.group("preclock"):
             block["minutes"] = clock_minutes(m.group("clock") or m.group("preclock"))
             block["minutes_from"] = " ".join((m.group("clock") or m.group("preclock")).split())
-        elif any(m.group(g) for g in ("min", "pmin", "cmin", "pre", "bare")):
+        elif any(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "bare")):
             block["minutes"], block["minutes_from"] = (
-                int(next(m.group(g) for g in ("min", "pmin", "cmin", "pre", "bare") if m.group(g))),
+                int(next(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "bare") if m.group(g))),
                 "heading",
             )
+            if m.group("cmin") and _column_name(text, m.start("cmin")) in _UNIT_COLUMNS:
+                block["minutes"], block["minutes_from"] = None, None
+                block["units_written"] = int(m.group("cmin"))
+        elif m.group("blank"):
+            block["blank"] = True
         elif m.group("units"):
             block["units_written"] = int(m.group("units"))
         elif (line_minutes := _line_minutes_of(m, text)) is not None:

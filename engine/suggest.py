@@ -177,6 +177,7 @@ def walk(
     heading: str | None = None,
     minutes: int | None = None,
     policy: dict[str, Any] | None = None,
+    headed_only: bool = False,
 ) -> dict[str, Any]:
     """Walk the tree from the root as far as the note settles it.
 
@@ -192,8 +193,9 @@ def walk(
     block's minutes when the visit reader found them beside its heading: a question with `by_minutes` is
     answered from them. `policy` is a payer policy (data/policies) whose definitions change the walk: an
     answer it takes `instead_of` others, or more words that show a goal link; the step names the policy.
+    `headed_only` walks a block that has a heading and no text (a flowsheet row): only the heading settles.
     """
-    text = check_note(text)
+    text = "" if headed_only and claims else check_note(text)
     vocab = vocab or {}
     context = (reading or {}).get("context")
     whole = text + ("\n" + goals if goals else "")

@@ -194,9 +194,20 @@ def _walk_block(
         out.update(code=ev["code"], codes=[ev["code"]] if ev["code"] else None, decided_by="heading")
         out["missing"] = ev["missing"]
         return out
+    if block["minutes"] == 0:  # a row left at zero ("GAIT....0"): no time was spent on it
+        out.update(result="not_billable", decided_by="content")
+        out["heading_note"] = f"headed {block['heading']}; 0 minutes written"
+        return out
+    if block.get("blank") and not content.strip(" \t\n-:_|"):
+        # a template row left blank ("Therapeutic Activity 97530: __ min"): no service was written in it
+        out.update(result="not_billable", decided_by="content")
+        out["heading_note"] = f"headed {block['heading']}; the row is left blank"
+        return out
     if not content.strip():
         out["empty"] = True
-        return out
+        if not block["claims"]:
+            return out
+        # a flowsheet row with only its heading and minutes: the heading's code, the documentation not shown
     walked = suggest.walk(
         data["tree"],
         content,
@@ -207,6 +218,7 @@ def _walk_block(
         heading=block["heading"],
         minutes=block["minutes"],
         policy=policy,
+        headed_only=not content.strip(),
     )
     if answers and walked["open_question"]:
         try:
