@@ -75,6 +75,8 @@ class _Reader:
     body_minutes: re.Pattern[str]
     body_range: re.Pattern[str]
     opening: re.Pattern[str]
+    service: re.Pattern[str] | None
+    anywhere: re.Pattern[str]
 
 
 _key = phrase_key
@@ -140,7 +142,10 @@ def _compile(frozen: str) -> _Reader:
     )
     body_range = re.compile(r"(?<![\d.])\d{1,4}\s*(?:-|–|to)\s*\d{1,4}\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
     opening = re.compile(rf"\s*(?P<heading>{_alternation(phrases)})", re.IGNORECASE)
-    return _Reader(heading, heading_ids, section, section_ids, body_minutes, body_range, opening)
+    named = [p for h in reading["headings"] if h.get("decides") == "heading" and h.get("claims") for p in h["phrases"]]
+    service = re.compile(rf"(?P<heading>{_alternation(named)})", re.IGNORECASE) if named else None
+    anywhere = re.compile(rf"(?P<heading>{_alternation(phrases)})", re.IGNORECASE)
+    return _Reader(heading, heading_ids, section, section_ids, body_minutes, body_range, opening, service, anywhere)
 
 
 def clock_minutes(span: str) -> int | None:
@@ -354,7 +359,8 @@ def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | Non
 #: a line (or a sentence before the first heading) that states its own minutes without a known heading
 _UNHEADED = re.compile(
     r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
-    r"(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))(?P<opens>[ \t]*[:–-](?!\d))?",
+    r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))"
+    rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b)(?P<opens>[ \t]*[:–-](?!\d))?",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -405,7 +411,8 @@ def _with_unheaded(
                 body = _body_minutes(text, holder["content"][0], start, rd, sections)
                 holder["minutes"], holder["range"] = body["minutes"], body["range"]
                 holder["minutes_from"] = " + ".join(f["text"] for f in body["found"]) or None
-        out.append(_unheaded(start, end, int(m.group("min")), " ".join(m.group(0).split()), None))
+        count = int(m.group("min")) if m.group("min") else word_number(m.group("word"))
+        out.append(_unheaded(start, end, count, " ".join(m.group(0).split()), None))
     return sorted(out, key=lambda b: b["span"][0])
 
 
@@ -485,6 +492,43 @@ def _claim_opening(block: dict[str, Any], text: str, rd: _Reader) -> dict[str, A
         "attended": info.get("attended"),
         "opening": True,
     }
+
+
+def services_named(text: str, reading: dict[str, Any]) -> set[str]:
+    """The ids of every heading of data/note_reading.yaml whose name occurs in `text`."""
+    rd = reader(reading)
+    return {rd.heading_ids[_key(m.group("heading"))]["id"] for m in rd.anywhere.finditer(text)}
+
+
+def _named_service(block: dict[str, Any], text: str, rd: _Reader, reading: dict[str, Any]) -> dict[str, Any]:
+    """An unheaded block whose first sentence names a service its name decides (a modality: "Unattended IFC to
+    lumbar 15 min", "We finished with ten minutes of ice") carries that service's heading; a name the note
+    negates or plans ("no ice today") does not count."""
+    if rd.service is None:
+        return block
+    from engine.assertions import spans as context_spans
+
+    start, end = block["span"]
+    stop = _SENTENCE_START.search(text, start + 1, end)
+    first = text[start : stop.start() if stop and stop.start() > start else end]
+    quiet = [(s["start"], s["end"]) for s in context_spans(first, reading.get("context"))]
+    for m in rd.service.finditer(first):
+        if _inside(m.start(), quiet):
+            continue
+        info = rd.heading_ids.get(_key(m.group("heading")))
+        if info is None:
+            continue
+        return {
+            **block,
+            "heading": " ".join(m.group("heading").split()),
+            "heading_id": info["id"],
+            "claims": info.get("claims"),
+            "decides": info.get("decides", "content"),
+            "codes_by_rule": info.get("codes_by_rule", {}),
+            "attended": info.get("attended"),
+            "named": True,
+        }
+    return block
 
 
 def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
@@ -583,6 +627,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             )
         )
     blocks = [_claim_opening(b, text, rd) if b["heading"] is None else b for b in blocks]
+    blocks = [_named_service(b, text, rd, reading) if b["heading"] is None else b for b in blocks]
     timed = [s["minutes"] for s in sections if s["id"] == "total_timed"]
     treatment = [s["minutes"] for s in sections if s["id"] == "total_treatment"]
     return {

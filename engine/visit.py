@@ -116,18 +116,38 @@ def _not_done_statements(content: str, reading: dict[str, Any]) -> list[dict[str
     return out
 
 
-def _said_not_done(content: str, reading: dict[str, Any], walked: dict[str, Any] | None) -> bool:
+_CLAUSE_MARK = re.compile(r"[.!?](?=\s|$)|[;,\n]|\s[-–]\s")
+
+
+def _clause_around(text: str, stretch: dict[str, Any]) -> str:
+    """The clause a stretch's trigger sits in ("pt declined e-stim" of "HP to R knee; pt declined e-stim.")."""
+    at = stretch["end"] - len(stretch["trigger"]) if stretch["end"] - stretch["start"] > 0 else stretch["start"]
+    at = max(stretch["start"], min(at, len(text)))
+    begin = max((m.end() for m in _CLAUSE_MARK.finditer(text, 0, at)), default=0)
+    stop = _CLAUSE_MARK.search(text, at)
+    return text[begin : stop.start() if stop else len(text)]
+
+
+def _said_not_done(
+    content: str,
+    reading: dict[str, Any],
+    walked: dict[str, Any] | None,
+    minutes: int | None = None,
+    own: str | None = None,
+) -> bool:
     """Whether a block's content says the service did not happen and nothing in it shows it did.
 
     For a walked block: a not-done statement anywhere, and no answer of the walk rests on the content's
     words ("TherEx 12 min: pt declined, no exercise performed"). For a block its heading decides (a
-    modality): the statement opens the content ("CP 10 min: pt declined."), so "HP to R knee, pt declined
-    e-stim" still bills the hot pack."""
+    modality): the statement opens the content ("CP 10 min: pt declined."), or the block gives no minutes
+    ("TENS offered for home use - pt declined"); "HP 10 min to R knee, pt declined e-stim" still bills the pack."""
     statements = _not_done_statements(content, reading)
     if not statements:
         return False
     if walked is not None:
         return not any(step["spans"] for step in walked["path"])
+    if minutes is None:  # unless the statement is about another service ("HP to R knee; pt declined e-stim")
+        return any(not (blocks.services_named(_clause_around(content, s), reading) - {own}) for s in statements)
     opening = _OPENING_WORDS.match(content)
     first = opening.end() if opening else 0
     return any(s["start"] <= first for s in statements)
@@ -171,7 +191,7 @@ def _walk_block(
         out.update(result="not_billable", decided_by="heading")
         out["heading_note"] = f"headed {block['heading']}; the note says it was not done"
         return out
-    if block["decides"] == "heading" and _said_not_done(content, reading, None):
+    if block["decides"] == "heading" and _said_not_done(content, reading, None, block["minutes"], block["heading_id"]):
         out.update(result="not_billable", decided_by="content")
         out["heading_note"] = f"headed {block['heading']}; the note says it was not done"
         return out

@@ -270,3 +270,40 @@ def test_units_written_instead_of_minutes_bill_nothing_and_say_why() -> None:
     assert r["units"] == {"97116": 1}
     (warning,) = [w for w in r["warnings"] if w["kind"] == "block_without_minutes"]
     assert "it gives 2 units, but units come from minutes" in warning["message"]
+
+
+def test_a_modality_named_in_an_unheaded_sentence_is_that_service_and_a_declined_one_is_not_billed() -> None:
+    r = read(
+        "Mech traction lumbar 15 min, 70# static.\nUnattended IFC to lumbar paraspinals 15 min, pt seated.\n"
+        "TherEx 20 min: prone press ups 3x10, VC for lumbar extension.\nWe finished with ten minutes of ice."
+    )
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [
+        ("97012", 15),
+        ("G0283", 15),
+        ("97110", 20),
+        ("97010", 10),
+    ]
+    declined = read("TE 10 min: LAQ 2x10, VC for full ROM.\nTENS offered for home use - pt declined, prefers no e-stim")
+    assert declined["units"] == {"97110": 1} and [b["code"] for b in declined["blocks"]] == ["97110"]
+    other = read("HP to R knee; pt declined e-stim.\nTE 10 min: LAQ 2x10, VC for full ROM.")
+    assert [b["code"] for b in other["blocks"]] == ["97010", "97110"]
+
+
+def test_a_room_is_where_the_work_happened_not_what_it_was() -> None:
+    (walk,) = read(
+        "Gait 15 min: gait training in the hallway and kitchen with her rollator, turning in tight spaces,"
+        " VC to keep the walker close, CGA on turns."
+    )["blocks"]
+    assert walk["code"] == "97116"
+    (task,) = read("TA 15 min: kitchen tasks, retrieving pots from low cabinet x5, CGA, VC for hip hinge.")["blocks"]
+    assert task["code"] == "97530"
+
+
+def test_a_flowsheet_of_headings_and_minutes_bills_each_heading_with_the_documentation_not_shown() -> None:
+    note = "THER EX..........12\nMANUAL THERAPY...8\nGAIT.............0\nTOTAL TIMED......20"
+    r = read(note)
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97110", 12), ("97140", 8), (None, 0)]
+    assert r["blocks"][0]["documentation"]["verdict"] == "not_shown" and r["blocks"][2]["result"] == "not_billable"
+    # 20 pooled minutes are one unit under Medicare; each code on its own is one unit under the per-code rule
+    assert r["units"] == {"97110": 1, "97140": 0} and r["stated_total_timed"] == 20
+    assert read(note, "ama")["units"] == {"97110": 1, "97140": 1}
