@@ -112,7 +112,7 @@ def _compile(frozen: str) -> _Reader:
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
         r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
-        r"(?:(?P<pre>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\s+"
+        r"(?:(?P<pre>\d{1,4})[ \t]*-?[ \t]*(?:minutes|minute|mins|min)[ \t]+"
         rf"|(?P<preclock>{CLOCK_RANGE})[ \t]*[:|–-]?[ \t]*)?"
     )
     heading = re.compile(
@@ -490,6 +490,7 @@ def _claim_opening(block: dict[str, Any], text: str, rd: _Reader) -> dict[str, A
         "decides": info.get("decides", "content"),
         "codes_by_rule": info.get("codes_by_rule", {}),
         "attended": info.get("attended"),
+        "grouped": info.get("grouped"),
         "opening": True,
     }
 
@@ -526,6 +527,7 @@ def _named_service(block: dict[str, Any], text: str, rd: _Reader, reading: dict[
             "decides": info.get("decides", "content"),
             "codes_by_rule": info.get("codes_by_rule", {}),
             "attended": info.get("attended"),
+            "grouped": info.get("grouped"),
             "named": True,
         }
     return block
@@ -578,6 +580,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             "decides": info.get("decides", "content"),
             "codes_by_rule": info.get("codes_by_rule", {}),
             "attended": info.get("attended"),
+            "grouped": info.get("grouped"),
             "minutes": None,
             "minutes_from": None,
             "range": None,

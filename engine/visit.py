@@ -93,6 +93,11 @@ def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool
     return False
 
 
+def _says(phrases: list[str], text: str) -> bool:
+    """Whether any of the plain phrases occurs in `text` (whole words, any case)."""
+    return bool(phrases) and re.search("|".join(phrase_pattern(p) for p in phrases), text, re.IGNORECASE) is not None
+
+
 #: words before a statement that still count as its opening ("pt declined", "Patient refused")
 _OPENING_WORDS = re.compile(
     r"[\s:.,;()\-]*(?:(?:the\s+)?(?:pt|patient|client|child|resident)\b[\s.,:]*)?", re.IGNORECASE
@@ -197,13 +202,13 @@ def _walk_block(
         return out
     if block["decides"] == "heading":
         code = block["codes_by_rule"].get(rule_id) or block["claims"]
-        attended = block.get("attended")
-        if attended and re.search(
-            "|".join(phrase_pattern(p) for p in attended["phrases"]),
-            assertions.asserted(content, reading.get("context")),
-            re.IGNORECASE,
-        ):
-            code = attended["claims"]
+        said = assertions.asserted(text[block["span"][0] : end], reading.get("context"))
+        # a group of patients is group therapy whatever it did (a pool class); constant attendance makes the
+        # unattended modality the attended, timed one
+        for switch in (block.get("grouped"), block.get("attended")):
+            if switch and _says(switch["phrases"], said) and not _says(switch.get("unless", []), said):
+                code = switch["claims"]
+                break
         if code is None:
             out.update(result="not_billable", decided_by="heading")
             return out

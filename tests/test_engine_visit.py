@@ -307,3 +307,19 @@ def test_a_flowsheet_of_headings_and_minutes_bills_each_heading_with_the_documen
     # 20 pooled minutes are one unit under Medicare; each code on its own is one unit under the per-code rule
     assert r["units"] == {"97110": 1, "97140": 0} and r["stated_total_timed"] == 20
     assert read(note, "ama")["units"] == {"97110": 1, "97140": 1}
+
+
+def test_a_pool_class_is_group_therapy_and_the_one_on_one_pool_time_after_it_is_aquatic() -> None:
+    r = read(
+        "Aquatic arthritis group 45 min - 5 pts, PTA in water leading walking, squats.\n"
+        "Individual aquatic tx 15 min after group: 1:1 gait training in chest-deep water, PT facilitation at pelvis."
+    )
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97150", 45), ("97113", 15)]
+
+
+def test_minutes_that_end_a_line_belong_to_that_line_not_to_the_next_lines_heading() -> None:
+    r = read(
+        "NMES R wrist ext, attended throughout, paired w/ grasp-release of cones, 15 min\n"
+        "Self-care: grooming at sink standing, compensatory technique for toothpaste, VC, 15 min"
+    )
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97032", 15), ("97535", 15)]
