@@ -178,6 +178,7 @@ def walk(
     minutes: int | None = None,
     policy: dict[str, Any] | None = None,
     headed_only: bool = False,
+    visit_header: str = "",
 ) -> dict[str, Any]:
     """Walk the tree from the root as far as the note settles it.
 
@@ -194,6 +195,8 @@ def walk(
     answered from them. `policy` is a payer policy (data/policies) whose definitions change the walk: an
     answer it takes `instead_of` others, or more words that show a goal link; the step names the policy.
     `headed_only` walks a block that has a heading and no text (a flowsheet row): only the heading settles.
+    `visit_header` is the visit's opening text before its first block ("L TTA, new prosthesis wk 2"): a
+    question marked `reads_visit_header` reads it when the block's own text leaves the question open.
     """
     text = "" if headed_only and claims else check_note(text)
     vocab = vocab or {}
@@ -212,6 +215,11 @@ def walk(
         if override and override.get("goal_patterns"):
             question = _with_goal_patterns(question, override)
         settled = settle(question, read, vocab, whole)
+        if settled["answer"] is None and visit_header and question.get("reads_visit_header"):
+            heard = settle(question, assertions.asserted(visit_header, context) if context else visit_header, vocab)
+            if heard["answer"] is not None and not heard["silent"]:
+                reason = f"the visit's opening line: {_evidence_text(heard['spans'])}"
+                settled = {**heard, "spans": [], "from_heading": True, "reason": reason}
         if override and settled["answer"] in override.get("instead_of", []):
             settled = {**settled, "answer": override["answer"], "policy": override["why"]}
         if minutes is not None and question.get("by_minutes") and settled["answer"] is None:

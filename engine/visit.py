@@ -185,6 +185,7 @@ def _walk_block(
     goals: str,
     answers: Any = None,
     policy: dict[str, Any] | None = None,
+    header: str = "",
 ) -> dict[str, Any]:
     """One block coded: {code, codes, open_question, path, documentation, heading_note, walk}."""
     start, end = block["content"]
@@ -244,6 +245,7 @@ def _walk_block(
         minutes=block["minutes"],
         policy=policy,
         headed_only=not content.strip(),
+        visit_header=header,
     )
     if answers and walked["open_question"]:
         try:
@@ -317,6 +319,8 @@ def read(
     except ValueError as exc:
         raise VisitInputError(str(exc)) from None
     goals = _goal_lines(text, split, reading.get("context"))
+    # the visit's opening text before its first block (diagnosis line, "new prosthesis wk 2")
+    header = text[: split["blocks"][0]["span"][0]] if split["blocks"] else ""
     out_blocks: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
     steps: list[str] = []
@@ -327,7 +331,7 @@ def read(
     service_minutes = 0
     for number, block in enumerate(split["blocks"], 1):
         block["number"] = number
-        coded = _walk_block(block, text, data, rule_id, goals, answers.get(str(number)), policy)
+        coded = _walk_block(block, text, data, rule_id, goals, answers.get(str(number)), policy, header)
         code = coded["code"]
         if coded.get("result") == "not_billable" and coded["heading_note"] and block["minutes"] is None:
             steps.append(f"{_label(block, number)}: {coded['heading_note']}; not a block of time.")

@@ -32,8 +32,8 @@ BANK = Path(__file__).resolve().parent
 SPLIT_HEADER = (
     "# The development / held-out split, made once before any pattern was tuned: within each expected code the\n"
     "# notes are ordered by sha256(id) and dealt alternately, first to dev. Tune only on dev; report both.\n"
-    "# Notes added later (ids t2-) were dealt by tests/note_bank/deal.py by the same rule among themselves,\n"
-    "# leaving every earlier assignment unchanged (2026-12-03, before any pattern was tuned on them).\n"
+    "# Notes added later (ids t2- on 2026-12-03, t3- on 2026-12-04) were dealt by tests/note_bank/deal.py by the same\n"
+    "# rule, each round among its own notes, leaving every earlier assignment unchanged.\n"
 )
 VISIT_HEADER = (
     "# The development / held-out split of visits.yaml, made by tests/note_bank/deal.py. The first held-out half\n"
@@ -76,6 +76,22 @@ def deal_notes(notes: list[dict], existing: dict[str, list[str]]) -> dict[str, l
         dev += d
         held += h
     return {"dev": sorted(dev), "heldout": sorted(held)}
+
+
+#: later rounds of single-block notes, each dealt among its own notes by the same rule: t2- (2026-12-03),
+#: t3- (2026-12-04, the prosthetic-training notes); earlier assignments never change
+LATER_ROUNDS = ("t2-", "t3-")
+
+
+def deal_in_rounds(notes: list[dict], base: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The first deal (`base`), then each later round dealt among its own notes, in order."""
+    split = base
+    for i in range(len(LATER_ROUNDS)):
+        upto = LATER_ROUNDS[: i + 1]
+        split = deal_notes(
+            [n for n in notes if not n["id"].startswith(LATER_ROUNDS) or n["id"].startswith(upto)], split
+        )
+    return split
 
 
 def deal_visits(visits: list[dict]) -> dict[str, list[str]]:
@@ -129,14 +145,14 @@ def render(header: str, split: dict[str, list[str]]) -> str:
 def _original_split(text: str) -> dict[str, list[str]]:
     """The assignments made before the t2- notes: the reproducible base of split.yaml."""
     split = yaml.safe_load(text)
-    return {half: [i for i in ids if not i.startswith("t2-")] for half, ids in split.items()}
+    return {half: [i for i in ids if not i.startswith(LATER_ROUNDS)] for half, ids in split.items()}
 
 
 def expected_files() -> dict[str, str]:
     """What split.yaml and visit_split.yaml should hold."""
     base = _original_split((BANK / "split.yaml").read_text(encoding="utf-8"))
     return {
-        "split.yaml": render(SPLIT_HEADER, deal_notes(_load("notes.yaml"), base)),
+        "split.yaml": render(SPLIT_HEADER, deal_in_rounds(_load("notes.yaml"), base)),
         "visit_split.yaml": render(VISIT_HEADER, deal_visits(_load("visits.yaml"))),
         "published_split.yaml": render(PUBLISHED_HEADER, deal_published(published_examples())),
     }
