@@ -143,7 +143,8 @@ def settle(question: dict[str, Any], text: str, vocab: dict[str, Any], whole: st
     kept = {aid: spans for aid, spans in found.items() if aid not in outranked}
     if len(kept) == 1:
         ((aid, spans),) = kept.items()
-        return {"answer": aid, "spans": spans, "silent": False, "candidates": [aid], "weak": weak}
+        shown = {k: v for k, v in found.items() if k != aid} if not weak else {}
+        return {"answer": aid, "spans": spans, "silent": False, "candidates": [aid], "weak": weak, "outranked": shown}
     if not kept and question.get("when_silent"):
         silent = question["when_silent"]
         add = [a for answer in question["answers"] for a in missing_parts(answer, text, vocab, whole)]
@@ -229,6 +230,8 @@ def walk(
             settled["reason"] = f"the block's {minutes} minutes"
         if claims and (settled["answer"] is None or settled["silent"] or settled.get("weak")):
             settled = _heading_settles(question, settled, claims, heading)
+        elif claims and settled.get("outranked"):
+            settled = _heading_breaks_tie(question, settled, claims, heading)
         if settled["answer"] is None:
             candidates = settled["candidates"]
             break
@@ -319,6 +322,27 @@ def _heading_settles(
         "candidates": [leading[0]],
         "from_heading": True,
         "reason": f"the heading '{heading or claims}' (the block's text does not settle this question)",
+    }
+
+
+def _heading_breaks_tie(
+    question: dict[str, Any], settled: dict[str, Any], claims: str, heading: str | None
+) -> dict[str, Any]:
+    """When the block's text shows two answers and one outranks the other only by the tree's order, the answer
+    the heading names is taken ("Gait training 15 min: treadmill ..., obstacle course"): the content shows
+    that work too, and the writer said which it was. Content that shows only one answer still wins."""
+    leading = [a["id"] for a in question["answers"] if claims in a.get("heading_codes", [])]
+    if len(leading) != 1 or leading[0] not in settled["outranked"]:
+        return settled
+    spans = settled["outranked"][leading[0]]
+    return {
+        "answer": leading[0],
+        "spans": spans,
+        "silent": False,
+        "candidates": [leading[0]],
+        "reason": f"{_evidence_text(spans)} (the text also shows other work; the heading '{heading or claims}'"
+        " names this)",
+        "from_heading": True,
     }
 
 

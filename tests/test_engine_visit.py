@@ -323,3 +323,25 @@ def test_minutes_that_end_a_line_belong_to_that_line_not_to_the_next_lines_headi
         "Self-care: grooming at sink standing, compensatory technique for toothpaste, VC, 15 min"
     )
     assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97032", 15), ("97535", 15)]
+
+
+def test_when_the_text_shows_two_kinds_of_work_the_heading_names_which_it_was() -> None:
+    gait = "treadmill 1.2 mph w/ handrails, then overground obstacle course naming animals (dual task), VC heel strike"
+    (headed,) = read(f"Gait training 15 min - {gait}")["blocks"]
+    assert headed["code"] == "97116" and headed["heading_note"] is None
+    step = next(s for s in headed["path"] if s["question"] == "q_focus")
+    assert "the heading 'Gait training" in step["evidence"] and step["spans"]
+    # content that shows only one kind still decides against the heading
+    (strength,) = read("NMR 15 min: bridges 3x10, clamshells 3x15 red TB, cues for pelvic neutral.")["blocks"]
+    assert strength["code"] == "97110"
+
+
+def test_pnf_named_as_a_stretch_is_exercise_and_orthoses_include_smos() -> None:
+    (stretch,) = read("Stretching 15 min: therapist-applied PROM L GH flex/ER to end range, contract-relax PNF x5")[
+        "blocks"
+    ]
+    assert stretch["code"] in ("97110", "97140")
+    (fit,) = read(
+        "Orthotic initial fit 20 min: new B SMOs delivered today, checked fit + trim lines, parent taught donning."
+    )["blocks"]
+    assert fit["code"] == "97760"
