@@ -246,6 +246,7 @@ def walk(
                 if settled["silent"] or settled.get("from_heading")
                 else _evidence_text(settled["spans"]),
                 "from_heading": bool(settled.get("from_heading")),
+                "by_heading": bool(settled.get("by_heading")),
                 "policy": settled.get("policy"),
                 "from_silence": settled["silent"],
                 "spans": settled["spans"],
@@ -321,6 +322,7 @@ def _heading_settles(
         "silent": False,
         "candidates": [leading[0]],
         "from_heading": True,
+        "by_heading": True,
         "reason": f"the heading '{heading or claims}' (the block's text does not settle this question)",
     }
 
@@ -368,6 +370,12 @@ def documentation(node: dict[str, Any], path: list[dict[str, Any]]) -> dict[str,
             add += step["documentation"]["add"]
         if step["from_silence"]:
             add += step["add"]
+        if step.get("by_heading") and step.get("label"):
+            # the heading is the writer's claim: the code may follow it, the documentation does not
+            verdicts.append("partly")
+            add.append(
+                f"Show in the block's text what its heading claims ({step['label'][0].lower()}{step['label'][1:]})."
+            )
     verdict = max(verdicts, key=VERDICTS.index)
     if verdict != "supported" and not add:
         add = [item if isinstance(item, str) else item["text"] for item in node.get("note_must_show", [])]

@@ -146,6 +146,7 @@ def test_with_no_code_chosen_the_code_is_the_tree_walked_from_the_note() -> None
             "answer": "a_dose",
             "evidence": "3x12",
             "from_heading": False,
+            "by_heading": False,
             "policy": None,
             "from_silence": False,
             "spans": [{"start": 10, "end": 14, "text": "3x12"}],
