@@ -180,6 +180,54 @@ def parse_key(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return {**parse_quiz(quiz, cases), "quiz": quiz}
 
 
+#: how many codes a multiple-choice question offers (the answer and three wrong choices)
+CHOICES = 4
+
+
+def _neighbours(code: str, data: dict[str, Any]) -> list[str]:
+    """The codes a code is most often confused with, from its guidance (data/codes/<code>.yaml neighbours)."""
+    return [n["code"] for n in data.get("guide", {}).get("codes", {}).get(code, {}).get("neighbours", [])]
+
+
+def plausible_codes(case: dict[str, Any], data: dict[str, Any], first: list[str], salt: str = "") -> list[str]:
+    """The codes of a multiple-choice question, CHOICES of them, in the order they were chosen: `first` (the
+    answer, the tempting code, the code the heading claims: always kept), then the codes a student could take
+    for the answer. Those come by tiers: the answer's neighbours (the codes its guidance says it is confused
+    with), then the neighbours of the other `first` codes, then the other treatment codes with a guidance page
+    in the answer's family, and last any treatment code with a guidance page. Within a tier the order is a
+    hash of the case id and `salt`, so a case gets the same choices in every quiz.
+
+    On a treatment note (the answer's family has `treatment: true` in data/vocab.yaml code_families) a wrong
+    choice is never an evaluation or test code, nor an add-on code on its own (a code with a primary code)."""
+    codes = data["codes"]
+    treatment = {f["id"] for f in data["vocab"]["code_families"] if f.get("treatment")}
+    answer = first[0]
+    on_treatment = codes.get(answer, {}).get("family") in treatment
+
+    def fits(code: str) -> bool:
+        rec = codes.get(code)
+        if rec is None:
+            return False
+        return not on_treatment or (rec.get("family") in treatment and not rec.get("primary_code"))
+
+    family = codes.get(answer, {}).get("family")
+    guided = sorted(c for c, rec in codes.items() if rec.get("guidance_page"))
+    tiers = [
+        _neighbours(answer, data),
+        [n for code in first[1:] for n in _neighbours(code, data)],
+        [c for c in guided if codes[c].get("family") == family],
+        guided,
+    ]
+    picked = list(dict.fromkeys(first))[:CHOICES]
+    for tier in tiers:
+        if len(picked) >= CHOICES:
+            break
+        fresh = [c for c in dict.fromkeys(tier) if c not in picked and fits(c)]
+        fresh.sort(key=lambda c: hashlib.sha256(f"{case['id']}{salt}{c}".encode()).hexdigest())
+        picked += fresh[: CHOICES - len(picked)]
+    return picked
+
+
 def _billed_codes(minutes: dict[str, Any], codes: dict[str, dict[str, Any]]) -> list[str]:
     """The codes a units answer covers: each code given, followed by its add-on code when it has one."""
     out: list[str] = []
