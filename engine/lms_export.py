@@ -205,10 +205,20 @@ def _mattext(parent: ET.Element, text: str) -> None:
     ET.SubElement(material, "mattext", texttype="text/plain").text = text
 
 
+def quiz_title(quiz: str, data: dict[str, Any]) -> str:
+    """The quiz's name in the LMS: the title the instructor gave it, else "Therapy coding quiz CODE"."""
+    return practice.parse_quiz(quiz, data["cases"])["title"] or f"Therapy coding quiz {_stem(quiz)}"
+
+
+def _stem(quiz: str) -> str:
+    """The quiz code without its title part: what identifiers and file names carry (a title can be long)."""
+    return quiz.split(".")[0]
+
+
 def qti_assessment(quiz: str, data: dict[str, Any], title: str) -> bytes:
     """The QTI 1.2 assessment document (questestinterop) for a quiz."""
     root = ET.Element("questestinterop", xmlns=QTI_NS)
-    assessment = ET.SubElement(root, "assessment", ident=f"tcg_quiz_{quiz}", title=title)
+    assessment = ET.SubElement(root, "assessment", ident=f"tcg_quiz_{_stem(quiz)}", title=title)
     meta = ET.SubElement(assessment, "qtimetadata")
     _qti_field(meta, "cc_maxattempts", "1")
     section = ET.SubElement(assessment, "section", ident="root_section")
@@ -248,14 +258,14 @@ def qti_assessment(quiz: str, data: dict[str, Any], title: str) -> bytes:
 
 def qti_manifest(quiz: str, assessment_file: str) -> bytes:
     """imsmanifest.xml: one resource of type imsqti_xmlv1p2 pointing at the assessment file."""
-    root = ET.Element("manifest", identifier=f"tcg_manifest_{quiz}", xmlns=CP_NS)
+    root = ET.Element("manifest", identifier=f"tcg_manifest_{_stem(quiz)}", xmlns=CP_NS)
     meta = ET.SubElement(root, "metadata")
     ET.SubElement(meta, "schema").text = "IMS Content"
     ET.SubElement(meta, "schemaversion").text = "1.1.3"
     ET.SubElement(root, "organizations")
     resources = ET.SubElement(root, "resources")
     resource = ET.SubElement(
-        resources, "resource", identifier=f"tcg_quiz_{quiz}", type=QTI_RESOURCE_TYPE, href=assessment_file
+        resources, "resource", identifier=f"tcg_quiz_{_stem(quiz)}", type=QTI_RESOURCE_TYPE, href=assessment_file
     )
     ET.SubElement(resource, "file", href=assessment_file)
     ET.indent(root)
@@ -264,10 +274,10 @@ def qti_manifest(quiz: str, assessment_file: str) -> bytes:
 
 def qti_package(quiz: str, data: dict[str, Any]) -> bytes:
     """The QTI 1.2 zip: imsmanifest.xml and the assessment, with fixed names and times."""
-    assessment_file = f"quiz_{quiz}.xml"
+    assessment_file = f"quiz_{_stem(quiz)}.xml"
     files = {
         "imsmanifest.xml": qti_manifest(quiz, assessment_file),
-        assessment_file: qti_assessment(quiz, data, f"Therapy coding quiz {quiz}"),
+        assessment_file: qti_assessment(quiz, data, quiz_title(quiz, data)),
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -287,10 +297,13 @@ def _moodle_text(parent: ET.Element, tag: str, text: str, fmt: str | None = "pla
 
 
 def moodle_xml(quiz: str, data: dict[str, Any]) -> bytes:
-    """Moodle XML: a category, then one multichoice question (single answer) per case."""
+    """Moodle XML: a category named after the quiz, then one multichoice question (single answer) per case.
+    Moodle reads '/' in a category path as a subcategory, so a '/' of the title is written '//' (Moodle's
+    escape for a slash in a category name)."""
     root = ET.Element("quiz")
     category = ET.SubElement(root, "question", type="category")
-    _moodle_text(category, "category", f"$course$/top/Therapy coding quiz {quiz}", None)
+    name = quiz_title(quiz, data).replace("/", "//")
+    _moodle_text(category, "category", f"$course$/top/{name}", None)
     for item in items(quiz, data):
         question = ET.SubElement(root, "question", type="multichoice")
         _moodle_text(question, "name", f"{item['title']} ({item['ident']})", None)

@@ -203,7 +203,7 @@ def test_a_quiz_link_at_the_length_bound_is_read(data: dict) -> None:
     cid = sorted(data["cases"])[0]
     quiz = "7-" + practice.token(cid) * ((practice.MAX_QUIZ - 2) // practice.TOKEN_LEN)
     assert len(quiz) <= practice.MAX_QUIZ
-    assert practice.parse_quiz(quiz, data["cases"]) == {"seed": 7, "ids": [cid], "feedback": "each"}
+    assert practice.parse_quiz(quiz, data["cases"]) == {"seed": 7, "ids": [cid], "feedback": "each", "title": ""}
     with pytest.raises(practice.PracticeInputError, match="at most"):
         practice.parse_quiz(quiz + "0" * (practice.MAX_QUIZ + 1 - len(quiz)), data["cases"])
 
@@ -311,7 +311,7 @@ def test_quiz_mode_hands_out_no_case_ids_and_no_key(data: dict) -> None:
     assert made["quiz"] == quiz and made["key"] != quiz
     key_tokens = {made["key"].split("-")[1][i : i + 5] for i in range(0, len(ids) * 5, 5)}
     assert key_tokens.isdisjoint({practice.token(cid) for cid in ids})
-    assert call("quiz_key", {"key": made["key"]})["result"] == {"ids": order, "quiz": quiz}
+    assert call("quiz_key", {"key": made["key"]})["result"] == {"ids": order, "quiz": quiz, "title": ""}
     refused = call("quiz_key", {"key": quiz})["error"]
     assert "student's quiz link" in refused["message"]
     assert "error" in call("quiz_key", {"key": "k2027-" + practice.QUIZ.match(quiz).group(2)})
@@ -541,3 +541,38 @@ def test_which_codes_are_wrong_choices_is_data(data: dict) -> None:
     other = [*sorted(data["cases"])[:5], case["id"]]
     two = {i["case"]: i["choices"] for i in lms_export.items(practice.format_quiz(8, other), data)}
     assert one[case["id"]] == two[case["id"]]
+
+
+def test_a_quiz_title_travels_in_the_quiz_code_and_the_key_code(data: dict) -> None:
+    """personas-3 F2-8: a quiz could not be named. The title is carried by the quiz code and the key code; codes
+    without a title read as before; the title is bounded and kept as plain text."""
+    cases = data["cases"]
+    ids = sorted(cases)[:3]
+    plain = practice.format_quiz(12, ids, "end")
+    titled = practice.format_quiz(12, ids, "end", "  Week 3:\tNMR <b>vs</b> ther ex \u202e ")
+    assert titled.startswith(plain + ".") and practice.QUIZ.match(titled)
+    read = practice.parse_quiz(titled, cases)
+    assert read["title"] == "Week 3: NMR <b>vs</b> ther ex" and read["ids"] == practice.parse_quiz(plain, cases)["ids"]
+    assert practice.parse_quiz(plain, cases)["title"] == "" and read["feedback"] == "end"
+    key = practice.key_code(titled, cases)
+    assert practice.parse_key(key, cases)["title"] == read["title"] and practice.parse_key(key, cases)["quiz"] == titled
+    assert practice.key_code(plain, cases) == key.split(".")[0]  # an untitled key code is the old code
+    old = f"12:{','.join(ids)}"  # the oldest form, and codes written before titles, still open
+    assert practice.parse_quiz(old, cases)["title"] == ""
+    longest = "é" * practice.MAX_TITLE
+    assert practice.parse_quiz(practice.format_quiz(1, ids, title=longest), cases)["title"] == longest
+    with pytest.raises(practice.PracticeInputError, match="at most 80 characters"):
+        practice.format_quiz(1, ids, title="x" * (practice.MAX_TITLE + 1))
+    import base64
+
+    control = base64.urlsafe_b64encode(b"\x01quiz").decode().rstrip("=")
+    # not base64, not UTF-8 (0xff), too long, a control character
+    for bad in (plain + ".!!", plain + ".w", plain + "._w", plain + "." + "QQ" * 300, plain + "." + control):
+        with pytest.raises(practice.PracticeInputError):
+            practice.parse_quiz(bad, cases)
+    api.load(json.dumps(data))
+    made = json.loads(api.call("quiz_link", json.dumps({"seed": 12, "ids": ids, "title": "Midterm"})))["result"]
+    assert made["title"] == "Midterm" and practice.parse_quiz(made["quiz"], cases)["title"] == "Midterm"
+    opened = json.loads(api.call("practice_set", json.dumps({"quiz": made["quiz"]})))["result"]
+    assert opened["title"] == "Midterm" and opened["scope"] == made["quiz"]
+    assert json.loads(api.call("quiz_key", json.dumps({"key": made["key"]})))["result"]["title"] == "Midterm"

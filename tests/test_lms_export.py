@@ -251,3 +251,21 @@ def test_the_exported_choices_are_plausible(data: dict) -> None:
     qti = ET.fromstring(zipfile.ZipFile(io.BytesIO(lms_export.qti_package(quiz, data))).read(f"quiz_{quiz}.xml"))
     labels = sorted(r.get("ident") for r in qti.iter(Q + "response_label"))
     assert moodle == labels == sorted(practice.plausible_codes(case, data, ["97110", "97530"]))
+
+
+def test_the_quiz_title_names_the_lms_quiz(data: dict) -> None:
+    """personas-3 F2-8: the LMS title was made from the quiz code. The instructor's title names the QTI
+    assessment and the Moodle category, escaped for XML; a slash stays in the name (Moodle's '//')."""
+    ids = sorted(data["cases"])[:2]
+    title = 'Week 3 / NMR <script>alert("x")</script> & co'
+    quiz = practice.format_quiz(6, ids, title=title)
+    package = zipfile.ZipFile(io.BytesIO(lms_export.qti_package(quiz, data)))
+    name = next(n for n in package.namelist() if n != "imsmanifest.xml")
+    assert name == f"quiz_{practice.format_quiz(6, ids)}.xml"  # file names and idents carry no title
+    assessment = ET.fromstring(package.read(name)).find(Q + "assessment")
+    assert assessment.get("title") == title and "<script>" not in package.read(name).decode()
+    root = ET.fromstring(lms_export.moodle_xml(quiz, data))
+    assert root.findtext("question[@type='category']/category/text") == f"$course$/top/{title.replace('/', '//')}"
+    untitled = practice.format_quiz(6, ids)
+    root = ET.fromstring(lms_export.moodle_xml(untitled, data))
+    assert root.findtext("question[@type='category']/category/text") == f"$course$/top/Therapy coding quiz {untitled}"
