@@ -135,6 +135,8 @@ def builder_page(project: Project) -> str:
         "editing the quiz link, but anyone who browses the site can find the answers. For graded work, "
         "download the quiz for your learning management system and give it there.</p>\n\n"
         '<div class="tcg-instructor" data-widget="quiz-builder">\n<form>\n'
+        f'<p class="tcg-actions"><label>Quiz title (optional, shown to students and used as the LMS quiz name) '
+        f'<input name="title" maxlength="{practice.MAX_TITLE}" size="32" autocomplete="off"></label></p>\n'
         '<p class="tcg-actions"><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label></p>\n'
         '<p><label><input type="checkbox" name="feedback_end" value="end"> Feedback at the end: students see no '
         "right or wrong until they have answered every case, then the feedback on all of them</label></p>\n"
@@ -222,6 +224,8 @@ def answer_key_page(project: Project, today: dt.date | None = None) -> str:
         "",
         '<div class="tcg-answer-key" data-widget="answer-key" markdown="1">',
         "",
+        '<p class="tcg-quiz-title" data-role="quiz-title" hidden></p>',
+        "",
         '<p class="tcg-actions"><button type="button" class="md-button" data-role="print">Print this key</button>'
         ' <span data-role="status" role="status" aria-live="polite"></span></p>',
         "",
@@ -265,6 +269,7 @@ def worksheet_page(project: Project) -> str:
     return (
         HIDDEN + "# Worksheet\n\n"
         '<div class="tcg-worksheet" data-widget="worksheet">\n'
+        '<p class="tcg-quiz-title" data-role="quiz-title" hidden></p>\n'
         '<p class="tcg-screen-only">The questions and the key print apart: hand out the questions, keep the key. '
         "Printing from the browser's menu prints the questions only.</p>\n"
         '<p class="tcg-actions"><button type="button" class="md-button" data-role="print-questions">'
