@@ -120,8 +120,9 @@ def builder_page(project: Project) -> str:
     filters = _builder_filters(cases, families, _code_names(project))
     return (
         "# Quiz builder for instructors\n\n"
-        "Tick the cases for your class (the list can be filtered by code, topic and difficulty), choose a seed "
-        "and whether students get feedback after each answer or only at the end, and make the quiz. "
+        "Tick the cases for your class (the list can be filtered by code, topic and difficulty), give the quiz a "
+        "title if you like (students see it, and it names the quiz in your LMS), choose a seed and whether "
+        "students get feedback after each answer or only at the end, and make the quiz. "
         "Everyone who opens the link gets the "
         "same cases in the same order, in quiz mode: case titles are hidden and the link carries an opaque quiz "
         "code, not the cases' names. Students work in the browser, keep their own progress on their own device "
