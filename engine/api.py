@@ -151,13 +151,14 @@ def _practice_set(args: dict[str, Any]) -> dict:
         seed = _whole(args.get("seed", 1), "seed")
         ids = practice.select(cases, seed, args.get("families") or None, args.get("difficulties") or None)
         chosen = {"seed": seed, "ids": ids}
+    title = chosen.get("title", "")
     quiz_mode = bool(args.get("quiz"))
     # a quiz's feedback setting ("end": no verdict until every case is answered); practice sets give it at once
     feedback = chosen.get("feedback", practice.FEEDBACK_EACH) if quiz_mode else practice.FEEDBACK_EACH
     scope = list(chosen["ids"])
     if args.get("only_missed"):
         answers = practice.clean_progress(args.get("progress"))["answers"]
-        chosen = {"seed": chosen["seed"], "ids": [cid for cid in scope if answers.get(cid) is False]}
+        chosen = {"seed": chosen["seed"], "ids": [cid for cid in scope if answers.get(cid) is False], "title": title}
     views = []
     for cid in chosen["ids"]:
         shown = practice.view(cases[cid], _DATA["codes"], _DATA["rules"])
@@ -168,9 +169,10 @@ def _practice_set(args: dict[str, Any]) -> dict:
     summary = _scoped_summary(args.get("progress"), scope, quiz_mode)
     return {
         "seed": chosen["seed"],
-        "quiz": practice.format_quiz(chosen["seed"], chosen["ids"], feedback) if chosen["ids"] else "",
-        "scope": practice.format_quiz(chosen["seed"], scope, feedback),
+        "quiz": practice.format_quiz(chosen["seed"], chosen["ids"], feedback, title) if chosen["ids"] else "",
+        "scope": practice.format_quiz(chosen["seed"], scope, feedback, title),
         "feedback": feedback,
+        "title": title,
         "refs": _refs(chosen["ids"]),
         "cases": views,
         "choices": _DATA["answer_choices"],
@@ -249,20 +251,22 @@ def _quiz_link(args: dict[str, Any]) -> dict:
     if not ids:
         raise practice.PracticeInputError("choose at least one case", "ids")
     feedback = practice.FEEDBACK_END if args.get("feedback") == practice.FEEDBACK_END else practice.FEEDBACK_EACH
-    quiz = practice.format_quiz(_whole(args.get("seed"), "seed"), ids, feedback)
+    title = practice.clean_title(args.get("title"))
+    quiz = practice.format_quiz(_whole(args.get("seed"), "seed"), ids, feedback, title)
     practice.parse_quiz(quiz, _DATA["cases"])
-    return {"quiz": quiz, "key": practice.key_code(quiz, _DATA["cases"])}
+    return {"quiz": quiz, "key": practice.key_code(quiz, _DATA["cases"]), "title": title}
 
 
 def _quiz_key(args: dict[str, Any]) -> dict:
-    """The answer key's and the worksheet's cases: {"key": key code} -> {"ids", "quiz"} in the quiz's order."""
+    """The answer key's and the worksheet's cases: {"key": key code} -> {"ids", "quiz", "title"}, ids in the
+    quiz's order."""
     chosen = practice.parse_key(str(args.get("key") or ""), _DATA["cases"])
-    return {"ids": chosen["ids"], "quiz": chosen["quiz"]}
+    return {"ids": chosen["ids"], "quiz": chosen["quiz"], "title": chosen["title"]}
 
 
 def _practice_csv(args: dict[str, Any]) -> dict:
     chosen = practice.parse_quiz(str(args.get("quiz") or ""), _DATA["cases"])
-    quiz = practice.format_quiz(chosen["seed"], chosen["ids"], chosen["feedback"])
+    quiz = practice.format_quiz(chosen["seed"], chosen["ids"], chosen["feedback"], chosen["title"])
     tally = practice.summary(args.get("progress"), chosen["ids"])
     if chosen["feedback"] == practice.FEEDBACK_END and tally["remaining"]:  # the file would give the verdicts away
         raise practice.PracticeInputError(
@@ -271,19 +275,23 @@ def _practice_csv(args: dict[str, Any]) -> dict:
             "quiz",
         )
     text = practice.results_csv(args.get("progress"), quiz, chosen["ids"], str(args.get("student") or ""))
-    return {"filename": f"quiz-{quiz[:24]}-results.csv", "mime": "text/csv", "text": text}
+    return {"filename": f"quiz-{practice.file_stem(quiz)}-results.csv", "mime": "text/csv", "text": text}
 
 
 def _quiz_export(args: dict[str, Any]) -> dict:
     """The quiz as an LMS file: {"format": "qti"} (zip, base64) or {"format": "moodle"} (XML text)."""
     chosen = practice.parse_quiz(str(args.get("quiz") or ""), _DATA["cases"])
-    quiz = practice.format_quiz(chosen["seed"], chosen["ids"], chosen["feedback"])
+    quiz = practice.format_quiz(chosen["seed"], chosen["ids"], chosen["feedback"], chosen["title"])
     if args.get("format") == "qti":
         package = lms_export.qti_package(quiz, _DATA)
-        return {"filename": f"quiz-{quiz[:24]}-qti.zip", "mime": "application/zip", "base64": _b64(package)}
+        return {
+            "filename": f"quiz-{practice.file_stem(quiz)}-qti.zip",
+            "mime": "application/zip",
+            "base64": _b64(package),
+        }
     if args.get("format") == "moodle":
         xml = lms_export.moodle_xml(quiz, _DATA).decode("utf-8")
-        return {"filename": f"quiz-{quiz[:24]}-moodle.xml", "mime": "application/xml", "text": xml}
+        return {"filename": f"quiz-{practice.file_stem(quiz)}-moodle.xml", "mime": "application/xml", "text": xml}
     raise practice.PracticeInputError("format must be 'qti' or 'moodle'", "format")
 
 

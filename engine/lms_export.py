@@ -5,14 +5,14 @@ Targets (see docs/instructor-lms.md): QTI 1.2 as Canvas writes and reads it
 Moodle XML as Moodle 3.x/4.x question import reads it. Each case becomes one
 single-answer multiple-choice question: the session note as the question, four
 codes as choices (the answer, the tempting wrong code, the billed code when it
-differs, then codes picked by the case id), the reasoning for the right code as
+differs, then the codes a student could confuse with the answer, from the codes'
+neighbours in the data: engine.practice.plausible_codes), the reasoning for the right code as
 general feedback, and feedback per answer written for that answer's code. Unit questions stay on the site.
 Standard library only (runs in Pyodide); files are deterministic for a quiz code.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import zipfile
 from typing import Any
@@ -23,7 +23,7 @@ from engine import practice
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imscp_v1p1"
 QTI_RESOURCE_TYPE = "imsqti_xmlv1p2"
-CHOICES = 4
+CHOICES = practice.CHOICES
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -32,17 +32,16 @@ def intended_code(case: dict[str, Any]) -> str:
     return str(case.get("billed_as") or case["tempting"]["code"])
 
 
-def _choices(case: dict[str, Any], all_codes: list[dict[str, str]]) -> list[dict[str, str]]:
+def _choices(case: dict[str, Any], data: dict[str, Any]) -> list[dict[str, str]]:
     """Four choices, sorted by code: the answer, the tempting code, the code billed when it is another one,
-    then codes picked by a hash of the case id."""
-    names = {c["code"]: c["name"] for c in all_codes}
-    picked = list(dict.fromkeys([case["answer"]["code"], case["tempting"]["code"], intended_code(case)]))
-    others = sorted(
-        (c["code"] for c in all_codes if c["code"] not in picked),
-        key=lambda code: hashlib.sha256((case["id"] + code).encode()).hexdigest(),
-    )
-    picked += others[: CHOICES - len(picked)]
-    return [{"code": code, "name": names.get(code, "")} for code in sorted(picked)]
+    then codes a student could take for the answer (practice.plausible_codes: the codes' neighbours, never an
+    evaluation code or an add-on alone on a treatment note)."""
+    first = [case["answer"]["code"], case["tempting"]["code"], intended_code(case)]
+    return _named(practice.plausible_codes(case, data, first), data)
+
+
+def _named(picked: list[str], data: dict[str, Any]) -> list[dict[str, str]]:
+    return [{"code": code, "name": data["codes"].get(code, {}).get("name", "")} for code in sorted(picked)]
 
 
 def sentence(text: str) -> str:
@@ -91,16 +90,11 @@ def choice_feedback(case: dict[str, Any], choices: list[dict[str, str]], codes: 
     return out
 
 
-def _block_choices(case: dict[str, Any], block: dict[str, Any], blocks: list[dict[str, Any]], all_codes: list) -> list:
-    """Four choices for one block: its code, the note's other blocks' codes, the tempting code, then others."""
-    names = {c["code"]: c["name"] for c in all_codes}
-    picked = list(dict.fromkeys([block["code"], *(b["code"] for b in blocks), case["tempting"]["code"]]))[:CHOICES]
-    others = sorted(
-        (c["code"] for c in all_codes if c["code"] not in picked),
-        key=lambda code: hashlib.sha256((case["id"] + str(block["block"]) + code).encode()).hexdigest(),
-    )
-    picked += others[: CHOICES - len(picked)]
-    return [{"code": code, "name": names.get(code, "")} for code in sorted(picked)]
+def _block_choices(case: dict[str, Any], block: dict[str, Any], blocks: list[dict[str, Any]], data: dict) -> list:
+    """Four choices for one block: its code, the note's other blocks' codes, the tempting code, then codes a
+    student could take for the block's code (practice.plausible_codes)."""
+    first = list(dict.fromkeys([block["code"], *(b["code"] for b in blocks), case["tempting"]["code"]]))
+    return _named(practice.plausible_codes(case, data, first, salt=str(block["block"])), data)
 
 
 def _block_feedback(
@@ -136,7 +130,7 @@ def _block_items(number: int, cid: str, case: dict[str, Any], blocks: list, data
     billed = f" The session was billed as {case['billed_as']}." if case.get("billed_as") else ""
     out = []
     for block in blocks:
-        choices = _block_choices(case, block, blocks, data["answer_choices"])
+        choices = _block_choices(case, block, blocks, data)
         per_answer = _block_feedback(case, block, blocks, choices, data["codes"])
         tempting = case["tempting"]["code"] if case["tempting"]["code"] in per_answer else choices[0]["code"]
         out.append(
@@ -175,7 +169,7 @@ def items(quiz: str, data: dict[str, Any]) -> list[dict[str, Any]]:
             out += _block_items(number, cid, case, blocks, data)
             continue
         billed = f" The session was billed as {case['billed_as']}." if case.get("billed_as") else ""
-        choices = _choices(case, data["answer_choices"])
+        choices = _choices(case, data)
         per_answer = choice_feedback(case, choices, data["codes"])
         out.append(
             {
@@ -211,10 +205,20 @@ def _mattext(parent: ET.Element, text: str) -> None:
     ET.SubElement(material, "mattext", texttype="text/plain").text = text
 
 
+def quiz_title(quiz: str, data: dict[str, Any]) -> str:
+    """The quiz's name in the LMS: the title the instructor gave it, else "Therapy coding quiz CODE"."""
+    return practice.parse_quiz(quiz, data["cases"])["title"] or f"Therapy coding quiz {_stem(quiz)}"
+
+
+def _stem(quiz: str) -> str:
+    """The quiz code without its title part: what identifiers and file names carry (a title can be long)."""
+    return quiz.split(".")[0]
+
+
 def qti_assessment(quiz: str, data: dict[str, Any], title: str) -> bytes:
     """The QTI 1.2 assessment document (questestinterop) for a quiz."""
     root = ET.Element("questestinterop", xmlns=QTI_NS)
-    assessment = ET.SubElement(root, "assessment", ident=f"tcg_quiz_{quiz}", title=title)
+    assessment = ET.SubElement(root, "assessment", ident=f"tcg_quiz_{_stem(quiz)}", title=title)
     meta = ET.SubElement(assessment, "qtimetadata")
     _qti_field(meta, "cc_maxattempts", "1")
     section = ET.SubElement(assessment, "section", ident="root_section")
@@ -254,14 +258,14 @@ def qti_assessment(quiz: str, data: dict[str, Any], title: str) -> bytes:
 
 def qti_manifest(quiz: str, assessment_file: str) -> bytes:
     """imsmanifest.xml: one resource of type imsqti_xmlv1p2 pointing at the assessment file."""
-    root = ET.Element("manifest", identifier=f"tcg_manifest_{quiz}", xmlns=CP_NS)
+    root = ET.Element("manifest", identifier=f"tcg_manifest_{_stem(quiz)}", xmlns=CP_NS)
     meta = ET.SubElement(root, "metadata")
     ET.SubElement(meta, "schema").text = "IMS Content"
     ET.SubElement(meta, "schemaversion").text = "1.1.3"
     ET.SubElement(root, "organizations")
     resources = ET.SubElement(root, "resources")
     resource = ET.SubElement(
-        resources, "resource", identifier=f"tcg_quiz_{quiz}", type=QTI_RESOURCE_TYPE, href=assessment_file
+        resources, "resource", identifier=f"tcg_quiz_{_stem(quiz)}", type=QTI_RESOURCE_TYPE, href=assessment_file
     )
     ET.SubElement(resource, "file", href=assessment_file)
     ET.indent(root)
@@ -270,10 +274,10 @@ def qti_manifest(quiz: str, assessment_file: str) -> bytes:
 
 def qti_package(quiz: str, data: dict[str, Any]) -> bytes:
     """The QTI 1.2 zip: imsmanifest.xml and the assessment, with fixed names and times."""
-    assessment_file = f"quiz_{quiz}.xml"
+    assessment_file = f"quiz_{_stem(quiz)}.xml"
     files = {
         "imsmanifest.xml": qti_manifest(quiz, assessment_file),
-        assessment_file: qti_assessment(quiz, data, f"Therapy coding quiz {quiz}"),
+        assessment_file: qti_assessment(quiz, data, quiz_title(quiz, data)),
     }
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -293,10 +297,13 @@ def _moodle_text(parent: ET.Element, tag: str, text: str, fmt: str | None = "pla
 
 
 def moodle_xml(quiz: str, data: dict[str, Any]) -> bytes:
-    """Moodle XML: a category, then one multichoice question (single answer) per case."""
+    """Moodle XML: a category named after the quiz, then one multichoice question (single answer) per case.
+    Moodle reads '/' in a category path as a subcategory, so a '/' of the title is written '//' (Moodle's
+    escape for a slash in a category name)."""
     root = ET.Element("quiz")
     category = ET.SubElement(root, "question", type="category")
-    _moodle_text(category, "category", f"$course$/top/Therapy coding quiz {quiz}", None)
+    name = quiz_title(quiz, data).replace("/", "//")
+    _moodle_text(category, "category", f"$course$/top/{name}", None)
     for item in items(quiz, data):
         question = ET.SubElement(root, "question", type="multichoice")
         _moodle_text(question, "name", f"{item['title']} ({item['ident']})", None)

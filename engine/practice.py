@@ -3,7 +3,8 @@
 Cases arrive as data (data/cases through the build's JSON). A quiz code is
 `SEED-TOKENS`: the seed, then one opaque five-character token per case (from a
 hash of its id), so a link does not name the cases or their answers. The same
-code gives every student the same cases in the same order. The older
+code gives every student the same cases in the same order. A quiz may carry a title
+(`.` and the title in URL-safe base64 at the end); a code without one reads as before. The older
 `SEED:case-id,...` form is still read. The answer key and the worksheet open
 with their own code (`key_code`, `kSEED-TOKENS` from a different hash), so a
 student's quiz link does not open the key by editing its path. Progress is a
@@ -18,16 +19,23 @@ is answered line by line: a code and units per block (`grade_blocks`).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import hashlib
 import io
 import random
 import re
+import unicodedata
 from typing import Any
 
 from engine import numbers, tree, units
 
-QUIZ = re.compile(r"^(\d{1,9})-((?:[0-9a-f]{5})+)(?:-(end))?$")
+#: the longest quiz title, in characters (the builder's field holds no more)
+MAX_TITLE = 80
+#: a title in a quiz code: `.` and the title's UTF-8 in URL-safe base64 without padding (at most 4 bytes a character)
+TITLE_PART = rf"(?:\.([A-Za-z0-9_-]{{2,{-(-MAX_TITLE * 4 * 4 // 3)}}}))?"
+QUIZ = re.compile(r"^(\d{1,9})-((?:[0-9a-f]{5})+)(?:-(end))?" + TITLE_PART + "$")
 #: a quiz's feedback setting: after each answer (the default), or only once the student has answered every case
 FEEDBACK_EACH, FEEDBACK_END = "each", "end"
 LEGACY_QUIZ = re.compile(r"^(\d{1,9}):([a-z0-9-]+(?:,[a-z0-9-]+)*)$")
@@ -83,15 +91,59 @@ def token_clashes(cases: dict[str, Any]) -> list[list[str]]:
     return [ids for ids in by_token.values() if len(ids) > 1]
 
 
-def format_quiz(seed: int, ids: list[str], feedback: str = FEEDBACK_EACH) -> str:
+def clean_title(text: Any) -> str:
+    """A quiz title as the engine keeps it: control and format characters dropped, spaces tidied. Longer than
+    MAX_TITLE characters is refused. The title is plain text wherever it goes: the pages set it as text (never
+    as HTML) and the LMS files write it through ElementTree, which escapes it for XML."""
+    text = "".join(ch for ch in str(text or "") if not unicodedata.category(ch).startswith("C") or ch in "\t\n")
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    if len(text) > MAX_TITLE:
+        raise PracticeInputError(
+            f"a quiz title has at most {MAX_TITLE} characters, not {len(text)} (fix: shorten it)", "title"
+        )
+    return text
+
+
+def _title_suffix(title: str) -> str:
+    """The title's part of a quiz or key code ("" for no title)."""
+    if not title:
+        return ""
+    return "." + base64.urlsafe_b64encode(title.encode()).decode().rstrip("=")
+
+
+def _read_title(part: str | None) -> str:
+    """The title carried by a code's title part; an unreadable one makes the code invalid."""
+    if not part:
+        return ""
+    try:
+        raw = base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise _bad_quiz() from None
+    title = clean_title(raw)
+    if title != raw or not title:
+        raise _bad_quiz()
+    return title
+
+
+def format_quiz(seed: int, ids: list[str], feedback: str = FEEDBACK_EACH, title: str = "") -> str:
     """The quiz code for a seed and a set of case ids (tokens sorted: the seed alone sets the order). A quiz
-    with feedback at the end (`feedback="end"`) ends in `-end`: the students see no verdict until they finish."""
+    with feedback at the end (`feedback="end"`) ends in `-end`: the students see no verdict until they finish.
+    A quiz with a title (`clean_title`, at most MAX_TITLE characters) ends in `.` and the title in URL-safe
+    base64; a code without one is the code the site has always written."""
     if len(ids) > MAX_QUIZ_CASES:
         raise PracticeInputError(f"a quiz holds at most {MAX_QUIZ_CASES} cases, not {len(ids)}", "ids")
     if feedback not in (FEEDBACK_EACH, FEEDBACK_END):
         raise PracticeInputError(f"feedback must be 'each' or 'end', not {numbers.clip(feedback)}", "feedback")
     end = "-end" if feedback == FEEDBACK_END else ""
-    return f"{seed}-{''.join(sorted({token(cid) for cid in ids}))}{end}"
+    code = f"{seed}-{''.join(sorted({token(cid) for cid in ids}))}{end}{_title_suffix(clean_title(title))}"
+    if len(code) > MAX_QUIZ:
+        raise PracticeInputError(f"a quiz code has at most {MAX_QUIZ} characters: choose fewer cases", "ids")
+    return code
+
+
+def file_stem(quiz: str) -> str:
+    """A short name for a quiz's files: the start of its code, without the title part."""
+    return quiz.split(".")[0][:24]
 
 
 def _bad_quiz() -> PracticeInputError:
@@ -102,8 +154,9 @@ def _bad_quiz() -> PracticeInputError:
 
 
 def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """{'seed', 'ids', 'feedback'} from a quiz code, ids in the seeded order; an unusable code raises.
-    `feedback` is "end" for a code ending in `-end` (feedback once every case is answered), else "each".
+    """{'seed', 'ids', 'feedback', 'title'} from a quiz code, ids in the seeded order; an unusable code raises.
+    `feedback` is "end" for a code ending in `-end` (feedback once every case is answered), else "each";
+    `title` is the quiz's title ("" for a code without one).
 
     A code over MAX_QUIZ characters is refused before it is read; reading is linear in the code's length."""
     if len(text) > MAX_QUIZ:
@@ -116,6 +169,7 @@ def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     match = QUIZ.match(text)
     legacy = None if match else LEGACY_QUIZ.match(text)
     feedback = FEEDBACK_END if match and match.group(3) else FEEDBACK_EACH
+    title = _read_title(match.group(4)) if match else ""
     if match:
         by_token = {token(cid): cid for cid in cases}
         hexes = match.group(2)  # once: each group() call copies the text (one per token was quadratic)
@@ -139,10 +193,10 @@ def parse_quiz(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     else:
         raise _bad_quiz()
     random.Random(seed).shuffle(ids)
-    return {"seed": seed, "ids": ids, "feedback": feedback}
+    return {"seed": seed, "ids": ids, "feedback": feedback, "title": title}
 
 
-KEY = re.compile(r"^k(\d{1,9})-((?:[0-9a-f]{5})+)(?:-(end))?$")
+KEY = re.compile(r"^k(\d{1,9})-((?:[0-9a-f]{5})+)(?:-(end))?" + TITLE_PART + "$")
 
 
 def key_token(case_id: str) -> str:
@@ -152,15 +206,17 @@ def key_token(case_id: str) -> str:
 
 
 def key_code(quiz: str, cases: dict[str, dict[str, Any]]) -> str:
-    """The answer-key code (`kSEED-TOKENS`) for a quiz code: what the builder's key and worksheet links carry."""
+    """The answer-key code (`kSEED-TOKENS`, then the quiz's `-end` and title parts) for a quiz code: what the
+    builder's key and worksheet links carry."""
     chosen = parse_quiz(quiz, cases)
     end = "-end" if chosen["feedback"] == FEEDBACK_END else ""
-    return f"k{chosen['seed']}-{''.join(sorted(key_token(cid) for cid in chosen['ids']))}{end}"
+    tokens = "".join(sorted(key_token(cid) for cid in chosen["ids"]))
+    return f"k{chosen['seed']}-{tokens}{end}{_title_suffix(chosen['title'])}"
 
 
 def parse_key(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """{'seed', 'ids', 'quiz'} from an answer-key code, ids in the quiz's order. A student's quiz code is
-    refused with a sentence saying why (the key opens only from the builder's link)."""
+    """{'seed', 'ids', 'feedback', 'title', 'quiz'} from an answer-key code, ids in the quiz's order. A student's
+    quiz code is refused with a sentence saying why (the key opens only from the builder's link)."""
     text = text.strip()
     match = KEY.match(text)
     if not match:
@@ -176,8 +232,60 @@ def parse_key(text: str, cases: dict[str, dict[str, Any]]) -> dict[str, Any]:
     if any(t not in by_token for t in tokens):
         raise PracticeInputError("this answer-key link names cases the site does not have (fix: make it again)", "key")
     feedback = FEEDBACK_END if match.group(3) else FEEDBACK_EACH
-    quiz = format_quiz(int(match.group(1)), [by_token[t] for t in tokens], feedback)
+    try:
+        title = _read_title(match.group(4))
+    except PracticeInputError:
+        raise PracticeInputError("this answer-key link is not valid (fix: make the quiz again)", "key") from None
+    quiz = format_quiz(int(match.group(1)), [by_token[t] for t in tokens], feedback, title)
     return {**parse_quiz(quiz, cases), "quiz": quiz}
+
+
+#: how many codes a multiple-choice question offers (the answer and three wrong choices)
+CHOICES = 4
+
+
+def _neighbours(code: str, data: dict[str, Any]) -> list[str]:
+    """The codes a code is most often confused with, from its guidance (data/codes/<code>.yaml neighbours)."""
+    return [n["code"] for n in data.get("guide", {}).get("codes", {}).get(code, {}).get("neighbours", [])]
+
+
+def plausible_codes(case: dict[str, Any], data: dict[str, Any], first: list[str], salt: str = "") -> list[str]:
+    """The codes of a multiple-choice question, CHOICES of them, in the order they were chosen: `first` (the
+    answer, the tempting code, the code the heading claims: always kept), then the codes a student could take
+    for the answer. Those come by tiers: the answer's neighbours (the codes its guidance says it is confused
+    with), then the neighbours of the other `first` codes, then the other treatment codes with a guidance page
+    in the answer's family, and last any treatment code with a guidance page. Within a tier the order is a
+    hash of the case id and `salt`, so a case gets the same choices in every quiz.
+
+    On a treatment note (the answer's family has `treatment: true` in data/vocab.yaml code_families) a wrong
+    choice is never an evaluation or test code, nor an add-on code on its own (a code with a primary code)."""
+    codes = data["codes"]
+    treatment = {f["id"] for f in data["vocab"]["code_families"] if f.get("treatment")}
+    answer = first[0]
+    on_treatment = codes.get(answer, {}).get("family") in treatment
+
+    def fits(code: str) -> bool:
+        rec = codes.get(code)
+        if rec is None:
+            return False
+        return not on_treatment or (rec.get("family") in treatment and not rec.get("primary_code"))
+
+    family = codes.get(answer, {}).get("family")
+    guided = sorted(c for c, rec in codes.items() if rec.get("guidance_page"))
+    tiers = [
+        _neighbours(answer, data),
+        [n for code in first[1:] for n in _neighbours(code, data)],
+        [c for c in guided if codes[c].get("family") == family],
+        guided,
+    ]
+    picked = list(dict.fromkeys(first))[:CHOICES]
+    for tier in tiers:
+        if len(picked) >= CHOICES:
+            break
+        fresh = [c for c in dict.fromkeys(tier) if c not in picked and fits(c)]
+        fresh.sort(key=lambda c: hashlib.sha256(f"{case['id']}{salt}{c}".encode()).hexdigest())
+        picked += fresh[: CHOICES - len(picked)]
+    return picked
 
 
 def _billed_codes(minutes: dict[str, Any], codes: dict[str, dict[str, Any]]) -> list[str]:

@@ -203,7 +203,7 @@ def test_a_quiz_link_at_the_length_bound_is_read(data: dict) -> None:
     cid = sorted(data["cases"])[0]
     quiz = "7-" + practice.token(cid) * ((practice.MAX_QUIZ - 2) // practice.TOKEN_LEN)
     assert len(quiz) <= practice.MAX_QUIZ
-    assert practice.parse_quiz(quiz, data["cases"]) == {"seed": 7, "ids": [cid], "feedback": "each"}
+    assert practice.parse_quiz(quiz, data["cases"]) == {"seed": 7, "ids": [cid], "feedback": "each", "title": ""}
     with pytest.raises(practice.PracticeInputError, match="at most"):
         practice.parse_quiz(quiz + "0" * (practice.MAX_QUIZ + 1 - len(quiz)), data["cases"])
 
@@ -311,7 +311,7 @@ def test_quiz_mode_hands_out_no_case_ids_and_no_key(data: dict) -> None:
     assert made["quiz"] == quiz and made["key"] != quiz
     key_tokens = {made["key"].split("-")[1][i : i + 5] for i in range(0, len(ids) * 5, 5)}
     assert key_tokens.isdisjoint({practice.token(cid) for cid in ids})
-    assert call("quiz_key", {"key": made["key"]})["result"] == {"ids": order, "quiz": quiz}
+    assert call("quiz_key", {"key": made["key"]})["result"] == {"ids": order, "quiz": quiz, "title": ""}
     refused = call("quiz_key", {"key": quiz})["error"]
     assert "student's quiz link" in refused["message"]
     assert "error" in call("quiz_key", {"key": "k2027-" + practice.QUIZ.match(quiz).group(2)})
@@ -484,3 +484,95 @@ def test_progress_by_code_and_the_missed_cases_as_plain_text(data: dict) -> None
     practice_set = _api("practice_set", {"ids": order, "seed": 5, "progress": progress})["result"]["summary"]
     assert cases[lumbar]["title"] in practice_set["missed_text"]
     assert practice_set["by_code"][0]["name"] == "Therapeutic exercise"
+
+
+def _neighbours(data: dict, code: str) -> set[str]:
+    return {n["code"] for n in data["guide"]["codes"].get(code, {}).get("neighbours", [])}
+
+
+def test_wrong_choices_are_codes_a_student_could_confuse_with_the_answer(data: dict) -> None:
+    """personas-3 F2-7: distractors were throwaways (evaluation codes, 97129/97130 on strength notes). Every wrong
+    choice is the tempting code, the code the heading claims, a neighbour (in the data) of one of them or of
+    the answer, or a code of the answer's family with a guidance page; on a treatment note never an evaluation
+    or test code, never an add-on code on its own."""
+    treatment = {f["id"] for f in data["vocab"]["code_families"] if f["treatment"]}
+    for case in data["cases"].values():
+        answer, tempting = case["answer"]["code"], case["tempting"]["code"]
+        billed = case.get("billed_as") or tempting
+        first = [answer, tempting, billed]
+        got = practice.plausible_codes(case, data, first)
+        assert len(got) == practice.CHOICES == len(set(got)) and got[:2] == [answer, tempting], case["id"]
+        family = {c for c, r in data["codes"].items() if r["family"] == case["family"] and r.get("guidance_page")}
+        allowed = {tempting, billed} | _neighbours(data, answer) | _neighbours(data, tempting)
+        allowed |= _neighbours(data, billed)
+        allowed |= family  # the answer's own family, after the neighbours
+        assert set(got[1:]) <= allowed, (case["id"], got)
+        if data["codes"][answer]["family"] in treatment:
+            for code in got[1:]:
+                assert data["codes"][code]["family"] in treatment, (case["id"], code)
+                assert not data["codes"][code].get("primary_code"), (case["id"], code)
+    strength = data["cases"]["squats-for-quad-strength-after-tka"]  # 97110, tempting 97530
+    got = practice.plausible_codes(strength, data, ["97110", "97530"])
+    assert not {"97129", "97130"} & set(got) and not any(c.startswith("9716") for c in got)
+    cognitive = data["cases"]["executive-function-training-forty-minutes"]  # 97129: its add-on 97130 is no choice
+    assert "97130" in _neighbours(data, "97129")
+    assert "97130" not in practice.plausible_codes(cognitive, data, ["97129", "97537"])
+
+
+def test_which_codes_are_wrong_choices_is_data(data: dict) -> None:
+    """The families' `treatment` flag (data/vocab.yaml) and the codes' neighbours decide; the choices do not
+    change with the quiz (the same case, the same choices, in any quiz code)."""
+    import copy
+
+    case = data["cases"]["squats-for-quad-strength-after-tka"]
+    changed = copy.deepcopy(data)
+    changed["guide"]["codes"]["97110"]["neighbours"] = [{"code": "97161", "difference": "x"}, {"code": "97116"}]
+    got = practice.plausible_codes(case, changed, ["97110", "97530"])
+    assert "97161" not in got and "97116" in got  # an evaluation neighbour is dropped on a treatment note
+    for family in changed["vocab"]["code_families"]:
+        family["treatment"] = True
+    assert "97161" in practice.plausible_codes(case, changed, ["97110", "97530"])
+    assert practice.plausible_codes(case, data, ["97110", "97530"]) == practice.plausible_codes(
+        case, data, ["97110", "97530"]
+    )
+    from engine import lms_export
+
+    one = {i["case"]: i["choices"] for i in lms_export.items(practice.format_quiz(1, [case["id"]]), data)}
+    other = [*sorted(data["cases"])[:5], case["id"]]
+    two = {i["case"]: i["choices"] for i in lms_export.items(practice.format_quiz(8, other), data)}
+    assert one[case["id"]] == two[case["id"]]
+
+
+def test_a_quiz_title_travels_in_the_quiz_code_and_the_key_code(data: dict) -> None:
+    """personas-3 F2-8: a quiz could not be named. The title is carried by the quiz code and the key code; codes
+    without a title read as before; the title is bounded and kept as plain text."""
+    cases = data["cases"]
+    ids = sorted(cases)[:3]
+    plain = practice.format_quiz(12, ids, "end")
+    titled = practice.format_quiz(12, ids, "end", "  Week 3:\tNMR <b>vs</b> ther ex \u202e ")
+    assert titled.startswith(plain + ".") and practice.QUIZ.match(titled)
+    read = practice.parse_quiz(titled, cases)
+    assert read["title"] == "Week 3: NMR <b>vs</b> ther ex" and read["ids"] == practice.parse_quiz(plain, cases)["ids"]
+    assert practice.parse_quiz(plain, cases)["title"] == "" and read["feedback"] == "end"
+    key = practice.key_code(titled, cases)
+    assert practice.parse_key(key, cases)["title"] == read["title"] and practice.parse_key(key, cases)["quiz"] == titled
+    assert practice.key_code(plain, cases) == key.split(".")[0]  # an untitled key code is the old code
+    old = f"12:{','.join(ids)}"  # the oldest form, and codes written before titles, still open
+    assert practice.parse_quiz(old, cases)["title"] == ""
+    longest = "é" * practice.MAX_TITLE
+    assert practice.parse_quiz(practice.format_quiz(1, ids, title=longest), cases)["title"] == longest
+    with pytest.raises(practice.PracticeInputError, match="at most 80 characters"):
+        practice.format_quiz(1, ids, title="x" * (practice.MAX_TITLE + 1))
+    import base64
+
+    control = base64.urlsafe_b64encode(b"\x01quiz").decode().rstrip("=")
+    # not base64, not UTF-8 (0xff), too long, a control character
+    for bad in (plain + ".!!", plain + ".w", plain + "._w", plain + "." + "QQ" * 300, plain + "." + control):
+        with pytest.raises(practice.PracticeInputError):
+            practice.parse_quiz(bad, cases)
+    api.load(json.dumps(data))
+    made = json.loads(api.call("quiz_link", json.dumps({"seed": 12, "ids": ids, "title": "Midterm"})))["result"]
+    assert made["title"] == "Midterm" and practice.parse_quiz(made["quiz"], cases)["title"] == "Midterm"
+    opened = json.loads(api.call("practice_set", json.dumps({"quiz": made["quiz"]})))["result"]
+    assert opened["title"] == "Midterm" and opened["scope"] == made["quiz"]
+    assert json.loads(api.call("quiz_key", json.dumps({"key": made["key"]})))["result"]["title"] == "Midterm"

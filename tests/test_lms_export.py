@@ -231,3 +231,41 @@ def test_a_multi_block_case_is_one_question_per_block(data: dict) -> None:
     package = zipfile.ZipFile(io.BytesIO(lms_export.qti_package(quiz, data)))
     qti = ET.fromstring(package.read(f"quiz_{quiz}.xml"))
     assert [i.get("title") for i in qti.iter(Q + "item")] == ["Case 1, block 1", "Case 1, block 2", "Case 1, block 3"]
+
+
+def test_the_exported_choices_are_plausible(data: dict) -> None:
+    """personas-3 F2-7: evaluation codes and 97129/97130 stood as choices on strength notes, so most items were
+    two-choice. Each item's wrong choices are treatment codes a student could take for the answer (never an
+    evaluation code or an add-on on its own on a treatment note), the same in both files."""
+    treatment = {f["id"] for f in data["vocab"]["code_families"] if f["treatment"]}
+    for case, item in _every_item(data):
+        codes = [c["code"] for c in item["choices"]]
+        assert len(codes) == lms_export.CHOICES and item["correct"] in codes and case["tempting"]["code"] in codes
+        if data["codes"][case["answer"]["code"]]["family"] in treatment:
+            wrong = [data["codes"][c] for c in codes if c != item["correct"]]
+            assert all(w["family"] in treatment and not w.get("primary_code") for w in wrong), (case["id"], codes)
+    case = data["cases"]["squats-for-quad-strength-after-tka"]
+    quiz = practice.format_quiz(4, [case["id"]])
+    question = ET.fromstring(lms_export.moodle_xml(quiz, data)).find("question[@type='multichoice']")
+    moodle = sorted(a.findtext("text").split(" ")[0] for a in question.findall("answer"))
+    qti = ET.fromstring(zipfile.ZipFile(io.BytesIO(lms_export.qti_package(quiz, data))).read(f"quiz_{quiz}.xml"))
+    labels = sorted(r.get("ident") for r in qti.iter(Q + "response_label"))
+    assert moodle == labels == sorted(practice.plausible_codes(case, data, ["97110", "97530"]))
+
+
+def test_the_quiz_title_names_the_lms_quiz(data: dict) -> None:
+    """personas-3 F2-8: the LMS title was made from the quiz code. The instructor's title names the QTI
+    assessment and the Moodle category, escaped for XML; a slash stays in the name (Moodle's '//')."""
+    ids = sorted(data["cases"])[:2]
+    title = 'Week 3 / NMR <script>alert("x")</script> & co'
+    quiz = practice.format_quiz(6, ids, title=title)
+    package = zipfile.ZipFile(io.BytesIO(lms_export.qti_package(quiz, data)))
+    name = next(n for n in package.namelist() if n != "imsmanifest.xml")
+    assert name == f"quiz_{practice.format_quiz(6, ids)}.xml"  # file names and idents carry no title
+    assessment = ET.fromstring(package.read(name)).find(Q + "assessment")
+    assert assessment.get("title") == title and "<script>" not in package.read(name).decode()
+    root = ET.fromstring(lms_export.moodle_xml(quiz, data))
+    assert root.findtext("question[@type='category']/category/text") == f"$course$/top/{title.replace('/', '//')}"
+    untitled = practice.format_quiz(6, ids)
+    root = ET.fromstring(lms_export.moodle_xml(untitled, data))
+    assert root.findtext("question[@type='category']/category/text") == f"$course$/top/Therapy coding quiz {untitled}"

@@ -120,8 +120,9 @@ def builder_page(project: Project) -> str:
     filters = _builder_filters(cases, families, _code_names(project))
     return (
         "# Quiz builder for instructors\n\n"
-        "Tick the cases for your class (the list can be filtered by code, topic and difficulty), choose a seed "
-        "and whether students get feedback after each answer or only at the end, and make the quiz. "
+        "Tick the cases for your class (the list can be filtered by code, topic and difficulty), give the quiz a "
+        "title if you like (students see it, and it names the quiz in your LMS), choose a seed and whether "
+        "students get feedback after each answer or only at the end, and make the quiz. "
         "Everyone who opens the link gets the "
         "same cases in the same order, in quiz mode: case titles are hidden and the link carries an opaque quiz "
         "code, not the cases' names. Students work in the browser, keep their own progress on their own device "
@@ -135,6 +136,8 @@ def builder_page(project: Project) -> str:
         "editing the quiz link, but anyone who browses the site can find the answers. For graded work, "
         "download the quiz for your learning management system and give it there.</p>\n\n"
         '<div class="tcg-instructor" data-widget="quiz-builder">\n<form>\n'
+        f'<p class="tcg-actions"><label>Quiz title (optional, shown to students and used as the LMS quiz name) '
+        f'<input name="title" maxlength="{practice.MAX_TITLE}" size="32" autocomplete="off"></label></p>\n'
         '<p class="tcg-actions"><label>Seed <input name="seed" inputmode="numeric" value="1" size="8"></label></p>\n'
         '<p><label><input type="checkbox" name="feedback_end" value="end"> Feedback at the end: students see no '
         "right or wrong until they have answered every case, then the feedback on all of them</label></p>\n"
@@ -222,6 +225,8 @@ def answer_key_page(project: Project, today: dt.date | None = None) -> str:
         "",
         '<div class="tcg-answer-key" data-widget="answer-key" markdown="1">',
         "",
+        '<p class="tcg-quiz-title" data-role="quiz-title" hidden></p>',
+        "",
         '<p class="tcg-actions"><button type="button" class="md-button" data-role="print">Print this key</button>'
         ' <span data-role="status" role="status" aria-live="polite"></span></p>',
         "",
@@ -265,6 +270,7 @@ def worksheet_page(project: Project) -> str:
     return (
         HIDDEN + "# Worksheet\n\n"
         '<div class="tcg-worksheet" data-widget="worksheet">\n'
+        '<p class="tcg-quiz-title" data-role="quiz-title" hidden></p>\n'
         '<p class="tcg-screen-only">The questions and the key print apart: hand out the questions, keep the key. '
         "Printing from the browser's menu prints the questions only.</p>\n"
         '<p class="tcg-actions"><button type="button" class="md-button" data-role="print-questions">'

@@ -251,3 +251,43 @@ def test_a_multi_block_case_asks_each_block_code_and_units(user_device, press, b
     expect(verdict).to_contain_text("every block")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"blocks are {width} px wide"
+
+
+def test_the_downloaded_quiz_offers_choices_a_student_could_confuse(
+    user_device, press, base_url: str, data: dict
+) -> None:
+    """personas-3 F2-7: a strength note offered evaluation codes and 97129/97130, so the item was two-choice. In
+    the downloaded files every wrong choice of a treatment note is a treatment code from the answer's, the
+    tempting code's or the billed code's neighbours (or the answer's family), never an evaluation or an add-on."""
+    from xml.etree import ElementTree as ET
+
+    picked = ["squats-for-quad-strength-after-tka", "executive-function-training-forty-minutes"]
+    page = _open(user_device, base_url + "instructor/")
+    page.fill("[name=seed]", "12")
+    for cid in picked:
+        page.check(f"input[name=case][value='{cid}']")
+    press(page.get_by_role("button", name="Make the quiz link"))
+    expect(page.locator("[data-widget=quiz-builder] [data-role=status]")).to_contain_text("Quiz ready", timeout=TIMEOUT)
+    with page.expect_download(timeout=TIMEOUT) as info:
+        press(page.get_by_role("button", name="Download for Moodle (Moodle XML)"))
+    questions = ET.parse(info.value.path()).getroot().findall("question[@type='multichoice']")
+    order = practice.parse_quiz(practice.format_quiz(12, picked), data["cases"])["ids"]
+    assert len(questions) == len(order)
+
+    def neighbours(code: str) -> set[str]:
+        return {n["code"] for n in data["guide"]["codes"].get(code, {}).get("neighbours", [])}
+
+    treatment = {f["id"] for f in data["vocab"]["code_families"] if f["treatment"]}
+    for question, cid in zip(questions, order, strict=True):
+        case = data["cases"][cid]
+        right, tempting = case["answer"]["code"], case["tempting"]["code"]
+        choices = {a.findtext("text").split(" ")[0] for a in question.findall("answer")}
+        family = {c for c, r in data["codes"].items() if r["family"] == case["family"] and r.get("guidance_page")}
+        allowed = {right, tempting} | neighbours(right) | neighbours(tempting) | family
+        assert right in choices and tempting in choices and len(choices) == 4
+        assert choices <= allowed, (cid, choices - allowed)
+        for code in choices - {right}:
+            assert data["codes"][code]["family"] in treatment and not data["codes"][code].get("primary_code")
+    strength = next(q for q, cid in zip(questions, order, strict=True) if cid == picked[0])
+    shown = {a.findtext("text").split(" ")[0] for a in strength.findall("answer")}
+    assert not shown & {"97129", "97130", "97161", "97162", "97163"}

@@ -426,3 +426,107 @@ def test_clinician_walks_two_blocks_and_gets_the_days_units(user_device, press, 
     assert "Total units" in text and "<" not in text
     for code, n in expected["units"].items():
         assert code in text and str(n) in text
+
+
+def test_instructor_names_the_quiz_and_the_name_reaches_every_copy(
+    user_device, press, base_url: str, data: dict
+) -> None:
+    """personas-3 F2-8: the quiz could not be named (the LMS title was "Therapy coding quiz 2027-2cd2b…"). The
+    builder's title travels in the quiz and key codes to the quiz page, the key, the worksheet and both LMS
+    files, as plain text (markup typed into it stays text)."""
+    title = "Week 3 / balance <i>or</i> strength?"
+    picked = [c["id"] for c in code_cases(data)[:2]]
+    page = user_device.new_page()
+    page.goto(base_url + "instructor/")
+    page.fill("[name=title]", title)
+    page.fill("[name=seed]", "44")
+    for cid in picked:
+        page.check(f"input[name=case][value='{cid}']")
+    press(page.get_by_role("button", name="Make the quiz link"))
+    status = page.locator("[data-widget=quiz-builder] [data-role=status]")
+    expect(status).to_contain_text(f"Quiz ready: “{title}”", timeout=TIMEOUT)
+    quiz = practice.format_quiz(44, picked, title=title)
+    assert page.locator("[data-role=quiz-link]").get_attribute("href").endswith("#quiz=" + quiz)
+    # a changed title is a changed quiz: the old link goes
+    page.fill("[name=title]", title + " 2")
+    expect(page.locator("[data-role=links]")).to_be_hidden()
+    page.fill("[name=title]", title)
+    press(page.get_by_role("button", name="Make the quiz link"))
+    expect(status).to_contain_text("Quiz ready", timeout=TIMEOUT)
+
+    with page.expect_download(timeout=TIMEOUT) as info:
+        press(page.get_by_role("button", name="Download for Moodle (Moodle XML)"))
+    moodle = ET.parse(info.value.path()).getroot()
+    assert moodle.findtext("question[@type='category']/category/text") == "$course$/top/" + title.replace("/", "//")
+    with page.expect_download(timeout=TIMEOUT) as info:
+        press(page.get_by_role("button", name="Download for Canvas, Blackboard, D2L (QTI 1.2 zip)"))
+    package = zipfile.ZipFile(info.value.path())
+    name = next(n for n in package.namelist() if n != "imsmanifest.xml")
+    assessment = ET.fromstring(package.read(name)).find("{" + lms_export.QTI_NS + "}assessment")
+    assert assessment.get("title") == title
+
+    key_href = page.locator("[data-role=key-link]").get_attribute("href")
+    sheet_href = page.locator("[data-role=sheet-link]").get_attribute("href")
+    student = user_device.new_page()
+    student.goto(page.locator("[data-role=quiz-link]").get_attribute("href"))
+    expect(student.locator("[data-role=case] [data-role=title]")).to_be_visible(timeout=TIMEOUT)
+    expect(student.locator("[data-role=quiz-name]")).to_have_text(f"Quiz: {title}")
+    assert student.locator("[data-role=quiz-banner] i").count() == 0  # the markup stayed text
+    for href, label in ((key_href, "Answer key"), (sheet_href, "Worksheet")):
+        student.goto(href)
+        line = student.locator("[data-role=quiz-title]")
+        expect(line).to_have_text(f"{label}: {title}", timeout=TIMEOUT)
+        expect(line).to_be_visible()
+        assert line.locator("i").count() == 0 and title in student.title()
+    _fits(student, "worksheet with a title")
+
+    # a quiz code made before titles existed still opens, named as before
+    student.goto(f"{base_url}practice/#quiz={practice.format_quiz(44, picked)}")
+    expect(student.locator("[data-role=case] [data-role=title]")).to_be_visible(timeout=TIMEOUT)
+    expect(student.locator("[data-role=quiz-name]")).to_have_text("Quiz mode")
+
+
+def _box(page: Page, selector: str) -> dict:
+    box = page.locator(selector).bounding_box()
+    assert box, f"{selector} is not shown"
+    return box
+
+
+def test_a_quiz_opens_at_its_banner_with_the_first_case_below(user_device, press, base_url: str, data: dict) -> None:
+    """personas-3 F2-10: quiz mode scrolled past its banner (name field and download unseen) and the CSV button
+    looked disabled after a tap. The quiz opens with the practice-only notice, the name field and the download
+    in view under the header, the first case starts on the same screen and has the focus; a tapped or clicked
+    button keeps its own look."""
+    picked = [c["id"] for c in code_cases(data)[:3]]
+    quiz = practice.format_quiz(61, picked, title="Week 4: which code?")
+    page = user_device.new_page()
+    page.goto(f"{base_url}practice/#quiz={quiz}")
+    title = page.locator("[data-widget=practice] [data-role=case] [data-role=title]")
+    expect(title).to_be_visible(timeout=TIMEOUT)
+    expect(page.locator("[data-widget=practice] [data-role=case]")).to_be_focused()
+    page.wait_for_timeout(300)  # nothing scrolls later
+    height = page.viewport_size["height"]
+    header = page.locator(".md-header").bounding_box()["height"]
+    for part in ("quiz-banner", "practice-only", "student", "csv"):
+        box = _box(page, f"[data-widget=practice] [data-role={part}]")
+        assert box["y"] >= header - 1 and box["y"] + box["height"] <= height, f"{part} is not in view: {box}"
+    case = _box(page, "[data-widget=practice] [data-role=case] [data-role=title]")
+    assert case["y"] >= header and case["y"] + case["height"] <= height, f"the first case is below the screen: {case}"
+    _fits(page, "quiz banner")
+
+    csv_button = page.locator("[data-widget=practice] [data-role=csv]")
+    look = (  # the look once the button's transitions have run
+        "(b) => { b.getAnimations().forEach((a) => a.finish()); const s = getComputedStyle(b);"
+        " return [s.backgroundColor, s.color, s.borderColor, s.opacity]; }"
+    )
+    before = csv_button.evaluate(look)
+    with page.expect_download(timeout=TIMEOUT):
+        press(csv_button)
+    expect(page.locator("[data-widget=practice] [data-role=status]")).to_contain_text("Saved")
+    if not user_device.touch:
+        page.mouse.move(1, height - 1)  # the mouse leaves: only the focus is left
+    assert csv_button.evaluate(look) == before, "after a tap the CSV button looks pressed or disabled"
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # the keyboard's focus still shows
+    expect(csv_button).to_be_focused()
+    assert csv_button.evaluate(look) != before

@@ -36,7 +36,7 @@
     let quiz = null, madeFrom = null;
     // what the link was made from: when the ticked cases or the seed change, the link, the "Quiz ready"
     // line and the downloads are taken away until the quiz is made again (nothing stale stays on screen)
-    const selection = () => JSON.stringify([form.seed.value.trim(), form.feedback_end.checked,
+    const selection = () => JSON.stringify([form.seed.value.trim(), form.title.value, form.feedback_end.checked,
       boxes().filter((b) => b.checked).map((b) => b.value).sort()]);
     function markStale() {
       if (quiz === null || selection() === madeFrom) return;
@@ -46,7 +46,7 @@
       part("quiz-link").removeAttribute("href");
       part("quiz-link").textContent = "";
       root.dataset.stale = "true";
-      status.textContent = "The cases, the seed or the feedback setting changed: press “Make the quiz link” again. The old link and files are gone.";
+      status.textContent = "The cases, the title, the seed or the feedback setting changed: press “Make the quiz link” again. The old link and files are gone.";
     }
     // filters hide cases from the list (a hidden case stays ticked); the count covers every ticked case
     const filters = [...form.querySelectorAll("[data-filter]")];
@@ -82,7 +82,8 @@
       ev.preventDefault();
       const ids = boxes().filter((b) => b.checked).map((b) => b.value);
       const made = selection();
-      const reply = await engine.call("quiz_link", { seed: form.seed.value, ids, feedback: form.feedback_end.checked ? "end" : "each" });
+      const reply = await engine.call("quiz_link", { seed: form.seed.value, ids, title: form.title.value,
+        feedback: form.feedback_end.checked ? "end" : "each" });
       if (reply.error) { status.textContent = reply.error.message; return; }
       quiz = reply.result.quiz;
       madeFrom = made;
@@ -96,7 +97,8 @@
       part("sheet-link").href = at("instructor/worksheet/", "key", reply.result.key);
       part("copied").textContent = "";
       part("links").hidden = false;
-      status.textContent = "Quiz ready: " + ids.length + " cases, code " + quiz +
+      status.textContent = "Quiz ready: " + (reply.result.title ? "“" + reply.result.title + "”, " : "") +
+        ids.length + " cases, code " + quiz +
         (form.feedback_end.checked ? ", feedback at the end." : ", feedback after each answer.");
       markStale(); // the selection changed while the engine worked
     });
@@ -140,9 +142,19 @@
       list.append(...reply.result.ids.map((id) => items[id]).filter(Boolean));
     });
     keepContents(caseIds, reply.result.ids, label === "Answer key");
+    showTitle(root, reply.result.title, label);
     status.textContent = label + " for quiz " + reply.result.quiz + ": " + reply.result.ids.length + " cases.";
     root.dataset.quiz = reply.result.quiz;
     return reply.result.ids;
+  }
+
+  // the quiz's title (the engine's plain text, set as text) heads the key and the worksheet, on screen and on paper
+  function showTitle(root, title, label) {
+    const line = root.querySelector("[data-role=quiz-title]");
+    if (!line || !title) return;
+    line.textContent = label + ": " + title;
+    line.hidden = false;
+    document.title = title + " · " + document.title;
   }
 
   // the worksheet's questions and its key print apart (training.css hides the other part by data-print):

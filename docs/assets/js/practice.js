@@ -1,7 +1,7 @@
 /* Practice-cases widget: asks the engine for a case set (filters, seed, a #set= resume code or an
    instructor's #quiz= link), renders one case at a time, sends answers to the engine and renders its
    feedback. Quiz mode (a #quiz= link) hides case titles, is marked as a quiz, is left only by an explicit
-   confirmed choice, and offers the student's results as a CSV file the engine writes. Cases are named by
+   confirmed choice, shows the quiz's title, and offers the student's results as a CSV file the engine writes. Cases are named by
    the engine's opaque refs only (no case id in the page). A multi-block case asks a code and units per
    block. Progress is the engine's JSON (every attempt kept), in localStorage only. No grading, ordering
    or file format logic here. */
@@ -100,6 +100,7 @@
       filters.hidden = quizMode;
       part("leave-confirm").hidden = true;
       part("quiz-code").textContent = quizCode || "";
+      part("quiz-name").textContent = set.title ? "Quiz: " + set.title : "Quiz mode"; // plain text from the engine
     }
 
     async function start(args, note) {
@@ -166,7 +167,13 @@
         part("blocks-legend").textContent = "This note documents " + c.blocks.length + " blocks: give each block's code " +
           "and its units under the rule “" + c.units_task.rule_label + "” (the claim's lines)";
       }
-      caseBox.focus();
+      // quiz mode opens at its banner (the practice-only notice, the name field and the download) with the first
+      // case below it; the case takes focus without scrolling past the banner; later cases scroll to the top
+      if (!quizMode) caseBox.focus();
+      else {
+        caseBox.focus({ preventScroll: true });
+        (index === 0 ? banner : caseBox).scrollIntoView({ block: "start" });
+      }
     }
 
     // feedback at the end: once every case is answered, the engine grades each case's latest answer again and
