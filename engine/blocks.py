@@ -37,6 +37,11 @@ _LABELS = ["O", "Objective", "Tx", "Treatment", "Intervention", "Interventions"]
 #: a time-of-day range ("0930-0945", "9:30-9:45", "930 - 945"): the block's minutes are the difference
 CLOCK_RANGE = r"(?<!\d)(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]*[-–][ \t]*(?:[01]?\d|2[0-3]):?[0-5]\d(?!\d)(?![ \t]*(?:min|'))"
 
+#: minute units that also write feet ("amb 150' x2")
+_APOSTROPHES = ("'", "’", "′")
+#: most minutes an apostrophe may mean: past it the number is a distance ("amb 400'")
+MAX_APOSTROPHE_MINUTES = 60
+
 #: the groups of the heading pattern that state a block's minutes
 MINUTE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "pre", "bare", "clock", "preclock")
 
@@ -77,6 +82,7 @@ class _Reader:
     opening: re.Pattern[str]
     service: re.Pattern[str] | None
     anywhere: re.Pattern[str]
+    heading_words: re.Pattern[str]
 
 
 _key = phrase_key
@@ -86,13 +92,8 @@ def _alternation(phrases: list[str]) -> str:
     return "|".join(phrase_pattern(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
 
 
-@lru_cache(maxsize=8)
-def _compile(frozen: str) -> _Reader:
-    reading = json.loads(frozen)
-    heading_ids = {_key(p): h for h in reading["headings"] for p in h["phrases"]}
-    phrases = [p for h in reading["headings"] for p in h["phrases"]]
-    units = sorted(reading["minute_units"], key=len, reverse=True)
-    unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
+def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> re.Pattern[str]:
+    """The heading pattern with `unit` as the minute units after a heading (all of them, or only words)."""
     number = r"(?:(?P<range>\d{1,4}\s*(?:-|–|to)\s*\d{1,4})|(?P<min>\d{1,4}))"
     minutes = rf"[(\[]?\s*(?:x\s*)?{number}\s*-?\s*{unit}\s*[)\]]?"
     # a bare number in brackets between a heading and its colon is the block's minutes ("TE (15): ..."), and
@@ -112,10 +113,10 @@ def _compile(frozen: str) -> _Reader:
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
         r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
-        r"(?:(?P<pre>\d{1,4})[ \t]*-?[ \t]*(?:minutes|minute|mins|min)[ \t]+"
+        r"(?:(?P<pre>\d{1,4})[ \t]*-?[ \t]*(?:minutes|minute|mins|min|['’′])[ \t]+"
         rf"|(?P<preclock>{CLOCK_RANGE})[ \t]*[:|–-]?[ \t]*)?"
     )
-    heading = re.compile(
+    return re.compile(
         lead
         + rf"(?P<heading>{_alternation(phrases).replace(_NO_SLASH, _SLASH_WORD)})"
         # a second heading or one more word after a slash, before the colon or minutes ("Stairs/curb 10 min:")
@@ -128,6 +129,20 @@ def _compile(frozen: str) -> _Reader:
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
     )
+
+
+@lru_cache(maxsize=8)
+def _compile(frozen: str) -> _Reader:
+    reading = json.loads(frozen)
+    heading_ids = {_key(p): h for h in reading["headings"] for p in h["phrases"]}
+    phrases = [p for h in reading["headings"] for p in h["phrases"]]
+    units = sorted(reading["minute_units"], key=len, reverse=True)
+    unit = "(?:" + "|".join(re.escape(u) for u in units) + r")(?![a-z])"
+    word_units = [u for u in units if u not in _APOSTROPHES]
+    word_unit = "(?:" + "|".join(re.escape(u) for u in word_units) + r")(?![a-z])"
+    heading = _heading_pattern(reading, phrases, unit)
+    # the same pattern without apostrophe minutes: "amb 400' x2" is feet (see _feet)
+    heading_words = _heading_pattern(reading, phrases, word_unit)
     section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
     section = re.compile(
         r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>][ \t]*)?"  # a bulleted line too ("- Total timed 28")
@@ -137,6 +152,8 @@ def _compile(frozen: str) -> _Reader:
     )
     body_minutes = re.compile(
         r"(?<![\d.])(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\b|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)"
+        # a bare number in brackets that ends a sentence is its minutes ("... to organize his body (15).")
+        r"|\((?P<bare>[1-9]\d{0,2})\)(?=[ \t]*(?:[.;]|$))"
         rf"|(?<![\w-])(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b",
         re.IGNORECASE,
     )
@@ -145,7 +162,9 @@ def _compile(frozen: str) -> _Reader:
     named = [p for h in reading["headings"] if h.get("decides") == "heading" and h.get("claims") for p in h["phrases"]]
     service = re.compile(rf"(?P<heading>{_alternation(named)})", re.IGNORECASE) if named else None
     anywhere = re.compile(rf"(?P<heading>{_alternation(phrases)})", re.IGNORECASE)
-    return _Reader(heading, heading_ids, section, section_ids, body_minutes, body_range, opening, service, anywhere)
+    return _Reader(
+        heading, heading_ids, section, section_ids, body_minutes, body_range, opening, service, anywhere, heading_words
+    )
 
 
 def clock_minutes(span: str) -> int | None:
@@ -258,10 +277,25 @@ def _describes_previous(m: re.Match[str], found: list[re.Match[str]], text: str)
     return not has_minutes and _SENTENCE_START.search(text, prev.end(), m.start("heading")) is None
 
 
+def _feet(m: re.Match[str], text: str) -> bool:
+    """Whether a heading's "minutes" written with an apostrophe are a distance: more than an hour's worth, or
+    followed by repetitions ("amb 150' x2 w/ SPC")."""
+    if not m.group("min"):
+        return False
+    after = text[m.end("min") : m.end("min") + 12]
+    unit = re.match(r"[ \t]*-?[ \t]*(['’′])", after)
+    if unit is None:
+        return False
+    rest = after[unit.end() :]
+    return int(m.group("min")) > MAX_APOSTROPHE_MINUTES or re.match(r"[ \t]*(?:x[ \t]*\d|w/|with\b)", rest) is not None
+
+
 def _headings(text: str, rd: _Reader) -> list[re.Match[str]]:
     found = []
     pos = 0
     while (m := rd.heading.search(text, pos)) is not None:
+        if _feet(m, text):
+            m = rd.heading_words.match(text, m.start()) or m
         if _valid_heading(m, text, rd) and not _describes_previous(m, found, text):
             found.append(m)
             pos = m.end()
@@ -330,7 +364,11 @@ def _body_minutes(text: str, start: int, end: int, rd: _Reader, skip: list[tuple
     for m in rd.body_minutes.finditer(text, start, end):
         if _inside(m.start(), skip):
             continue
-        count = word_number(m.group("word")) if m.group("word") else int(m.group("min") or m.group("paren"))
+        count = (
+            word_number(m.group("word"))
+            if m.group("word")
+            else int(m.group("min") or m.group("paren") or m.group("bare"))
+        )
         found.append({"text": m.group(0).strip(), "minutes": count})
     total = sum(f["minutes"] for f in found) if found else None
     return {"minutes": total, "found": found, "range": None}
@@ -365,6 +403,19 @@ _UNHEADED = re.compile(
 )
 
 
+#: a line that opens with its minutes and no heading after them ("8' joint mobs radiocarpal gr II")
+_MINUTES_FIRST = re.compile(
+    r"^[ \t]*(?:[-*•][ \t]*)?(?P<lead_min>(?P<min>\d{1,3})[ \t]*(?:minutes|minute|mins|min|['’′])[ \t:,-]*)"
+    r"(?=[A-Za-z])",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _next_start(blocks_: list[dict[str, Any]], pos: int, default: int) -> int:
+    """Where the next block after `pos` starts (or `default`)."""
+    return min([b["span"][0] for b in blocks_ if b["span"][0] > pos] or [default])
+
+
 def _with_unheaded(
     text: str, found: list[dict[str, Any]], sections: list[tuple[int, int]], reading: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -382,6 +433,28 @@ def _with_unheaded(
     out = list(found)
     rd = reader(reading)
     heading_starts = [b["span"][0] for b in found]
+    for m in _MINUTES_FIRST.finditer(text):  # "8' joint mobs radiocarpal": a line that opens with its minutes
+        start = m.start("min")
+        if _inside(start, sections) or any(abs(h - start) <= 1 for h in heading_starts) or _inside(start, quiet):
+            continue
+        line = text[m.end("lead_min") : (text.find("\n", start) + 1 or len(text) + 1) - 1]
+        if rd.section.search(line) or re.match(r"(?:total|timed|tx time|treatment time)\b", line, re.IGNORECASE):
+            continue  # "38 min timed total." states a total, not a block
+        holder = next((b for b in out if b["span"][0] <= start < b["span"][1]), None)
+        if holder is not None and start <= holder["content"][0]:
+            continue
+        end = holder["span"][1] if holder is not None else _next_start(out, start, len(text))
+        if holder is not None:
+            holder["span"][1] = holder["content"][1] = start
+            if holder["minutes_from"] not in ("heading", "line") and holder["minutes"] is not None:
+                body = _body_minutes(text, holder["content"][0], start, rd, sections)
+                holder["minutes"], holder["range"] = body["minutes"], body["range"]
+                holder["minutes_from"] = " + ".join(f["text"] for f in body["found"]) or None
+        block = _unheaded(start, end, int(m.group("min")), " ".join(m.group("lead_min").split()), None)
+        block["content"] = [m.end("lead_min"), end]
+        block["minutes_from"] = "line"
+        out.append(block)
+        out.sort(key=lambda b: b["span"][0])
     for m in _UNHEADED.finditer(text):
         start = m.start("lead")
         if _inside(start, sections) or _inside(m.start("min"), quiet):
@@ -392,10 +465,10 @@ def _with_unheaded(
         if holder is not None and abs(holder.get("inner", -99) - start) <= 3:  # a merged title's own heading
             continue
         if holder is None:
-            if start > found[0]["span"][0]:
+            if found and start > found[0]["span"][0]:
                 continue
             line_end = text.find("\n", start)
-            end = min(found[0]["span"][0], line_end if line_end >= 0 else len(text))
+            end = min(found[0]["span"][0] if found else len(text), line_end if line_end >= 0 else len(text))
         else:
             at_line_start = not text[text.rfind("\n", 0, start) + 1 : start].strip(" \t-*•")
             has_own = holder["minutes_from"] in ("heading", "line") or (
@@ -474,7 +547,7 @@ def _claim_opening(block: dict[str, Any], text: str, rd: _Reader) -> dict[str, A
     """An unheaded block that opens with a service's name of two words or more ("Gait training with a walker",
     "Functional training for reaching") carries that name as the writer's claim; the words are the claim,
     not evidence, so the content starts after them. "Amb 150 ft" is content: one word names nothing."""
-    start, end = block["span"]
+    start, end = block["content"]
     opening = rd.opening.match(text, start, end)
     if opening is None or len(re.split(r"[\s.\-]+", opening.group("heading").strip())) < 2:
         return block
@@ -618,6 +691,10 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         blocks = _with_unheaded(text, blocks, section_spans, reading)
         if blocks[0]["span"][0] >= first:  # no line of its own before the first heading: cut its sentences
             blocks = _by_sentences(text, rd, section_spans, stop_at=first, at_least=1) + blocks
+    elif _MINUTES_FIRST.search(text):  # no heading, but lines that open with their minutes ("12' AROM ...")
+        blocks = _with_unheaded(text, [], section_spans, reading)
+        if blocks and blocks[0]["span"][0] > 0:
+            blocks = _by_sentences(text, rd, section_spans, stop_at=blocks[0]["span"][0], at_least=1) + blocks
     else:
         blocks = _by_sentences(text, rd, section_spans)
     if len(blocks) > MAX_BLOCKS:

@@ -179,3 +179,20 @@ def test_every_heading_written_run_together_or_hyphenated_is_read_without_error(
             for form in (phrase.replace(" ", ""), phrase.replace(" ", "-"), phrase.upper()):
                 blocks_ = split(f"TE 10 min: SLR w/ VC.\n{form} 12 min: done as planned.")["blocks"]
                 assert blocks_, form
+
+
+def test_an_apostrophe_after_a_distance_is_feet_not_minutes() -> None:
+    """ "amb 400'" read as 400 minutes would bill 27 units: a number past an hour, or one followed by repetitions
+    ("150' x2"), written with an apostrophe is a distance."""
+    note = "TE 15' - clams, bridges\nTE 10' - amb 150' x2 w/ SPC, cues step length\nGait: amb 400' w/ RW, cues x 14 min"
+    assert [(b["claims"], b["minutes"]) for b in split(note)["blocks"]] == [("97110", 15), ("97110", 10), ("97116", 14)]
+    (far,) = split("Amb 300' with RW, cues for heel strike, 12 min")["blocks"]
+    assert far["minutes"] == 12
+
+
+def test_lines_that_open_with_their_minutes_are_blocks() -> None:
+    note = "10 min paraffin R hand\n12' AROM wrist flex/ext, tendon glides\n8' joint mobs radiocarpal gr II-III\nTotal timed 20'"
+    got = split(note)
+    assert [b["minutes"] for b in got["blocks"]] == [10, 12, 8] and got["stated_total_timed"] == 20
+    narrative = "He swung on the platform swing for linear input (15). Then an obstacle course for motor planning (12)."
+    assert [b["minutes"] for b in split(narrative)["blocks"]] == [15, 12]
