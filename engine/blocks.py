@@ -35,7 +35,9 @@ _SLASH_WORD = r"(?!\w)(?!/(?![a-z][a-z-]{1,15}[ \t]*(?:[(:|–-]|x?\d)))"
 _LABELS = ["O", "Objective", "Tx", "Treatment", "Intervention", "Interventions"]
 
 #: a time-of-day range ("0930-0945", "9:30-9:45", "930 - 945"): the block's minutes are the difference
-CLOCK_RANGE = r"(?<!\d)(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]*[-–][ \t]*(?:[01]?\d|2[0-3]):?[0-5]\d(?!\d)(?![ \t]*(?:min|'))"
+CLOCK_RANGE = (
+    r"(?<!\d)(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]*(?:[-–]|to)[ \t]*(?:[01]?\d|2[0-3]):?[0-5]\d(?!\d)(?![ \t]*(?:min|'))"
+)
 
 #: minute units that also write feet ("amb 150' x2")
 _APOSTROPHES = ("'", "’", "′")
@@ -170,7 +172,7 @@ def _compile(frozen: str) -> _Reader:
 def clock_minutes(span: str) -> int | None:
     """The minutes between the two times of a range ("0930-0945" -> 15; across midnight too); None if not a
     range of times (both sides need four digits or a colon, so "10-15" stays a range of minutes)."""
-    left, right = (part.strip() for part in re.split(r"[-–]", span, maxsplit=1))
+    left, right = (part.strip() for part in re.split(r"[-–]|to", span, maxsplit=1))
     if not all(":" in side or len(side) in (3, 4) for side in (left, right)):
         return None
 
@@ -369,7 +371,9 @@ def _body_minutes(text: str, start: int, end: int, rd: _Reader, skip: list[tuple
             if m.group("word")
             else int(m.group("min") or m.group("paren") or m.group("bare"))
         )
-        found.append({"text": m.group(0).strip(), "minutes": count})
+        found.append({"text": m.group(0).strip(), "minutes": count, "bare": bool(m.group("bare"))})
+    if any(not f["bare"] for f in found):  # "ten minutes on the swing (10)": the bracket repeats them
+        found = [f for f in found if not f["bare"]]
     total = sum(f["minutes"] for f in found) if found else None
     return {"minutes": total, "found": found, "range": None}
 
@@ -398,7 +402,8 @@ def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | Non
 _UNHEADED = re.compile(
     r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
     r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))"
-    rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b)(?P<opens>[ \t]*[:–-](?!\d))?",
+    rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b|\((?P<pmin>[1-9]\d{{0,2}})\)(?=[ \t]*:))"
+    r"(?P<opens>[ \t]*[:–-](?!\d))?",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -409,6 +414,25 @@ _MINUTES_FIRST = re.compile(
     r"(?=[A-Za-z])",
     re.IGNORECASE | re.MULTILINE,
 )
+
+
+#: a line or sentence that opens with a time-of-day range ("3:15-3:25 climbing wall", "From 1015 to 1030 gait")
+_CLOCK_FIRST = re.compile(
+    rf"(?:(?<=\n)|^|(?<=[.;!?]\s))[ \t]*(?:[-*•][ \t]*)?(?:from[ \t]+)?(?P<clock>{CLOCK_RANGE})[ \t:,-]*(?=[A-Za-z])",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def _openers(text: str) -> list[tuple[int, int, int]]:
+    """(start, minutes, content start) of every line that opens with its minutes or a time range."""
+    out = [(m.start("min"), int(m.group("min")), m.end("lead_min")) for m in _MINUTES_FIRST.finditer(text)]
+    for m in _CLOCK_FIRST.finditer(text):
+        minutes = clock_minutes(m.group("clock"))
+        if minutes is not None:
+            out.append(
+                (m.start("clock") if not text[m.start() : m.start("clock")].strip() else m.start(), minutes, m.end())
+            )
+    return sorted(out)
 
 
 def _next_start(blocks_: list[dict[str, Any]], pos: int, default: int) -> int:
@@ -433,12 +457,11 @@ def _with_unheaded(
     out = list(found)
     rd = reader(reading)
     heading_starts = [b["span"][0] for b in found]
-    for m in _MINUTES_FIRST.finditer(text):  # "8' joint mobs radiocarpal": a line that opens with its minutes
-        start = m.start("min")
+    for start, minutes, lead_end in _openers(text):  # "8' joint mobs ...", "3:15-3:25 climbing wall ..."
         if _inside(start, sections) or any(abs(h - start) <= 1 for h in heading_starts) or _inside(start, quiet):
             continue
-        line = text[m.end("lead_min") : (text.find("\n", start) + 1 or len(text) + 1) - 1]
-        if rd.section.search(line) or re.match(r"(?:total|timed|tx time|treatment time)\b", line, re.IGNORECASE):
+        line = text[lead_end : (text.find("\n", start) + 1 or len(text) + 1) - 1]
+        if rd.section.match(line) or re.match(r"(?:total|timed|tx time|treatment time)\b", line, re.IGNORECASE):
             continue  # "38 min timed total." states a total, not a block
         holder = next((b for b in out if b["span"][0] <= start < b["span"][1]), None)
         if holder is not None and start <= holder["content"][0]:
@@ -450,8 +473,8 @@ def _with_unheaded(
                 body = _body_minutes(text, holder["content"][0], start, rd, sections)
                 holder["minutes"], holder["range"] = body["minutes"], body["range"]
                 holder["minutes_from"] = " + ".join(f["text"] for f in body["found"]) or None
-        block = _unheaded(start, end, int(m.group("min")), " ".join(m.group("lead_min").split()), None)
-        block["content"] = [m.end("lead_min"), end]
+        block = _unheaded(start, end, minutes, " ".join(text[start:lead_end].split()), None)
+        block["content"] = [lead_end, end]
         block["minutes_from"] = "line"
         out.append(block)
         out.sort(key=lambda b: b["span"][0])
@@ -484,7 +507,7 @@ def _with_unheaded(
                 body = _body_minutes(text, holder["content"][0], start, rd, sections)
                 holder["minutes"], holder["range"] = body["minutes"], body["range"]
                 holder["minutes_from"] = " + ".join(f["text"] for f in body["found"]) or None
-        count = int(m.group("min")) if m.group("min") else word_number(m.group("word"))
+        count = int(m.group("min") or m.group("pmin") or 0) or word_number(m.group("word"))
         out.append(_unheaded(start, end, count, " ".join(m.group(0).split()), None))
     return sorted(out, key=lambda b: b["span"][0])
 
@@ -691,7 +714,8 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         blocks = _with_unheaded(text, blocks, section_spans, reading)
         if blocks[0]["span"][0] >= first:  # no line of its own before the first heading: cut its sentences
             blocks = _by_sentences(text, rd, section_spans, stop_at=first, at_least=1) + blocks
-    elif _MINUTES_FIRST.search(text):  # no heading, but lines that open with their minutes ("12' AROM ...")
+    elif _openers(text) or any(m.group("opens") for m in _UNHEADED.finditer(text)):
+        # no heading, but lines that open with their minutes ("12' AROM ...", "0900-0915 ...", "Obstacle course (10):")
         blocks = _with_unheaded(text, [], section_spans, reading)
         if blocks and blocks[0]["span"][0] > 0:
             blocks = _by_sentences(text, rd, section_spans, stop_at=blocks[0]["span"][0], at_least=1) + blocks

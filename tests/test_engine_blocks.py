@@ -196,3 +196,13 @@ def test_lines_that_open_with_their_minutes_are_blocks() -> None:
     assert [b["minutes"] for b in got["blocks"]] == [10, 12, 8] and got["stated_total_timed"] == 20
     narrative = "He swung on the platform swing for linear input (15). Then an obstacle course for motor planning (12)."
     assert [b["minutes"] for b in split(narrative)["blocks"]] == [15, 12]
+
+
+def test_spoken_clock_ranges_and_bracketed_minutes_before_a_colon_open_blocks() -> None:
+    spoken = "From 1015 to 1030 therapeutic exercise, 3x10 w/ cues. From 1030 to 1040 gait training with the RW."
+    assert [b["minutes"] for b in split(spoken)["blocks"]] == [15, 10]
+    named = "Obstacle course #1 (10): hop on dots, crawl. Obstacle course #2 (10): backwards. Fine motor (15): beads."
+    assert [b["minutes"] for b in split(named)["blocks"]] == [10, 10, 15]
+    # minutes in words and the same minutes in brackets are said once
+    (one,) = split("Then ten minutes on the tire swing with slow linear movement (10).")["blocks"]
+    assert one["minutes"] == 10
