@@ -272,24 +272,27 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
 def _describes_previous(m: re.Match[str], found: list[re.Match[str]], text: str) -> bool:
     """A heading inside a sentence whose earlier heading has no minutes yet names that block's work, not a new
     block ("E-stim unattended IFC 15 min to lumbar")."""
-    if m.group("mid") is None or not found:
+    if (m.group("mid") is None and m.group("comma") is None) or not found:
         return False
     prev = found[-1]
     has_minutes = any(prev.group(g) for g in (*MINUTE_GROUPS, "range", "units"))
     return not has_minutes and _SENTENCE_START.search(text, prev.end(), m.start("heading")) is None
 
 
-def _feet(m: re.Match[str], text: str) -> bool:
-    """Whether a heading's "minutes" written with an apostrophe are a distance: more than an hour's worth, or
-    followed by repetitions ("amb 150' x2 w/ SPC")."""
-    if not m.group("min"):
-        return False
-    after = text[m.end("min") : m.end("min") + 12]
+def _apostrophe_distance(text: str, number_end: int, value: int) -> bool:
+    """Whether the number ending at `number_end`, written with an apostrophe, is a distance: more than an hour's
+    worth, or followed by repetitions or a device ("amb 150' x2 w/ SPC", "300' x 15 min")."""
+    after = text[number_end : number_end + 12]
     unit = re.match(r"[ \t]*-?[ \t]*(['’′])", after)
     if unit is None:
         return False
     rest = after[unit.end() :]
-    return int(m.group("min")) > MAX_APOSTROPHE_MINUTES or re.match(r"[ \t]*(?:x[ \t]*\d|w/|with\b)", rest) is not None
+    return value > MAX_APOSTROPHE_MINUTES or re.match(r"[ \t]*(?:x[ \t]*\d|w/|with\b)", rest) is not None
+
+
+def _feet(m: re.Match[str], text: str) -> bool:
+    """Whether a heading's "minutes" written with an apostrophe are a distance (see _apostrophe_distance)."""
+    return bool(m.group("min")) and _apostrophe_distance(text, m.end("min"), int(m.group("min")))
 
 
 def _headings(text: str, rd: _Reader) -> list[re.Match[str]]:
@@ -425,7 +428,11 @@ _CLOCK_FIRST = re.compile(
 
 def _openers(text: str) -> list[tuple[int, int, int]]:
     """(start, minutes, content start) of every line that opens with its minutes or a time range."""
-    out = [(m.start("min"), int(m.group("min")), m.end("lead_min")) for m in _MINUTES_FIRST.finditer(text)]
+    out = [
+        (m.start("min"), int(m.group("min")), m.end("lead_min"))
+        for m in _MINUTES_FIRST.finditer(text)
+        if not _apostrophe_distance(text, m.end("min"), int(m.group("min")))
+    ]
     for m in _CLOCK_FIRST.finditer(text):
         minutes = clock_minutes(m.group("clock"))
         if minutes is not None:
@@ -480,6 +487,8 @@ def _with_unheaded(
         out.sort(key=lambda b: b["span"][0])
     for m in _UNHEADED.finditer(text):
         start = m.start("lead")
+        if m.group("min") and _apostrophe_distance(text, m.end("min"), int(m.group("min"))):
+            continue  # "during gait ..., 300' x 15 min": feet
         if _inside(start, sections) or _inside(m.start("min"), quiet):
             continue
         if any(start < h < m.start("min") for h in heading_starts) or rd.section.match(text, start):
@@ -603,30 +612,45 @@ def _named_service(block: dict[str, Any], text: str, rd: _Reader, reading: dict[
     negates or plans ("no ice today") does not count."""
     if rd.service is None:
         return block
-    from engine.assertions import spans as context_spans
 
     start, end = block["span"]
     stop = _SENTENCE_START.search(text, start + 1, end)
-    first = text[start : stop.start() if stop and stop.start() > start else end]
-    quiet = [(s["start"], s["end"]) for s in context_spans(first, reading.get("context"))]
-    for m in rd.service.finditer(first):
+    sentences = [text[start : stop.start() if stop and stop.start() > start else end]]
+    said = rd.body_minutes.search(text, start, end)  # and the sentence that states the block's minutes
+    if said is not None:
+        begin = max((m.end() for m in _SENTENCE_START.finditer(text, start, said.start())), default=start)
+        close = _SENTENCE_START.search(text, said.end(), end)
+        sentences.append(text[begin : close.start() if close else end])
+    for sentence in sentences:
+        found = _service_in(sentence, rd, reading)
+        if found is not None:
+            info, named = found
+            return {
+                **block,
+                "heading": named,
+                "heading_id": info["id"],
+                "claims": info.get("claims"),
+                "decides": info.get("decides", "content"),
+                "codes_by_rule": info.get("codes_by_rule", {}),
+                "attended": info.get("attended"),
+                "grouped": info.get("grouped"),
+                "named": True,
+            }
+    return block
+
+
+def _service_in(sentence: str, rd: _Reader, reading: dict[str, Any]) -> tuple[dict[str, Any], str] | None:
+    """The first service a sentence names that its name decides, and the name, unless negated or planned."""
+    from engine.assertions import spans as context_spans
+
+    quiet = [(s["start"], s["end"]) for s in context_spans(sentence, reading.get("context"))]
+    for m in rd.service.finditer(sentence):
         if _inside(m.start(), quiet):
             continue
         info = rd.heading_ids.get(_key(m.group("heading")))
-        if info is None:
-            continue
-        return {
-            **block,
-            "heading": " ".join(m.group("heading").split()),
-            "heading_id": info["id"],
-            "claims": info.get("claims"),
-            "decides": info.get("decides", "content"),
-            "codes_by_rule": info.get("codes_by_rule", {}),
-            "attended": info.get("attended"),
-            "grouped": info.get("grouped"),
-            "named": True,
-        }
-    return block
+        if info is not None:
+            return info, " ".join(m.group("heading").split())
+    return None
 
 
 def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
@@ -687,7 +711,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             block["minutes"], block["minutes_from"] = int(m.group("pre")), "heading"
         elif m.group("clock") or m.group("preclock"):
             block["minutes"] = clock_minutes(m.group("clock") or m.group("preclock"))
-            block["minutes_from"] = " ".join((m.group("clock") or m.group("preclock")).split())
+            block["minutes_from"] = "heading"  # a time range beside the heading is the block's own
         elif any(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "bare")):
             block["minutes"], block["minutes_from"] = (
                 int(next(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "bare") if m.group(g))),

@@ -206,3 +206,12 @@ def test_spoken_clock_ranges_and_bracketed_minutes_before_a_colon_open_blocks() 
     # minutes in words and the same minutes in brackets are said once
     (one,) = split("Then ten minutes on the tire swing with slow linear movement (10).")["blocks"]
     assert one["minutes"] == 10
+
+
+def test_a_time_range_before_a_modality_is_its_minutes_and_feet_in_an_unheaded_line_are_not() -> None:
+    note = (
+        "1400-1410 paraffin L hand\n1410-1425 AROM digit ext, composite fist\n1425-1433 scar mobs, retrograde massage"
+    )
+    assert [b["minutes"] for b in split(note)["blocks"]] == [10, 15, 8]
+    (fes,) = split("FES L anterior tibialis during gait, PT adjusting timing throughout, 300' x 15 min")["blocks"]
+    assert fes["minutes"] == 15
