@@ -61,6 +61,11 @@ NUMBER_WORDS = (
 )
 
 
+def _count(written: str) -> int:
+    """Minutes written as digits or words ("12", "twelve")."""
+    return int(written) if written.isdigit() else word_number(written)
+
+
 def word_number(words: str) -> int:
     """A number written in words, 1-69 ("fifteen" -> 15, "twenty-five" -> 25)."""
     parts = re.split(r"[- ]", words.lower())
@@ -115,7 +120,8 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
         r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
-        r"(?:(?P<pre>\d{1,4})[ \t]*-?[ \t]*(?:minutes|minute|mins|min|['’′])[ \t]+"
+        rf"(?:(?P<pre>\d{{1,4}}|{NUMBER_WORDS})[ \t]*-?[ \t]*(?:minutes|minute|mins|min|['’′])[ \t]+"
+        r"(?P<preof>(?:of|on)[ \t]+)?"
         rf"|(?P<preclock>{CLOCK_RANGE})[ \t]*[:|–-]?[ \t]*)?"
     )
     return re.compile(
@@ -153,10 +159,12 @@ def _compile(frozen: str) -> _Reader:
         re.IGNORECASE | re.MULTILINE,
     )
     body_minutes = re.compile(
-        r"(?<![\d.])(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes|minute|mins|min)\b|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)"
+        # ("every 20 minutes", "q5 min" say how often, not how long)
+        r"(?<![\d.])(?<!every )(?<!each )(?<!\bq)(?<!\bq )(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes?|mins?)\b"
+        r"|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)"
         # a bare number in brackets that ends a sentence is its minutes ("... to organize his body (15).")
         r"|\((?P<bare>[1-9]\d{0,2})\)(?=[ \t]*(?:[.;]|$))"
-        rf"|(?<![\w-])(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b",
+        rf"|(?<![\w-])(?<!every )(?<!each )(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b",
         re.IGNORECASE,
     )
     body_range = re.compile(r"(?<![\d.])\d{1,4}\s*(?:-|–|to)\s*\d{1,4}\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
@@ -226,6 +234,25 @@ def _column_name(text: str, pos: int) -> str | None:
     return None
 
 
+#: flowsheet column names that hold minutes
+_MINUTE_COLUMNS = frozenset({"min", "mins", "minutes", "minute", "time", "tx time", "time (min)"})
+
+
+def _minutes_cell(text: str, pos: int) -> int | None:
+    """The row's cell under a minutes column of the header (when its units sit in another column)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    line_end = text.find("\n", pos)
+    row = [c.strip() for c in text[line_start : len(text) if line_end < 0 else line_end].split("|")]
+    for line in reversed(text[:line_start].split("\n")):
+        cells = [c.strip().lower() for c in line.split("|")]
+        if len(cells) > 1 and not any(ch.isdigit() for ch in line):
+            for i, name in enumerate(cells):
+                if name in _MINUTE_COLUMNS and i < len(row) and row[i].isdigit():
+                    return int(row[i])
+            return None
+    return None
+
+
 def _line_minutes_of(m: re.Match[str], text: str) -> int | None:
     """The line-end minutes of a heading that opens its line and states no minutes of its own."""
     if m.group("comma") is not None or m.group("mid") is not None:
@@ -246,7 +273,9 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
         return bool(m.group("min") or m.group("pmin") or m.group("nmin") or m.group("cmin") or m.group("clock"))
     if m.group("mid") is not None:  # inside a sentence ("Pt performed TherEx x12 min incl. ..., then gait trg x10 min")
         # only with its minutes, and with its content after them: minutes that end the sentence are the sentence's
-        return bool(m.group("min")) and end.strip() != "." and "\n" not in end and m.end() < len(text)
+        # ("... did ten minutes of therapeutic exercise with cues": minutes before it, joined by "of")
+        stated = m.group("min") or m.group("preof")
+        return bool(stated) and end.strip() != "." and "\n" not in end and m.end() < len(text)
     if any(m.group(g) for g in MINUTE_GROUPS) or m.group("range") or m.group("units"):
         return True
     if end.strip() == ".":  # a full stop closes minutes ("Ther ex: 15 minutes. Bike ..."), never a bare heading
@@ -447,6 +476,12 @@ def _next_start(blocks_: list[dict[str, Any]], pos: int, default: int) -> int:
     return min([b["span"][0] for b in blocks_ if b["span"][0] > pos] or [default])
 
 
+#: how a dictated note moves to its next block ("Then 10 minutes of ...", "Finished with 8 minutes ...")
+_SEQUENCE_WORD = re.compile(
+    r"(?:then|next|also|after that|afterwards|finished|followed|finally|lastly|ended|we|i)\b", re.IGNORECASE
+)
+
+
 def _with_unheaded(
     text: str, found: list[dict[str, Any]], sections: list[tuple[int, int]], reading: dict[str, Any]
 ) -> list[dict[str, Any]]:
@@ -508,7 +543,16 @@ def _with_unheaded(
             )
             # written like a heading ("Tx after eval 10 min:", "Scar massage 10 min - ..."): a block of its own
             opens = m.group("opens") is not None
-            if start <= holder["content"][0] or not ((at_line_start and (has_own or opens)) or (opens and has_own)):
+            # a sentence that opens with a few words and its minutes is the next block of a dictated note
+            # ("Then 10 minutes of standing balance work ...", "Finished with 8 minutes reviewing her HEP")
+            told = (
+                len(m.group("lead").split()) <= 4
+                and text[max(0, start - 2) : start].strip() in (".", "!")
+                and _SEQUENCE_WORD.match(m.group("lead")) is not None
+            )
+            if start <= holder["content"][0] or not (
+                (at_line_start and (has_own or opens)) or (has_own and (opens or told))
+            ):
                 continue
             end = holder["span"][1]
             holder["span"][1] = holder["content"][1] = start
@@ -708,7 +752,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         if m.group("range"):
             block["range"] = " ".join(m.group("range").split()) + " min"
         elif m.group("pre"):  # minutes before the heading are the block's ("10 min gait training: 150' ...")
-            block["minutes"], block["minutes_from"] = int(m.group("pre")), "heading"
+            block["minutes"], block["minutes_from"] = _count(m.group("pre")), "heading"
         elif m.group("clock") or m.group("preclock"):
             block["minutes"] = clock_minutes(m.group("clock") or m.group("preclock"))
             block["minutes_from"] = "heading"  # a time range beside the heading is the block's own
@@ -718,8 +762,10 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
                 "heading",
             )
             if m.group("cmin") and _column_name(text, m.start("cmin")) in _UNIT_COLUMNS:
-                block["minutes"], block["minutes_from"] = None, None
+                block["minutes"], block["minutes_from"] = _minutes_cell(text, m.start("cmin")), None
                 block["units_written"] = int(m.group("cmin"))
+                if block["minutes"] is not None:
+                    block["minutes_from"] = "heading"
         elif m.group("blank"):
             block["blank"] = True
         elif m.group("units"):

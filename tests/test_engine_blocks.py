@@ -215,3 +215,11 @@ def test_a_time_range_before_a_modality_is_its_minutes_and_feet_in_an_unheaded_l
     assert [b["minutes"] for b in split(note)["blocks"]] == [10, 15, 8]
     (fes,) = split("FES L anterior tibialis during gait, PT adjusting timing throughout, 300' x 15 min")["blocks"]
     assert fes["minutes"] == 15
+
+
+def test_how_often_is_not_how_long() -> None:
+    (block,) = split(
+        "Spent about twenty-five minutes on wheelchair management, doorways, brakes, pressure relief every twenty"
+        " minutes, vitals checked q5 min."
+    )["blocks"]
+    assert block["minutes"] == 25

@@ -345,3 +345,21 @@ def test_pnf_named_as_a_stretch_is_exercise_and_orthoses_include_smos() -> None:
         "Orthotic initial fit 20 min: new B SMOs delivered today, checked fit + trim lines, parent taught donning."
     )["blocks"]
     assert fit["code"] == "97760"
+
+
+def test_a_dictated_note_is_cut_where_each_sentence_states_its_minutes() -> None:
+    r = read(
+        "Arrived at 1000, vitals stable. We spent about 15 minutes on gait training in the hallway with her rollator,"
+        " VC to keep the walker close. Then 10 minutes of standing balance work, tandem stance, SLS with head turns."
+        " Finished with 8 minutes reviewing her HEP, I corrected her form and added hip abduction 2x10."
+        " Pt tolerated well."
+    )
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97116", 15), ("97112", 10), ("97110", 8)]
+
+
+def test_a_units_column_beside_a_minutes_column_reads_the_minutes() -> None:
+    note = (
+        "Code | Units | Minutes | Notes\n97535 | 1 | 14 | grooming at sink, SBA, VC for sequencing\n"
+        "97530 | 1 | 11 | kitchen mobility w/ RW, retrieve items from low cabinet, CGA"
+    )
+    assert [(b["code"], b["minutes"]) for b in read(note)["blocks"]] == [("97535", 14), ("97530", 11)]
