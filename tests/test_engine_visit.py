@@ -351,7 +351,7 @@ def test_a_dictated_note_is_cut_where_each_sentence_states_its_minutes() -> None
     r = read(
         "Arrived at 1000, vitals stable. We spent about 15 minutes on gait training in the hallway with her rollator,"
         " VC to keep the walker close. Then 10 minutes of standing balance work, tandem stance, SLS with head turns."
-        " Finished with 8 minutes reviewing her HEP, I corrected her form and added hip abduction 2x10."
+        " Finished with 8 minutes reviewing her HEP, she did seated LAQ and marches, I corrected her form."
         " Pt tolerated well."
     )
     assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97116", 15), ("97112", 10), ("97110", 8)]
