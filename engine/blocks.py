@@ -545,11 +545,7 @@ def _with_unheaded(
             opens = m.group("opens") is not None
             # a sentence that opens with a few words and its minutes is the next block of a dictated note
             # ("Then 10 minutes of standing balance work ...", "Finished with 8 minutes reviewing her HEP")
-            told = (
-                len(m.group("lead").split()) <= 4
-                and text[max(0, start - 2) : start].strip() in (".", "!")
-                and _SEQUENCE_WORD.match(m.group("lead")) is not None
-            )
+            told = text[max(0, start - 2) : start].strip() in (".", "!") and _SEQUENCE_WORD.match(m.group("lead"))
             if start <= holder["content"][0] or not (
                 (at_line_start and (has_own or opens)) or (has_own and (opens or told))
             ):

@@ -217,7 +217,8 @@ def walk(
             question = _with_goal_patterns(question, override)
         settled = settle(question, read, vocab, whole)
         if settled["answer"] is None and visit_header and question.get("reads_visit_header"):
-            heard = settle(question, assertions.asserted(visit_header, context) if context else visit_header, vocab)
+            # the opening lines as written: "S: prosthesis delivered yesterday" is the history this question needs
+            heard = settle(question, visit_header, vocab)
             if heard["answer"] is not None and not heard["silent"]:
                 reason = f"the visit's opening line: {_evidence_text(heard['spans'])}"
                 settled = {**heard, "spans": [], "from_heading": True, "reason": reason}
