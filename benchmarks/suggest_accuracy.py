@@ -149,9 +149,12 @@ def score_published(examples: list[dict[str, Any]], data: dict[str, Any]) -> dic
     committed = code_asked = code_right = verdict = 0
     rows = []
     for ex in examples:
-        coded = visit.read(ex["text"], data, "cms")["blocks"]
+        result = visit.read(ex["text"], data, "cms")
+        coded = result["blocks"]
         codes = [b["code"] for b in coded if b["code"]]
-        not_billable = any(b["result"] == "not_billable" for b in coded)
+        not_billable = any(b["result"] == "not_billable" for b in coded) or any(
+            w["kind"] == "nothing_named" for w in result["warnings"]
+        )
         verdicts = [(b["documentation"] or {}).get("verdict") for b in coded if b["code"]]
         is_committed = bool(codes) or not_billable
         committed += is_committed

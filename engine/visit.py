@@ -256,6 +256,17 @@ def _walk_block(
         out.update(result="not_billable", decided_by="content")
         out["heading_note"] = f"headed {block['heading'] or 'this block'}; the note says it was not done"
         return out
+    if (
+        not block["claims"]
+        and walked["open_question"]
+        and not walked["candidates"]
+        and not any(step["spans"] for step in walked["path"])
+    ):
+        # no heading and no word of the tree's evidence: the note names no service ("O: see flow sheet")
+        out.update(result="not_billable", decided_by="content", open_question=None)
+        out["heading_note"] = "the text names no service to code (write what was done)"
+        out["names_nothing"] = True
+        return out
     known = walked["code"] or _known_code(data["tree"], walked["open_question"])
     out.update(
         code=known,
@@ -335,6 +346,15 @@ def read(
         code = coded["code"]
         if coded.get("result") == "not_billable" and coded["heading_note"] and block["minutes"] is None:
             steps.append(f"{_label(block, number)}: {coded['heading_note']}; not a block of time.")
+            if coded.get("names_nothing"):
+                warnings.append(
+                    _warning(
+                        "nothing_named",
+                        f"{_label(block, number)}: the text names no service"
+                        " (fix: write what was done and its minutes)",
+                        number,
+                    )
+                )
             continue
         label = _label(block, number)
         if block["range"]:

@@ -363,3 +363,11 @@ def test_a_units_column_beside_a_minutes_column_reads_the_minutes() -> None:
         "97530 | 1 | 11 | kitchen mobility w/ RW, retrieve items from low cabinet, CGA"
     )
     assert [(b["code"], b["minutes"]) for b in read(note)["blocks"]] == [("97535", 14), ("97530", 11)]
+
+
+def test_a_note_that_names_no_service_says_so_and_bills_nothing() -> None:
+    r = read("S: no new complaints O: see flow sheet A: tolerated well P: cont")
+    assert r["units"] == {} and r["blocks"] == []
+    assert [w["kind"] for w in r["warnings"]] == ["nothing_named"]
+    (vague,) = read("General physical therapy for lower limb strength")["blocks"]
+    assert vague["code"] == "97110" and vague["documentation"]["verdict"] == "not_shown"
