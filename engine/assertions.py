@@ -161,7 +161,7 @@ def _backward(text: str, stop: int, rule: _Rule, lex: Lexicon) -> int:
 
 
 def spans(text: str, context: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Every stretch the note does not assert: {start, end, category, trigger}, in note order."""
+    """Every stretch the note does not assert: {start, end, category, trigger, direction}, in note order."""
     if not context:
         return []
     lex = lexicon(context)
@@ -175,7 +175,15 @@ def spans(text: str, context: dict[str, Any] | None) -> list[dict[str, Any]]:
                 start, end = m.start(), _forward(text, m.end(), rule, lex)
             else:
                 start, end = _backward(text, m.start(), rule, lex), m.end()
-            found.append({"start": start, "end": end, "category": rule.category, "trigger": m.group(0)})
+            found.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "category": rule.category,
+                    "trigger": m.group(0),
+                    "direction": rule.direction,
+                }
+            )
     return sorted(found, key=lambda s: (s["start"], s["end"]))
 
 

@@ -87,9 +87,21 @@ def _not_done(block: dict[str, Any], text: str, reading: dict[str, Any]) -> bool
     for s in assertions.spans(piece, reading.get("context")):
         if s["category"] not in ("negated", "hypothetical") or s["start"] > heading_end + 3:
             continue
+        if s["direction"] == "forward":
+            # a forward trigger reaches the heading only from before it ("No MT today"); one right after the
+            # heading speaks of what follows ("Gait 10' - next visit will add stairs; today 200 ft ...")
+            if s["start"] < heading_end - 1 and s["end"] >= heading_end - 1:
+                return True
+            continue
         trigger_at = s["end"] - len(s["trigger"])
-        if trigger_at <= heading_end + 3:
-            return True
+        if trigger_at > heading_end + 3:
+            continue
+        # a trigger that opens its clause speaks of the heading only when it also ends the clause
+        # ("NMR 12 min - planned, not started"), not when words follow ("- next visit will add stairs")
+        opens_clause = not piece[s["start"] : trigger_at].strip(" \t-–:")
+        if opens_clause and not re.match(r"[ \t]*(?:[,.;)]|$|\n)", piece[s["end"] :]):
+            continue
+        return True
     return False
 
 

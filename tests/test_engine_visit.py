@@ -371,3 +371,10 @@ def test_a_note_that_names_no_service_says_so_and_bills_nothing() -> None:
     assert [w["kind"] for w in r["warnings"]] == ["nothing_named"]
     (vague,) = read("General physical therapy for lower limb strength")["blocks"]
     assert vague["code"] == "97110" and vague["documentation"]["verdict"] == "not_shown"
+
+
+def test_a_plan_right_after_a_heading_speaks_of_what_follows_not_of_the_block() -> None:
+    r = read("Gait 10' - next visit will add stairs; today 200 ft w/ RW, VC step length.\nMT: n/a")
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97116", 10)]
+    planned = read("NMR 12 min - planned, not started d/t BP 180/100.\nTE 8 min: seated LAQ 2x10, VC")
+    assert [b["code"] for b in planned["blocks"]] == [None, "97110"] and planned["units"] == {"97110": 1}
