@@ -36,8 +36,9 @@ Bytes are the `encodedDataLength` of every `Network.loadingFinished` of the page
 (headers included, compressed as sent; cache hits count 0), finished between navigation start and the answer;
 "visit" bytes run to the end of the visit (for ours' first visit, until the snapshot is in the cache).
 
-Prints one table per profile (medians over the rounds, min-max, the ratio to the peer's same scenario), the
-goals of issue #25 met or not, the bytes of a reading page, the machine and the load (`uptime` before, after
+Prints one table per profile (medians over the rounds, min-max, the ratio to the peer's same scenario), every
+request a first visit finished before its answer with its bytes as sent (the last round), the goals of issue #25
+met or not, the bytes of a reading page, the machine and the load (`uptime` before, after
 and at every round). Usage: .venv/bin/python benchmarks/widget_boot.py [--runs 5] [--host plain]
 [--profiles localhost,clinic-wifi]. Record the output, with the date, machine and load, in
 docs/about-performance.md.
