@@ -6,7 +6,8 @@ slugs, with a word of their own in every sentence), then times, interleaved:
 - plain:   `mkdocs build` of the very same Markdown pages (the generated ones written out as files)
            with the same theme and no hooks: the cost of MkDocs + Material alone.
 Prints each median and the ratio project / plain, and the first project build (every file validated) apart
-from the later ones (unchanged files are not validated again: build_tools/checks/valid_cache.py).
+from the later ones (unchanged files are not validated again: build_tools/checks/valid_cache.py); also each
+build's CPU time (user + system), which a machine shared with other jobs distorts far less than the wall time.
 
 Usage: .venv/bin/python benchmarks/build_scale.py [--activities 5000] [--runs 2]
 Record the printed figures, with the date, machine and load, in docs/about-performance.md.
@@ -19,6 +20,7 @@ import datetime
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -91,15 +93,22 @@ def plain_copy(project: Path, dest: Path) -> None:
     (dest / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
-def timed_build(folder: Path, site: Path) -> float:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_build(folder: Path, site: Path) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one build. The CPU time is the build's own (user + system, its children
+    included once they have exited): on a machine shared with other jobs it moves far less than the wall time."""
+    start, cpu = time.perf_counter(), _children_cpu()
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
         cwd=folder,
         env=ENV,
         check=True,
     )
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def main() -> int:
@@ -116,10 +125,19 @@ def main() -> int:
         plain_copy(project, plain)
         count = len(list((project / "data" / "activities").glob("*.yaml")))
         times: dict[str, list[float]] = {"project": [], "plain": []}
+        cpus: dict[str, list[float]] = {"project": [], "plain": []}
+        loads = []
         for _ in range(args.runs):
-            times["project"].append(timed_build(project, Path(tmp) / "site-project"))
-            times["plain"].append(timed_build(plain, Path(tmp) / "site-plain"))
-            print(f"  run: project {times['project'][-1]:.1f} s, plain {times['plain'][-1]:.1f} s", flush=True)
+            for name, folder in (("project", project), ("plain", plain)):
+                wall, cpu_s = timed_build(folder, Path(tmp) / f"site-{name}")
+                times[name].append(wall)
+                cpus[name].append(cpu_s)
+            loads.append(os.getloadavg()[0])
+            print(
+                f"  run: project {times['project'][-1]:.1f} s ({cpus['project'][-1]:.1f} s CPU), "
+                f"plain {times['plain'][-1]:.1f} s ({cpus['plain'][-1]:.1f} s CPU), load {loads[-1]:.2f}",
+                flush=True,
+            )
     cpu = next(
         (ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines() if "model name" in ln),
         platform.processor(),
@@ -134,6 +152,13 @@ def main() -> int:
         f"plain MkDocs + Material, same pages: median {plain_s:.1f} s ({', '.join(f'{t:.1f}' for t in times['plain'])})"
     )
     print(f"ratio project / plain: {project_s / plain_s:.2f}x (median of all runs)")
+    print("load average (1 min) after each run: " + ", ".join(f"{x:.2f}" for x in loads))
+    cpu_project, cpu_plain = statistics.median(cpus["project"]), statistics.median(cpus["plain"])
+    print(
+        f"CPU time: project median {cpu_project:.1f} s ({', '.join(f'{t:.1f}' for t in cpus['project'])}), "
+        f"plain {cpu_plain:.1f} s ({', '.join(f'{t:.1f}' for t in cpus['plain'])}): "
+        f"{cpu_project / cpu_plain:.2f}x; first project build {cpus['project'][0] / cpu_plain:.2f}x"
+    )
     # the first project build validates every file; later ones find unchanged files in .cache/valid/
     first, later = times["project"][0], times["project"][1:]
     print(f"first project build (schema cache empty): {first:.1f} s, {first / plain_s:.2f}x plain")

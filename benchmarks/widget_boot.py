@@ -36,8 +36,9 @@ Bytes are the `encodedDataLength` of every `Network.loadingFinished` of the page
 (headers included, compressed as sent; cache hits count 0), finished between navigation start and the answer;
 "visit" bytes run to the end of the visit (for ours' first visit, until the snapshot is in the cache).
 
-Prints one table per profile (medians over the rounds, min-max, the ratio to the peer's same scenario), the
-goals of issue #25 met or not, the bytes of a reading page, the machine and the load (`uptime` before, after
+Prints one table per profile (medians over the rounds, min-max, the ratio to the peer's same scenario), every
+request a first visit finished before its answer with its bytes as sent (the last round), the goals of issue #25
+met or not, the bytes of a reading page, the machine and the load (`uptime` before, after
 and at every round). Usage: .venv/bin/python benchmarks/widget_boot.py [--runs 5] [--host plain]
 [--profiles localhost,clinic-wifi]. Record the output, with the date, machine and load, in
 docs/about-performance.md.
@@ -286,6 +287,10 @@ class ByteLog:
     def urls_between(self, start_ms: float, end_ms: float) -> list[str]:
         return [f.url for f in self._picked(start_ms, end_ms)]
 
+    def requests_between(self, start_ms: float, end_ms: float) -> list[tuple[str, int]]:
+        """(url, encodedDataLength) of every request finished in [start_ms, end_ms], largest first."""
+        return sorted(((f.url, f.size) for f in self._picked(start_ms, end_ms)), key=lambda r: -r[1])
+
 
 class Browser:
     """One launch of Chromium on `profile`, settled; every page and shared worker throttled to `conditions`."""
@@ -378,7 +383,9 @@ def _visit(browser: Browser, page: Page, url: str, selector: str, answer: str, v
     longest = max((d for s, d in tasks if s <= ms), default=0.0)
     page.wait_for_timeout(50)  # let the last loadingFinished events of the answer arrive
     total, runtime = browser.log.between(origin, origin + ms)
-    return Visit(ms, longest, total, runtime, total), origin
+    visit = Visit(ms, longest, total, runtime, total)
+    visit.extra["requests"] = browser.log.requests_between(origin, origin + ms)
+    return visit, origin
 
 
 def ours(browser: Browser, page: Page, base: str, path: str = "calculator/") -> tuple[Visit, float]:
@@ -557,6 +564,11 @@ def table(profile: str, by_name: dict[str, list[Visit]], runs: int) -> list[str]
     if "second tab" in by_name:
         ready = statistics.median(float(v.extra["ready"]) for v in by_name["second tab"])  # type: ignore[arg-type]
         lines.append(f"second tab, engine ready on the page: median {ready / 1000:.2f} s")
+    if "first visit" in by_name:  # where the bytes before the answer go (the last round)
+        requests: list[tuple[str, int]] = by_name["first visit"][-1].extra["requests"]  # type: ignore[assignment]
+        lines.append(f"first visit, every request finished before the answer (last round, {len(requests)}):")
+        for url, size in requests:
+            lines.append(f"  {size:>10,}  {url.split('://', 1)[-1].split('/', 1)[-1] or '/'}")
     settled = [v.settle for visits in by_name.values() for v in visits if v.settle]
     if settled:
         waited, cpu = statistics.median(s[0] for s in settled), statistics.median(s[1] for s in settled)

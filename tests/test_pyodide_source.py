@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import filecmp
 import gzip
 import hashlib
@@ -118,6 +119,12 @@ def _needs_pyodide(project_root: Path) -> None:
         pytest.skip("node and node_modules/pyodide needed (npm ci)")
 
 
+def _first_line_of_docstring(path: Path) -> bytes:
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")), clean=False)
+    assert doc, f"{path} has a docstring"
+    return doc.splitlines()[0].encode()
+
+
 def test_precompiled_archives_hold_pyc_for_boot_and_engine(project_root: Path) -> None:
     _needs_pyodide(project_root)
     compiled = pyodide.precompiled(engine_archive(), project_root)
@@ -130,6 +137,19 @@ def test_precompiled_archives_hold_pyc_for_boot_and_engine(project_root: Path) -
     assert all(n.endswith(".pyc") for n in names), "only compiled modules are shipped"
     for unused in ("unittest/__init__", "email/__init__", "pdb", "pkgutil", "argparse", "sqlite3/__init__"):
         assert f"{unused}.py" not in names and f"{unused}.pyc" not in names, unused
+    # modules frozen into the interpreter run without their file: not shipped
+    for frozen in ("os", "site", "codecs", "zipimport", "importlib/_bootstrap", "importlib/_bootstrap_external"):
+        assert f"{frozen}.pyc" not in names, frozen
+    # stored, not deflated, so that the host's brotli or gzip compresses the whole archive at once
+    for archive in (stdlib, engine):
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}
+    # compiled as `python -OO`: no docstrings (these are json's, typing's and the engine's api module's)
+    for archive, member, text in (
+        (stdlib, "json/__init__.pyc", b"JSON (JavaScript Object Notation)"),
+        (stdlib, "typing.pyc", b"Special type indicating an unconstrained type."),
+        (engine, "engine/api.pyc", _first_line_of_docstring(project_root / "engine" / "api.py")),
+    ):
+        assert text not in archive.read(member), member
     # the engine's own imports, XML and zip files included (engine/lms_export.py)
     for module in ("xml/etree/ElementTree", "zipfile/__init__", "csv", "base64", "hashlib", "random"):
         assert f"{module}.pyc" in names, module

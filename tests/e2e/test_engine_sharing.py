@@ -46,6 +46,10 @@ def test_second_tab_uses_the_running_engine(browser, served_site: tuple[str, lis
         assert server_log.count(WASM) == before + 1
 
         second = context.new_page()
+        # it joins the running engine at once, without an interaction and even when the browser asks to save data
+        # (joining downloads nothing); a page in save-data mode with no engine running waits for an interaction
+        save_data = "{configurable: true, get: () => ({saveData: true})}"
+        second.add_init_script(f"Object.defineProperty(Navigator.prototype, 'connection', {save_data})")
         second.goto(base_url + "calculator/")
         status = second.locator("[data-widget=units] [data-role=status]")
         expect(status).to_have_attribute("data-state", "ready", timeout=TIMEOUT)

@@ -178,6 +178,10 @@ def test_a_first_visit_caches_the_site_and_the_next_one_works_offline(sw_context
     again = sw_context.new_page()
     again.goto(site.url + "guide/abn/")
     expect(again.locator("h1")).to_contain_text("ABN")
+    # the worker looks pages up by their exact address, and one with a query string without it
+    with_query = again.goto(site.url + "guide/abn/?from=a-link")
+    assert with_query is not None and with_query.status == 200
+    expect(again.locator("h1")).to_contain_text("ABN")
     # the search index, as Material's search worker fetches it
     docs = "fetch('../../search/search_index.json').then((r) => r.json()).then((index) => index.docs.length)"
     assert again.evaluate(docs) >= len([u for u, _hash in manifest["precache"] if u.endswith("/")])

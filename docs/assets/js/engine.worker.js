@@ -293,6 +293,12 @@ function init(port, cfg) {
     return;
   }
   ready = boot(cfg);
+  // held while this shared engine lives (released when it closes): a new tab that sees it joins at once instead
+  // of waiting for its page to be idle (widgets.js); named like the shared worker, so only the same build joins
+  if (shared && self.navigator && navigator.locks) {
+    const held = () => ready.then(() => new Promise(() => {})); // until the worker closes (or the boot failed)
+    navigator.locks.request("tcg-engine " + cfg.engine, held).catch(() => {});
+  }
   ready.then(
     () => {
       broadcast({ type: "ready", stdlib, snapshot });

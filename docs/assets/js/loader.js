@@ -24,6 +24,7 @@
   //: scripts that need no shim, by the selector that calls for them
   const OTHERS = { '[data-filter="catalog"]': "catalog.js" };
   const loaded = new Set();
+  const unknown = new Set(); // data-widget values without a script, warned about once
 
   function load(name) {
     if (loaded.has(name)) return;
@@ -39,7 +40,10 @@
     document.querySelectorAll("[data-widget]").forEach((el) => {
       const script = WIDGETS[el.dataset.widget];
       if (script) names.add(script);
-      else console.warn("loader: no script for data-widget=" + el.dataset.widget);
+      else if (!unknown.has(el.dataset.widget)) {
+        unknown.add(el.dataset.widget);
+        console.warn("loader: no script for data-widget=" + el.dataset.widget);
+      }
     });
     if (names.size) load(SHIM);
     names.forEach((name) => {
@@ -50,7 +54,10 @@
   }
 
   window.TCGLoader = { loaded: () => Array.from(loaded) };
+  // now: this script comes after the page's content, so its widgets are parsed; their code then loads while the
+  // rest of the page does, not after DOMContentLoaded. Then on every page swap (document$), or at
+  // DOMContentLoaded without Material. Each script loads once, so a second scan of the same page adds nothing.
+  scan();
   if (typeof document$ !== "undefined") document$.subscribe(scan);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan);
-  else scan();
 })();

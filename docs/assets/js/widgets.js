@@ -134,6 +134,9 @@
     return () => listeners.delete(fn);
   }
 
+  //: the widgets that read data() (units.js), whose page fetches it as soon as this shim runs
+  const READS_DATA = '[data-widget="units"], [data-widget="rule-evidence"]';
+
   /** The small JSON the build writes for pages (code picker, rule labels, citations), fetched once. */
   function data() {
     if (!siteData) {
@@ -149,12 +152,28 @@
     return Boolean(navigator.connection && navigator.connection.saveData);
   }
 
-  /** Start the engine on the first interaction with `el`, or once the page is idle (not in save-data mode). */
+  /** Whether another tab's shared engine is already running: its worker holds a Web Lock named like the shared
+      worker (engine.worker.js). Asked once, as soon as this shim runs, so the answer is in before a widget mounts. */
+  let running = null;
+  function engineRunning() {
+    if (!running) {
+      const locks = navigator.locks;
+      running =
+        typeof SharedWorker === "function" && locks && locks.query
+          ? locks.query().then((s) => s.held.some((l) => l.name === "tcg-engine " + config().engine), () => false)
+          : Promise.resolve(false);
+    }
+    return running;
+  }
+
+  /** Start the engine on the first interaction with `el`, or once the page is idle (not in save-data mode); at
+      once when a shared engine is already running (joining it downloads nothing and starts no Python). */
   function warmUp(el) {
     const now = () => {
       if (document.contains(el) && state.name === "idle") start(); // after a failure only a real request retries
     };
     ["pointerdown", "focusin", "keydown"].forEach((type) => el.addEventListener(type, now, { once: true }));
+    engineRunning().then((yes) => yes && now());
     if (saveData()) return;
     if ("requestIdleCallback" in window) requestIdleCallback(now, { timeout: 4000 });
     else setTimeout(now, 2000);
@@ -207,4 +226,10 @@
   });
   if (typeof document$ !== "undefined") document$.subscribe(mountAll);
   else document.addEventListener("DOMContentLoaded", mountAll);
+  // now, while the widget scripts are still loading: join a shared engine that is already running (the
+  // connection and its "ready" are then done when a widget mounts; joining downloads nothing, so it is done on any
+  // page with a widget), and fetch the calculator's data, which its first answer waits for (once: the calculator
+  // asks for it again when it mounts)
+  engineRunning().then((yes) => yes && state.name === "idle" && document.querySelector("[data-widget]") && start());
+  if (document.querySelector(READS_DATA)) data();
 })();
