@@ -191,7 +191,7 @@ def test_an_apostrophe_after_a_distance_is_feet_not_minutes() -> None:
 
 
 def test_lines_that_open_with_their_minutes_are_blocks() -> None:
-    note = "10 min paraffin R hand\n12' AROM wrist flex/ext, tendon glides\n8' joint mobs radiocarpal gr II-III\nTotal timed 20'"
+    note = "10 min paraffin R hand\n12' AROM wrist flex/ext, tendon glides\n8' joint mobs radiocarpal\nTotal timed 20'"
     got = split(note)
     assert [b["minutes"] for b in got["blocks"]] == [10, 12, 8] and got["stated_total_timed"] == 20
     narrative = "He swung on the platform swing for linear input (15). Then an obstacle course for motor planning (12)."

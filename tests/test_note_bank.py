@@ -34,6 +34,7 @@ def test_visits_have_their_fields_with_valid_types() -> None:
     assert sum(v["id"].startswith("v5-") for v in VISITS) >= 80
     assert sum(v["id"].startswith("v6-") for v in VISITS) >= 60
     assert sum(v["id"].startswith("v7-") for v in VISITS) >= 60
+    assert sum(v["id"].startswith("v8-") for v in VISITS) >= 60
     for v in VISITS:
         assert set(v) == {"id", "text", "blocks", "stated_total", "expected_warnings", "contested", "why"}, v["id"]
         assert isinstance(v["id"], str) and v["id"].startswith(SETS), v["id"]
@@ -55,7 +56,7 @@ def test_visits_have_their_fields_with_valid_types() -> None:
 
 #: supervised modalities, group, evaluations: untimed (minutes written for them are not timed minutes)
 #: the visit sets, one per author
-SETS = ("v-", "v2-", "v3-", "v4-", "v5-", "v6-", "v7-")
+SETS = ("v-", "v2-", "v3-", "v4-", "v5-", "v6-", "v7-", "v8-")
 
 UNTIMED = {
     "97010",
