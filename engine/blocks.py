@@ -45,7 +45,10 @@ _APOSTROPHES = ("'", "’", "′")
 MAX_APOSTROPHE_MINUTES = 60
 
 #: the groups of the heading pattern that state a block's minutes
-MINUTE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "pre", "bare", "clock", "preclock")
+MINUTE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "hmin", "st", "pre", "bare", "clock", "preclock")
+
+#: time written in hours ("0.5 hrs", "1 hr", "1.5 hours"): minutes are the hours times 60
+HOURS = r"(?P<hours>\d{1,2}(?:\.\d{1,2})?)[ \t]*(?:hours?|hrs?)\b"
 
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _ONES += ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
@@ -110,6 +113,12 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     column_minutes = r"[ \t]*\|[ \t]*(?P<cmin>\d{1,3})(?=[ \t]*\|)"
     # units written instead of minutes ("97110 x2 units:"): the block states no minutes
     units_written = r"[ \t]*[-–,:]?[ \t]*[x×]?[ \t]*(?P<units>\d{1,2})[ \t]*(?:units?|u)\b"
+    # a template's minutes field ("Moist Heat - Duration - 10 -", "Ther Ex Time: 12") and its start/end times
+    field_minutes = r"[ \t]*[-–:,|]?[ \t]*(?:duration|time|minutes|mins?)[ \t]*[:=–-]?[ \t]*(?P<fmin>\d{1,3})(?![\d:])"
+    start_end = (
+        r"[ \t]*[-–:,|]?[ \t]*(?:start(?:ed)?|time in|in)[ \t]*:?[ \t]*(?P<st>\d{1,2}:?\d{2})[ \t,;]*"
+        r"(?:end(?:ed)?|stop|time out|out)[ \t]*:?[ \t]*(?P<et>\d{1,2}:?\d{2})"
+    )
     # a dotted leader to the minutes ("THER EX..........12"); a template's blank minutes ("__ min")
     leader_minutes = r"[ \t]*\.{2,}[ \t]*(?P<dmin>\d{1,3})(?![\d.])"
     blank_minutes = rf"[ \t]*(?:[,:=|–-][ \t]*)?(?P<blank>_{{1,8}})[ \t]*{unit}"
@@ -131,8 +140,9 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|/[a-z][a-z-]{{1,15}}(?=[ \t]*[(:|–-]|[ \t]*x?\d)"
         + rf"|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-])|{qualifier})?"
         + _CODE_TAG
-        + rf"(?:{column_minutes}|{units_written}|{leader_minutes}|{blank_minutes}|[ \t]*(?:[,:=|–-][ \t]*)?"
-        + rf"(?:{minutes}|{paren_minutes}|(?P<clock>{CLOCK_RANGE})))?"
+        + rf"(?:{column_minutes}|{units_written}|{leader_minutes}|{blank_minutes}|{field_minutes}|{start_end}"
+        + r"|[ \t]*(?:[,:=|–-][ \t]*)?"
+        + rf"(?:{minutes}|{paren_minutes}|(?P<clock>{CLOCK_RANGE})|{HOURS.replace('(?P<hours>', '(?P<hmin>')}))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
@@ -155,13 +165,16 @@ def _compile(frozen: str) -> _Reader:
     section = re.compile(
         r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>][ \t]*)?"  # a bulleted line too ("- Total timed 28")
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
-        + r"(?P<rest>[ \t]*(?:[:=(|]|\.{2,}|(?=\s*(?:[a-z]+\s+){0,2}?x?\s*\d)))",
+        + r"(?P<rest>[ \t]*(?:[:=(|]|\.{2,}|(?=\s*(?:[a-z]+:?\s+){0,2}?x?\s*\d)))",
         re.IGNORECASE | re.MULTILINE,
     )
     body_minutes = re.compile(
         # ("every 20 minutes", "q5 min" say how often, not how long)
         r"(?<![\d.])(?<!every )(?<!each )(?<!\bq)(?<!\bq )(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes?|mins?)\b"
         r"|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)"
+        rf"|(?<![\d.]){HOURS}"
+        # a template's minutes field ("Minutes: 8", "Duration - 15", "Time: 12")
+        r"|(?<![\w-])(?:duration|minutes|mins|time)[ \t]*[:=–-][ \t]*(?P<field>\d{1,3})(?![\d:])"
         # a bare number in brackets that ends a sentence is its minutes ("... to organize his body (15).")
         r"|\((?P<bare>[1-9]\d{0,2})\)(?=[ \t]*(?:[.;]|$))"
         rf"|(?<![\w-])(?<!every )(?<!each )(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b",
@@ -263,12 +276,22 @@ def _line_minutes_of(m: re.Match[str], text: str) -> int | None:
     return _line_end_minutes(text[m.end() : len(text) if line_end < 0 else line_end])
 
 
+#: a charge line of a billing summary: a code and its units, nothing else ("97110 x1", "97530-GO x 2 units")
+_CHARGE_LINE = re.compile(
+    r"[ \t]*(?:[-–]?[ \t]*[A-Z]{2}\b)?[ \t]*[x×][ \t]*\d{1,2}[ \t]*(?:units?)?[ \t]*[,;.]?[ \t]*$", re.I
+)
+
+
 def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     """A heading needs a colon or dash after it, minutes beside it or on its line, or a line of its own.
 
     An evaluation heading may also open a sentence on its own ("PT eval, low complexity."), and a heading
     marked `line_opens` (an untimed service, which has no minutes to write) a line ("HP to R knee.")."""
     end = m.group("end")
+    if re.fullmatch(r"\d{5}|G\d{4}", m.group("heading"), re.I):
+        line_end = text.find("\n", m.end("heading"))
+        if _CHARGE_LINE.match(text[m.end("heading") : len(text) if line_end < 0 else line_end]):
+            return False  # a billing summary's charge line, not a block of time
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
         return bool(m.group("min") or m.group("pmin") or m.group("nmin") or m.group("cmin") or m.group("clock"))
     if m.group("mid") is not None:  # inside a sentence ("Pt performed TherEx x12 min incl. ..., then gait trg x10 min")
@@ -353,10 +376,15 @@ def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
         end = len(text) if stop is None else stop.start()
         stated = None
         if sid.startswith("total"):
-            num = re.match(r"[\s:=(|.]*(?:\(?[a-z]+\)?[:\s]+){0,2}?x?\s*(\d{1,4})", text[m.end("section") : end], re.I)
+            num = re.match(
+                r"[\s:=(|.]*(?:\(?[a-z]+\)?[:\s]+){0,2}?x?\s*(\d{1,4}(?:\.\d{1,2})?)(?:[ \t]*(hours?|hrs?)\b)?",
+                text[m.end("section") : end],
+                re.I,
+            )
             if num is None:
                 continue
-            stated = int(num.group(1))
+            # a total in hours is that many minutes ("Total therapy: 1 hr", "1.5 hrs")
+            stated = round(float(num.group(1)) * 60) if num.group(2) else int(float(num.group(1)))
             # a total is one statement: the sentence ends it ("Pt seen for 38 min. Began w/ ...")
             after = m.end("section") + num.end()
             full_stop = re.search(r"[.;](?=\s)", text[after:end])
@@ -401,7 +429,9 @@ def _body_minutes(text: str, start: int, end: int, rd: _Reader, skip: list[tuple
         count = (
             word_number(m.group("word"))
             if m.group("word")
-            else int(m.group("min") or m.group("paren") or m.group("bare"))
+            else round(float(m.group("hours")) * 60)
+            if m.group("hours")
+            else int(m.group("min") or m.group("paren") or m.group("bare") or m.group("field"))
         )
         found.append({"text": m.group(0).strip(), "minutes": count, "bare": bool(m.group("bare"))})
     if any(not f["bare"] for f in found):  # "ten minutes on the swing (10)": the bracket repeats them
@@ -434,7 +464,7 @@ def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | Non
 _UNHEADED = re.compile(
     r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
     r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))"
-    rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b|\((?P<pmin>[1-9]\d{{0,2}})\)(?=[ \t]*:))"
+    rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b|\((?P<pmin>[1-9]\d{{0,2}})\)(?=[ \t]*:)|{HOURS})"
     r"(?P<opens>[ \t]*[:–-](?!\d))?",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -524,7 +554,8 @@ def _with_unheaded(
         start = m.start("lead")
         if m.group("min") and _apostrophe_distance(text, m.end("min"), int(m.group("min"))):
             continue  # "during gait ..., 300' x 15 min": feet
-        if _inside(start, sections) or _inside(m.start("min"), quiet):
+        said_at = next(m.start(g) for g in ("min", "word", "pmin", "hours") if m.group(g))
+        if _inside(start, sections) or _inside(said_at, quiet):
             continue
         if any(start < h < m.start("min") for h in heading_starts) or rd.section.match(text, start):
             continue  # a heading or a total inside the line opens it ("Today: TE 18 min", "Total time (timed): 35")
@@ -556,7 +587,11 @@ def _with_unheaded(
                 body = _body_minutes(text, holder["content"][0], start, rd, sections)
                 holder["minutes"], holder["range"] = body["minutes"], body["range"]
                 holder["minutes_from"] = " + ".join(f["text"] for f in body["found"]) or None
-        count = int(m.group("min") or m.group("pmin") or 0) or word_number(m.group("word"))
+        count = (
+            round(float(m.group("hours")) * 60)
+            if m.group("hours")
+            else int(m.group("min") or m.group("pmin") or 0) or word_number(m.group("word"))
+        )
         out.append(_unheaded(start, end, count, " ".join(m.group(0).split()), None))
     return sorted(out, key=lambda b: b["span"][0])
 
@@ -704,6 +739,14 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
     every_heading = _headings(text, rd)
     sections = _clip_sections(_sections(text, rd), every_heading)
     section_spans = [(s["start"], s["end"]) for s in sections]
+    # minutes in what the note does not assert happened ("PLOF: ... 6 hr shifts", "last visit 20 min") are not a block's
+    from engine.assertions import spans as context_spans
+
+    unsaid = section_spans + [
+        (c["start"], c["end"])
+        for c in context_spans(text, reading.get("context"))
+        if c["category"] in ("hypothetical", "historical")
+    ]
     heads = [m for m in every_heading if not _inside(m.start("heading"), section_spans)]
     if len(heads) > MAX_BLOCKS:
         raise ValueError(f"the note has {len(heads)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
@@ -727,7 +770,9 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             end = min(later)
         info = rd.heading_ids[_key(m.group("heading"))]
         # words between the heading and its minutes describe the work ("Manual traction 8 min"): they are content
-        stated = any(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "clock", "units", "blank"))
+        stated = any(
+            m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "hmin", "st", "clock", "units", "blank")
+        )
         content_start = m.end() if stated or m.group("end").strip() else m.end("heading")
         if m.group("qual"):  # the words before the minutes describe the work: content, not heading
             content_start = m.start("qual")
@@ -749,12 +794,17 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             block["range"] = " ".join(m.group("range").split()) + " min"
         elif m.group("pre"):  # minutes before the heading are the block's ("10 min gait training: 150' ...")
             block["minutes"], block["minutes_from"] = _count(m.group("pre")), "heading"
+        elif m.group("hmin"):
+            block["minutes"], block["minutes_from"] = round(float(m.group("hmin")) * 60), "heading"
+        elif m.group("st"):
+            block["minutes"] = clock_minutes(f"{m.group('st')}-{m.group('et')}")
+            block["minutes_from"] = "heading"
         elif m.group("clock") or m.group("preclock"):
             block["minutes"] = clock_minutes(m.group("clock") or m.group("preclock"))
             block["minutes_from"] = "heading"  # a time range beside the heading is the block's own
-        elif any(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "bare")):
+        elif any(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "bare")):
             block["minutes"], block["minutes_from"] = (
-                int(next(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "bare") if m.group(g))),
+                int(next(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "bare") if m.group(g))),
                 "heading",
             )
             if m.group("cmin") and _column_name(text, m.start("cmin")) in _UNIT_COLUMNS:
@@ -769,7 +819,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         elif (line_minutes := _line_minutes_of(m, text)) is not None:
             block["minutes"], block["minutes_from"] = line_minutes, "line"
         else:
-            body = _body_minutes(text, content_start, end, rd, section_spans)
+            body = _body_minutes(text, content_start, end, rd, unsaid)
             block["minutes"], block["range"] = body["minutes"], body["range"]
             if body["found"]:
                 block["minutes_from"] = " + ".join(f["text"] for f in body["found"])
@@ -779,14 +829,14 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         first = blocks[0]["span"][0]
         blocks = _with_unheaded(text, blocks, section_spans, reading)
         if blocks[0]["span"][0] >= first:  # no line of its own before the first heading: cut its sentences
-            blocks = _by_sentences(text, rd, section_spans, stop_at=first, at_least=1) + blocks
+            blocks = _by_sentences(text, rd, unsaid, stop_at=first, at_least=1) + blocks
     elif _openers(text) or any(m.group("opens") for m in _UNHEADED.finditer(text)):
         # no heading, but lines that open with their minutes ("12' AROM ...", "0900-0915 ...", "Obstacle course (10):")
         blocks = _with_unheaded(text, [], section_spans, reading)
         if blocks and blocks[0]["span"][0] > 0:
-            blocks = _by_sentences(text, rd, section_spans, stop_at=blocks[0]["span"][0], at_least=1) + blocks
+            blocks = _by_sentences(text, rd, unsaid, stop_at=blocks[0]["span"][0], at_least=1) + blocks
     else:
-        blocks = _by_sentences(text, rd, section_spans)
+        blocks = _by_sentences(text, rd, unsaid)
     if len(blocks) > MAX_BLOCKS:
         raise ValueError(f"the note has {len(blocks)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
     if not blocks:

@@ -26,6 +26,10 @@ class VisitInputError(ValueError):
         self.field = field
 
 
+#: most words a block may have and still name no service ("O: see flow sheet A: tolerated well P: cont")
+MAX_WORDS_NAMING_NOTHING = 10
+
+
 def _warning(kind: str, message: str, block: int | None = None) -> dict[str, Any]:
     return {"kind": kind, "message": message, "block": block}
 
@@ -273,6 +277,7 @@ def _walk_block(
         and walked["open_question"]
         and not walked["candidates"]
         and not any(step["spans"] for step in walked["path"])
+        and len(re.findall(r"[A-Za-z]{3,}", walked["asserted"])) <= MAX_WORDS_NAMING_NOTHING
     ):
         # no heading and no word of the tree's evidence: the note names no service ("O: see flow sheet")
         out.update(result="not_billable", decided_by="content", open_question=None)

@@ -223,3 +223,22 @@ def test_how_often_is_not_how_long() -> None:
         " minutes, vitals checked q5 min."
     )["blocks"]
     assert block["minutes"] == 25
+
+
+def test_template_fields_start_and_end_times_and_hours_are_minutes() -> None:
+    fields = "Moist Heat - Duration - 10 - cervical\nTherapeutic Exercise - Duration - 15 - chin tucks, cues"
+    assert [b["minutes"] for b in split(fields)["blocks"]] == [10, 15]
+    times = "Gait Training  Start 09:05 End 09:20  150 ft x 3 w/ RW\nTher Ex  Start 09:20 End 09:30  LAQ 2x10"
+    assert [b["minutes"] for b in split(times)["blocks"]] == [15, 10]
+    hours = split("Gait 0.5 hrs: treadmill w/ harness, stepping cues\nTotal therapy: 1 hr")
+    assert [b["minutes"] for b in hours["blocks"]] == [30] and hours["stated_total_treatment"] == 60
+    # hours the note gives as history are not a block's ("PLOF: ... 6 hr shifts")
+    history = split("PLOF: indep, worked as a cashier standing 6 hr shifts.\nGait trg 12 min: FWW, cues.")
+    assert [b["minutes"] for b in history["blocks"]] == [12]
+
+
+def test_a_billing_summarys_charge_lines_are_not_blocks() -> None:
+    note = (
+        "Therapeutic Exercise - Duration - 15 - chin tucks, cues\nBilling Summary:\n97010 x1\n97110 x1\nTotal Timed: 15"
+    )
+    assert [b["claims"] for b in split(note)["blocks"]] == ["97110"]
