@@ -171,6 +171,7 @@ def _compile(frozen: str) -> _Reader:
     body_minutes = re.compile(
         # ("every 20 minutes", "q5 min" say how often, not how long)
         r"(?<![\d.])(?<!every )(?<!each )(?<!\bq)(?<!\bq )(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes?|mins?)\b"
+        r"(?![ \t]*(?:/|per |a |each )[ \t]*(?:wk|week|mo|month|day|session)s?\b)"
         r"|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)"
         rf"|(?<![\d.]){HOURS}"
         # a template's minutes field ("Minutes: 8", "Duration - 15", "Time: 12")
@@ -463,7 +464,8 @@ def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | Non
 #: a line (or a sentence before the first heading) that states its own minutes without a known heading
 _UNHEADED = re.compile(
     r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
-    r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b|['’′](?=[:\s]))"
+    r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b"
+    r"(?![ \t]*(?:/|per )[ \t]*(?:wk|week|mo|month|day)s?\b)|['’′](?=[:\s]))"
     rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b|\((?P<pmin>[1-9]\d{{0,2}})\)(?=[ \t]*:)|{HOURS})"
     r"(?P<opens>[ \t]*[:–-](?!\d))?",
     re.IGNORECASE | re.MULTILINE,
