@@ -71,7 +71,7 @@ def _count(written: str) -> int:
 
 def word_number(words: str) -> int:
     """A number written in words, 1-69 ("fifteen" -> 15, "twenty-five" -> 25)."""
-    parts = re.split(r"[- ]", words.lower())
+    parts = re.split(r"[- ]+", words.lower().strip())
     if parts[0] in _TENS:
         return _TENS[parts[0]] + (_ONES.index(parts[1]) if len(parts) > 1 else 0)
     return _ONES.index(parts[0])
@@ -165,7 +165,7 @@ def _compile(frozen: str) -> _Reader:
     section = re.compile(
         r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>][ \t]*)?"  # a bulleted line too ("- Total timed 28")
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
-        + r"(?P<rest>[ \t]*(?:[:=(|]|\.{2,}|(?=\s*(?:[a-z]+:?\s+){0,2}?x?\s*\d)))",
+        + rf"(?P<rest>[ \t]*(?:[:=(|]|\.{{2,}}|(?=\s*(?:[a-z]+:?\s+){{0,2}}?x?\s*(?:\d|(?:{NUMBER_WORDS})\b))))",
         re.IGNORECASE | re.MULTILINE,
     )
     body_minutes = re.compile(
@@ -378,14 +378,18 @@ def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
         stated = None
         if sid.startswith("total"):
             num = re.match(
-                r"[\s:=(|.]*(?:\(?[a-z]+\)?[:\s]+){0,2}?x?\s*(\d{1,4}(?:\.\d{1,2})?)(?:[ \t]*(hours?|hrs?)\b)?",
+                r"[\s:=(|.]*(?:\(?[a-z]+\)?[:\s]+){0,2}?x?\s*"
+                rf"(?:(\d{{1,4}}(?:\.\d{{1,2}})?)(?:[ \t]*(hours?|hrs?)\b)?|({NUMBER_WORDS})[ \t]+(?:minutes|mins?)\b)",
                 text[m.end("section") : end],
                 re.I,
             )
             if num is None:
                 continue
-            # a total in hours is that many minutes ("Total therapy: 1 hr", "1.5 hrs")
-            stated = round(float(num.group(1)) * 60) if num.group(2) else int(float(num.group(1)))
+            # a total in hours is that many minutes ("Total therapy: 1 hr", "1.5 hrs"); in words, dictated
+            if num.group(3):
+                stated = word_number(num.group(3))
+            else:
+                stated = round(float(num.group(1)) * 60) if num.group(2) else int(float(num.group(1)))
             # a total is one statement: the sentence ends it ("Pt seen for 38 min. Began w/ ...")
             after = m.end("section") + num.end()
             full_stop = re.search(r"[.;](?=\s)", text[after:end])
@@ -728,6 +732,21 @@ def _service_in(sentence: str, rd: _Reader, reading: dict[str, Any]) -> tuple[di
         if info is not None:
             return info, " ".join(m.group("heading").split())
     return None
+
+
+#: dictation's spoken punctuation left in the text ("... for form period new line manual therapy ten minutes")
+_SPOKEN_BREAK = re.compile(r"\b(?P<stop>(?:period|full stop)[ \t]+)?new[ \t]+(?:line|paragraph)\b", re.IGNORECASE)
+
+
+def spoken_breaks(text: str) -> str:
+    """`text` with dictated line breaks ("period new line", "new paragraph") turned into a full stop and a line
+    break of the same length, so every offset into the note still holds."""
+
+    def written(m: re.Match[str]) -> str:
+        stop = "." if m.group("stop") else ""
+        return stop + " " * (len(m.group(0)) - len(stop) - 1) + "\n"
+
+    return _SPOKEN_BREAK.sub(written, text)
 
 
 def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:

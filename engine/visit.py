@@ -342,6 +342,8 @@ def read(
     if not isinstance(rule_id, str) or rule_id not in rules:
         raise VisitInputError(f"unknown rule {numbers.clip(rule_id)}; choose one of {', '.join(sorted(rules))}", "rule")
     reading = data["reading"]
+    # offsets into the note still hold: the spoken breaks are replaced by text of the same length
+    text = blocks.spoken_breaks(text)
     try:
         split = blocks.split(text, reading)
     except ValueError as exc:

@@ -242,3 +242,14 @@ def test_a_billing_summarys_charge_lines_are_not_blocks() -> None:
         "Therapeutic Exercise - Duration - 15 - chin tucks, cues\nBilling Summary:\n97010 x1\n97110 x1\nTotal Timed: 15"
     )
     assert [b["claims"] for b in split(note)["blocks"]] == ["97110"]
+
+
+def test_dictated_breaks_and_totals_in_words_read_like_written_ones() -> None:
+    note = (
+        "seen today period new line therapeutic exercise fifteen minutes wall walks with cues period new line"
+        " manual therapy ten minutes STM upper trap period new line total timed twenty five minutes"
+    )
+    spoken = blocks.spoken_breaks(note)
+    assert len(spoken) == len(note) and "\n" in spoken
+    got = split(spoken)
+    assert [b["minutes"] for b in got["blocks"]] == [15, 10] and got["stated_total_timed"] == 25
