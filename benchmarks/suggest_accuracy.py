@@ -94,21 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     print("Visits")
     for half, visits in load_visits().items():
         v = score_visits(visits, data)
-        print(
-            f"{half:8} visits {v['visits']:3}  every block right {v['blocks_pct']:5.1f}%  "
-            f"billed exactly cms {v['cms_pct']:5.1f}% ama {v['ama_pct']:5.1f}%  "
-            f"warnings right {v['warnings_pct']:5.1f}%"
-            + (f"  ({v['uncountable']} not countable by the unit engine)" if v["uncountable"] else "")
-        )
+        print(visit_line(f"{half:8}", v))
         sets = sorted({visit_set(x["id"]) for x in visits})
         if len(sets) > 1:
             for name in sets:
-                part = score_visits([x for x in visits if visit_set(x["id"]) == name], data)
-                print(
-                    f"   {name:5} visits {part['visits']:3}  every block right {part['blocks_pct']:5.1f}%  "
-                    f"billed exactly cms {part['cms_pct']:5.1f}% ama {part['ama_pct']:5.1f}%  "
-                    f"warnings right {part['warnings_pct']:5.1f}%"
-                )
+                print(visit_line(f"   {name:5}", score_visits([x for x in visits if visit_set(x["id"]) == name], data)))
         if args.misses and half == "dev":
             for row in v["rows"]:
                 if not row["ok"]:
@@ -182,6 +172,16 @@ def score_published(examples: list[dict[str, Any]], data: dict[str, Any]) -> dic
         "verdict_pct": 100 * verdict / n,
         "rows": rows,
     }
+
+
+def visit_line(label: str, v: dict[str, Any]) -> str:
+    """One printed line of visit figures."""
+    return (
+        f"{label} visits {v['visits']:3}  every block right {v['blocks_pct']:5.1f}%  "
+        f"billed exactly cms {v['cms_pct']:5.1f}% ama {v['ama_pct']:5.1f}%  "
+        f"warnings right {v['warnings_pct']:5.1f}%"
+        + (f"  ({v['uncountable']} not countable by the unit engine)" if v["uncountable"] else "")
+    )
 
 
 def visit_set(visit_id: str) -> str:

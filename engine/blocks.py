@@ -47,6 +47,9 @@ MAX_APOSTROPHE_MINUTES = 60
 #: the groups of the heading pattern that state a block's minutes
 MINUTE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "hmin", "st", "pre", "bare", "clock", "preclock")
 
+#: the groups that hold whole minutes written right after a heading ("TE 12 min", "TE (12):", "| 12 |", "....12")
+_BESIDE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin")
+
 #: time written in hours ("0.5 hrs", "1 hr", "1.5 hours"): minutes are the hours times 60
 HOURS = r"(?P<hours>\d{1,2}(?:\.\d{1,2})?)[ \t]*(?:hours?|hrs?)\b"
 
@@ -671,13 +674,20 @@ def _claim_opening(block: dict[str, Any], text: str, rd: _Reader) -> dict[str, A
         **block,
         "content": [opening.end(), end],
         "heading": " ".join(opening.group("heading").split()),
+        **_heading_fields(info),
+        "opening": True,
+    }
+
+
+def _heading_fields(info: dict[str, Any]) -> dict[str, Any]:
+    """What a block takes from its heading's entry in data/note_reading.yaml."""
+    return {
         "heading_id": info["id"],
         "claims": info.get("claims"),
         "decides": info.get("decides", "content"),
         "codes_by_rule": info.get("codes_by_rule", {}),
         "attended": info.get("attended"),
         "grouped": info.get("grouped"),
-        "opening": True,
     }
 
 
@@ -688,12 +698,11 @@ def services_named(text: str, reading: dict[str, Any]) -> set[str]:
 
 
 def _named_service(block: dict[str, Any], text: str, rd: _Reader, reading: dict[str, Any]) -> dict[str, Any]:
-    """An unheaded block whose first sentence names a service its name decides (a modality: "Unattended IFC to
-    lumbar 15 min", "We finished with ten minutes of ice") carries that service's heading; a name the note
-    negates or plans ("no ice today") does not count."""
+    """An unheaded block whose first sentence, or the sentence that states its minutes, names a service its name
+    decides (a modality: "Unattended IFC to lumbar 15 min", "We finished with ten minutes of ice") carries that
+    service's heading; a name the note negates or plans ("no ice today") does not count."""
     if rd.service is None:
         return block
-
     start, end = block["span"]
     stop = _SENTENCE_START.search(text, start + 1, end)
     sentences = [text[start : stop.start() if stop and stop.start() > start else end]]
@@ -709,12 +718,7 @@ def _named_service(block: dict[str, Any], text: str, rd: _Reader, reading: dict[
             return {
                 **block,
                 "heading": named,
-                "heading_id": info["id"],
-                "claims": info.get("claims"),
-                "decides": info.get("decides", "content"),
-                "codes_by_rule": info.get("codes_by_rule", {}),
-                "attended": info.get("attended"),
-                "grouped": info.get("grouped"),
+                **_heading_fields(info),
                 "named": True,
             }
     return block
@@ -791,9 +795,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             end = min(later)
         info = rd.heading_ids[_key(m.group("heading"))]
         # words between the heading and its minutes describe the work ("Manual traction 8 min"): they are content
-        stated = any(
-            m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "hmin", "st", "clock", "units", "blank")
-        )
+        stated = any(m.group(g) for g in (*_BESIDE_GROUPS, "hmin", "st", "clock", "units", "blank"))
         content_start = m.end() if stated or m.group("end").strip() else m.end("heading")
         if m.group("qual"):  # the words before the minutes describe the work: content, not heading
             content_start = m.start("qual")
@@ -801,12 +803,7 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
             "span": [starts[i], end],
             "content": [content_start, end],
             "heading": " ".join(re.sub(r"\.{2,}", " ", text[m.start("heading") : m.end()]).split()).rstrip(":–-,.;| "),
-            "heading_id": info["id"],
-            "claims": info.get("claims"),
-            "decides": info.get("decides", "content"),
-            "codes_by_rule": info.get("codes_by_rule", {}),
-            "attended": info.get("attended"),
-            "grouped": info.get("grouped"),
+            **_heading_fields(info),
             "minutes": None,
             "minutes_from": None,
             "range": None,
@@ -823,9 +820,9 @@ def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
         elif m.group("clock") or m.group("preclock"):
             block["minutes"] = clock_minutes(m.group("clock") or m.group("preclock"))
             block["minutes_from"] = "heading"  # a time range beside the heading is the block's own
-        elif any(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "bare")):
+        elif any(m.group(g) for g in (*_BESIDE_GROUPS, "bare")):
             block["minutes"], block["minutes_from"] = (
-                int(next(m.group(g) for g in ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "bare") if m.group(g))),
+                int(next(m.group(g) for g in (*_BESIDE_GROUPS, "bare") if m.group(g))),
                 "heading",
             )
             if m.group("cmin") and _column_name(text, m.start("cmin")) in _UNIT_COLUMNS:

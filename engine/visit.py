@@ -12,6 +12,7 @@ is a warning, and so is a timed block with no minutes.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from engine import assertions, blocks, numbers, suggest, units
@@ -120,14 +121,20 @@ _OPENING_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=4)
+def _not_done_lexicon(triggers: tuple[str, ...], words: tuple[str, ...]) -> tuple[frozenset[str], re.Pattern[str]]:
+    """The `not_done` data compiled once: trigger keys, and one pattern for the words."""
+    pattern = re.compile("|".join(phrase_pattern(w) for w in words), re.IGNORECASE)
+    return frozenset(assertions.phrase_key(t) for t in triggers), pattern
+
+
 def _not_done_statements(content: str, reading: dict[str, Any]) -> list[dict[str, Any]]:
     """The negated stretches of a block's content that say the service did not happen ("pt declined",
     "no exercise performed", "held today"): by their trigger or a word they name (data: `not_done`)."""
     rule = reading.get("not_done")
     if not rule:
         return []
-    triggers = {assertions.phrase_key(t) for t in rule["triggers"]}
-    words = re.compile("|".join(phrase_pattern(w) for w in rule["words"]), re.IGNORECASE)
+    triggers, words = _not_done_lexicon(tuple(rule["triggers"]), tuple(rule["words"]))
     out = []
     for s in assertions.spans(content, reading.get("context")):
         if s["category"] != "negated":
