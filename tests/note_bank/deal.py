@@ -5,14 +5,15 @@ sha256(id) and dealt alternately, first to dev. Assignments already in split.yam
 only notes not yet dealt are dealt, by the same rule among themselves.
 
 Visit notes (visits.yaml -> visit_split.yaml): every visit whose id starts with `v4-` or `v6-` is held out,
-every other visit (v-, v2-, v3-, v5-, v7-, v8-) is dev. The first held-out half (v-) was inspected while the visit
+every other visit (v-, v2-, v3-, v5-, v7-, v8-, v9-, v10-) is dev; v11- is held out too. The first held-out half (v-) was inspected while the visit
 reader was built on 2026-12-03, so it moved to dev; v2- notes were written afterwards by a separate author
 without seeing the engine and were the held-out half until their figure was reported (2026-12-03); then v2-
 moved to dev and the v4- visits, written blind to the reader by another author and never read while tuning,
 became the held-out half. v3- visits (2026-12-03) are more dev data by a separate author who never saw the
 engine. v5- (dev) and v6- (held out) were written on 2026-12-04 by two more authors, each blind to the reader
 and to every other note; v7- (dev, 2026-12-04) by one more blind author, given the same six-clinician style brief
-as the v6- author; v8- (dev, 2026-12-04) by another, as EMR exports. (Until 2026-12-03 the v- visits
+as the v6- author; v8- (dev, 2026-12-04) by another, as EMR exports. v9-, v10- (dev) and v11- (held out) were
+written on 2026-12-04 by three more blind authors; v11- was dealt to held-out here before its notes existed. (Until 2026-12-03 the v- visits
 were ordered by sha256(id) and dealt alternately,
 first to dev; `deal_alternately` still serves the single-block notes and the published examples.)
 
@@ -48,11 +49,14 @@ VISIT_HEADER = (
     "# tuning), are the held-out half.\n"
     "# v6- visits, written on 2026-12-04 by another author blind to the reader and to every other note, are held\n"
     "# out too; v5-, v7- and v8- visits, written the same day by three more blind authors as more dev data, are dev.\n"
-    "# Every v-, v2-, v3-, v5-, v7- and v8- visit is dev, every v4- and v6- visit is held out. Tune only on dev.\n"
+    "# v9-, v10- (dev) and v11- (held out) visits were written later on 2026-12-04 by three more blind authors;\n"
+    "# v11- was dealt to held-out before its notes were written.\n"
+    "# Every v-, v2-, v3-, v5-, v7-, v8-, v9- and v10- visit is dev, every v4-, v6- and v11- visit is held out.\n"
+    "# Tune only on dev.\n"
 )
 
 #: ids of visits written blind to the reader and never read while tuning: all held out
-HELDOUT_VISIT_PREFIXES = ("v4-", "v6-")
+HELDOUT_VISIT_PREFIXES = ("v4-", "v6-", "v11-")
 
 
 def _key(note_id: str) -> str:
@@ -97,7 +101,7 @@ def deal_in_rounds(notes: list[dict], base: dict[str, list[str]]) -> dict[str, l
 
 
 def deal_visits(visits: list[dict]) -> dict[str, list[str]]:
-    """The split of visit notes: v4- and v6- visits held out, all others (v-, v2-, v3-, v5-, v7-, v8-) dev."""
+    """The split of visit notes: v4-, v6- and v11- visits held out, all others dev."""
     ids = [v["id"] for v in visits]
     held = [i for i in ids if i.startswith(HELDOUT_VISIT_PREFIXES)]
     dev = [i for i in ids if not i.startswith(HELDOUT_VISIT_PREFIXES)]
