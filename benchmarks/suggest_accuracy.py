@@ -204,7 +204,11 @@ def score_visits(visits: list[dict[str, Any]], data: dict[str, Any]) -> dict[str
     countable = {"cms": len(visits), "ama": len(visits)}
     rows = []
     for key in visits:
-        results = {rule: visit.read(key["text"], data, rule) for rule in ("cms", "ama")}
+        try:
+            results = {rule: visit.read(key["text"], data, rule) for rule in ("cms", "ama")}
+        except visit.VisitInputError as refused:  # the reader refused a note the key reads: wrong on every count
+            rows.append({"id": key["id"], "ok": False, "want": [], "got": [("refused", str(refused))]})
+            continue
         got = answer_key.read_blocks(results["cms"]["blocks"])
         want = [(b["code"], b["minutes"]) for b in key["blocks"]]
         ok = answer_key.blocks_right(key, got)

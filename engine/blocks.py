@@ -50,8 +50,12 @@ MINUTE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "hmin", "st", "p
 #: the groups that hold whole minutes written right after a heading ("TE 12 min", "TE (12):", "| 12 |", "....12")
 _BESIDE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin")
 
-#: time written in hours ("0.5 hrs", "1 hr", "1.5 hours"): minutes are the hours times 60
-HOURS = r"(?P<hours>\d{1,2}(?:\.\d{1,2})?)[ \t]*(?:hours?|hrs?)\b"
+#: time written in hours ("0.5 hrs", "1 hr", "1.5 hours"): minutes are the hours times 60. Not the end of a
+#: reading ("BP 128/76 HR 84": "HR" before a number is the heart rate, a number after a slash is not hours)
+HOURS = (
+    r"(?<![/\d.])(?P<hours>\d{1,2}(?:\.\d{1,2})?)[ \t]*(?:hours?|hrs?)\b"
+    r"(?![ \t]*[:=]?[ \t]*\d{2,3}\b(?![ \t]*(?:min|m\b|')))"
+)
 
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
 _ONES += ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]

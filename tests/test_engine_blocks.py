@@ -235,6 +235,9 @@ def test_template_fields_start_and_end_times_and_hours_are_minutes() -> None:
     # hours the note gives as history are not a block's ("PLOF: ... 6 hr shifts")
     history = split("PLOF: indep, worked as a cashier standing 6 hr shifts.\nGait trg 12 min: FWW, cues.")
     assert [b["minutes"] for b in history["blocks"]] == [12]
+    # vital signs are not hours: "BP 128/76 HR 84" once read as 76 hours
+    vitals = split("OT Eval - mod complexity.\nVS: BP 128/76 HR 84 SpO2 97% RA\nADL 13 min: LB dressing w/ reacher")
+    assert [b["minutes"] for b in vitals["blocks"]] == [None, 13]
 
 
 def test_a_billing_summarys_charge_lines_are_not_blocks() -> None:
