@@ -1,21 +1,21 @@
 """Deal the note bank into a development half and a held-out half, before any pattern is tuned.
 
-Single-block notes (notes.yaml -> split.yaml): within each expected code the notes are ordered by
-sha256(id) and dealt alternately, first to dev. Assignments already in split.yaml are kept as they are;
-only notes not yet dealt are dealt, by the same rule among themselves.
+Single-block notes (notes.yaml -> split.yaml): within each expected code the notes are ordered by sha256(id) and
+dealt alternately, first to dev. Assignments already in split.yaml are kept as they are; only notes not yet dealt
+are dealt, by the same rule among themselves.
 
-Visit notes (visits.yaml -> visit_split.yaml): every visit whose id starts with `v4-` or `v6-` is held out,
-every other visit (v-, v2-, v3-, v5-, v7-, v8-, v9-, v10-) is dev; v11- is held out too. The first held-out half (v-) was inspected while the visit
-reader was built on 2026-12-03, so it moved to dev; v2- notes were written afterwards by a separate author
-without seeing the engine and were the held-out half until their figure was reported (2026-12-03); then v2-
-moved to dev and the v4- visits, written blind to the reader by another author and never read while tuning,
-became the held-out half. v3- visits (2026-12-03) are more dev data by a separate author who never saw the
-engine. v5- (dev) and v6- (held out) were written on 2026-12-04 by two more authors, each blind to the reader
-and to every other note; v7- (dev, 2026-12-04) by one more blind author, given the same six-clinician style brief
-as the v6- author; v8- (dev, 2026-12-04) by another, as EMR exports. v9-, v10- (dev) and v11- (held out) were
-written on 2026-12-04 by three more blind authors; v11- was dealt to held-out here before its notes existed. (Until 2026-12-03 the v- visits
-were ordered by sha256(id) and dealt alternately,
-first to dev; `deal_alternately` still serves the single-block notes and the published examples.)
+Visit notes (visits.yaml -> visit_split.yaml): every visit whose id starts with `v4-` or `v6-` is held out, every
+other visit (v-, v2-, v3-, v5-, v7-, v8-, v9-, v10-) is dev; v11- is held out too. The first held-out half (v-) was
+inspected while the visit reader was built on 2026-12-03, so it moved to dev; v2- notes were written afterwards by
+a separate author without seeing the engine and were the held-out half until their figure was reported
+(2026-12-03); then v2- moved to dev and the v4- visits, written blind to the reader by another author and never
+read while tuning, became the held-out half. v3- visits (2026-12-03) are more dev data by a separate author who
+never saw the engine. v5- (dev) and v6- (held out) were written on 2026-12-04 by two more authors, each blind to
+the reader and to every other note; v7- (dev, 2026-12-04) by one more blind author, given the same six-clinician
+style brief as the v6- author; v8- (dev, 2026-12-04) by another, as EMR exports. v9-, v10- (dev) and v11- (held
+out) were written on 2026-12-04 by three more blind authors; v11- was dealt to held-out here before its notes
+existed. (Until 2026-12-03 the v- visits were ordered by sha256(id) and dealt alternately, first to dev;
+`deal_alternately` still serves the single-block notes and the published examples.)
 
 Run from the repository root: python tests/note_bank/deal.py  (add --check to compare without writing).
 """
