@@ -402,7 +402,20 @@ def _sections(text: str, rd: _Reader) -> list[dict[str, Any]]:
             full_stop = re.search(r"[.;](?=\s)", text[after:end])
             end = after + full_stop.end() if full_stop else end
         out.append({"id": sid, "start": m.start("section"), "end": end, "minutes": stated})
-    return out
+    for m in _TOTAL_AFTER.finditer(text):  # "27 min timed.", "38 minutes total"
+        if any(s["start"] <= m.start("num") < s["end"] for s in out):
+            continue
+        kind = "total_timed" if "timed" in m.group("kind").lower() else "total_treatment"
+        out.append({"id": kind, "start": m.start("num"), "end": m.end(), "minutes": int(m.group("num"))})
+    return sorted(out, key=lambda s: s["start"])
+
+
+#: a total written minutes first, as a sentence of its own ("27 min timed.", "38 minutes total today")
+_TOTAL_AFTER = re.compile(
+    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?P<num>\d{1,3})[ \t]*(?:minutes|mins?|['’′])[ \t]+"
+    r"(?P<kind>total[ \t]+timed|timed[ \t]+total|timed|total)\b[^.;\n]*[.;]?",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def _opens_sentence_with_minutes(m: re.Match[str]) -> bool:
@@ -757,14 +770,83 @@ def spoken_breaks(text: str) -> str:
     return _SPOKEN_BREAK.sub(written, text)
 
 
-def split(text: str, reading: dict[str, Any]) -> dict[str, Any]:
+#: a paragraph break: a blank line
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph of the note (text between blank lines), without its outer whitespace."""
+    out, pos = [], 0
+    for m in [*_PARAGRAPH_BREAK.finditer(text), None]:
+        end = len(text) if m is None else m.start()
+        chunk = text[pos:end]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append((pos + lead, pos + len(chunk.rstrip())))
+        pos = len(text) if m is None else m.end()
+    return out
+
+
+def _ends_with_minutes(paragraph: str, rd: _Reader) -> bool:
+    """Whether the paragraph's last sentence is only its minutes ("... fewer steps to recover. 15 min.")."""
+    return bool(_CLOSING_MINUTES.search(paragraph)) and not rd.section.search(paragraph[-40:])
+
+
+#: a paragraph's closing sentence that states only minutes ("15 min.", "twenty minutes.", "x 12 min")
+_CLOSING_MINUTES = re.compile(
+    rf"(?:^|[.;!?)][ \t]+|\n[ \t]*)(?:x[ \t]*)?(?:\d{{1,3}}|{NUMBER_WORDS})[ \t]*-?[ \t]*"
+    r"(?:minutes|minute|mins|min|['’′])[ \t]*\.?[ \t]*$",
+    re.IGNORECASE,
+)
+
+
+def _shifted(block: dict[str, Any], by: int) -> dict[str, Any]:
+    out = {**block, "span": [block["span"][0] + by, block["span"][1] + by]}
+    out["content"] = [block["content"][0] + by, block["content"][1] + by]
+    if "inner" in block:
+        out["inner"] = block["inner"] + by
+    return out
+
+
+def _split_paragraphs(text: str, paragraphs: list[tuple[int, int]], reading: dict[str, Any]) -> dict[str, Any]:
+    """A narrative note whose paragraphs each close with their minutes (home-health style: "Gait training
+    outdoors with SPC ... SBA. 12 min."): each paragraph is read on its own, so one paragraph's minutes never
+    run into the next. A paragraph that names no service and states no minutes (the opening vitals, a closing
+    remark) is no block."""
+    blocks_: list[dict[str, Any]] = []
+    sections: list[dict[str, Any]] = []
+    for start, end in paragraphs:
+        part = split(text[start:end], reading, by_paragraph=False)
+        sections += [{**s, "start": s["start"] + start, "end": s["end"] + start} for s in part["sections"]]
+        for block in part["blocks"]:
+            if block["heading"] is None and block["minutes"] is None and not block["range"]:
+                continue
+            blocks_.append(_shifted(block, start))
+    if len(blocks_) > MAX_BLOCKS:
+        raise ValueError(f"the note has {len(blocks_)} blocks; at most {MAX_BLOCKS} (fix: one visit per note)")
+    timed = [s["minutes"] for s in sections if s["id"] == "total_timed"]
+    treatment = [s["minutes"] for s in sections if s["id"] == "total_treatment"]
+    return {
+        "blocks": blocks_ or split(text, reading, by_paragraph=False)["blocks"],
+        "sections": sections,
+        "stated_total_timed": timed[0] if timed else None,
+        "stated_total_treatment": treatment[0] if treatment else None,
+    }
+
+
+def split(text: str, reading: dict[str, Any], by_paragraph: bool = True) -> dict[str, Any]:
     """The note's blocks and stated totals.
 
     Returns {"blocks": [{"span", "content", "heading", "heading_id", "claims", "decides", "codes_by_rule",
     "minutes", "minutes_from", "range"}], "sections": [{"id", "start", "end", "minutes"}],
     "stated_total_timed": int | None, "stated_total_treatment": int | None}.
+    A note of paragraphs of which two or more close with their minutes is read a paragraph at a time.
     """
     rd = reader(reading)
+    if by_paragraph:
+        paragraphs = _paragraphs(text)
+        if sum(_ends_with_minutes(text[a:b], rd) for a, b in paragraphs) >= 2:
+            return _split_paragraphs(text, paragraphs, reading)
     every_heading = _headings(text, rd)
     sections = _clip_sections(_sections(text, rd), every_heading)
     section_spans = [(s["start"], s["end"]) for s in sections]

@@ -256,3 +256,24 @@ def test_dictated_breaks_and_totals_in_words_read_like_written_ones() -> None:
     assert len(spoken) == len(note) and "\n" in spoken
     got = split(spoken)
     assert [b["minutes"] for b in got["blocks"]] == [15, 10] and got["stated_total_timed"] == 25
+
+
+def test_paragraphs_that_close_with_their_minutes_are_blocks_of_their_own() -> None:
+    """A home-health narrative: each paragraph ends with its minutes; the opening vitals and the closing remark
+    are not blocks, and one paragraph's minutes never run into the next."""
+    note = (
+        "Home visit. BP 124/70, HR 76, pt in recliner.\n\n"
+        "Ther ex in kitchen: standing hip abd and marching at counter 2x12, 2# cuffs, cues to stay upright. 14 min.\n\n"
+        "Walked pt to the mailbox and back on the gravel drive with RW, cues for step length and RW placement,"
+        " CGA on the slope. Eleven minutes.\n\n"
+        "25 min timed. Pt tired but pleased."
+    )
+    got = split(note)
+    assert [(b["heading"], b["minutes"]) for b in got["blocks"]] == [("Ther ex", 14), (None, 11)]
+    assert got["stated_total_timed"] == 25
+    assert note[slice(*got["blocks"][1]["span"])].startswith("Walked pt to the mailbox")
+
+
+def test_one_paragraph_closing_with_minutes_does_not_split_the_note() -> None:
+    note = "TE 12 min: bridges 2x10, clams RTB.\n\nNMR: SLS on foam 3x20 sec, tandem, cues. 10 min."
+    assert [b["minutes"] for b in split(note)["blocks"]] == [12, 10]
