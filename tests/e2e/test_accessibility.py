@@ -66,11 +66,13 @@ def a11y_page(browser, served_site: tuple[str, list[str]], local_only):
     context.close()
 
 
-def blocking_violations(page: Page) -> list[str]:
-    """Run axe on the current document; serious and critical violations as readable lines."""
+def blocking_violations(page: Page, within: str | None = None) -> list[str]:
+    """Run axe on the current document (or only inside the `within` selector, e.g. the page's content);
+    serious and critical violations as readable lines."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         inject_axe(page)
-    result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    context = "document" if within is None else f"{{include: [{within!r}]}}"
+    result: dict[str, Any] = page.evaluate(f"axe.run({context}, {{resultTypes: ['violations']}})")
     return [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:5]}"
         for v in result["violations"]
