@@ -45,10 +45,24 @@ _APOSTROPHES = ("'", "’", "′")
 MAX_APOSTROPHE_MINUTES = 60
 
 #: the groups of the heading pattern that state a block's minutes
-MINUTE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "hmin", "st", "pre", "bare", "clock", "preclock")
+MINUTE_GROUPS = (
+    "min",
+    "pmin",
+    "nmin",
+    "cmin",
+    "dmin",
+    "fmin",
+    "xmin",
+    "hmin",
+    "st",
+    "pre",
+    "bare",
+    "clock",
+    "preclock",
+)
 
 #: the groups that hold whole minutes written right after a heading ("TE 12 min", "TE (12):", "| 12 |", "....12")
-_BESIDE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin")
+_BESIDE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "xmin")
 
 #: time written in hours ("0.5 hrs", "1 hr", "1.5 hours"): minutes are the hours times 60. Not the end of a
 #: reading ("BP 128/76 HR 84": "HR" before a number is the heart rate, a number after a slash is not hours)
@@ -117,7 +131,13 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     # so is a bare number right before the colon ("TherEx 15: bridges")
     paren_minutes = r"(?:[(\[]\s*(?P<pmin>\d{1,3})\s*[)\]](?=[ \t]*[:|–-])|(?P<nmin>[1-9]\d{0,2})(?=[ \t]*:(?!\d)))"
     # a flowsheet column: a bare number between pipes after the heading ("Ther Ex | 15 | ...")
-    column_minutes = r"[ \t]*\|[ \t]*(?P<cmin>\d{1,3})(?=[ \t]*\|)"
+    column_minutes = r"[ \t]*\|[ \t]*(?:0?0:)?(?P<cmin>\d{1,3})(?=[ \t]*\|)"  # "| 15 |", "| 0:15 |"
+    # "x" and a bare number before the content is the block's minutes in terse notes ("TE x15 quad sets, SLR"):
+    # from 5 to 60, and never before repetitions, distances or a unit ("Gait x10 laps", "STS x5 reps")
+    x_minutes = (
+        r"[x×][ \t]*(?P<xmin>[5-9]|[1-5]\d|60)"
+        r"(?=[ \t]+(?!(?:reps?|sets?|ft|feet|times|trials?|laps?|each|ea|bouts?|rounds?|passes|steps)\b)[a-z])"
+    )
     # units written instead of minutes ("97110 x2 units:"): the block states no minutes
     units_written = r"[ \t]*[-–,:]?[ \t]*[x×]?[ \t]*(?P<units>\d{1,2})[ \t]*(?:units?|u)\b"
     # a template's minutes field ("Moist Heat - Duration - 10 -", "Ther Ex Time: 12") and its start/end times
@@ -131,7 +151,8 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     blank_minutes = rf"[ \t]*(?:[,:=|–-][ \t]*)?(?P<blank>_{{1,8}})[ \t]*{unit}"
     # one or two words between a heading and its minutes ("Orthotic adjustment 10 min -"): they stay content
     qualifier = (
-        r"(?P<qual>(?:[ \t]+[a-z][a-z/+&'-]{1,20}){1,2})(?=[ \t]*[(:|–-]?[ \t]*x?[ \t]*\d{1,3}[ \t]*(?:min|'|’))"
+        r"(?P<qual>(?:[ \t]+(?:[a-z][a-z/+&'-]{1,20}|[RLB](?=[ \t])|BIL)){1,2})(?=[ \t]*[(:|–-]?[ \t]*x?[ \t]*\d{1,3}[ \t]*(?:min|'|’)"
+        r"|[ \t]*\|[ \t]*(?:0?0:)?\d{1,3}[ \t]*\|)"
     )
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
@@ -149,7 +170,7 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         + _CODE_TAG
         + rf"(?:{column_minutes}|{units_written}|{leader_minutes}|{blank_minutes}|{field_minutes}|{start_end}"
         + r"|[ \t]*(?:[,:=|–-][ \t]*)?"
-        + rf"(?:{minutes}|{paren_minutes}|(?P<clock>{CLOCK_RANGE})|{HOURS.replace('(?P<hours>', '(?P<hmin>')}))?"
+        + rf"(?:{minutes}|{paren_minutes}|{x_minutes}|(?P<clock>{CLOCK_RANGE})|{HOURS.replace('(?P<hours>', '(?P<hmin>')}))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
@@ -290,12 +311,23 @@ _CHARGE_LINE = re.compile(
 )
 
 
+def _x_minutes_heading(m: re.Match[str], rd: _Reader) -> bool:
+    """Whether "x" and a bare number after this heading can be its minutes: after a billing abbreviation written in
+    capitals ("TE x15", "MT x10") or a service its name decides ("Paraffin x10"), not after an activity, where the
+    number counts repetitions ("STS x10 from mat")."""
+    written = m.group("heading").strip()
+    info = rd.heading_ids[_key(written)]
+    return (written.isupper() and len(written) <= 4) or info.get("decides") == "heading"
+
+
 def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     """A heading needs a colon or dash after it, minutes beside it or on its line, or a line of its own.
 
     An evaluation heading may also open a sentence on its own ("PT eval, low complexity."), and a heading
     marked `line_opens` (an untimed service, which has no minutes to write) a line ("HP to R knee.")."""
     end = m.group("end")
+    if m.group("xmin") and not _x_minutes_heading(m, rd):
+        return False
     if re.fullmatch(r"\d{5}|G\d{4}", m.group("heading"), re.I):
         line_end = text.find("\n", m.end("heading"))
         if _CHARGE_LINE.match(text[m.end("heading") : len(text) if line_end < 0 else line_end]):
@@ -350,9 +382,21 @@ def _apostrophe_distance(text: str, number_end: int, value: int) -> bool:
     return value > MAX_APOSTROPHE_MINUTES or re.match(r"[ \t]*(?:x[ \t]*\d|w/|with\b)", rest) is not None
 
 
+#: headings that are a walking verb: the apostrophe after them is feet ("amb 10' w/ RW")
+_WALKING = re.compile(r"amb\w*|walk\w*", re.IGNORECASE)
+
+
 def _feet(m: re.Match[str], text: str) -> bool:
-    """Whether a heading's "minutes" written with an apostrophe are a distance (see _apostrophe_distance)."""
-    return bool(m.group("min")) and _apostrophe_distance(text, m.end("min"), int(m.group("min")))
+    """Whether a heading's "minutes" written with an apostrophe are a distance (see _apostrophe_distance). After a
+    service's name ("Gait 10' w/ SPC, cues") a number up to half an hour before a device is its minutes; after a
+    walking verb it is feet ("amb 10' w/ RW")."""
+    if not m.group("min"):
+        return False
+    value = int(m.group("min"))
+    if not _WALKING.fullmatch(m.group("heading").strip()) and value <= 30:
+        after = text[m.end("min") : m.end("min") + 14]
+        return re.match(r"[ \t]*-?[ \t]*['’′][ \t]*x[ \t]*\d", after) is not None
+    return _apostrophe_distance(text, m.end("min"), value)
 
 
 def _headings(text: str, rd: _Reader) -> list[re.Match[str]]:

@@ -277,3 +277,18 @@ def test_paragraphs_that_close_with_their_minutes_are_blocks_of_their_own() -> N
 def test_one_paragraph_closing_with_minutes_does_not_split_the_note() -> None:
     note = "TE 12 min: bridges 2x10, clams RTB.\n\nNMR: SLS on foam 3x20 sec, tandem, cues. 10 min."
     assert [b["minutes"] for b in split(note)["blocks"]] == [12, 10]
+
+
+def test_terse_minutes_after_an_abbreviation_columns_in_hours_and_a_side_before_the_minutes() -> None:
+    terse = "R ankle fx 8 wk. TE x12 calf raises 2x15, SLS. MT x8 talocrural post glides. HP x10 post."
+    assert [(b["claims"], b["minutes"]) for b in split(terse)["blocks"]] == [("97110", 12), ("97140", 8), ("97010", 10)]
+    # "x" and a number after an activity counts repetitions, never minutes
+    assert all(b["minutes"] is None for b in split("Sit to stand x10 from mat, min A, cues for nose over toes")["blocks"])
+    sheet = "Intervention | Time | Notes\nTher ex | 0:12 | rows, clams\nNMES attended | 15 | quads, therapist adjusting"
+    assert [b["minutes"] for b in split(sheet)["blocks"]] == [12, 15]
+    assert [b["minutes"] for b in split("PT re-eval L knee 25' - goals updated. TE 10' SLR")["blocks"]] == [25, 10]
+
+
+def test_an_apostrophe_after_a_service_is_minutes_after_a_walking_verb_feet() -> None:
+    assert [b["minutes"] for b in split("Gait 12' w/ SPC, cues for step length, curb x2")["blocks"]] == [12]
+    assert [b["minutes"] for b in split("amb 15' w/ RW CGA, then sat")["blocks"]] == [None]
