@@ -151,7 +151,8 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     blank_minutes = rf"[ \t]*(?:[,:=|–-][ \t]*)?(?P<blank>_{{1,8}})[ \t]*{unit}"
     # one or two words between a heading and its minutes ("Orthotic adjustment 10 min -"): they stay content
     qualifier = (
-        r"(?P<qual>(?:[ \t]+(?:[a-z][a-z/+&'-]{1,20}|[RLB](?=[ \t])|BIL)){1,2})(?=[ \t]*[(:|–-]?[ \t]*x?[ \t]*\d{1,3}[ \t]*(?:min|'|’)"
+        r"(?P<qual>(?:[ \t]+(?:[a-z][a-z/+&'-]{1,20}|[RLB](?=[ \t])|BIL)){1,2})"
+        r"(?=[ \t]*[(:|–-]?[ \t]*x?[ \t]*\d{1,3}[ \t]*(?:min|'|’)"
         r"|[ \t]*\|[ \t]*(?:0?0:)?\d{1,3}[ \t]*\|)"
     )
     lead = (
@@ -161,6 +162,7 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         r"(?P<preof>(?:of|on)[ \t]+)?"
         rf"|(?P<preclock>{CLOCK_RANGE})[ \t]*[:|–-]?[ \t]*)?"
     )
+    hours_beside = HOURS.replace("(?P<hours>", "(?P<hmin>")
     return re.compile(
         lead
         + rf"(?P<heading>{_alternation(phrases).replace(_NO_SLASH, _SLASH_WORD)})"
@@ -170,7 +172,7 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         + _CODE_TAG
         + rf"(?:{column_minutes}|{units_written}|{leader_minutes}|{blank_minutes}|{field_minutes}|{start_end}"
         + r"|[ \t]*(?:[,:=|–-][ \t]*)?"
-        + rf"(?:{minutes}|{paren_minutes}|{x_minutes}|(?P<clock>{CLOCK_RANGE})|{HOURS.replace('(?P<hours>', '(?P<hmin>')}))?"
+        + rf"(?:{minutes}|{paren_minutes}|{x_minutes}|(?P<clock>{CLOCK_RANGE})|{hours_beside}))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,

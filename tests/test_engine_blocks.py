@@ -283,7 +283,8 @@ def test_terse_minutes_after_an_abbreviation_columns_in_hours_and_a_side_before_
     terse = "R ankle fx 8 wk. TE x12 calf raises 2x15, SLS. MT x8 talocrural post glides. HP x10 post."
     assert [(b["claims"], b["minutes"]) for b in split(terse)["blocks"]] == [("97110", 12), ("97140", 8), ("97010", 10)]
     # "x" and a number after an activity counts repetitions, never minutes
-    assert all(b["minutes"] is None for b in split("Sit to stand x10 from mat, min A, cues for nose over toes")["blocks"])
+    reps = split("Sit to stand x10 from mat, min A, cues for nose over toes")
+    assert all(b["minutes"] is None for b in reps["blocks"])
     sheet = "Intervention | Time | Notes\nTher ex | 0:12 | rows, clams\nNMES attended | 15 | quads, therapist adjusting"
     assert [b["minutes"] for b in split(sheet)["blocks"]] == [12, 15]
     assert [b["minutes"] for b in split("PT re-eval L knee 25' - goals updated. TE 10' SLR")["blocks"]] == [25, 10]
