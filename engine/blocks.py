@@ -193,7 +193,8 @@ def _compile(frozen: str) -> _Reader:
     heading_words = _heading_pattern(reading, phrases, word_unit)
     section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
     section = re.compile(
-        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>][ \t]*)?"  # a bulleted line too ("- Total timed 28")
+        # a bulleted line or a flowsheet row too ("- Total timed 28", "| Total timed | 20 |")
+        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>|][ \t]*)?"
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
         + rf"(?P<rest>[ \t]*(?:[:=(|]|\.{{2,}}|(?=\s*(?:[a-z]+:?\s+){{0,2}}?x?\s*(?:\d|(?:{NUMBER_WORDS})\b))))",
         re.IGNORECASE | re.MULTILINE,
@@ -862,7 +863,7 @@ def _split_paragraphs(text: str, paragraphs: list[tuple[int, int]], reading: dic
     blocks_: list[dict[str, Any]] = []
     sections: list[dict[str, Any]] = []
     for start, end in paragraphs:
-        part = split(text[start:end], reading, by_paragraph=False)
+        part = split(text[start:end], reading, by_paragraph=False, by_rows=False)
         sections += [{**s, "start": s["start"] + start, "end": s["end"] + start} for s in part["sections"]]
         for block in part["blocks"]:
             if block["heading"] is None and block["minutes"] is None and not block["range"]:
@@ -873,14 +874,111 @@ def _split_paragraphs(text: str, paragraphs: list[tuple[int, int]], reading: dic
     timed = [s["minutes"] for s in sections if s["id"] == "total_timed"]
     treatment = [s["minutes"] for s in sections if s["id"] == "total_treatment"]
     return {
-        "blocks": blocks_ or split(text, reading, by_paragraph=False)["blocks"],
+        "blocks": blocks_ or split(text, reading, by_paragraph=False, by_rows=False)["blocks"],
         "sections": sections,
         "stated_total_timed": timed[0] if timed else None,
         "stated_total_treatment": treatment[0] if treatment else None,
     }
 
 
-def split(text: str, reading: dict[str, Any], by_paragraph: bool = True) -> dict[str, Any]:
+#: a flowsheet row: a service's name, its minutes, the details ("| Ther ex | 15' | rows 3x10 |", "Gait | 0:15 | SPC")
+_ROW = re.compile(
+    r"^[ \t]*\|?[ \t]*(?P<name>[^|\n]*?[A-Za-z][^|\n]*?)[ \t]*\|[ \t]*(?P<cell>[^|\n]*?)[ \t]*\|(?P<rest>.*)$", re.M
+)
+#: a minutes cell: "15", "15'", "15 min", "15m", "0:15", "1:05"; or left empty ("", "--", "-", "n/a")
+_MINUTES_CELL = re.compile(r"(?:(?P<h>\d):(?P<mm>[0-5]\d)|(?P<min>\d{1,3})[ \t]*(?:minutes|mins?|m|['’′])?)", re.I)
+_EMPTY_CELL = re.compile(r"(?:-{1,3}|–|n/?a|none|)", re.I)
+#: a header cell over the minutes column
+_MINUTES_HEADER = re.compile(r"(?:min|mins|minutes|time|duration|tx time)", re.I)
+
+
+def _cell_minutes(cell: str) -> tuple[bool, int | None]:
+    """(whether the cell is a minutes cell, its minutes)."""
+    if _EMPTY_CELL.fullmatch(cell.strip()):
+        return True, None
+    m = _MINUTES_CELL.fullmatch(cell.strip())
+    if m is None:
+        return False, None
+    return True, int(m.group("h")) * 60 + int(m.group("mm")) if m.group("h") else int(m.group("min"))
+
+
+def _rows(text: str, rd: _Reader) -> list[tuple[re.Match[str], int | None]] | None:
+    """The note's flowsheet rows with their minutes when the note is a flowsheet: two rows or more, every row with
+    a minutes cell in its second column (a header row over it is skipped). A units or code column: None (the
+    heading reader handles those)."""
+    rows = []
+    for m in _ROW.finditer(text):
+        name, cell = m.group("name").strip(), m.group("cell").strip()
+        if not rows and _MINUTES_HEADER.fullmatch(cell) and not any(ch.isdigit() for ch in m.group(0)):
+            continue  # the header row
+        if rd.section.match(m.group(0).lstrip(" \t|")) or re.match(r"(?:tot(?:al)?\b\.?|TTT\b|timed\b)", name, re.I):
+            continue  # a total's row ("Total timed | 35 min |") is read as a total
+        ok, minutes = _cell_minutes(cell)
+        if not ok or re.fullmatch(r"\d{5}|G\d{4}|(?:CPT|code|units?)\b.*", name, re.I):
+            return None
+        rows.append((m, minutes))
+    return rows if len(rows) >= 2 else None
+
+
+def _row_block(m: re.Match[str], minutes: int | None, rd: _Reader) -> dict[str, Any]:
+    """A flowsheet row as a block: the service's name cell is the heading (its known phrase is the claim); the rest
+    of the name and the details are the content."""
+    name = m.group("name")
+    named = list(rd.anywhere.finditer(name))
+    # a name cell that calls the row a group names the service ("Balance class (group)"): the group is the claim
+    grouped = [f for f in named if rd.heading_ids[_key(f.group("heading"))]["id"] == "group"]
+    found = (grouped or named or [None])[0]
+    start, end = m.start(), m.end()
+    if found is None:
+        block = _unheaded(m.start("name"), end, minutes, m.group("cell").strip() if minutes is not None else None, None)
+        block["heading"] = " ".join(name.split()) or None
+        block["span"][0] = start
+        return block
+    return {
+        "span": [start, end],
+        "content": [m.start("name") + found.end(), end],
+        "heading": " ".join(name.split()),
+        **_heading_fields(rd.heading_ids[_key(found.group("heading"))]),
+        "minutes": minutes,
+        "minutes_from": "heading" if minutes is not None else None,
+        "range": None,
+    }
+
+
+def _split_rows(
+    text: str, rows: list[tuple[re.Match[str], int | None]], reading: dict[str, Any], by_paragraph: bool
+) -> dict[str, Any]:
+    """A flowsheet note: each row is a block; the lines around the rows (the day's header, a total, a narrative
+    block with its own heading) are read as any note, with the rows left out."""
+    rd = reader(reading)
+    masked = list(text)
+    for m, _ in rows:
+        masked[m.start() : m.end()] = " " * (m.end() - m.start())
+    rest = split("".join(masked), reading, by_paragraph=by_paragraph, by_rows=False)
+    starts = [m.start() for m, _ in rows]
+    kept = []
+    for block in rest["blocks"]:
+        if block["heading"] is None and block["minutes"] is None and not block["range"]:
+            continue
+        stop = min([s for s in starts if s > block["span"][0]] or [block["span"][1]])
+        block["span"][1] = min(block["span"][1], stop)
+        block["content"][1] = min(block["content"][1], stop)
+        kept.append(block)
+    made = []
+    for m, minutes in rows:
+        block = _row_block(m, minutes, rd)
+        if (
+            minutes is None and block["decides"] != "evaluation"
+        ):  # an empty minutes cell: the minutes written in the details, if any ("4 residents, 30 min")
+            body = _body_minutes(text, m.start("rest"), m.end(), rd, [])
+            block["minutes"], block["range"] = body["minutes"], body["range"]
+            block["minutes_from"] = " + ".join(f["text"] for f in body["found"]) or None
+        made.append(block)
+    blocks_ = sorted(kept + made, key=lambda b: b["span"][0])
+    return {**rest, "blocks": blocks_}
+
+
+def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows: bool = True) -> dict[str, Any]:
     """The note's blocks and stated totals.
 
     Returns {"blocks": [{"span", "content", "heading", "heading_id", "claims", "decides", "codes_by_rule",
@@ -889,6 +987,8 @@ def split(text: str, reading: dict[str, Any], by_paragraph: bool = True) -> dict
     A note of paragraphs of which two or more close with their minutes is read a paragraph at a time.
     """
     rd = reader(reading)
+    if by_rows and (rows := _rows(text, rd)) is not None:
+        return _split_rows(text, rows, reading, by_paragraph)
     if by_paragraph:
         paragraphs = _paragraphs(text)
         if sum(_ends_with_minutes(text[a:b], rd) for a, b in paragraphs) >= 2:

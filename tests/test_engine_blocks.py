@@ -293,3 +293,21 @@ def test_terse_minutes_after_an_abbreviation_columns_in_hours_and_a_side_before_
 def test_an_apostrophe_after_a_service_is_minutes_after_a_walking_verb_feet() -> None:
     assert [b["minutes"] for b in split("Gait 12' w/ SPC, cues for step length, curb x2")["blocks"]] == [12]
     assert [b["minutes"] for b in split("amb 15' w/ RW CGA, then sat")["blocks"]] == [None]
+
+
+def test_a_flowsheet_is_read_a_row_at_a_time() -> None:
+    """Each row is a block: its name cell is the heading (with words around the known phrase), its minutes cell the
+    minutes in any form, an empty cell the minutes in the details; the total's row is a total, not a block."""
+    sheet = (
+        "Clinic day 3. Pt: roofer, R shoulder.\n"
+        "Service | Time | Details\n"
+        "| Hot pack R shoulder | 10' | before tx |\n"
+        "| Ther act - overhead reach | 0:20 | shelf reaching 5# x10, cues for scap set |\n"
+        "| Balance class (group) | -- | 3 pts, 25 min, PT leading |\n"
+        "| Total timed | 20 |\n"
+    )
+    got = split(sheet)
+    rows = [(b["claims"], b["minutes"]) for b in got["blocks"]]
+    assert rows == [("97010", 10), ("97530", 20), ("97150", 25)], rows
+    assert got["stated_total_timed"] == 20
+    assert got["blocks"][1]["heading"] == "Ther act - overhead reach"
