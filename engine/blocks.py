@@ -136,7 +136,7 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     # from 5 to 60, and never before repetitions, distances or a unit ("Gait x10 laps", "STS x5 reps")
     x_minutes = (
         r"[x×][ \t]*(?P<xmin>[5-9]|[1-5]\d|60)"
-        r"(?=[ \t]+(?!(?:reps?|sets?|ft|feet|times|trials?|laps?|each|ea|bouts?|rounds?|passes|steps)\b)[a-z])"
+        r"(?=[ \t]*:|[ \t]+(?!(?:reps?|sets?|ft|feet|times|trials?|laps?|each|ea|bouts?|rounds?|passes|steps)\b)[a-z])"
     )
     # units written instead of minutes ("97110 x2 units:"): the block states no minutes
     units_written = r"[ \t]*[-–,:]?[ \t]*[x×]?[ \t]*(?P<units>\d{1,2})[ \t]*(?:units?|u)\b"
@@ -808,13 +808,29 @@ _SPOKEN_BREAK = re.compile(r"\b(?P<stop>(?:period|full stop)[ \t]+)?new[ \t]+(?:
 
 def spoken_breaks(text: str) -> str:
     """`text` with dictated line breaks ("period new line", "new paragraph") turned into a full stop and a line
-    break of the same length, so every offset into the note still holds."""
+    break of the same length, and half or a quarter of an hour written out ("1/2 hr", "half hour") into minutes
+    padded to the same length, so every offset into the note still holds."""
 
     def written(m: re.Match[str]) -> str:
         stop = "." if m.group("stop") else ""
         return stop + " " * (len(m.group(0)) - len(stop) - 1) + "\n"
 
-    return _SPOKEN_BREAK.sub(written, text)
+    return _FRACTION_HOURS.sub(_as_minutes, _SPOKEN_BREAK.sub(written, text))
+
+
+#: half or a quarter of an hour written out ("ADL (half hour):", "1/2 hr", "half an hour", "quarter hour")
+_FRACTION_HOURS = re.compile(
+    r"\b(?P<part>half|1/2|½|quarter|1/4|¼)(?:[ \t]+an)?[ \t-]*(?:hours?|hrs?|h)\b|(?<![\w/])(?P<sym>[½¼])[ \t]*(?:hours?|hrs?)\b",
+    re.IGNORECASE,
+)
+
+
+def _as_minutes(m: re.Match[str]) -> str:
+    """The same stretch of text as minutes, padded to its length (offsets into the note still hold)."""
+    part = (m.group("part") or m.group("sym")).lower()
+    minutes = "30 min" if part in ("half", "1/2", "½") else "15 min"
+    written = m.group(0)
+    return minutes + " " * (len(written) - len(minutes)) if len(written) >= len(minutes) else written
 
 
 #: a paragraph break: a blank line

@@ -311,3 +311,10 @@ def test_a_flowsheet_is_read_a_row_at_a_time() -> None:
     assert rows == [("97010", 10), ("97530", 20), ("97150", 25)], rows
     assert got["stated_total_timed"] == 20
     assert got["blocks"][1]["heading"] == "Ther act - overhead reach"
+
+
+def test_half_an_hour_written_out_is_thirty_minutes_and_offsets_hold() -> None:
+    note = "ADL (half hour): LB dressing w/ reacher, CGA\nTE x 8: chair push-ups 2x5\nGait 1/2 hr w/ RW, cues"
+    plain = blocks.spoken_breaks(note)
+    assert len(plain) == len(note)
+    assert [b["minutes"] for b in split(plain)["blocks"]] == [30, 8, 30]
