@@ -820,14 +820,14 @@ def spoken_breaks(text: str) -> str:
 
 #: half or a quarter of an hour written out ("ADL (half hour):", "1/2 hr", "half an hour", "quarter hour")
 _FRACTION_HOURS = re.compile(
-    r"\b(?P<part>half|1/2|½|quarter|1/4|¼)(?:[ \t]+an)?[ \t-]*(?:hours?|hrs?|h)\b|(?<![\w/])(?P<sym>[½¼])[ \t]*(?:hours?|hrs?)\b",
+    r"(?<![\w/])(?P<part>half|1/2|½|quarter|1/4|¼)(?:[ \t]+an)?[ \t-]*(?:hours?|hrs?|h)\b",
     re.IGNORECASE,
 )
 
 
 def _as_minutes(m: re.Match[str]) -> str:
     """The same stretch of text as minutes, padded to its length (offsets into the note still hold)."""
-    part = (m.group("part") or m.group("sym")).lower()
+    part = m.group("part").lower()
     minutes = "30 min" if part in ("half", "1/2", "½") else "15 min"
     written = m.group(0)
     return minutes + " " * (len(written) - len(minutes)) if len(written) >= len(minutes) else written
