@@ -194,7 +194,7 @@ def _compile(frozen: str) -> _Reader:
     section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
     section = re.compile(
         # a bulleted line or a flowsheet row too ("- Total timed 28", "| Total timed | 20 |")
-        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;]))[ \t]*(?:[-*•>|][ \t]*)?"
+        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;])|(?<=,)(?=[ \t]*total\b))[ \t]*(?:[-*•>|][ \t]*)?"
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
         + rf"(?P<rest>[ \t]*(?:[:=(|]|\.{{2,}}|(?=\s*(?:[a-z]+:?\s+){{0,2}}?x?\s*(?:\d|(?:{NUMBER_WORDS})\b))))",
         re.IGNORECASE | re.MULTILINE,
@@ -670,7 +670,10 @@ def _with_unheaded(
 
 
 #: a sentence, or a clause that hands over to the next service (", then ...")
-_SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|,?(?=\s+then\s)|\n|$)")
+_SENTENCE = re.compile(
+    r"[^\n]*?(?:[.!?](?=\s)|,?(?=\s+then\s)|,(?=\s+(?:he|she|pt|patient|they)\s+also\s)|,(?=\s+total\s)|\n|$)",
+    re.IGNORECASE,
+)
 
 
 def _by_sentences(
@@ -808,14 +811,19 @@ _SPOKEN_BREAK = re.compile(r"\b(?P<stop>(?:period|full stop)[ \t]+)?new[ \t]+(?:
 
 def spoken_breaks(text: str) -> str:
     """`text` with dictated line breaks ("period new line", "new paragraph") turned into a full stop and a line
-    break of the same length, and half or a quarter of an hour written out ("1/2 hr", "half hour") into minutes
+    break of the same length, a dictated "comma" into a comma, and half or a quarter of an hour written out ("1/2 hr", "half hour") into minutes
     padded to the same length, so every offset into the note still holds."""
 
     def written(m: re.Match[str]) -> str:
         stop = "." if m.group("stop") else ""
         return stop + " " * (len(m.group(0)) - len(stop) - 1) + "\n"
 
-    return _FRACTION_HOURS.sub(_as_minutes, _SPOKEN_BREAK.sub(written, text))
+    text = _SPOKEN_COMMA.sub(lambda m: "," + " " * (len(m.group(0)) - 1), _SPOKEN_BREAK.sub(written, text))
+    return _FRACTION_HOURS.sub(_as_minutes, text)
+
+
+#: a comma dictated as a word ("... weight shift to the right comma then balance work ...")
+_SPOKEN_COMMA = re.compile(r"(?<=\w)[ \t]+comma\b(?=[ \t]+\w)", re.IGNORECASE)
 
 
 #: half or a quarter of an hour written out ("ADL (half hour):", "1/2 hr", "half an hour", "quarter hour")

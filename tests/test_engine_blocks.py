@@ -318,3 +318,14 @@ def test_half_an_hour_written_out_is_thirty_minutes_and_offsets_hold() -> None:
     plain = blocks.spoken_breaks(note)
     assert len(plain) == len(note)
     assert [b["minutes"] for b in split(plain)["blocks"]] == [30, 8, 30]
+
+
+def test_a_dictated_run_on_note_splits_at_its_spoken_commas_and_its_total() -> None:
+    note = (
+        "so today we did stairs with one rail about ten minutes cueing step to pattern comma then standing"
+        " balance on foam six minutes comma she also did the bike for eight minutes on her own comma total"
+        " timed twenty four minutes"
+    )
+    got = split(blocks.spoken_breaks(note))
+    assert [b["minutes"] for b in got["blocks"]] == [10, 6, 8]
+    assert got["stated_total_timed"] == 24
