@@ -811,8 +811,8 @@ _SPOKEN_BREAK = re.compile(r"\b(?P<stop>(?:period|full stop)[ \t]+)?new[ \t]+(?:
 
 def spoken_breaks(text: str) -> str:
     """`text` with dictated line breaks ("period new line", "new paragraph") turned into a full stop and a line
-    break of the same length, a dictated "comma" into a comma, and half or a quarter of an hour written out ("1/2 hr", "half hour") into minutes
-    padded to the same length, so every offset into the note still holds."""
+    break of the same length, a dictated "comma" into a comma, and half or a quarter of an hour written out
+    ("1/2 hr", "half hour") into minutes padded to the same length, so every offset into the note still holds."""
 
     def written(m: re.Match[str]) -> str:
         stop = "." if m.group("stop") else ""
