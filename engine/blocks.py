@@ -201,8 +201,11 @@ def _compile(frozen: str) -> _Reader:
     )
     body_minutes = re.compile(
         # ("every 20 minutes", "q5 min" say how often, not how long)
-        r"(?<![\d.])(?<!every )(?<!each )(?<!\bq)(?<!\bq )(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes?|mins?)\b"
+        # ("recovered in 2 min", "within 5 min", "1 min x3 sets" time a finding or a set, not the block)
+        r"(?<![\d.])(?<!every )(?<!each )(?<!\bq)(?<!\bq )(?<!\bin )(?<!\bwithin )(?<!\bafter )"
+        r"(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes?|mins?)\b"
         r"(?![ \t]*(?:/|per |a |each )[ \t]*(?:wk|week|mo|month|day|session)s?\b)"
+        r"(?![ \t]*(?:x[ \t]*\d|each\b|ea\b|bouts?\b|holds?\b|intervals?\b))"
         r"|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)"
         rf"|(?<![\d.]){HOURS}"
         # a template's minutes field ("Minutes: 8", "Duration - 15", "Time: 12")
@@ -337,6 +340,11 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
             return False  # a billing summary's charge line, not a block of time
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
         return bool(m.group("min") or m.group("pmin") or m.group("nmin") or m.group("cmin") or m.group("clock"))
+    if m.group("mid") is not None and re.search(
+        r"\b(?:after|post|following|before|prior to|since)[ \t]+$",
+        text[max(0, m.start("heading") - 12) : m.start("heading")],
+    ):
+        return False  # "Tx after eval 10 min:" names when the block came, not an evaluation
     if m.group("mid") is not None:  # inside a sentence ("Pt performed TherEx x12 min incl. ..., then gait trg x10 min")
         # only with its minutes, and with its content after them: minutes that end the sentence are the sentence's
         # ("... did ten minutes of therapeutic exercise with cues": minutes before it, joined by "of")

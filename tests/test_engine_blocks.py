@@ -329,3 +329,12 @@ def test_a_dictated_run_on_note_splits_at_its_spoken_commas_and_its_total() -> N
     got = split(blocks.spoken_breaks(note))
     assert [b["minutes"] for b in got["blocks"]] == [10, 6, 8]
     assert got["stated_total_timed"] == 24
+
+
+def test_minutes_that_time_a_finding_or_a_set_are_not_a_blocks() -> None:
+    note = "6MWT: 910 ft, SpO2 nadir 89%, recovered in 3 min.\nGaze stab: VOR x1 1 min x3 sets ea\nTE 10 min: bridges"
+    got = split(note)["blocks"]
+    assert [(b["claims"], b["minutes"]) for b in got if b["minutes"] or b["claims"]] == [("97112", None), ("97110", 10)]
+    # a block named by when it came is not an evaluation ("Tx after eval 10 min:")
+    after = split("OT eval (low complexity) - indep PLOF.\nTx after eval 10 min: LB dressing w/ reacher")["blocks"]
+    assert [(b["decides"], b["minutes"]) for b in after] == [("evaluation", None), ("content", 10)]
