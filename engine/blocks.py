@@ -202,7 +202,7 @@ def _compile(frozen: str) -> _Reader:
     body_minutes = re.compile(
         # ("every 20 minutes", "q5 min" say how often, not how long)
         # ("recovered in 2 min", "within 5 min", "1 min x3 sets" time a finding or a set, not the block)
-        r"(?<![\d.])(?<!every )(?<!each )(?<!\bq)(?<!\bq )(?<!\bin )(?<!\bwithin )(?<!\bafter )"
+        r"(?<![\d.])(?<!every )(?<!each )(?<!\bq)(?<!\bq )(?<!\bin )(?<!\bwithin )(?<!\bafter )(?<![<>≥≤])(?<![<>≥≤] )"
         r"(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes?|mins?)\b"
         r"(?![ \t]*(?:/|per |a |each )[ \t]*(?:wk|week|mo|month|day|session)s?\b)"
         r"(?![ \t]*(?:x[ \t]*\d|each\b|ea\b|bouts?\b|holds?\b|intervals?\b))"
@@ -734,6 +734,38 @@ def _merge_evaluation_titles(found: list[dict[str, Any]]) -> list[dict[str, Any]
     return out
 
 
+#: what an evaluation's findings read like after a domain's name ("Cognition: A&Ox2", "Balance: Berg 41/56")
+_FINDING = re.compile(
+    r"[ \t]*[:–-]?[ \t]*(?:A\s?&\s?O|AOx|WFL|WNL|intact|impaired|grossly|within|limited|decreased|"
+    r"\d{1,3}\s?/\s?\d{1,3}|(?:Berg|TUG|MMT|MoCA|SLUMS|FIM|ROM)\b)",
+    re.IGNORECASE,
+)
+
+
+def _merge_evaluation_findings(found: list[dict[str, Any]], text: str) -> list[dict[str, Any]]:
+    """A heading with no minutes inside an evaluation, followed by a finding ("Cognition: A&Ox2, impaired safety
+    awareness"), names a domain the evaluation assessed: it belongs to the evaluation, not a block of its own."""
+    out: list[dict[str, Any]] = []
+    for block in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev["decides"] == "evaluation"
+            and block["decides"] != "evaluation"
+            and block["minutes"] is None
+            and not block["range"]
+            and _FINDING.match(text, block["content"][0])
+        ):
+            out[-1] = {
+                **prev,
+                "span": [prev["span"][0], block["span"][1]],
+                "content": [prev["content"][0], block["content"][1]],
+            }
+            continue
+        out.append(block)
+    return out
+
+
 def _claim_opening(block: dict[str, Any], text: str, rd: _Reader) -> dict[str, Any]:
     """An unheaded block that opens with a service's name of two words or more ("Gait training with a walker",
     "Functional training for reaching") carries that name as the writer's claim; the words are the claim,
@@ -1106,7 +1138,7 @@ def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows
             if body["found"]:
                 block["minutes_from"] = " + ".join(f["text"] for f in body["found"])
         blocks.append(block)
-    blocks = _merge_evaluation_titles(blocks)
+    blocks = _merge_evaluation_findings(_merge_evaluation_titles(blocks), text)
     if blocks:
         first = blocks[0]["span"][0]
         blocks = _with_unheaded(text, blocks, section_spans, reading)

@@ -338,3 +338,12 @@ def test_minutes_that_time_a_finding_or_a_set_are_not_a_blocks() -> None:
     # a block named by when it came is not an evaluation ("Tx after eval 10 min:")
     after = split("OT eval (low complexity) - indep PLOF.\nTx after eval 10 min: LB dressing w/ reacher")["blocks"]
     assert [(b["decides"], b["minutes"]) for b in after] == [("evaluation", None), ("content", 10)]
+
+
+def test_an_evaluations_findings_under_a_domains_name_stay_in_the_evaluation() -> None:
+    note = (
+        "OT eval - moderate complexity\nPt 81 y/o s/p fall. Cognition: A&Ox3, impaired recall. Balance: Berg 38/56."
+        " Unable to stand >2 min.\nSelf-care 12 min: UB dressing w/ hemi technique, min A"
+    )
+    got = split(note)["blocks"]
+    assert [(b["decides"], b["minutes"]) for b in got] == [("evaluation", None), ("content", 12)]
