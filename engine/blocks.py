@@ -157,7 +157,9 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     )
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
-        r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)]\s+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
+        r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)][ \t]+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
+        # the part of the day before a session's heading ("AM ADL 0700-0730:", "PM session - gait 15 min")
+        r"(?:(?:AM|PM|a\.m\.|p\.m\.)(?:[ \t]+session)?[ \t]*[-:]?[ \t]+)?"
         rf"(?:(?P<pre>\d{{1,4}}|{NUMBER_WORDS})[ \t]*-?[ \t]*(?:minutes|minute|mins|min|['’′])[ \t]+"
         r"(?P<preof>(?:of|on)[ \t]+)?"
         rf"|(?P<preclock>{CLOCK_RANGE})[ \t]*[:|–-]?[ \t]*)?"
@@ -205,7 +207,7 @@ def _compile(frozen: str) -> _Reader:
         r"(?<![\d.])(?<!every )(?<!each )(?<!\bq)(?<!\bq )(?<!\bin )(?<!\bwithin )(?<!\bafter )(?<![<>≥≤])(?<![<>≥≤] )"
         r"(?:x\s*)?(?P<min>\d{1,4})\s*-?\s*(?:minutes?|mins?)\b"
         r"(?![ \t]*(?:/|per |a |each )[ \t]*(?:wk|week|mo|month|day|session)s?\b)"
-        r"(?![ \t]*(?:x[ \t]*\d|each\b|ea\b|bouts?\b|holds?\b|intervals?\b))"
+        r"(?![ \t]*(?:x[ \t]*\d|each\b|ea\b|bouts?\b|holds?\b|intervals?\b|->|→))(?<!tolerance \d)(?<!tolerance \d\d)"
         r"|\(\s*(?P<paren>\d{1,4})\s*['’′]\s*\)"
         rf"|(?<![\d.]){HOURS}"
         # a template's minutes field ("Minutes: 8", "Duration - 15", "Time: 12")
@@ -544,7 +546,7 @@ def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | Non
 _UNHEADED = re.compile(
     r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
     r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b"
-    r"(?![ \t]*(?:/|per )[ \t]*(?:wk|week|mo|month|day)s?\b)|['’′](?=[:\s]))"
+    r"(?![ \t]*(?:/|per )[ \t]*(?:wk|week|mo|month|day)s?\b)(?![ \t]*(?:->|→))|['’′](?=[:\s]))"
     rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b|\((?P<pmin>[1-9]\d{{0,2}})\)(?=[ \t]*:)|{HOURS})"
     r"(?P<opens>[ \t]*[:–-](?!\d))?",
     re.IGNORECASE | re.MULTILINE,
@@ -653,13 +655,21 @@ def _with_unheaded(
             has_own = holder["minutes_from"] in ("heading", "line") or (
                 holder["heading"] is None and holder["minutes"] is not None
             )
+            # a sentence with its own minutes after one that already gave the block its minutes is a block of its
+            # own ("Ther ex: putty, wrist curls, 14 min. Splint check, no adjustments needed, 3 min.")
+            prior = (
+                not has_own
+                and holder["minutes"] is not None
+                and text[max(0, start - 2) : start].strip() in (".", ";")
+                and _body_minutes(text, holder["content"][0], start, rd, sections)["minutes"] is not None
+            )
             # written like a heading ("Tx after eval 10 min:", "Scar massage 10 min - ..."): a block of its own
             opens = m.group("opens") is not None
             # a sentence that opens with a few words and its minutes is the next block of a dictated note
             # ("Then 10 minutes of standing balance work ...", "Finished with 8 minutes reviewing her HEP")
             told = text[max(0, start - 2) : start].strip() in (".", "!") and _SEQUENCE_WORD.match(m.group("lead"))
             if start <= holder["content"][0] or not (
-                (at_line_start and (has_own or opens)) or (has_own and (opens or told))
+                (at_line_start and (has_own or opens)) or (has_own and (opens or told)) or prior
             ):
                 continue
             end = holder["span"][1]
@@ -851,15 +861,25 @@ _SPOKEN_BREAK = re.compile(r"\b(?P<stop>(?:period|full stop)[ \t]+)?new[ \t]+(?:
 
 def spoken_breaks(text: str) -> str:
     """`text` with dictated line breaks ("period new line", "new paragraph") turned into a full stop and a line
-    break of the same length, a dictated "comma" into a comma, and half or a quarter of an hour written out
-    ("1/2 hr", "half hour") into minutes padded to the same length, so every offset into the note still holds."""
+    break of the same length, a dictated "comma" into a comma, half or a quarter of an hour written out ("1/2 hr",
+    "half hour") and minutes written as a sum ("7+8'") into minutes padded to the same length, so every offset into
+    the note still holds."""
 
     def written(m: re.Match[str]) -> str:
         stop = "." if m.group("stop") else ""
         return stop + " " * (len(m.group(0)) - len(stop) - 1) + "\n"
 
     text = _SPOKEN_COMMA.sub(lambda m: "," + " " * (len(m.group(0)) - 1), _SPOKEN_BREAK.sub(written, text))
-    return _FRACTION_HOURS.sub(_as_minutes, text)
+    return _SUMMED_MINUTES.sub(_summed, _FRACTION_HOURS.sub(_as_minutes, text))
+
+
+#: minutes written as a sum ("TE 7+8' (split around MT)", "10 + 5 min")
+_SUMMED_MINUTES = re.compile(r"(?<![\w+.])(?P<a>\d{1,2})[ \t]*\+[ \t]*(?P<b>\d{1,2})(?=[ \t]*(?:['’′]|min))", re.I)
+
+
+def _summed(m: re.Match[str]) -> str:
+    total = str(int(m.group("a")) + int(m.group("b")))
+    return total + " " * (len(m.group(0)) - len(total))
 
 
 #: a comma dictated as a word ("... weight shift to the right comma then balance work ...")
@@ -1055,7 +1075,18 @@ def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows
         return _split_rows(text, rows, reading, by_paragraph)
     if by_paragraph:
         paragraphs = _paragraphs(text)
-        if sum(_ends_with_minutes(text[a:b], rd) for a, b in paragraphs) >= 2:
+        closing = sum(_ends_with_minutes(text[a:b], rd) for a, b in paragraphs)
+        # or one paragraph closes with its minutes and another opens with a heading and states none
+        headed = sum(
+            1
+            for a, b in paragraphs
+            if not _ends_with_minutes(text[a:b], rd)
+            and (h := rd.heading.match(text, a)) is not None
+            and _valid_heading(h, text, rd)
+            and _body_minutes(text, a, b, rd, [])["minutes"] is None
+            and not any(h.group(g) for g in MINUTE_GROUPS)
+        )
+        if closing >= 2 or (closing == 1 and headed >= 1):
             return _split_paragraphs(text, paragraphs, reading)
     every_heading = _headings(text, rd)
     sections = _clip_sections(_sections(text, rd), every_heading)

@@ -347,3 +347,20 @@ def test_an_evaluations_findings_under_a_domains_name_stay_in_the_evaluation() -
     )
     got = split(note)["blocks"]
     assert [(b["decides"], b["minutes"]) for b in got] == [("evaluation", None), ("content", 12)]
+
+
+def test_sentences_lines_and_paragraphs_that_carry_their_own_minutes() -> None:
+    # a line after one ending "wk 4." is not a numbered list item: its heading still opens a block
+    goal = "Ther Ex: 12 min. Goal: indep stairs by wk 4.\nManual: 8 min. STG: less pain w/ reach."
+    assert [b["minutes"] for b in split(goal)["blocks"]] == [12, 8]
+    # a measure that changed is a finding, not minutes; a new sentence with its own minutes is a new block
+    note = "Ther act 15 min: reaching at counter, standing tolerance 4 min -> 7 min."
+    assert [b["minutes"] for b in split(note)["blocks"]] == [15]
+    note = "Today: Manual: radiocarpal mobs, 9 min. Ther ex: putty, wrist curls, 12 min. Orthosis check, fit ok, 2 min."
+    assert [b["minutes"] for b in split(note)["blocks"]] == [9, 12, 2]
+    paragraphs = "Balance: SLS w/ UE support, tandem, CGA, VC.\n\nStairs w/ rail x4, step-to, cues. 10 min.\n\nCall MD."
+    assert [(b["claims"], b["minutes"]) for b in split(paragraphs)["blocks"]] == [("97112", None), (None, 10)]
+    summed = blocks.spoken_breaks("TE 6+9' (before and after MT) bridges, clams. MT 8' STM")
+    assert [b["minutes"] for b in split(summed)["blocks"]] == [15, 8]
+    sessions = "AM ADL 0800-0830: shower w/ bench, min A\nPM ADL 1300-1315: toileting, CGA"
+    assert [b["minutes"] for b in split(sessions)["blocks"]] == [30, 15]
