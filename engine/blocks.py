@@ -553,6 +553,19 @@ _UNHEADED = re.compile(
 )
 
 
+#: the same, where the writer puts "m" for minutes ("Community reintegration 45m: ...", "Waiting for the van 15m.")
+_UNHEADED_M = re.compile(
+    _UNHEADED.pattern.replace(r"(?:minutes|minute|mins|min)\b", r"(?:minutes|minute|mins|min|m)\b", 1), _UNHEADED.flags
+)
+
+
+def _writes_m_for_minutes(text: str) -> bool:
+    """Whether the note writes minutes as "45m" (twice or more beside a colon, a full stop or a line's end) and
+    never metres in words: then a line's "10m" is minutes too."""
+    marks = re.findall(r"\b\d{1,3}m\b(?=[ \t]*(?:[:.,]|$))", text, re.M)
+    return len(marks) >= 2 and re.search(r"\b(?:met(?:er|re)s?|km)\b", text, re.I) is None
+
+
 #: a line that opens with its minutes and no heading after them ("8' joint mobs radiocarpal gr II")
 _MINUTES_FIRST = re.compile(
     r"^[ \t]*(?:[-*•][ \t]*)?(?P<lead_min>(?P<min>\d{1,3})[ \t]*(?:minutes|minute|mins|min|['’′])[ \t:,-]*)"
@@ -633,7 +646,7 @@ def _with_unheaded(
         block["minutes_from"] = "line"
         out.append(block)
         out.sort(key=lambda b: b["span"][0])
-    for m in _UNHEADED.finditer(text):
+    for m in (_UNHEADED_M if _writes_m_for_minutes(text) else _UNHEADED).finditer(text):
         start = m.start("lead")
         if m.group("min") and _apostrophe_distance(text, m.end("min"), int(m.group("min"))):
             continue  # "during gait ..., 300' x 15 min": feet
