@@ -113,6 +113,26 @@ def test_the_real_tree_reads_body_function_places_warm_ups_and_manual_stretches(
     assert code("Bridges 3x10, clams 3x10, rest break 1 min between sets.") == "97110", "rests inside exercise work"
 
 
+def test_a_canalith_repositioning_maneuver_is_95992_and_habituation_stays_97112() -> None:
+    def walked(note: str) -> tuple[str | None, str | None]:
+        r = suggest.walk(TREE, note, VOCAB, READING)
+        return r["code"], r["outcome"]
+
+    # the maneuver, side and response are written, the positional test finding is not
+    assert walked("Epley R posterior canal, 2 reps, nystagmus resolved on retest") == ("95992", "o_doc_95992_partial")
+    assert walked(
+        "R Dix-Hallpike positive, upbeating torsional nystagmus; R posterior canal BPPV; modified Epley x2;"
+        " no nystagmus on retest."
+    ) == ("95992", "o_95992")
+    assert walked(
+        "Habituation exercises: Brandt-Daroff x5 each side, dizziness 4/10 -> 2/10, DHI 46, vc for pacing."
+    ) == (
+        "97112",
+        "o_97112",
+    )
+    assert walked("VOR x1 viewing 3 x 1 min with head turns, dizziness 3/10 -> 1/10, DHI 46, vc.")[0] == "97112"
+
+
 def test_independent_work_and_rests_are_not_a_therapists_action() -> None:
     def code(note: str) -> str | None:
         r = suggest.walk(TREE, note, VOCAB, READING)

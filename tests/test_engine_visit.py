@@ -378,3 +378,31 @@ def test_a_plan_right_after_a_heading_speaks_of_what_follows_not_of_the_block() 
     assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97116", 10)]
     planned = read("NMR 12 min - planned, not started d/t BP 180/100.\nTE 8 min: seated LAQ 2x10, VC")
     assert [b["code"] for b in planned["blocks"]] == [None, "97110"] and planned["units"] == {"97110": 1}
+
+
+def test_canalith_repositioning_bills_95992_once_and_its_minutes_are_not_timed() -> None:
+    note = (
+        "NMR 15 min: gaze stabilization x1 viewing, head turns 3 x 1 min, DHI 46, dizziness 3/10 -> 1/10,"
+        " vc for pacing.\n"
+        "CRP 8 min: R Epley x2 for R posterior canal BPPV (R Dix-Hallpike positive, upbeating torsional nystagmus);"
+        " nystagmus resolved on retest.\n"
+        "Total timed 15 min"
+    )
+    for rule in ("cms", "ama"):
+        r = read(note, rule)
+        assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97112", 15), ("95992", 8)], rule
+        assert r["blocks"][1]["documentation"]["verdict"] == "supported", rule
+        assert r["units"] == {"97112": 1, "95992": 1}, rule
+        # the 8 minutes are not timed: the stated timed total of 15 agrees, and the steps count 15
+        assert not r["warnings"], rule
+        assert any("total timed minutes 15 min" in s for s in r["steps"]), rule
+    said_23 = read(note.replace("Total timed 15 min", "Total timed 23 min"))
+    assert "total_mismatch" in [w["kind"] for w in said_23["warnings"]]
+
+
+def test_habituation_under_a_crp_heading_is_still_97112() -> None:
+    (block,) = read(
+        "CRP 12 min: habituation exercises, Brandt-Daroff x5 each side, dizziness 4/10 -> 2/10, DHI 46, vc for pacing."
+    )["blocks"]
+    assert block["code"] == "97112" and block["claims"] == "95992"
+    assert block["heading_note"] == "headed CRP 12 min; the content supports 97112"
