@@ -364,3 +364,11 @@ def test_sentences_lines_and_paragraphs_that_carry_their_own_minutes() -> None:
     assert [b["minutes"] for b in split(summed)["blocks"]] == [15, 8]
     sessions = "AM ADL 0800-0830: shower w/ bench, min A\nPM ADL 1300-1315: toileting, CGA"
     assert [b["minutes"] for b in split(sessions)["blocks"]] == [30, 15]
+
+
+def test_a_writer_who_puts_m_for_minutes_has_unheaded_lines_read_the_same_way() -> None:
+    note = "Community reintegration 40m: bus route w/ pt, fare card, 2 cues\nWait for the bus back 12m.\nTotal 52m"
+    assert [b["minutes"] for b in split(note)["blocks"]] == [40, 12]
+    # metres named anywhere: "10m" stays a distance
+    metres = "Gait 10 min: 4 x 10m walkway, meters counted\nWalked to car 20m."
+    assert [b["minutes"] for b in split(metres)["blocks"]] == [10]

@@ -16,7 +16,9 @@ from build_tools.pages.codes import code_pages, guidance_page, payer_caveats_for
 from build_tools.pages.topics import topic_pages
 
 #: a fixed day for the freshness tests (no test reads the clock): 2026 has not ended, 2023 has
-DAY_2026 = dt.date(2026, 12, 3)
+DAY_2026 = dt.date(
+    2026, 12, 31
+)  # the last day of 2026: later than any review date in the data, and a 2026 figure is current
 DAY_2028 = dt.date(2028, 1, 2)
 STALE = "this figure is for {}; check the current one"
 
