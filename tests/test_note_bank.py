@@ -58,7 +58,7 @@ def test_visits_have_their_fields_with_valid_types() -> None:
 
 #: supervised modalities, group, evaluations: untimed (minutes written for them are not timed minutes)
 #: the visit sets, one per author
-SETS = ("v-", "v2-", "v3-", "v4-", "v5-", "v6-", "v7-", "v8-", "v9-", "v10-", "v11-")
+SETS = ("v-", "v2-", "v3-", "v4-", "v5-", "v6-", "v7-", "v8-", "v9-", "v10-", "v11-", "v12-")
 
 UNTIMED = {
     "97010",
@@ -131,8 +131,8 @@ def test_the_deal_keeps_the_first_assignments_and_alternates() -> None:
 
 def test_the_visits_written_without_the_engine_are_the_held_out_half() -> None:
     split = yaml.safe_load((BANK / "visit_split.yaml").read_text(encoding="utf-8"))
-    assert split["heldout"] and all(i.startswith(("v4-", "v6-", "v11-")) for i in split["heldout"])
-    assert split["dev"] and not any(i.startswith(("v4-", "v6-", "v11-")) for i in split["dev"])
+    assert split["heldout"] and all(i.startswith(("v4-", "v6-", "v11-", "v12-")) for i in split["heldout"])
+    assert split["dev"] and not any(i.startswith(("v4-", "v6-", "v11-", "v12-")) for i in split["dev"])
     got = _deal().deal_visits(
         [{"id": "v-a"}, {"id": "v2-b"}, {"id": "v-c"}, {"id": "v3-d"}, {"id": "v4-e"}, {"id": "v5-f"}, {"id": "v6-g"}]
     )

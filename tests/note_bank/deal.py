@@ -14,7 +14,8 @@ never saw the engine. v5- (dev) and v6- (held out) were written on 2026-12-04 by
 the reader and to every other note; v7- (dev, 2026-12-04) by one more blind author, given the same six-clinician
 style brief as the v6- author; v8- (dev, 2026-12-04) by another, as EMR exports. v9-, v10- (dev) and v11- (held
 out) were written on 2026-12-04 by three more blind authors; v11- was dealt to held-out here before its notes
-existed. (Until 2026-12-03 the v- visits were ordered by sha256(id) and dealt alternately, first to dev;
+existed. v12- (held out) was dealt here the same day before its author was asked for it: it is measured once,
+after the session's tuning. (Until 2026-12-03 the v- visits were ordered by sha256(id) and dealt alternately, first to dev;
 `deal_alternately` still serves the single-block notes and the published examples.)
 
 Run from the repository root: python tests/note_bank/deal.py  (add --check to compare without writing).
@@ -50,13 +51,13 @@ VISIT_HEADER = (
     "# v6- visits, written on 2026-12-04 by another author blind to the reader and to every other note, are held\n"
     "# out too; v5-, v7- and v8- visits, written the same day by three more blind authors as more dev data, are dev.\n"
     "# v9-, v10- (dev) and v11- (held out) visits were written later on 2026-12-04 by three more blind authors;\n"
-    "# v11- was dealt to held-out before its notes were written.\n"
-    "# Every v-, v2-, v3-, v5-, v7-, v8-, v9- and v10- visit is dev, every v4-, v6- and v11- visit is held out.\n"
+    "# v11- was dealt to held-out before its notes were written; so was v12-, measured once after the tuning.\n"
+    "# Every v-, v2-, v3-, v5-, v7-, v8-, v9- and v10- visit is dev, every v4-, v6-, v11- and v12- visit is held out.\n"
     "# Tune only on dev.\n"
 )
 
 #: ids of visits written blind to the reader and never read while tuning: all held out
-HELDOUT_VISIT_PREFIXES = ("v4-", "v6-", "v11-")
+HELDOUT_VISIT_PREFIXES = ("v4-", "v6-", "v11-", "v12-")
 
 
 def _key(note_id: str) -> str:
