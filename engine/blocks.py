@@ -153,7 +153,9 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     qualifier = (
         r"(?P<qual>(?:[ \t]+(?:[a-z][a-z/+&'-]{1,20}|[RLB](?=[ \t])|BIL)){1,2})"
         r"(?=[ \t]*[(:|–-]?[ \t]*x?[ \t]*\d{1,3}[ \t]*(?:min|'|’)"
-        r"|[ \t]*\|[ \t]*(?:0?0:)?\d{1,3}[ \t]*\|)"
+        r"|[ \t]*\|[ \t]*(?:0?0:)?\d{1,3}[ \t]*\|"
+        # or a template's minutes field or start time ("97129 Cognitive function - Start 13:00 End 13:35")
+        r"|[ \t]*[-–:,|]?[ \t]*(?:start(?:ed)?|time in|duration|minutes)[ \t]*[:=–-]?[ \t]*\d)"
     )
     lead = (
         r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
