@@ -378,3 +378,16 @@ def test_a_plan_right_after_a_heading_speaks_of_what_follows_not_of_the_block() 
     assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97116", 10)]
     planned = read("NMR 12 min - planned, not started d/t BP 180/100.\nTE 8 min: seated LAQ 2x10, VC")
     assert [b["code"] for b in planned["blocks"]] == [None, "97110"] and planned["units"] == {"97110": 1}
+
+
+def test_a_pediatric_visit_codes_sensory_input_table_work_and_dressing_apart() -> None:
+    note = (
+        "Sensory integration 20 min: bolster swing w/ linear input graded to tolerance, heavy work pulling a loaded"
+        " wagon, adaptive responses improved by the end.\n"
+        "Fine motor 12 min: cutting along a thick line w/ loop scissors, cues for the helper hand.\n"
+        "Self-care 10 min: pulling on socks and doing up a zipper on his coat, min A fading to SBA.\n"
+        "Total timed 42 min"
+    )
+    r = read(note)
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97533", 20), ("97530", 12), ("97535", 10)]
+    assert r["units"] == {"97533": 1, "97530": 1, "97535": 1}
