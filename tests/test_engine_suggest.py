@@ -359,3 +359,15 @@ def test_table_tasks_righting_reactions_and_isometrics_are_read() -> None:
     )
     assert _code("Quad isometrics 10 x 10 sec holds, cues to avoid breath holding.") == "97110"
     assert _code("Walked with son to the lobby, no skilled tx.") == "not_billable", "'no skilled tx' is not negated"
+
+
+def test_a_note_that_says_no_skill_was_given_is_not_billable_beside_a_vital_sign() -> None:
+    assert _code("Tilt table 15 min for WB tolerance, HR monitored, no skilled intervention after set-up.") == (
+        "not_billable"
+    )
+    assert _code("Pt did his shelf-stocking circuit indep per his program, PT monitored from the doorway.") == (
+        "not_billable"
+    )
+    assert _code("Squat pivot w/c to mat x4, min A, cues for head-hips.") == "97530", "a pivot is a transfer"
+    step = "Parallel bars: step training w/ R LE, weight shift onto R, mod A at the knee."
+    assert _code(step, claims="97116", heading="Gait") == "97116", "step training under a gait heading"
