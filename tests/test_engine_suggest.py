@@ -371,3 +371,10 @@ def test_a_note_that_says_no_skill_was_given_is_not_billable_beside_a_vital_sign
     assert _code("Squat pivot w/c to mat x4, min A, cues for head-hips.") == "97530", "a pivot is a transfer"
     step = "Parallel bars: step training w/ R LE, weight shift onto R, mod A at the knee."
     assert _code(step, claims="97116", heading="Gait") == "97116", "step training under a gait heading"
+
+
+def test_a_caregiver_trained_while_the_patient_is_away_is_caregiver_training_whatever_the_heading() -> None:
+    note = "Taught wife Hoyer lift transfers and a turning schedule (pt not present), return demo x2."
+    assert _code(note, claims="97535", heading="Caregiver training") == "97550"
+    present = "Taught wife Hoyer lift transfers with the pt, return demo x2."
+    assert _code(present, claims="97535", heading="Caregiver training") == "97535", "with the patient: self-care"
