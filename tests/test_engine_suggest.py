@@ -378,3 +378,9 @@ def test_a_caregiver_trained_while_the_patient_is_away_is_caregiver_training_wha
     assert _code(note, claims="97535", heading="Caregiver training") == "97550"
     present = "Taught wife Hoyer lift transfers with the pt, return demo x2."
     assert _code(present, claims="97535", heading="Caregiver training") == "97535", "with the patient: self-care"
+
+
+def test_a_work_hardening_program_is_its_own_code_and_job_simulation_in_therapy_is_an_activity() -> None:
+    program = "Work hardening hour 2: simulated shelf stocking at 25 lb and ladder work, cues for lift mechanics."
+    assert _code(program) == "97545"
+    assert _code("Job simulation: lifting 25 lb crates floor to shelf x8, cues for lift mechanics.") == "97530"
