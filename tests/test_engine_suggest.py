@@ -384,3 +384,8 @@ def test_a_work_hardening_program_is_its_own_code_and_job_simulation_in_therapy_
     program = "Work hardening hour 2: simulated shelf stocking at 25 lb and ladder work, cues for lift mechanics."
     assert _code(program) == "97545"
     assert _code("Job simulation: lifting 25 lb crates floor to shelf x8, cues for lift mechanics.") == "97530"
+
+
+def test_a_treadmill_in_a_harness_is_stepping_trained() -> None:
+    assert _code("Treadmill w/ harness 20 min, PT cueing R heel strike and longer step.") == "97116"
+    assert _code("Treadmill 10 min at 2.5 mph, HR monitored, speed increased.") == "97110"
