@@ -337,6 +337,8 @@ def _heading_breaks_tie(
     leading = [a["id"] for a in question["answers"] if claims in a.get("heading_codes", [])]
     if len(leading) != 1 or leading[0] not in settled["outranked"]:
         return settled
+    if any(a["id"] == settled["answer"] and a.get("decisive") for a in question["answers"]):
+        return settled  # a fact the note states (the patient was not there) rules out the heading's code
     spans = settled["outranked"][leading[0]]
     return {
         "answer": leading[0],

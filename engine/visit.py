@@ -35,8 +35,13 @@ def _warning(kind: str, message: str, block: int | None = None) -> dict[str, Any
     return {"kind": kind, "message": message, "block": block}
 
 
+#: timed codes with a unit length of their own (caregiver training's first 30 minutes, work hardening's first two
+#: hours): their minutes are timed minutes of the day, though the unit calculator does not count their units
+OWN_UNIT_BASES = frozenset({"per_encounter_time", "first_2h_then_1h"})
+
+
 def _timed(code: str, codes: dict[str, dict[str, Any]]) -> bool:
-    return codes.get(code, {}).get("unit_basis") in units.TIMED_BASES | units.PAIRED_BASES
+    return codes.get(code, {}).get("unit_basis") in units.TIMED_BASES | units.PAIRED_BASES | OWN_UNIT_BASES
 
 
 def _label(block: dict[str, Any], number: int) -> str:

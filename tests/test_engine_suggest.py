@@ -320,3 +320,92 @@ def test_any_text_gives_a_tree_walk_or_a_question(text: str) -> None:
     state = tree.state(TREE, [(s["question"], s["answer"]) for s in r["path"]])
     assert state["error"] is None
     assert (r["outcome"] is None) == (r["open_question"] is not None)
+
+
+def _code(note: str, **kwargs: Any) -> str | None:
+    """The code (or not_billable, or the open question) the real tree reaches from `note`."""
+    r = suggest.walk(TREE, note, VOCAB, READING, **kwargs)
+    return r["code"] or (r["result"] if r["outcome"] else r["open_question"])
+
+
+def test_a_self_care_task_trained_is_self_care_and_a_transfer_practised_is_an_activity() -> None:
+    dressing = (
+        "Lower-body dressing at edge of bed w/ long-handled shoe horn, min A, VC x2 for posterior hip precautions."
+    )
+    assert _code(dressing) == "97535", "the self-care task itself, with its equipment and precautions"
+    assert _code("Oral care and hair combing seated at the sink, set-up and VC to finish the left side.") == "97535"
+    assert _code("Opened jars w/ a jar opener, joint protection reviewed for kitchen work, 3 trials.") == "97535"
+    assert _code("Toilet transfer x4 w/ grab bar, CGA, VC for hand placement.") == "97530", "a transfer is practice"
+    grooming_for_balance = "Grooming standing at sink to challenge standing balance, LOB x2, CGA, wide BOS cued."
+    assert _code(grooming_for_balance) != "97535", "a task done for balance is not self-care training"
+
+
+def test_controlled_sensory_input_is_sensory_integration() -> None:
+    swing = "Platform swing w/ linear and rotary input graded to tolerance, then heavy work pushing a weighted bin."
+    assert _code(swing) == "97533"
+    assert _code("Deep pressure and joint compressions before table work, adaptive responses improved.") == "97533"
+    assert _code("Talked with mom about a sensory diet for home.") != "97533", "advice about a home programme"
+
+
+def test_attention_and_processing_speed_drills_are_cognitive_intervention() -> None:
+    drills = (
+        "Selective attention drills on tablet w/ graded distractors 12 min, error detection 7/10, cues to self-check."
+    )
+    assert _code(drills) == "97129"
+    assert _code("Divided attention + processing speed tasks, Dynavision 2 x 1 min, 14 min.") == "97129"
+
+
+def test_community_tasks_and_workstation_set_up_are_community_or_work_training() -> None:
+    assert _code("Practised planning a bus route with the transit app and counting the fare, 2 cues.") == "97537"
+    workstation = "Workstation set-up analysed: chair lowered 2 in, monitor raised, pt trained in microbreaks."
+    assert _code(workstation) == "97537"
+
+
+def test_an_orthosis_made_weeks_ago_is_a_later_encounter() -> None:
+    check = "Wrist cock-up orthosis (fabricated 3 wks ago) checked for fit, strap trimmed, wear schedule reviewed."
+    assert _code(check) == "97763"
+    assert (
+        _code("Resting hand orthosis fabricated today from thermoplastic, fit checked, wear schedule taught.")
+        == "97760"
+    )
+
+
+def test_table_tasks_righting_reactions_and_isometrics_are_read() -> None:
+    assert (
+        _code("Cutting along a curved line w/ loop scissors, tripod grasp on crayon, cues for helper hand.") == "97530"
+    )
+    assert (
+        _code("Prone on wedge for head righting, protective reactions in sitting w/ facilitation at hips.") == "97112"
+    )
+    assert _code("Quad isometrics 10 x 10 sec holds, cues to avoid breath holding.") == "97110"
+    assert _code("Walked with son to the lobby, no skilled tx.") == "not_billable", "'no skilled tx' is not negated"
+
+
+def test_a_note_that_says_no_skill_was_given_is_not_billable_beside_a_vital_sign() -> None:
+    assert _code("Tilt table 15 min for WB tolerance, HR monitored, no skilled intervention after set-up.") == (
+        "not_billable"
+    )
+    assert _code("Pt did his shelf-stocking circuit indep per his program, PT monitored from the doorway.") == (
+        "not_billable"
+    )
+    assert _code("Squat pivot w/c to mat x4, min A, cues for head-hips.") == "97530", "a pivot is a transfer"
+    step = "Parallel bars: step training w/ R LE, weight shift onto R, mod A at the knee."
+    assert _code(step, claims="97116", heading="Gait") == "97116", "step training under a gait heading"
+
+
+def test_a_caregiver_trained_while_the_patient_is_away_is_caregiver_training_whatever_the_heading() -> None:
+    note = "Taught wife Hoyer lift transfers and a turning schedule (pt not present), return demo x2."
+    assert _code(note, claims="97535", heading="Caregiver training") == "97550"
+    present = "Taught wife Hoyer lift transfers with the pt, return demo x2."
+    assert _code(present, claims="97535", heading="Caregiver training") == "97535", "with the patient: self-care"
+
+
+def test_a_work_hardening_program_is_its_own_code_and_job_simulation_in_therapy_is_an_activity() -> None:
+    program = "Work hardening hour 2: simulated shelf stocking at 25 lb and ladder work, cues for lift mechanics."
+    assert _code(program) == "97545"
+    assert _code("Job simulation: lifting 25 lb crates floor to shelf x8, cues for lift mechanics.") == "97530"
+
+
+def test_a_treadmill_in_a_harness_is_stepping_trained() -> None:
+    assert _code("Treadmill w/ harness 20 min, PT cueing R heel strike and longer step.") == "97116"
+    assert _code("Treadmill 10 min at 2.5 mph, HR monitored, speed increased.") == "97110"

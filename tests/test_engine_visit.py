@@ -406,3 +406,30 @@ def test_habituation_under_a_crp_heading_is_still_97112() -> None:
     )["blocks"]
     assert block["code"] == "97112" and block["claims"] == "95992"
     assert block["heading_note"] == "headed CRP 12 min; the content supports 97112"
+
+
+def test_a_pediatric_visit_codes_sensory_input_table_work_and_dressing_apart() -> None:
+    note = (
+        "Sensory integration 20 min: bolster swing w/ linear input graded to tolerance, heavy work pulling a loaded"
+        " wagon, adaptive responses improved by the end.\n"
+        "Fine motor 12 min: cutting along a thick line w/ loop scissors, cues for the helper hand.\n"
+        "Self-care 10 min: pulling on socks and doing up a zipper on his coat, min A fading to SBA.\n"
+        "Total timed 42 min"
+    )
+    r = read(note)
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97533", 20), ("97530", 12), ("97535", 10)]
+    assert r["units"] == {"97533": 1, "97530": 1, "97535": 1}
+
+
+def test_caregiver_training_minutes_are_timed_minutes_of_the_day() -> None:
+    note = (
+        "Caregiver training 35 min: taught husband a bed-to-chair stand pivot with a gait belt while the patient was"
+        " away at dialysis, husband return demo x3.\n"
+        "Gait 10 min: RW 150 ft x2, cues for step length.\n"
+        "Total timed 45 min"
+    )
+    r = read(note)
+    assert [(b["code"], b["minutes"]) for b in r["blocks"]] == [("97550", 35), ("97116", 10)]
+    kinds = [w["kind"] for w in r["warnings"]]
+    assert "total_mismatch" not in kinds, "the caregiver minutes belong in the stated timed total"
+    assert "not_counted" in kinds and r["units"] == {"97116": 1}

@@ -36,8 +36,8 @@ BANK = Path(__file__).resolve().parent
 SPLIT_HEADER = (
     "# The development / held-out split, made once before any pattern was tuned: within each expected code the\n"
     "# notes are ordered by sha256(id) and dealt alternately, first to dev. Tune only on dev; report both.\n"
-    "# Notes added later (ids t2- on 2026-12-03, t3- on 2026-12-04) were dealt by tests/note_bank/deal.py by the same\n"
-    "# rule, each round among its own notes, leaving every earlier assignment unchanged.\n"
+    "# Notes added later (ids t2- on 2026-12-03, t3- and t4- on 2026-12-04) were dealt by tests/note_bank/deal.py by\n"
+    "# the same rule, each round among its own notes, leaving every earlier assignment unchanged.\n"
 )
 VISIT_HEADER = (
     "# The development / held-out split of visits.yaml, made by tests/note_bank/deal.py. The first held-out half\n"
@@ -86,8 +86,9 @@ def deal_notes(notes: list[dict], existing: dict[str, list[str]]) -> dict[str, l
 
 
 #: later rounds of single-block notes, each dealt among its own notes by the same rule: t2- (2026-12-03),
-#: t3- (2026-12-04, the prosthetic-training notes); earlier assignments never change
-LATER_ROUNDS = ("t2-", "t3-")
+#: t3- (2026-12-04, the prosthetic-training notes), t4- (2026-12-04, the caregiver-training note); earlier
+#: assignments never change
+LATER_ROUNDS = ("t2-", "t3-", "t4-")
 
 
 def deal_in_rounds(notes: list[dict], base: dict[str, list[str]]) -> dict[str, list[str]]:
