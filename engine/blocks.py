@@ -158,8 +158,13 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         r"|[ \t]*[-–:,|]?[ \t]*(?:start(?:ed)?|time in|duration|minutes)[ \t]*[:=–-]?[ \t]*\d)"
     )
     lead = (
-        r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))|(?P<mid>(?<=[ \t])))"
-        r"[ \t]*(?:[-*•>]\s*|\d{1,2}[.)][ \t]+)?" + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*:\s*)?"
+        # mid-line only after a run's first blank: a start further into the run finds the same match later
+        r"(?:(?<=\n)|^|(?<=[.;|]\s)|(?<=[.;|])|(?<=[.;]\s\s)|(?<=[.;][\"”']\s)|(?P<comma>(?<=,\s))"
+        r"|(?P<mid>(?<=[ \t])(?<![ \t]{2})))"
+        # possessive: nothing after these spaces starts with a space, and giving them back one by one costs
+        # quadratic time on a long run of blanks (a pasted, space-aligned flowsheet)
+        r"[ \t]*+(?:[-*•>]\s*+|\d{1,2}[.)][ \t]++)?"
+        + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*+:\s*+)?"
         # the part of the day before a session's heading ("AM ADL 0700-0730:", "PM session - gait 15 min")
         r"(?:(?:AM|PM|a\.m\.|p\.m\.)(?:[ \t]+session)?[ \t]*[-:]?[ \t]+)?"
         rf"(?:(?P<pre>\d{{1,4}}|{NUMBER_WORDS})[ \t]*-?[ \t]*(?:minutes|minute|mins|min|['’′])[ \t]+"
@@ -704,7 +709,7 @@ def _with_unheaded(
 
 #: a sentence, or a clause that hands over to the next service (", then ...")
 _SENTENCE = re.compile(
-    r"[^\n]*?(?:[.!?](?=\s)|,?(?=\s+then\s)|,(?=\s+(?:he|she|pt|patient|they)\s+also\s)|,(?=\s+total\s)|\n|$)",
+    r"[^\n]*?(?:[.!?](?=\s)|,?(?<!\s)(?=\s++then\s)|,(?=\s++(?:he|she|pt|patient|they)\s++also\s)|,(?=\s++total\s)|\n|$)",
     re.IGNORECASE,
 )
 

@@ -372,3 +372,21 @@ def test_a_writer_who_puts_m_for_minutes_has_unheaded_lines_read_the_same_way() 
     # metres named anywhere: "10m" stays a distance
     metres = "Gait 10 min: 4 x 10m walkway, meters counted\nWalked to car 20m."
     assert [b["minutes"] for b in split(metres)["blocks"]] == [10]
+
+
+@pytest.mark.parametrize("blank", [" ", "\t"])
+def test_a_long_run_of_blanks_reads_like_one_blank(blank: str) -> None:
+    """A pasted, space-aligned note: 20,000 blanks inside a flowsheet row and between narrative blocks are
+    read as one blank would be (the reader once took minutes per thousand blanks, and hung the worker)."""
+    note = (
+        "Intervention | Min | Details\nNMR | 12 | SLS 3x30s, tandem stance, VC for trunk\n"
+        "Gait training | 15 | hemiwalker L hand, 80 ft x3,{gap}CGA\nTotal timed: 27\n"
+        "TherEx 10 min: bridges 2x10{gap}NMR 8 min: SLS on foam, cues"
+    )
+    one, many = split(note.format(gap=blank)), split(note.format(gap=blank * 20_000))
+
+    def shape(result: dict) -> list[tuple]:
+        return [(b["heading"], b["minutes"], b["decides"]) for b in result["blocks"]]
+
+    assert shape(many) == shape(one)
+    assert [b["minutes"] for b in one["blocks"]] == [12, 15, 10, 8]
