@@ -72,6 +72,14 @@ def blocking_violations(page: Page, within: str | None = None) -> list[str]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         inject_axe(page)
     context = "document" if within is None else f"{{include: [{within!r}]}}"
+    # colours are measured as the reader sees them at rest: a button's colour transition (125 ms after a
+    # click or hover) caught halfway reads as a contrast failure that no reader ever sees
+    # (an endless animation, such as a loading spinner, is left running)
+    page.evaluate(
+        "Promise.all(document.getAnimations()"
+        ".filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)"
+        ".map((a) => a.finished.catch(() => null)))"
+    )
     result: dict[str, Any] = page.evaluate(f"axe.run({context}, {{resultTypes: ['violations']}})")
     return [
         f"{v['impact']}: {v['id']} ({v['help']}) at {[n['target'] for n in v['nodes']][:5]}"
