@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from build_tools import ROOT
+from build_tools.parse_cache import ParseCache
 from build_tools.report import Problem
 from build_tools.yaml_strict import MAX_BYTES, DataPath, Pos, parse
 
@@ -98,30 +99,34 @@ class Project:
         return [p for doc in self.documents() for p in doc.problems]
 
 
-def load_file(path: Path, max_bytes: int = MAX_BYTES) -> Document:
-    """Read one YAML file strictly; a missing file is a problem too."""
+def load_file(path: Path, max_bytes: int = MAX_BYTES, cache: ParseCache | None = None) -> Document:
+    """Read one YAML file strictly (through `cache` when given); a missing file is a problem too."""
     if not path.is_file():
         return Document(path, None, problems=[Problem(path, 1, 1, "file is missing", "create it")])
-    parsed = parse(path, max_bytes=max_bytes)
+    parsed = parse(path, max_bytes=max_bytes) if cache is None else cache.parse(path, max_bytes)
     return Document(path, parsed.data, parsed.marks, parsed.key_marks, parsed.problems)
 
 
 def load_project(root: Path = ROOT, max_bytes: int = MAX_BYTES) -> Project:
-    """Load decision_tree.yaml and everything under data/ (files over `max_bytes` are refused)."""
+    """Load decision_tree.yaml and everything under data/ (files over `max_bytes` are refused).
+
+    Files whose bytes were read clean before are not parsed again (build_tools.parse_cache)."""
     data = root / "data"
+    cache = ParseCache(root)
     project = Project(
         root=root,
-        tree=load_file(root / "decision_tree.yaml", max_bytes),
-        vocab=load_file(data / "vocab.yaml", max_bytes),
-        sources=load_file(data / "sources.yaml", max_bytes),
-        reading=load_file(data / "note_reading.yaml", max_bytes),
+        tree=load_file(root / "decision_tree.yaml", max_bytes, cache),
+        vocab=load_file(data / "vocab.yaml", max_bytes, cache),
+        sources=load_file(data / "sources.yaml", max_bytes, cache),
+        reading=load_file(data / "note_reading.yaml", max_bytes, cache),
     )
     for kind in RECORD_KINDS:
         folder = data / kind
         files = sorted(p for p in folder.iterdir() if not p.name.startswith(".")) if folder.is_dir() else []
         loaded = [p for p in files if p.suffix == ".yaml" and p.is_file()]
-        project.records[kind] = {p.stem: load_file(p, max_bytes) for p in loaded}
+        project.records[kind] = {p.stem: load_file(p, max_bytes, cache) for p in loaded}
         project.stray[kind] = [p for p in files if p.suffix != ".yaml" or not p.is_file()]
+    cache.save()
     return project
 
 

@@ -294,7 +294,7 @@ def _tabs(path: Path, text: str) -> list[Problem]:
     return found
 
 
-def _read(path: Path, max_bytes: int, parsed: Parsed) -> bytes | None:
+def read_limited(path: Path, max_bytes: int, parsed: Parsed) -> bytes | None:
     """The file's bytes, never more than max_bytes + 1 of them: its size is checked first (a 3 GiB file is
     refused without being read); None, with a problem, when it is too large or cannot be read."""
     try:
@@ -315,7 +315,7 @@ def parse(path: Path, raw: bytes | None = None, max_bytes: int = MAX_BYTES) -> P
     """Read one YAML file strictly; problems are collected, never raised."""
     parsed = Parsed()
     if raw is None:
-        raw = _read(path, max_bytes, parsed)
+        raw = read_limited(path, max_bytes, parsed)
         if raw is None:
             return parsed
     if len(raw) > max_bytes:

@@ -10,7 +10,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from build_tools import load
+from build_tools import parse_cache
 from build_tools.checks import schema, valid_cache
 
 
@@ -18,11 +18,11 @@ def test_one_build_parses_each_yaml_file_once(
     project_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: Counter[Path] = Counter()
-    real_parse = load.parse
+    real_parse = parse_cache.parse
 
-    def counting_parse(path: Path, **kwargs):
+    def counting_parse(path: Path, *args, **kwargs):
         parsed[Path(path)] += 1
-        return real_parse(path, **kwargs)
+        return real_parse(path, *args, **kwargs)
 
     made: Counter[str] = Counter()
     real_validator = schema._STRICT_INTEGERS
@@ -32,7 +32,8 @@ def test_one_build_parses_each_yaml_file_once(
         return real_validator(schema_doc, **kwargs)
 
     monkeypatch.setattr(valid_cache, "read", lambda root: set())  # validate everything, as a first build does
-    monkeypatch.setattr(load, "parse", counting_parse)
+    monkeypatch.setattr(parse_cache.ParseCache, "_read", lambda self: {})  # parse everything, as a first build does
+    monkeypatch.setattr(parse_cache, "parse", counting_parse)
     monkeypatch.setattr(schema, "_STRICT_INTEGERS", counting_validator)
     monkeypatch.setenv("PYODIDE_SOURCE", "cdn")
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
