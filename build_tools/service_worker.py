@@ -69,16 +69,17 @@ def _content(site_dir: Path, path: str) -> bytes:
     return _BUILD_DATES[path].sub(b"", data) if path in _BUILD_DATES else data
 
 
-def precache(site_dir: Path) -> list[list[str]]:
-    """[url, hash] of every page and asset the worker caches at install, in path order."""
-    return [[page_url(p), _hash(_content(site_dir, p))] for p in _files(site_dir) if not _skipped(p)]
+def precache(site_dir: Path, files: list[str] | None = None) -> list[list[str]]:
+    """[url, hash] of every page and asset the worker caches at install, in path order (`files`: the site's
+    files, when already listed)."""
+    return [[page_url(p), _hash(_content(site_dir, p))] for p in files or _files(site_dir) if not _skipped(p)]
 
 
-def runtime(site_dir: Path, pyodide_base: str, pyodide_version: str) -> dict[str, str]:
+def runtime(site_dir: Path, pyodide_base: str, pyodide_version: str, files: list[str] | None = None) -> dict[str, str]:
     """{url: hash} of the runtime files: assets/runtime/* and Pyodide's (local copies, or the pinned CDN URLs)."""
     found = {
         p: _hash((site_dir / p).read_bytes())
-        for p in _files(site_dir)
+        for p in files or _files(site_dir)
         if p.startswith(pyodide.RUNTIME_DIR) and not p.endswith(SKIP_SUFFIXES)
     }
     for name in pyodide.RUNTIME_FILES:
@@ -97,8 +98,9 @@ def prefetch(files: dict[str, str], pyodide_base: str) -> list[str]:
 
 
 def manifest(site_dir: Path, pyodide_base: str, pyodide_version: str) -> dict:
-    pre = precache(site_dir)
-    run = runtime(site_dir, pyodide_base, pyodide_version)
+    files = _files(site_dir)  # listed once: a site of 5,000 pages takes a while to walk
+    pre = precache(site_dir, files)
+    run = runtime(site_dir, pyodide_base, pyodide_version, files)
     lists = json.dumps({"precache": pre, "runtime": run}, sort_keys=True, separators=(",", ":"))
     return {
         "version": _hash(lists.encode()),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,9 @@ class Context:
     project: Project
     ok: set[Path]
     today: dt.date
+    #: per document (by id), every text value with its path: several rules read them, walked once
+    _strings: dict[int, list[tuple[tuple[str | int, ...], str]]] = field(default_factory=dict, repr=False)
+    _vocab: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def valid(self, doc: Document) -> bool:
         return doc.path in self.ok
@@ -47,7 +50,15 @@ class Context:
         return self.list_ids(self.project.sources, "sources")
 
     def vocab(self, name: str) -> set[str]:
-        return self.list_ids(self.project.vocab, name)
+        if name not in self._vocab:
+            self._vocab[name] = self.list_ids(self.project.vocab, name)
+        return self._vocab[name]
+
+    def strings(self, doc: Document) -> list[tuple[tuple[str | int, ...], str]]:
+        """Every (path, text) inside `doc`, in file order (walked once per document for all the rules)."""
+        if id(doc) not in self._strings:
+            self._strings[id(doc)] = [(w, v) for w, v in walk(doc.data) if isinstance(v, str)]
+        return self._strings[id(doc)]
 
 
 Rule = Callable[[Context], Iterator[Problem]]

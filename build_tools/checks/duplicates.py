@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from build_tools.checks.base import Context, Rule, walk
+from build_tools.checks.base import Context, Rule
 from build_tools.report import Problem
 
 MIN_WORDS = 12
@@ -41,8 +41,8 @@ def no_sentence_in_two_files(ctx: Context) -> Iterator[Problem]:
     for doc in ctx.project.documents():
         if not ctx.valid(doc):
             continue
-        for where, value in walk(doc.data):
-            if not isinstance(value, str) or len(value) < 40 or NOT_PROSE.intersection(map(str, where)):
+        for where, value in ctx.strings(doc):
+            if len(value) < 40 or NOT_PROSE.intersection(map(str, where)):
                 continue
             for folded, count in sentences(value):
                 seen = first.get(folded)

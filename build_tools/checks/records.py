@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from build_tools.checks.base import Context, Rule, dangling, walk
+from build_tools.checks.base import Context, Rule, dangling
 from build_tools.checks.schema import suggest
 from build_tools.load import ID_FIELDS, RECORD_KINDS, Document, record_id
 from build_tools.report import Problem
@@ -73,8 +73,8 @@ def dates_not_future(ctx: Context) -> Iterator[Problem]:
     for doc in ctx.project.documents():
         if not ctx.valid(doc):
             continue
-        for where, value in walk(doc.data):
-            if where and where[-1] in DATE_KEYS and isinstance(value, str):
+        for where, value in ctx.strings(doc):
+            if where and where[-1] in DATE_KEYS:
                 try:
                     day = dt.date.fromisoformat(value)
                 except ValueError:
@@ -92,9 +92,9 @@ def sources_exist(ctx: Context) -> Iterator[Problem]:
     for doc in ctx.project.documents():
         if not ctx.valid(doc) or doc is ctx.project.sources:
             continue
-        for where, value in walk(doc.data):
+        for where, value in ctx.strings(doc):
             cited = len(where) >= 3 and where[-3] == "sources" and where[-1] == "source"
-            if cited and isinstance(value, str) and value not in known:
+            if cited and value not in known:
                 yield dangling(doc, where, "source", value, known)
 
 
@@ -151,8 +151,8 @@ def topics_exist(ctx: Context) -> Iterator[Problem]:
                 yield dangling(doc, ("modifiers", i), "modifier", mod, modifiers)
     for kind in ("codes", "payers"):
         for doc in ctx.records(kind):
-            for where, value in walk(doc.data):
-                if where and where[-1] == "topic" and isinstance(value, str) and value not in known:
+            for where, value in ctx.strings(doc):
+                if where and where[-1] == "topic" and value not in known:
                     yield dangling(doc, where, "topic", value, known)
 
 

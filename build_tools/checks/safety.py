@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from build_tools import escape
-from build_tools.checks.base import walk
 from build_tools.load import Document
 from build_tools.page_paths import generated_paths
 from build_tools.report import Problem
@@ -79,8 +78,8 @@ def text_is_safe(ctx: Context) -> Iterator[Problem]:
     for doc in ctx.project.documents():
         if doc.data is None:
             continue
-        for where, value in walk(doc.data):
-            if not isinstance(value, str) or _in_pattern_list(where):
+        for where, value in ctx.strings(doc):
+            if _in_pattern_list(where):
                 continue
             if where and where[-1] in URL_KEYS:
                 reason = escape.url_problem(value)
@@ -110,8 +109,8 @@ def patterns_are_linear(ctx: Context) -> Iterator[Problem]:
     for doc in ctx.project.documents():
         if doc.data is None:
             continue
-        for where, value in walk(doc.data):
-            if isinstance(value, str) and _in_pattern_list(where):
+        for where, value in ctx.strings(doc):
+            if _in_pattern_list(where):
                 try:
                     expanded = patterns.expand(value, vocab, bounded=False)
                 except patterns.PatternError:
