@@ -15,8 +15,10 @@ the reader and to every other note; v7- (dev, 2026-12-04) by one more blind auth
 style brief as the v6- author; v8- (dev, 2026-12-04) by another, as EMR exports. v9-, v10- (dev) and v11- (held
 out) were written on 2026-12-04 by three more blind authors; v11- was dealt to held-out here before its notes
 existed. v12- (held out) was dealt here the same day before its author was asked for it: it is measured once,
-after the session's tuning. (Until 2026-12-03 the v- visits were ordered by sha256(id) and dealt alternately,
-first to dev; `deal_alternately` still serves the single-block notes and the published examples.)
+after the session's tuning. Its first author's notes were lost with that session's uncommitted work; a new
+blind author wrote v12- later the same day, with v13- (dev) by one more. (Until 2026-12-03 the v- visits were
+ordered by sha256(id) and dealt alternately, first to dev; `deal_alternately` still serves the single-block
+notes and the published examples.)
 
 Run from the repository root: python tests/note_bank/deal.py  (add --check to compare without writing).
 """
