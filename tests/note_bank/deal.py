@@ -54,7 +54,8 @@ VISIT_HEADER = (
     "# out too; v5-, v7- and v8- visits, written the same day by three more blind authors as more dev data, are dev.\n"
     "# v9-, v10- (dev) and v11- (held out) visits were written later on 2026-12-04 by three more blind authors;\n"
     "# v11- was dealt to held-out before its notes were written; so was v12-, measured once after the tuning.\n"
-    "# Every v-, v2-, v3-, v5-, v7-, v8-, v9- and v10- visit is dev, every v4-, v6-, v11- and v12- visit is held out.\n"
+    "# Every v-, v2-, v3-, v5-, v7-, v8-, v9-, v10- and v13- visit is dev, every v4-, v6-, v11- and v12- visit is\n"
+    "# held out.\n"
     "# Tune only on dev.\n"
 )
 
