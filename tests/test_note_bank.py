@@ -35,7 +35,7 @@ def test_visits_have_their_fields_with_valid_types() -> None:
     assert sum(v["id"].startswith("v6-") for v in VISITS) >= 60
     assert sum(v["id"].startswith("v7-") for v in VISITS) >= 60
     assert sum(v["id"].startswith("v8-") for v in VISITS) >= 60
-    for prefix in ("v9-", "v10-", "v11-"):
+    for prefix in ("v9-", "v10-", "v11-", "v12-", "v13-"):
         assert sum(v["id"].startswith(prefix) for v in VISITS) >= 60, prefix
     for v in VISITS:
         assert set(v) == {"id", "text", "blocks", "stated_total", "expected_warnings", "contested", "why"}, v["id"]
@@ -58,7 +58,7 @@ def test_visits_have_their_fields_with_valid_types() -> None:
 
 #: supervised modalities, group, evaluations: untimed (minutes written for them are not timed minutes)
 #: the visit sets, one per author
-SETS = ("v-", "v2-", "v3-", "v4-", "v5-", "v6-", "v7-", "v8-", "v9-", "v10-", "v11-", "v12-")
+SETS = ("v-", "v2-", "v3-", "v4-", "v5-", "v6-", "v7-", "v8-", "v9-", "v10-", "v11-", "v12-", "v13-")
 
 UNTIMED = {
     "97010",
