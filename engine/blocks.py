@@ -39,6 +39,15 @@ CLOCK_RANGE = (
     r"(?<!\d)(?:[01]?\d|2[0-3]):?[0-5]\d[ \t]*(?:[-–]|to)[ \t]*(?:[01]?\d|2[0-3]):?[0-5]\d(?!\d)(?![ \t]*(?:min|'))"
 )
 
+#: the words after a bare number that make it a count, a distance, a weight, an angle or another unit, not minutes
+_NOT_MINUTES = (
+    r"(?:x|×|reps?|sets?|ft|feet|foot|times|trials?|laps?|each|ea|bouts?|rounds?|passes|steps?|stairs|lbs?|kg|oz"
+    r"|deg\w*|sec\w*|s|m|meters?|metres?|yds?|yards?|inch\w*|in|cm|mm|pts?|patients|items|words|hz|mph|bpm|mmhg"
+    r"|flex\w*|ext\w*|abd\w*|add\w*|IR|ER|rot\w*|DF|PF|inv\w*|ev\w*|of|out|and|or|to|through|percent|%"
+    r"|mhz|hz|watts?|ma|volts?|pps|cm2|cc|ml|mg|psi"
+    r"|mins?|minutes?|hrs?|hours?|days?|weeks?|wks?|months?|mos?|years?|yrs?|visits?|sessions?)\b"
+)
+
 #: minute units that also write feet ("amb 150' x2")
 _APOSTROPHES = ("'", "’", "′")
 #: most minutes an apostrophe may mean: past it the number is a distance ("amb 400'")
@@ -57,12 +66,13 @@ MINUTE_GROUPS = (
     "st",
     "pre",
     "bare",
+    "tmin",
     "clock",
     "preclock",
 )
 
 #: the groups that hold whole minutes written right after a heading ("TE 12 min", "TE (12):", "| 12 |", "....12")
-_BESIDE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "xmin")
+_BESIDE_GROUPS = ("min", "pmin", "nmin", "cmin", "dmin", "fmin", "xmin", "tmin")
 
 #: time written in hours ("0.5 hrs", "1 hr", "1.5 hours"): minutes are the hours times 60. Not the end of a
 #: reading ("BP 128/76 HR 84": "HR" before a number is the heart rate, a number after a slash is not hours)
@@ -138,6 +148,13 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         r"[x×][ \t]*(?P<xmin>[5-9]|[1-5]\d|60)"
         r"(?=[ \t]*:|[ \t]+(?!(?:reps?|sets?|ft|feet|times|trials?|laps?|each|ea|bouts?|rounds?|passes|steps)\b)[a-z])"
     )
+    # a bare number right after a heading that opens its line is its minutes in terse notes ("TE 12 - seated
+    # LE strengthening", "bed mob 10 - roll", "ther ex 10, gait 12 w/ RW"): from 1 to 60, before a dash, a comma
+    # or a word, never before repetitions, a distance, a weight, an angle or a unit ("amb 50 ft", "ROM 90 flex")
+    terse_minutes = (
+        r"(?P<tmin>[1-9]\d?)(?![\d.:/x×'’′])"
+        r"(?=[ \t]*[-–—][ \t]+\S|[ \t]*,[ \t]*\S|[ \t]+\((?!\d+\s*(?:min|'))|[ \t]+(?!" + _NOT_MINUTES + r")[a-z])"
+    )
     # units written instead of minutes ("97110 x2 units:"): the block states no minutes
     units_written = r"[ \t]*[-–,:]?[ \t]*[x×]?[ \t]*(?P<units>\d{1,2})[ \t]*(?:units?|u)\b"
     # a template's minutes field ("Moist Heat - Duration - 10 -", "Ther Ex Time: 12") and its start/end times
@@ -181,7 +198,7 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         + _CODE_TAG
         + rf"(?:{column_minutes}|{units_written}|{leader_minutes}|{blank_minutes}|{field_minutes}|{start_end}"
         + r"|[ \t]*(?:[,:=|–-][ \t]*)?"
-        + rf"(?:{minutes}|{paren_minutes}|{x_minutes}|(?P<clock>{CLOCK_RANGE})|{hours_beside}))?"
+        + rf"(?:{minutes}|{paren_minutes}|{x_minutes}|(?P<clock>{CLOCK_RANGE})|{hours_beside}|{terse_minutes}))?"
         + r"(?P<end>[ \t]*[:|–-](?!\d)|[ \t]*,|[ \t]*\.(?=[ \t])|[ \t]*\n|[ \t]+(?=\S)|[ \t]*$)"
         + r"(?:[ \t]*(?P<bare>\d{1,3})[ \t]*(?=\n|$))?",
         re.IGNORECASE | re.MULTILINE,
@@ -335,6 +352,36 @@ def _x_minutes_heading(m: re.Match[str], rd: _Reader) -> bool:
     return (written.isupper() and len(written) <= 4) or info.get("decides") == "heading"
 
 
+#: a template's time field on a line of its own: a time-of-day range or minutes ("Time: 0930-0940", "Time: 9:00-9:20",
+#: "Duration: 15 min"); a field left blank ("Time: --") is no minutes
+_TIME_FIELD = re.compile(
+    r"^[ \t]*(?:time|duration|tx time|treatment time|minutes|mins)[ \t]*[:=][ \t]*"
+    rf"(?:(?P<fclock>{CLOCK_RANGE})|(?P<fnum>[1-9]\d{{0,2}})[ \t]*(?:minutes|minute|mins|min)?\.?)[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+#: minutes written with a word unit ("8 min", "10 minutes"): an apostrophe may be feet ("RW 150'")
+_WORD_MINUTES = re.compile(r"(?<![\d.])\d{1,3}[ \t]*-?[ \t]*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
+
+
+def _terse_minutes_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
+    """Whether a bare number after this heading can be its minutes: the heading opens its line (or an item of a
+    comma list), the number is at most 60, and after a walking heading ("amb 50 w/ RW": 50 feet) a number past
+    20 is minutes only before a dash ("GT 25 - RW")."""
+    if m.group("mid") is not None:
+        return False
+    if m.group("comma") is None and text[text.rfind("\n", 0, m.start("heading")) + 1 : m.start("heading")].strip(
+        " \t-*•>"
+    ):
+        return False
+    value = int(m.group("tmin"))
+    line_end = text.find("\n", m.end("tmin"))
+    if value > 60 or _WORD_MINUTES.search(text[m.end("tmin") : len(text) if line_end < 0 else line_end]):
+        return False  # minutes written with their unit later on the line are the block's ("US 1 MHz ... 8 min")
+    walking = rd.heading_ids[_key(m.group("heading"))].get("id") == "gait_training"
+    return not walking or value <= 20 or bool(re.match(r"[ \t]*[-–—][ \t]", text[m.end("tmin") :]))
+
+
 def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     """A heading needs a colon or dash after it, minutes beside it or on its line, or a line of its own.
 
@@ -343,12 +390,15 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     end = m.group("end")
     if m.group("xmin") and not _x_minutes_heading(m, rd):
         return False
+    if m.group("tmin") and not _terse_minutes_heading(m, text, rd):
+        return False
     if re.fullmatch(r"\d{5}|G\d{4}", m.group("heading"), re.I):
         line_end = text.find("\n", m.end("heading"))
         if _CHARGE_LINE.match(text[m.end("heading") : len(text) if line_end < 0 else line_end]):
             return False  # a billing summary's charge line, not a block of time
     if m.group("comma") is not None:  # inside a list ("TE 10', NMR 8'"): only a heading with its minutes
-        return bool(m.group("min") or m.group("pmin") or m.group("nmin") or m.group("cmin") or m.group("clock"))
+        stated = ("min", "pmin", "nmin", "cmin", "clock", "tmin")
+        return any(m.group(g) for g in stated)
     if m.group("mid") is not None and re.search(
         r"\b(?:after|post|following|before|prior to|since)[ \t]+$",
         text[max(0, m.start("heading") - 12) : m.start("heading")],
@@ -1183,6 +1233,12 @@ def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows
             block["units_written"] = int(m.group("units"))
         elif (line_minutes := _line_minutes_of(m, text)) is not None:
             block["minutes"], block["minutes_from"] = line_minutes, "line"
+        elif (field := _TIME_FIELD.search(text, m.end(), end)) is not None:
+            # a template's time field on a line of its own under the heading ("Intervention: Neuro re-ed\n
+            # Time: 0940-1000"): the block's own minutes
+            clock = field.group("fclock")
+            block["minutes"] = clock_minutes(clock) if clock else int(field.group("fnum"))
+            block["minutes_from"] = "line" if block["minutes"] else None
         else:
             body = _body_minutes(text, content_start, end, rd, unsaid)
             block["minutes"], block["range"] = body["minutes"], body["range"]

@@ -390,3 +390,56 @@ def test_a_long_run_of_blanks_reads_like_one_blank(blank: str) -> None:
 
     assert shape(many) == shape(one)
     assert [b["minutes"] for b in one["blocks"]] == [12, 15, 10, 8]
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("TE 12 - seated LE strengthening 2# 3x10", 12),
+        ("ther ex 12 supine B LE AROM 2x10", 12),
+        ("ther ex 12, quad sets", 12),
+        ("TE 15 (supine) SLR 3x10", 15),
+    ],
+)
+def test_a_bare_number_after_a_line_opening_heading_is_its_minutes(text: str, minutes: int) -> None:
+    (block,) = split("NMR 9 min: tandem stance.\n" + text)["blocks"][1:]
+    assert block["claims"] == "97110" and block["minutes"] == minutes
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("amb 50 w/ RW CGA x2", None),  # feet, in a terse gait line
+        ("gait 150 ft w/ RW", None),
+        ("gait 12 w/ RW 2x75ft CGA", 12),
+        ("GT 25 - RW 2x60' CGA", 25),
+        ("gait 10 RW 150' SBA", 10),
+    ],
+)
+def test_a_bare_number_after_a_walking_heading_is_minutes_only_when_small_or_dashed(
+    text: str, minutes: int | None
+) -> None:
+    found = split("NMR 9 min: tandem stance.\n" + text)["blocks"]
+    if minutes is None:  # no minutes: the line is not a block of its own, and no block takes the number
+        assert [b["minutes"] for b in found] == [9]
+    else:
+        assert (found[-1]["claims"], found[-1]["minutes"]) == ("97116", minutes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ROM 90 flexion, 45 abd", "TE 3 sets of SLR", "TE 2 x 10 SLR", "US 1 MHz 1.0 w/cm2 R shoulder 8 min"],
+)
+def test_a_bare_number_that_counts_or_measures_is_not_minutes(text: str) -> None:
+    found = split("NMR 9 min: tandem stance.\n" + text)["blocks"]
+    assert {b["minutes"] for b in found} <= {None, 9, 8}
+
+
+def test_a_template_time_field_under_the_heading_is_its_minutes() -> None:
+    note = (
+        "Intervention: Neuro re-ed\nTime: 0940-1000\nAssist: Mod A\nDetails: weight bearing through L UE.\n\n"
+        "Intervention: Cognitive tx\nTime: 9:00-9:20\nDetails: memory notebook use.\n\n"
+        "Intervention: Orthotic check\nTime: --\nDetails: splint fit re-checked.\n"
+    )
+    found = split(note)["blocks"]
+    assert [(b["claims"], b["minutes"]) for b in found] == [("97112", 20), ("97129", 20), ("97763", None)]
