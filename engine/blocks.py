@@ -1077,20 +1077,27 @@ def _rows(text: str, rd: _Reader) -> list[tuple[re.Match[str], int | None]] | No
 def _row_block(m: re.Match[str], minutes: int | None, rd: _Reader) -> dict[str, Any]:
     """A flowsheet row as a block: the service's name cell is the heading (its known phrase is the claim); the rest
     of the name and the details are the content."""
-    name = m.group("name")
+    return _named_block(m.group("name"), m.start("name"), (m.start(), m.end()), minutes, m.group("cell").strip(), rd)
+
+
+def _named_block(
+    name: str, name_start: int, span: tuple[int, int], minutes: int | None, written: str, rd: _Reader
+) -> dict[str, Any]:
+    """A block whose service is named by a field of its own (a flowsheet row's name cell, a template's
+    "Intervention:" line): that name is the heading, its known phrase the claim; the rest is the content."""
     named = list(rd.anywhere.finditer(name))
     # a name cell that calls the row a group names the service ("Balance class (group)"): the group is the claim
     grouped = [f for f in named if rd.heading_ids[_key(f.group("heading"))]["id"] == "group"]
     found = (grouped or named or [None])[0]
-    start, end = m.start(), m.end()
+    start, end = span
     if found is None:
-        block = _unheaded(m.start("name"), end, minutes, m.group("cell").strip() if minutes is not None else None, None)
+        block = _unheaded(name_start, end, minutes, written if minutes is not None else None, None)
         block["heading"] = " ".join(name.split()) or None
         block["span"][0] = start
         return block
     return {
         "span": [start, end],
-        "content": [m.start("name") + found.end(), end],
+        "content": [name_start + found.end(), end],
         "heading": " ".join(name.split()),
         **_heading_fields(rd.heading_ids[_key(found.group("heading"))]),
         "minutes": minutes,
@@ -1105,19 +1112,6 @@ def _split_rows(
     """A flowsheet note: each row is a block; the lines around the rows (the day's header, a total, a narrative
     block with its own heading) are read as any note, with the rows left out."""
     rd = reader(reading)
-    masked = list(text)
-    for m, _ in rows:
-        masked[m.start() : m.end()] = " " * (m.end() - m.start())
-    rest = split("".join(masked), reading, by_paragraph=by_paragraph, by_rows=False)
-    starts = [m.start() for m, _ in rows]
-    kept = []
-    for block in rest["blocks"]:
-        if block["heading"] is None and block["minutes"] is None and not block["range"]:
-            continue
-        stop = min([s for s in starts if s > block["span"][0]] or [block["span"][1]])
-        block["span"][1] = min(block["span"][1], stop)
-        block["content"][1] = min(block["content"][1], stop)
-        kept.append(block)
     made = []
     for m, minutes in rows:
         block = _row_block(m, minutes, rd)
@@ -1128,8 +1122,62 @@ def _split_rows(
             block["minutes"], block["range"] = body["minutes"], body["range"]
             block["minutes_from"] = " + ".join(f["text"] for f in body["found"]) or None
         made.append(block)
+    return _around(text, made, reading, by_paragraph)
+
+
+def _around(text: str, made: list[dict[str, Any]], reading: dict[str, Any], by_paragraph: bool) -> dict[str, Any]:
+    """The blocks `made` from a note's rows or entries, with the lines around them (the day's header, a total, a
+    narrative block with its own heading) read as any note, the rows and entries left out."""
+    masked = list(text)
+    for block in made:
+        start, end = block["span"]
+        masked[start:end] = " " * (end - start)
+    rest = split("".join(masked), reading, by_paragraph=by_paragraph, by_rows=False)
+    starts = [block["span"][0] for block in made]
+    kept = []
+    for block in rest["blocks"]:
+        if block["heading"] is None and block["minutes"] is None and not block["range"]:
+            continue
+        stop = min([s for s in starts if s > block["span"][0]] or [block["span"][1]])
+        block["span"][1] = min(block["span"][1], stop)
+        block["content"][1] = min(block["content"][1], stop)
+        kept.append(block)
     blocks_ = sorted(kept + made, key=lambda b: b["span"][0])
     return {**rest, "blocks": blocks_}
+
+
+#: a template's entry: a label line naming the service, then field lines ("Intervention: Neuro re-ed L UE" /
+#: "Time: 0940-1000" / "Assist: Mod A" / "Details: ..."); a blank line, a total or the next entry ends it
+_ENTRY = re.compile(
+    r"^[ \t]*(?:interventions?|treatment|service|procedure)[ \t]*:[ \t]*(?P<name>[^\n]*[A-Za-z][^\n]*?)[ \t]*(?:\n|$)"
+    r"(?P<rest>(?:[ \t]*(?!(?:interventions?|treatment|service|procedure|total)\b)[A-Za-z][A-Za-z /()#.-]{0,24}"
+    r"[ \t]*:[^\n]*(?:\n|$))*)",
+    re.IGNORECASE | re.MULTILINE,
+)
+#: an entry's time field: a time-of-day range, minutes ("20", "20'", "20 min") or left blank ("--", "n/a")
+_ENTRY_TIME = re.compile(
+    r"^[ \t]*(?:time|duration|tx time|treatment time|minutes|mins)[ \t]*:(?P<cell>[^\n]*)$", re.I | re.M
+)
+
+
+def _entries(text: str, rd: _Reader) -> list[dict[str, Any]] | None:
+    """The note's template entries as blocks, when the note is such a template: two entries or more, each with
+    a time field. The name line is the heading; minutes come from the time field."""
+    made = []
+    for m in _ENTRY.finditer(text):
+        field = _ENTRY_TIME.search(text, m.start("rest"), m.end("rest"))
+        if field is None:
+            return None
+        cell = field.group("cell").strip().rstrip(".")
+        if re.fullmatch(CLOCK_RANGE, cell):
+            minutes = clock_minutes(cell)
+        else:
+            ok, minutes = _cell_minutes(cell)
+            if not ok:
+                return None
+        end = m.end() - (1 if text[m.end() - 1 : m.end()] == "\n" else 0)
+        made.append(_named_block(m.group("name"), m.start("name"), (m.start(), end), minutes, cell, rd))
+    return made if len(made) >= 2 else None
 
 
 def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows: bool = True) -> dict[str, Any]:
@@ -1143,6 +1191,8 @@ def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows
     rd = reader(reading)
     if by_rows and (rows := _rows(text, rd)) is not None:
         return _split_rows(text, rows, reading, by_paragraph)
+    if by_rows and (entries := _entries(text, rd)) is not None:
+        return _around(text, entries, reading, by_paragraph)
     if by_paragraph:
         paragraphs = _paragraphs(text)
         closing = sum(_ends_with_minutes(text[a:b], rd) for a, b in paragraphs)

@@ -443,3 +443,24 @@ def test_a_template_time_field_under_the_heading_is_its_minutes() -> None:
     )
     found = split(note)["blocks"]
     assert [(b["claims"], b["minutes"]) for b in found] == [("97112", 20), ("97129", 20), ("97763", None)]
+
+
+def test_template_entries_name_their_service_in_the_label_line_whatever_follows_it() -> None:
+    note = (
+        "IRF OT - R MCA CVA, L hemiparesis\n"
+        "Intervention: NMES L shoulder\nTime: 20 min\nAssist: n/a\nDetails: unattended, pt monitored in room.\n\n"
+        "Intervention: Neuro re-ed L UE\nTime: 15'\nAssist: Mod A\nDetails: weight bearing through L UE, mirror "
+        "therapy 5 min.\n\n"
+        "Intervention: Tub transfer training\nTime: 0930-0945\nAssist: Min A\nDetails: w/c<>tub bench.\n\n"
+        "Intervention: Shower\nTime: --\nDetails: pt declined shower today.\n\n"
+        "Total timed: 30\n"
+    )
+    found = split(note)
+    got = [(b["heading"], b["claims"], b["minutes"]) for b in found["blocks"]]
+    assert got == [
+        ("NMES L shoulder", "97014", 20),  # unattended e-stim: G0283 under Medicare (codes_by_rule)
+        ("Neuro re-ed L UE", "97112", 15),  # its details' "5 min" are part of the 15, not the block's minutes
+        ("Tub transfer training", "97530", 15),
+        ("Shower", None, None),
+    ]
+    assert found["stated_total_timed"] == 30
