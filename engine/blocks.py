@@ -1139,6 +1139,12 @@ def _around(text: str, made: list[dict[str, Any]], reading: dict[str, Any], by_p
         if block["heading"] is None and block["minutes"] is None and not block["range"]:
             continue
         stop = min([s for s in starts if s > block["span"][0]] or [block["span"][1]])
+        if block["heading"] is None and stop < block["span"][1]:
+            # an unheaded stretch cut at the first row or entry keeps only the minutes written before it
+            body = _body_minutes(text, block["content"][0], stop, reader(reading), [])
+            if body["minutes"] is None and not body["range"]:
+                continue
+            block["minutes"], block["range"] = body["minutes"], body["range"]
         block["span"][1] = min(block["span"][1], stop)
         block["content"][1] = min(block["content"][1], stop)
         kept.append(block)

@@ -171,14 +171,15 @@ def _said_not_done(
     """Whether a block's content says the service did not happen and nothing in it shows it did.
 
     For a walked block: a not-done statement anywhere, and no answer of the walk rests on the content's
-    words ("TherEx 12 min: pt declined, no exercise performed"). For a block its heading decides (a
+    words ("TherEx 12 min: pt declined, no exercise performed") other than those the statement names. For a block its heading decides (a
     modality): the statement opens the content ("CP 10 min: pt declined."), or the block gives no minutes
     ("TENS offered for home use - pt declined"); "HP 10 min to R knee, pt declined e-stim" still bills the pack."""
     statements = _not_done_statements(content, reading)
     if not statements:
         return False
-    if walked is not None:
-        return not any(step["spans"] for step in walked["path"])
+    if walked is not None:  # evidence that only repeats what the statement names ("Shower ... pt declined shower")
+        said = " ".join(_clause_around(content, s).lower() for s in statements)
+        return not any(span["text"].lower() not in said for step in walked["path"] for span in step["spans"])
     if minutes is None:  # unless the statement is about another service ("HP to R knee; pt declined e-stim")
         return any(not (blocks.services_named(_clause_around(content, s), reading) - {own}) for s in statements)
     opening = _OPENING_WORDS.match(content)

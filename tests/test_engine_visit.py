@@ -433,3 +433,18 @@ def test_caregiver_training_minutes_are_timed_minutes_of_the_day() -> None:
     kinds = [w["kind"] for w in r["warnings"]]
     assert "total_mismatch" not in kinds, "the caregiver minutes belong in the stated timed total"
     assert "not_counted" in kinds and r["units"] == {"97116": 1}
+
+
+def test_a_declined_template_entry_bills_nothing_and_a_header_takes_no_minutes_from_below() -> None:
+    note = (
+        "IRF OT - R pontine stroke, L hemiparesis, IRF day 14\n"
+        "Intervention: Neuro re-ed\nTime: 0940-1000\nAssist: Mod A\n"
+        "Details: L UE weight bearing in sitting, graded facilitation of elbow ext, sitting balance w/ lateral reach.\n"
+        "\nIntervention: Shower\nTime: --\nAssist: --\nDetails: pt declined shower today, prefers evening.\n"
+        "\nTotal tx time: 40 min; timed: 20 min\n"
+    )
+    got = read(note)
+    # the declined entry is no block of time: a step says why, and nothing is billed for it
+    assert [(b["heading"], b["minutes"], b["code"]) for b in got["blocks"]] == [("Neuro re-ed", 20, "97112")]
+    assert any("Shower" in step and "not done" in step for step in got["steps"]), got["steps"]
+    assert got["units"] == {"97112": 1}
