@@ -171,9 +171,10 @@ def _said_not_done(
     """Whether a block's content says the service did not happen and nothing in it shows it did.
 
     For a walked block: a not-done statement anywhere, and no answer of the walk rests on the content's
-    words ("TherEx 12 min: pt declined, no exercise performed") other than those the statement names. For a block its heading decides (a
-    modality): the statement opens the content ("CP 10 min: pt declined."), or the block gives no minutes
-    ("TENS offered for home use - pt declined"); "HP 10 min to R knee, pt declined e-stim" still bills the pack."""
+    words ("TherEx 12 min: pt declined, no exercise performed") other than those the statement names. For a
+    block its heading decides (a modality): the statement opens the content ("CP 10 min: pt declined."), or the
+    block gives no minutes ("TENS offered for home use - pt declined"); "HP 10 min to R knee, pt declined e-stim"
+    still bills the pack."""
     statements = _not_done_statements(content, reading)
     if not statements:
         return False
