@@ -129,6 +129,12 @@ class _Reader:
 _key = phrase_key
 
 
+#: a phrase's start (engine.assertions.phrase_pattern), and that start right after a heading's modifier word
+#: ("Plyo/TherAct": the slash that otherwise keeps a phrase from starting inside "w/c" joins the two)
+_WORD_START = r"(?<![\w/])"
+_AFTER_MOD = r"(?(mod)|(?<![\w/]))"
+
+
 def _alternation(phrases: list[str]) -> str:
     return "|".join(phrase_pattern(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
 
@@ -191,7 +197,10 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     hours_beside = HOURS.replace("(?P<hours>", "(?P<hmin>")
     return re.compile(
         lead
-        + rf"(?P<heading>{_alternation(phrases).replace(_NO_SLASH, _SLASH_WORD)})"
+        # a word joined to the heading by a slash, or a hyphenated modifier, at a line's start ("Plyo/TherAct 10':",
+        # "Dual-task gait: ... x 14 min"): the heading names the service, the word says which kind
+        + r"(?P<mod>[A-Za-z][A-Za-z-]{1,15}[ \t]*/[ \t]*|[A-Za-z]{2,12}-[A-Za-z]{2,12}[ \t]+)?"
+        + rf"(?P<heading>{_alternation(phrases).replace(_NO_SLASH, _SLASH_WORD).replace(_WORD_START, _AFTER_MOD)})"
         # a second heading or one more word after a slash, before the colon or minutes ("Stairs/curb 10 min:")
         + rf"(?:[ \t]*/[ \t]*(?:{_alternation(phrases)})|/[a-z][a-z-]{{1,15}}(?=[ \t]*[(:|–-]|[ \t]*x?\d)"
         + rf"|[ \t]+(?:{_alternation(phrases)})(?=[ \t]*[(:|x\d–-])|{qualifier})?"
@@ -364,6 +373,14 @@ _TIME_FIELD = re.compile(
 _WORD_MINUTES = re.compile(r"(?<![\d.])\d{1,3}[ \t]*-?[ \t]*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
 
 
+def _modified_heading(m: re.Match[str], text: str) -> bool:
+    """A heading with a word before it ("Plyo/TherAct", "Dual-task gait") opens its line and is followed by a colon
+    or a dash, or states its minutes: inside a sentence those words are prose ("step-down gait was ...")."""
+    if text[text.rfind("\n", 0, m.start("mod")) + 1 : m.start("mod")].strip(" \t-*•>"):
+        return False
+    return bool(m.group("end").strip(" \t") in (":", "-", "–", "|") or any(m.group(g) for g in _BESIDE_GROUPS))
+
+
 def _terse_minutes_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     """Whether a bare number after this heading can be its minutes: the heading opens its line (or an item of a
     comma list), the number is at most 60, and after a walking heading ("amb 50 w/ RW": 50 feet) a number past
@@ -391,6 +408,8 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     if m.group("xmin") and not _x_minutes_heading(m, rd):
         return False
     if m.group("tmin") and not _terse_minutes_heading(m, text, rd):
+        return False
+    if m.group("mod") and not _modified_heading(m, text):
         return False
     if re.fullmatch(r"\d{5}|G\d{4}", m.group("heading"), re.I):
         line_end = text.find("\n", m.end("heading"))
@@ -1231,7 +1250,13 @@ def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows
     blocks: list[dict[str, Any]] = []
     # a block starts at its minutes when they come first ("12-min Ther ex:"), else at its heading
     starts = [
-        m.start("pre") if m.group("pre") else m.start("preclock") if m.group("preclock") else m.start("heading")
+        m.start("pre")
+        if m.group("pre")
+        else m.start("preclock")
+        if m.group("preclock")
+        else m.start("mod")
+        if m.group("mod")
+        else m.start("heading")
         for m in heads
     ]
     for i, m in enumerate(heads):
@@ -1255,7 +1280,9 @@ def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows
         block = {
             "span": [starts[i], end],
             "content": [content_start, end],
-            "heading": " ".join(re.sub(r"\.{2,}", " ", text[m.start("heading") : m.end()]).split()).rstrip(":–-,.;| "),
+            "heading": " ".join(
+                re.sub(r"\.{2,}", " ", text[m.start("mod") if m.group("mod") else m.start("heading") : m.end()]).split()
+            ).rstrip(":–-,.;| "),
             **_heading_fields(info),
             "minutes": None,
             "minutes_from": None,

@@ -464,3 +464,22 @@ def test_template_entries_name_their_service_in_the_label_line_whatever_follows_
         ("Shower", None, None),
     ]
     assert found["stated_total_timed"] == 30
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "claims", "minutes"),
+    [
+        ("- Plyo/TherAct 10': pogo hops 3x20, line hops", "Plyo/TherAct 10'", "97530", 10),
+        ("Dual-task gait: amb 400' while naming animals, cues for step length x 14 min", "Dual-task gait", "97116", 14),
+    ],
+)
+def test_a_word_before_a_line_opening_heading_says_which_kind(
+    text: str, heading: str, claims: str, minutes: int
+) -> None:
+    block = split("NMR 9 min: tandem stance.\n" + text)["blocks"][-1]
+    assert (block["heading"], block["claims"], block["minutes"]) == (heading, claims, minutes)
+
+
+def test_a_modified_service_inside_a_sentence_is_prose() -> None:
+    found = split("NMR 9 min: tandem stance. Pt reports long-distance gait: tiring after 10 min at home.")["blocks"]
+    assert [b["heading"] for b in found] == ["NMR 9 min"]
