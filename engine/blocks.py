@@ -373,6 +373,17 @@ _TIME_FIELD = re.compile(
 _WORD_MINUTES = re.compile(r"(?<![\d.])\d{1,3}[ \t]*-?[ \t]*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
 
 
+def _in_terse_list(m: re.Match[str], text: str, rd: _Reader) -> bool:
+    """Whether the line before the heading's line opens with a service and its minutes written beside it
+    ("TE 15 - ...", "HP 10 L knee"): the heading's line is then one more row of the same list (a visit's opening
+    line, "Aquatic PT - 4 ft pool", has no row above it)."""
+    line_start = text.rfind("\n", 0, m.start("heading")) + 1
+    if not line_start:
+        return False
+    row = rd.heading.match(text, text.rfind("\n", 0, line_start - 1) + 1)
+    return row is not None and row.group("mid") is None and any(row.group(g) for g in _BESIDE_GROUPS)
+
+
 def _modified_heading(m: re.Match[str], text: str) -> bool:
     """A heading with a word before it ("Plyo/TherAct", "Dual-task gait") opens its line and is followed by a colon
     or a dash, or states its minutes: inside a sentence those words are prose ("step-down gait was ...")."""
@@ -446,6 +457,9 @@ def _valid_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
         return True
     if line_start and _line_end_minutes(rest) is not None:
         # a line that opens with a service and ends with its minutes ("Gait training with FWW ... x 10 min")
+        return True
+    if line_start and m.group("end").strip(" \t") == "" and _in_terse_list(m, text, rd):
+        # a row of a terse list of services that forgot its minutes ("ther ex 15 - LAQ" / "gait 2x100' SPC SBA")
         return True
     return bool(_QUALIFIED_MINUTES.match(rest))
 

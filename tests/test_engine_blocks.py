@@ -483,3 +483,11 @@ def test_a_word_before_a_line_opening_heading_says_which_kind(
 def test_a_modified_service_inside_a_sentence_is_prose() -> None:
     found = split("NMR 9 min: tandem stance. Pt reports long-distance gait: tiring after 10 min at home.")["blocks"]
     assert [b["heading"] for b in found] == ["NMR 9 min"]
+
+
+def test_a_row_of_a_terse_list_without_minutes_is_a_block_without_minutes() -> None:
+    note = "PT SNF - L knee OA\nther ex 15 - LAQ 3# 3x10, SLR\ngait 2x100' SPC SBA\nTTT 30"
+    assert [(b["claims"], b["minutes"]) for b in split(note)["blocks"]] == [("97110", 15), ("97116", None)]
+    # a visit's opening line names a service too, but no row comes before it
+    opening = "Aquatic PT - 4 ft pool, 92F.\nAquatic therex 30 min: water walking, squats 2x15\n"
+    assert [b["minutes"] for b in split(opening)["blocks"] if b["heading"]] == [30]
