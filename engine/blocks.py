@@ -381,7 +381,10 @@ def _in_terse_list(m: re.Match[str], text: str, rd: _Reader) -> bool:
     if not line_start:
         return False
     row = rd.heading.match(text, text.rfind("\n", 0, line_start - 1) + 1)
-    return row is not None and row.group("mid") is None and any(row.group(g) for g in _BESIDE_GROUPS)
+    if row is None or row.group("mid") is not None or not any(row.group(g) for g in _BESIDE_GROUPS):
+        return False
+    # a heading that opens a list of its own ("TA 20 min:" over "transfers sit<>stand x5") is no row
+    return bool(re.search(r"[A-Za-z]", text[row.end() : line_start]))
 
 
 def _modified_heading(m: re.Match[str], text: str) -> bool:
