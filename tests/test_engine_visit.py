@@ -448,3 +448,16 @@ def test_a_declined_template_entry_bills_nothing_and_a_header_takes_no_minutes_f
     assert [(b["heading"], b["minutes"], b["code"]) for b in got["blocks"]] == [("Neuro re-ed", 20, "97112")]
     assert any("Shower" in step and "not done" in step for step in got["steps"]), got["steps"]
     assert got["units"] == {"97112": 1}
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "HEP (5'): reviewed, pt demo'd all ex independently, no cues needed",
+        "From 9:40-9:50, he rode the recumbent bike at level 4 while I wrote up his home exercise program.",
+    ],
+)
+def test_time_the_patient_spent_on_their_own_bills_nothing(block: str) -> None:
+    got = read("TE (10'): rep ext in lying 3x10 w/ cues for form\n" + block)
+    assert [b["result"] for b in got["blocks"]][1:] == ["not_billable"]
+    assert got["units"] == {"97110": 1}
