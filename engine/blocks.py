@@ -640,7 +640,10 @@ _UNHEADED = re.compile(
     r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
     r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b"
     r"(?![ \t]*(?:/|per )[ \t]*(?:wk|week|mo|month|day)s?\b)(?![ \t]*(?:->|→))|['’′](?=[:\s]))"
-    rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b|\((?P<pmin>[1-9]\d{{0,2}})\)(?=[ \t]*:)|{HOURS})"
+    rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b"
+    # bracketed minutes before a colon or closing the line ("Obstacle course (10):", "... observed (5')")
+    r"|\((?P<pmin>[1-9]\d{0,2})(?:[ \t]*(?:minutes|mins?|['’′]))?\)(?=[ \t]*(?::|\.?[ \t]*$))"
+    rf"|{HOURS})"
     r"(?P<opens>[ \t]*[:–-](?!\d))?",
     re.IGNORECASE | re.MULTILINE,
 )

@@ -493,3 +493,9 @@ def test_a_row_of_a_terse_list_without_minutes_is_a_block_without_minutes() -> N
     assert [(b["claims"], b["minutes"]) for b in listed] == [("97530", 20)]
     opening = "Aquatic PT - 4 ft pool, 92F.\nAquatic therex 30 min: water walking, squats 2x15\n"
     assert [b["minutes"] for b in split(opening)["blocks"] if b["heading"]] == [30]
+
+
+def test_a_line_closing_with_bracketed_minutes_is_a_block_of_its_own() -> None:
+    note = "- TE (13'): AAROM supine wand flex/ER\n- Pt performed HEP independently, observed (5')\n- CP 10'"
+    got = [(b["heading"], b["minutes"]) for b in split(note)["blocks"]]
+    assert got == [("TE (13')", 13), (None, 5), ("CP 10'", 10)]
