@@ -174,7 +174,7 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
     blank_minutes = rf"[ \t]*(?:[,:=|–-][ \t]*)?(?P<blank>_{{1,8}})[ \t]*{unit}"
     # one or two words between a heading and its minutes ("Orthotic adjustment 10 min -"): they stay content
     qualifier = (
-        r"(?P<qual>(?:[ \t]+(?:[a-z][a-z/+&'-]{1,20}|[RLB](?=[ \t])|BIL)){1,2})"
+        r"(?P<qual>(?:[ \t]+(?:[a-z][a-z/+&'-]{1,20}|[RLB](?=[ \t])|BIL|\([a-z][a-z /+&'-]{0,28}\))){1,2})"
         r"(?=[ \t]*[(:|–-]?[ \t]*x?[ \t]*\d{1,3}[ \t]*(?:min|'|’)"
         r"|[ \t]*\|[ \t]*(?:0?0:)?\d{1,3}[ \t]*\|"
         # or a template's minutes field or start time ("97129 Cognitive function - Start 13:00 End 13:35")
@@ -187,7 +187,9 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         # possessive: nothing after these spaces starts with a space, and giving them back one by one costs
         # quadratic time on a long run of blanks (a pasted, space-aligned flowsheet)
         r"[ \t]*+(?:[-*•>]\s*+|\d{1,2}[.)][ \t]++)?"
-        + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})\s*+:\s*+)?"
+        # a label before the heading on the same line ("Tx: TE 10 min"); across a line end the heading's own line
+        # start finds it (a label ending a line, "Interventions Performed:", must not swallow the next line's start)
+        + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})[ \t]*+:[ \t]*+)?"
         # the part of the day before a session's heading ("AM ADL 0700-0730:", "PM session - gait 15 min")
         r"(?:(?:AM|PM|a\.m\.|p\.m\.)(?:[ \t]+session)?[ \t]*[-:]?[ \t]+)?"
         rf"(?:(?P<pre>\d{{1,4}}|{NUMBER_WORDS})[ \t]*-?[ \t]*(?:minutes|minute|mins|min|['’′])[ \t]+"
@@ -641,6 +643,8 @@ _UNHEADED = re.compile(
     r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b"
     r"(?![ \t]*(?:/|per )[ \t]*(?:wk|week|mo|month|day)s?\b)(?![ \t]*(?:->|→))|['’′](?=[:\s]))"
     rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b"
+    # a template's minutes field after the service ("Fine motor - Minutes: 10 - stringing beads")
+    r"|(?<=[-–][ \t])(?:minutes|mins|duration)[ \t]*:[ \t]*(?P<fmin>[1-9]\d{0,2})(?=[ \t]*(?:[-–][ \t]|$))"
     # bracketed minutes before a colon or closing the line ("Obstacle course (10):", "... observed (5')")
     r"|\((?P<pmin>[1-9]\d{0,2})(?:[ \t]*(?:minutes|mins?|['’′]))?\)(?=[ \t]*(?::|\.?[ \t]*$))"
     rf"|{HOURS})"
@@ -746,7 +750,7 @@ def _with_unheaded(
         start = m.start("lead")
         if m.group("min") and _apostrophe_distance(text, m.end("min"), int(m.group("min"))):
             continue  # "during gait ..., 300' x 15 min": feet
-        said_at = next(m.start(g) for g in ("min", "word", "pmin", "hours") if m.group(g))
+        said_at = next(m.start(g) for g in ("min", "word", "pmin", "fmin", "hours") if m.group(g))
         if _inside(start, sections) or _inside(said_at, quiet):
             continue
         if any(start < h < m.start("min") for h in heading_starts) or rd.section.match(text, start):
@@ -790,7 +794,7 @@ def _with_unheaded(
         count = (
             round(float(m.group("hours")) * 60)
             if m.group("hours")
-            else int(m.group("min") or m.group("pmin") or 0) or word_number(m.group("word"))
+            else int(m.group("min") or m.group("pmin") or m.group("fmin") or 0) or word_number(m.group("word"))
         )
         out.append(_unheaded(start, end, count, " ".join(m.group(0).split()), None))
     return sorted(out, key=lambda b: b["span"][0])

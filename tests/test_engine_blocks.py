@@ -499,3 +499,24 @@ def test_a_line_closing_with_bracketed_minutes_is_a_block_of_its_own() -> None:
     note = "- TE (13'): AAROM supine wand flex/ER\n- Pt performed HEP independently, observed (5')\n- CP 10'"
     got = [(b["heading"], b["minutes"]) for b in split(note)["blocks"]]
     assert got == [("TE (13')", 13), (None, 5), ("CP 10'", 10)]
+
+
+def test_a_label_ending_its_line_does_not_hide_the_next_lines_heading() -> None:
+    note = (
+        "Interventions Performed:\n"
+        "97129 Cognitive function - Start 13:00 End 13:35 - working memory drills\n"
+        "97535 Self-care - Start 13:35 End 13:45 - calendar set-up\n"
+        "Total Timed Code Min: 45\n"
+    )
+    assert [(b["claims"], b["minutes"]) for b in split(note)["blocks"]] == [("97129", 35), ("97535", 10)]
+
+
+def test_template_lines_with_a_minutes_field_are_blocks_headed_or_not() -> None:
+    note = (
+        "Interventions Performed:\n"
+        "Sensory Integration - Minutes: 25 - platform swing, vestibular input graded to arousal\n"
+        "Ther Ex (individual) - Minutes: 10 - step ups w/ 1 rail\n"
+        "Fine motor - Minutes: 10 - stringing beads\n"
+    )
+    got = [(b["claims"], b["minutes"]) for b in split(note)["blocks"]]
+    assert got == [("97533", 25), ("97110", 10), (None, 10)]
