@@ -152,6 +152,16 @@ def _not_done_statements(content: str, reading: dict[str, Any]) -> list[dict[str
 _CLAUSE_MARK = re.compile(r"[.!?](?=\s|$)|[;,\n]|\s[-–]\s")
 
 
+_SENTENCE_MARK = re.compile(r"[.!?](?=\s|$)|\n")
+
+
+def _services_in_sentence(text: str, stretch: dict[str, Any], reading: dict[str, Any]) -> set[str]:
+    """The services (heading ids) named in the sentence a stretch sits in."""
+    begin = max((m.end() for m in _SENTENCE_MARK.finditer(text, 0, stretch["start"])), default=0)
+    stop = _SENTENCE_MARK.search(text, stretch["end"])
+    return blocks.services_named(text[begin : stop.start() if stop else len(text)], reading)
+
+
 def _clause_around(text: str, stretch: dict[str, Any]) -> str:
     """The clause a stretch's trigger sits in ("pt declined e-stim" of "HP to R knee; pt declined e-stim.")."""
     at = stretch["end"] - len(stretch["trigger"]) if stretch["end"] - stretch["start"] > 0 else stretch["start"]
@@ -178,7 +188,13 @@ def _said_not_done(
     statements = _not_done_statements(content, reading)
     if not statements:
         return False
-    if walked is not None:  # evidence that only repeats what the statement names ("Shower ... pt declined shower")
+    if walked is not None:
+        # a statement about another service is not about this one ("TE 10' ... no MT today - pt declined"): its
+        # sentence names another service and not this block's own
+        statements = [s for s in statements if not (_services_in_sentence(content, s, reading) - {own, None})]
+        if not statements:
+            return False
+        # evidence that only repeats what the statement names ("Shower ... pt declined shower") is the statement's
         said = " ".join(_clause_around(content, s).lower() for s in statements)
         return not any(span["text"].lower() not in said for step in walked["path"] for span in step["spans"])
     if minutes is None:  # unless the statement is about another service ("HP to R knee; pt declined e-stim")
@@ -282,7 +298,7 @@ def _walk_block(
             walked = suggest.answered(data["tree"], walked, answers)
         except suggest.SuggestInputError as exc:
             raise VisitInputError(f"{_label(block, block['number'])}: {exc}", "answers") from None
-    if _said_not_done(content, reading, walked):
+    if _said_not_done(content, reading, walked, own=block["heading_id"]):
         out.update(result="not_billable", decided_by="content")
         out["heading_note"] = f"headed {block['heading'] or 'this block'}; the note says it was not done"
         return out

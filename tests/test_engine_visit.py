@@ -462,3 +462,13 @@ def test_time_the_patient_spent_on_their_own_bills_nothing(block: str) -> None:
     got = read("TE (10'): rep ext in lying 3x10 w/ cues for form\n" + block)
     assert [b["result"] for b in got["blocks"]][1:] == ["not_billable"]
     assert got["units"] == {"97110": 1}
+
+
+def test_a_declined_service_named_inside_another_block_does_not_unbill_that_block() -> None:
+    note = "NMR 12' SLS on foam 3x30s, SBA, 2 LOB. TE 10' 4-way ankle RTB 2x15. no MT today - pt declined"
+    got = read(note)
+    assert [b["code"] for b in got["blocks"]] == ["97112", "97110"]
+    # 22 timed minutes: one unit under Medicare's total (to the larger block), one per code under the per-code rule
+    assert got["units"] == {"97112": 1, "97110": 0}
+    per_code = read(note, "ama")
+    assert per_code["units"] == {"97112": 1, "97110": 1}
