@@ -191,7 +191,9 @@ def _heading_pattern(reading: dict[str, Any], phrases: list[str], unit: str) -> 
         # start finds it (a label ending a line, "Interventions Performed:", must not swallow the next line's start)
         + rf"(?:(?:{_alternation(reading.get('labels') or _LABELS)})[ \t]*+:[ \t]*+)?"
         # the part of the day before a session's heading ("AM ADL 0700-0730:", "PM session - gait 15 min")
-        r"(?:(?:AM|PM|a\.m\.|p\.m\.)(?:[ \t]+session)?[ \t]*[-:]?[ \t]+)?"
+        r"(?:(?:AM|PM|a\.m\.|p\.m\.)(?:[ \t]+session)?[ \t]*[-:]?[ \t]+"
+        # or the session's number ("Session 1 (AM) ADL 0700-0730:", "Session 2 - 1300-1330 ther act:")
+        r"|session[ \t]*\d{1,2}[ \t]*(?:\((?:AM|PM)\))?[ \t]*[-:]?[ \t]*)?"
         rf"(?:(?P<pre>\d{{1,4}}|{NUMBER_WORDS})[ \t]*-?[ \t]*(?:minutes|minute|mins|min|['’′])[ \t]+"
         r"(?P<preof>(?:of|on)[ \t]+)?"
         rf"|(?P<preclock>{CLOCK_RANGE})[ \t]*[:|–-]?[ \t]*)?"

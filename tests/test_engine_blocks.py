@@ -520,3 +520,13 @@ def test_template_lines_with_a_minutes_field_are_blocks_headed_or_not() -> None:
     )
     got = [(b["claims"], b["minutes"]) for b in split(note)["blocks"]]
     assert got == [("97533", 25), ("97110", 10), (None, 10)]
+
+
+def test_a_numbered_session_before_a_heading_does_not_hide_it() -> None:
+    note = (
+        "IRF OT - R CVA\nSession 1 (AM) ADL 0700-0730: shower w/ tub bench, UB/LB dressing, mod A -> min A\n"
+        "Session 2 (PM) 1300-1330 ther act: standing tolerance at table, card sorting, CGA\n"
+        "1330-1345 self care: toileting w/ grab bar, min A\n"
+    )
+    got = [(b["claims"], b["minutes"]) for b in split(note)["blocks"] if b["heading"]]
+    assert got == [("97535", 30), ("97530", 30), ("97535", 15)]

@@ -456,6 +456,7 @@ def test_a_declined_template_entry_bills_nothing_and_a_header_takes_no_minutes_f
         "HEP (5'): reviewed, pt demo'd all ex independently, no cues needed",
         "From 9:40-9:50, he rode the recumbent bike at level 4 while I wrote up his home exercise program.",
         "Waiting for paratransit pickup outside clinic 15 min.",
+        "The patient then performed her seated UE home exercise program for 10 minutes while the student documented.",
     ],
 )
 def test_time_the_patient_spent_on_their_own_bills_nothing(block: str) -> None:
