@@ -1081,9 +1081,9 @@ def _split_paragraphs(text: str, paragraphs: list[tuple[int, int]], reading: dic
 
 
 #: a flowsheet row: a service's name, its minutes, the details ("| Ther ex | 15' | rows 3x10 |", "Gait | 0:15 | SPC")
-_ROW = re.compile(
-    r"^[ \t]*\|?[ \t]*(?P<name>[^|\n]*?[A-Za-z][^|\n]*?)[ \t]*\|[ \t]*(?P<cell>[^|\n]*?)[ \t]*\|(?P<rest>.*)$", re.M
-)
+#: (the name is taken whole up to its pipe, possessively: a long line without one costs one pass, not a square;
+#: `_rows` checks that it holds a letter)
+_ROW = re.compile(r"^[ \t]*\|?[ \t]*(?P<name>[^|\n]*+)\|[ \t]*(?P<cell>[^|\n]*?)[ \t]*\|(?P<rest>.*)$", re.M)
 #: a minutes cell: "15", "15'", "15 min", "15m", "0:15", "1:05"; or left empty ("", "--", "-", "n/a")
 _MINUTES_CELL = re.compile(r"(?:(?P<h>\d):(?P<mm>[0-5]\d)|(?P<min>\d{1,3})[ \t]*(?:minutes|mins?|m|['’′])?)", re.I)
 _EMPTY_CELL = re.compile(r"(?:-{1,3}|–|n/?a|none|)", re.I)
@@ -1108,6 +1108,8 @@ def _rows(text: str, rd: _Reader) -> list[tuple[re.Match[str], int | None]] | No
     rows = []
     for m in _ROW.finditer(text):
         name, cell = m.group("name").strip(), m.group("cell").strip()
+        if not re.search(r"[A-Za-z]", name):
+            continue  # no service named: not a row ("| 15 | 20 |")
         if not rows and _MINUTES_HEADER.fullmatch(cell) and not any(ch.isdigit() for ch in m.group(0)):
             continue  # the header row
         if rd.section.match(m.group(0).lstrip(" \t|")) or re.match(r"(?:tot(?:al)?\b\.?|TTT\b|timed\b)", name, re.I):

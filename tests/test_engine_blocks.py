@@ -530,3 +530,14 @@ def test_a_numbered_session_before_a_heading_does_not_hide_it() -> None:
     )
     got = [(b["claims"], b["minutes"]) for b in split(note)["blocks"] if b["heading"]]
     assert got == [("97535", 30), ("97530", 30), ("97535", 15)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Intervention: " + "a" * 19_000, "TE 1 " * 3_800, "Plyo/" * 3_900, "ab-cd " * 3_200],
+)
+def test_one_long_line_without_a_pipe_is_read_in_one_pass(line: str) -> None:
+    """A 19,000-character line once cost the flowsheet-row pattern a square of its length (seconds here, far
+    longer in the browser's worker); read now as text, after a real block that is still found."""
+    found = split("TherEx 10 min: bridges 2x10\n" + line)["blocks"]
+    assert (found[0]["claims"], found[0]["minutes"]) == ("97110", 10)
