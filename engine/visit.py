@@ -201,7 +201,16 @@ def _said_not_done(
         return any(not (blocks.services_named(_clause_around(content, s), reading) - {own}) for s in statements)
     opening = _OPENING_WORDS.match(content)
     first = opening.end() if opening else 0
-    return any(s["start"] <= first for s in statements)
+    if any(s["start"] <= first for s in statements):
+        return True
+    # or, later in the content, the service was held or refused outright and its sentence names no other service
+    # ("97035 US - 8 min - 1 MHz ... -- HELD today, new numbness"); a partial "did not tolerate" still bills
+    withholding = {assertions.phrase_key(p) for p in reading["not_done"].get("withholding", [])}
+    return any(
+        assertions.phrase_key(s["trigger"]) in withholding
+        and not (_services_in_sentence(content, s, reading) - {own, None})
+        for s in statements
+    )
 
 
 def _known_code(tree: dict[str, Any], open_question: str | None) -> str | None:

@@ -473,3 +473,16 @@ def test_a_declined_service_named_inside_another_block_does_not_unbill_that_bloc
     assert got["units"] == {"97112": 1, "97110": 0}
     per_code = read(note, "ama")
     assert per_code["units"] == {"97112": 1, "97110": 1}
+
+
+@pytest.mark.parametrize(
+    ("line", "billed"),
+    [
+        ("97035 US - 8 min - 1 MHz 1.0 W/cm2 anterior shoulder -- HELD today, pt reports new numbness", False),
+        ("US 8 min to R shoulder, 1 MHz; pt did not tolerate full intensity, reduced to 0.8 W/cm2", True),
+        ("HP 10 min to R knee, pt declined e-stim", True),
+    ],
+)
+def test_a_modality_held_anywhere_in_its_block_bills_nothing(line: str, billed: bool) -> None:
+    got = read("97110 Ther Ex - 15 min - shoulder AAROM pulleys w/ cues for scap set\n" + line)
+    assert (got["blocks"][-1]["result"] != "not_billable") is billed, got["blocks"][-1]
