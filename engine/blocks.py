@@ -233,7 +233,10 @@ def _compile(frozen: str) -> _Reader:
     section_ids = {_key(p): s["id"] for s in reading["sections"] for p in s["phrases"]}
     section = re.compile(
         # a bulleted line or a flowsheet row too ("- Total timed 28", "| Total timed | 20 |")
-        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;])|(?<=,)(?=[ \t]*total\b))[ \t]*(?:[-*•>|][ \t]*)?"
+        # or inside a sentence, a total named in full (a dictation without full stops: "... five minutes rest
+        # total treatment time thirty two minutes")
+        r"(?:(?<=\n)|^|(?<=[.;]\s)|(?<=[.;])|(?<=,)(?=[ \t]*total\b)"
+        r"|(?<=[ \t])(?=total[ \t]+(?:treatment|tx|timed|therapy)[ \t]+(?:time|minutes|min)\b))[ \t]*(?:[-*•>|][ \t]*)?"
         + rf"(?P<section>{_alternation([p for s in reading['sections'] for p in s['phrases']])})"
         + rf"(?P<rest>[ \t]*(?:[:=(|]|\.{{2,}}|(?=\s*(?:[a-z]+:?\s+){{0,2}}?x?\s*(?:\d|(?:{NUMBER_WORDS})\b))))",
         re.IGNORECASE | re.MULTILINE,

@@ -541,3 +541,13 @@ def test_one_long_line_without_a_pipe_is_read_in_one_pass(line: str) -> None:
     longer in the browser's worker); read now as text, after a real block that is still found."""
     found = split("TherEx 10 min: bridges 2x10\n" + line)["blocks"]
     assert (found[0]["claims"], found[0]["minutes"]) == ("97110", 10)
+
+
+def test_a_total_named_in_full_inside_a_run_on_dictation_is_a_total_not_minutes() -> None:
+    note = (
+        "ther activity fifteen minutes for bed mobility rolling and supine to sit with minimal assist "
+        "total treatment time thirty two minutes"
+    )
+    found = split(note)
+    assert [b["minutes"] for b in found["blocks"]] == [15]
+    assert found["stated_total_treatment"] == 32
