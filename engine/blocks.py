@@ -254,7 +254,8 @@ def _compile(frozen: str) -> _Reader:
         r"|(?<![\w-])(?:duration|minutes|mins|time)[ \t]*[:=–-][ \t]*(?P<field>\d{1,3})(?![\d:])"
         # a bare number in brackets that ends a sentence is its minutes ("... to organize his body (15).")
         r"|\((?P<bare>[1-9]\d{0,2})\)(?=[ \t]*(?:[.;]|$))"
-        rf"|(?<![\w-])(?<!every )(?<!each )(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b",
+        rf"|(?<![\w-])(?<!every )(?<!each )(?<!\bin )(?<!\bwithin )(?<!\bafter )"
+        rf"(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b",
         re.IGNORECASE,
     )
     body_range = re.compile(r"(?<![\d.])\d{1,4}\s*(?:-|–|to)\s*\d{1,4}\s*(?:minutes|minute|mins|min)\b", re.IGNORECASE)

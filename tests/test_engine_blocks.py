@@ -545,8 +545,8 @@ def test_one_long_line_without_a_pipe_is_read_in_one_pass(line: str) -> None:
 
 def test_a_total_named_in_full_inside_a_run_on_dictation_is_a_total_not_minutes() -> None:
     note = (
-        "ther activity fifteen minutes for bed mobility rolling and supine to sit with minimal assist "
-        "total treatment time thirty two minutes"
+        "ther activity fifteen minutes for bed mobility rolling and supine to sit with minimal assist, BP "
+        "rechecked after five minutes rest total treatment time thirty two minutes"
     )
     found = split(note)
     assert [b["minutes"] for b in found["blocks"]] == [15]
