@@ -486,3 +486,15 @@ def test_a_declined_service_named_inside_another_block_does_not_unbill_that_bloc
 def test_a_modality_held_anywhere_in_its_block_bills_nothing(line: str, billed: bool) -> None:
     got = read("97110 Ther Ex - 15 min - shoulder AAROM pulleys w/ cues for scap set\n" + line)
     assert (got["blocks"][-1]["result"] != "not_billable") is billed, got["blocks"][-1]
+
+
+def test_a_first_session_with_a_new_orthosis_is_the_first_encounter_and_a_pack_not_applied_bills_nothing() -> None:
+    note = (
+        "Intervention: Orthotic training\nTime: 15 min\nAssist: Min A\n"
+        "Details: first session w/ new custom tenodesis orthosis - fit check, donning/doffing training, skin check.\n"
+        "\nIntervention: W/C management\nTime: 25 min\nAssist: Mod A\nDetails: propulsion on ramp, cues.\n"
+        "\nIntervention: Cold pack\nTime: --\nDetails: not applied - impaired sensation, contraindicated.\n"
+    )
+    got = read(note)
+    assert [b["code"] for b in got["blocks"]] == ["97760", "97542"]
+    assert "97010" not in got["units"]
