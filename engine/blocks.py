@@ -369,13 +369,21 @@ def _x_minutes_heading(m: re.Match[str], rd: _Reader) -> bool:
     return (written.isupper() and len(written) <= 4) or info.get("decides") == "heading"
 
 
-#: a template's time field on a line of its own: a time-of-day range or minutes ("Time: 0930-0940", "Time: 9:00-9:20",
-#: "Duration: 15 min"); a field left blank ("Time: --") is no minutes
+#: a template's time field on a line of its own ("Time: 0930-0940", "Time: 9:00-9:20", "Duration: 15 min",
+#: "Time: --"); `_time_cell` reads its cell
 _TIME_FIELD = re.compile(
-    r"^[ \t]*(?:time|duration|tx time|treatment time|minutes|mins)[ \t]*[:=][ \t]*"
-    rf"(?:(?P<fclock>{CLOCK_RANGE})|(?P<fnum>[1-9]\d{{0,2}})[ \t]*(?:minutes|minute|mins|min)?\.?)[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
+    r"^[ \t]*(?:time|duration|tx time|treatment time|minutes|mins)[ \t]*[:=](?P<cell>[^\n]*)$", re.I | re.M
 )
+
+
+def _time_cell(cell: str) -> tuple[bool, int | None]:
+    """(whether a time field's cell is a time, its minutes): a time-of-day range, minutes in any form of a
+    flowsheet cell ("20", "20'", "20 min"), or left blank ("--", "n/a": a time, no minutes)."""
+    cell = cell.strip().rstrip(".")
+    if re.fullmatch(CLOCK_RANGE, cell):
+        return True, clock_minutes(cell)
+    return _cell_minutes(cell)
+
 
 #: minutes written with a word unit ("8 min", "10 minutes"): an apostrophe may be feet ("RW 150'")
 _WORD_MINUTES = re.compile(r"(?<![\d.])\d{1,3}[ \t]*-?[ \t]*(?:minutes|minute|mins|min)\b", re.IGNORECASE)
@@ -1211,10 +1219,6 @@ _ENTRY = re.compile(
     r"[ \t]*:[^\n]*(?:\n|$))*)",
     re.IGNORECASE | re.MULTILINE,
 )
-#: an entry's time field: a time-of-day range, minutes ("20", "20'", "20 min") or left blank ("--", "n/a")
-_ENTRY_TIME = re.compile(
-    r"^[ \t]*(?:time|duration|tx time|treatment time|minutes|mins)[ \t]*:(?P<cell>[^\n]*)$", re.I | re.M
-)
 
 
 def _entries(text: str, rd: _Reader) -> list[dict[str, Any]] | None:
@@ -1222,16 +1226,13 @@ def _entries(text: str, rd: _Reader) -> list[dict[str, Any]] | None:
     a time field. The name line is the heading; minutes come from the time field."""
     made = []
     for m in _ENTRY.finditer(text):
-        field = _ENTRY_TIME.search(text, m.start("rest"), m.end("rest"))
+        field = _TIME_FIELD.search(text, m.start("rest"), m.end("rest"))
         if field is None:
             return None
-        cell = field.group("cell").strip().rstrip(".")
-        if re.fullmatch(CLOCK_RANGE, cell):
-            minutes = clock_minutes(cell)
-        else:
-            ok, minutes = _cell_minutes(cell)
-            if not ok:
-                return None
+        cell = field.group("cell").strip()
+        ok, minutes = _time_cell(cell)
+        if not ok:
+            return None
         end = m.end() - (1 if text[m.end() - 1 : m.end()] == "\n" else 0)
         made.append(_named_block(m.group("name"), m.start("name"), (m.start(), end), minutes, cell, rd))
     return made if len(made) >= 2 else None
@@ -1348,12 +1349,10 @@ def split(text: str, reading: dict[str, Any], by_paragraph: bool = True, by_rows
             block["units_written"] = int(m.group("units"))
         elif (line_minutes := _line_minutes_of(m, text)) is not None:
             block["minutes"], block["minutes_from"] = line_minutes, "line"
-        elif (field := _TIME_FIELD.search(text, m.end(), end)) is not None:
+        elif (field := _TIME_FIELD.search(text, m.end(), end)) and (timed := _time_cell(field.group("cell")))[1]:
             # a template's time field on a line of its own under the heading ("Intervention: Neuro re-ed\n
             # Time: 0940-1000"): the block's own minutes
-            clock = field.group("fclock")
-            block["minutes"] = clock_minutes(clock) if clock else int(field.group("fnum"))
-            block["minutes_from"] = "line" if block["minutes"] else None
+            block["minutes"], block["minutes_from"] = timed[1], "line"
         else:
             body = _body_minutes(text, content_start, end, rd, unsaid)
             block["minutes"], block["range"] = body["minutes"], body["range"]
