@@ -22,7 +22,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import CountHandler
 
-from build_tools import clock, precompress, pyodide, search_terms, security, service_worker, session
+from build_tools import clock, precompress, preload, pyodide, search_terms, security, service_worker, session
 from build_tools.check import check_project
 from build_tools.clock import ClockError
 from build_tools.export import engine_archive, write_site_assets
@@ -115,6 +115,12 @@ def on_page_context(context: dict[str, Any], *, page: Any, config: MkDocsConfig,
         # a page made from a whole folder links to the folder (GitHub cannot edit a folder)
         page.edit_url = (base.replace("/edit/", "/tree/") if source.endswith("/") else base) + source
     return context
+
+
+def on_post_page(output: str, *, page: Any, config: MkDocsConfig) -> str:
+    """Fetch the page's blocking scripts at once (build_tools/preload.py: the CSP meta tag turns the browser's
+    look-ahead off)."""
+    return preload.add_preloads(output)
 
 
 def _strict_warnings() -> int:

@@ -3,6 +3,9 @@ first interaction, never on pages without a widget), and what the calculator pag
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urljoin
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -111,3 +114,18 @@ def test_failed_start_explains_links_the_static_tables_and_retries(page: Page, o
     expect(failed).to_be_hidden()
     assert page.evaluate("window.TCG.workersStarted()") == started + 1, "focus and typing must not retry on their own"
     assert [u for u in offline_context.seen_urls if not u.startswith(base_url)] == []
+
+
+def test_blocking_scripts_are_fetched_by_their_preload_links_once(page: Page, offline_context, base_url: str) -> None:
+    # Chromium does not look ahead past the page's CSP <meta>, so the build adds a preload link for every blocking
+    # script (build_tools/preload.py): each is fetched once, by its link, never again by its <script>
+    url = base_url + "calculator/"
+    source = page.request.get(url).text()
+    blocking = [urljoin(url, src) for src in re.findall(r'<script src="([^"]+)"></script>', source)]
+    assert len(blocking) >= 8, "the page's own blocking scripts (Material's and the site's)"
+    page.goto(url)
+    page.wait_for_load_state("load")
+    fetched = page.evaluate("() => performance.getEntriesByType('resource').map((r) => [r.name, r.initiatorType])")
+    for src in blocking:
+        kinds = [kind for name, kind in fetched if name == src]
+        assert kinds == ["link"], f"{src} fetched as {kinds}, want once, by its preload link"
