@@ -411,12 +411,24 @@ def _modified_heading(m: re.Match[str], text: str) -> bool:
     return bool(m.group("end").strip(" \t") in (":", "-", "–", "|") or any(m.group(g) for g in _BESIDE_GROUPS))
 
 
+#: the end of a comma list's item that is a service and its minutes ("ther ex 10, gait 12": "ther ex 10")
+_LIST_ITEM_MINUTES = re.compile(r"\d{1,3}[ \t]*(?:minutes|mins?|m|['’′])?[ \t]*$", re.IGNORECASE)
+
+
+def _item_before(text: str, pos: int) -> str:
+    """The comma list's item before the one at `pos` (which follows a comma): "ther ex 10" in "ther ex 10, gait 12"."""
+    comma = text.rfind(",", 0, pos)
+    return text[max(text.rfind(",", 0, comma), text.rfind("\n", 0, comma)) + 1 : comma]
+
+
 def _terse_minutes_heading(m: re.Match[str], text: str, rd: _Reader) -> bool:
     """Whether a bare number after this heading can be its minutes: the heading opens its line (or an item of a
     comma list), the number is at most 60, and after a walking heading ("amb 50 w/ RW": 50 feet) a number past
     20 is minutes only before a dash ("GT 25 - RW")."""
     if m.group("mid") is not None:
         return False
+    if m.group("comma") is not None and not _LIST_ITEM_MINUTES.search(_item_before(text, m.start())):
+        return False  # a list of services ends each item with its minutes; "gait 10 RW 150' SBA, stairs 4" does not
     if m.group("comma") is None and text[text.rfind("\n", 0, m.start("heading")) + 1 : m.start("heading")].strip(
         " \t-*•>"
     ):
@@ -653,7 +665,7 @@ def _unheaded(start: int, end: int, minutes: int | None, minutes_from: str | Non
 
 #: a line (or a sentence before the first heading) that states its own minutes without a known heading
 _UNHEADED = re.compile(
-    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,80}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
+    r"(?:(?<=\n)|^|(?<=[.;]\s))[ \t]*(?:[-*•]\s*)?(?P<lead>[A-Za-z][^\n:.;|]{0,160}?)[ \t](?:[|:][ \t]*)?(?:x[ \t]*)?"
     r"(?:(?P<min>\d{1,3})[ \t]*(?:-?[ \t]*(?:minutes|minute|mins|min)\b"
     r"(?![ \t]*(?:/|per )[ \t]*(?:wk|week|mo|month|day)s?\b)(?![ \t]*(?:->|→))|['’′](?=[:\s]))"
     rf"|(?P<word>{NUMBER_WORDS})[ \t]+(?:minutes|minute|mins)\b"
@@ -718,7 +730,9 @@ def _next_start(blocks_: list[dict[str, Any]], pos: int, default: int) -> int:
 
 #: how a dictated note moves to its next block ("Then 10 minutes of ...", "Finished with 8 minutes ...")
 _SEQUENCE_WORD = re.compile(
-    r"(?:then|next|also|after that|afterwards|finished|followed|finally|lastly|ended|we|i)\b", re.IGNORECASE
+    r"(?:(?:she|he|they|pt|patient|the patient)[ \t]+)?"
+    r"(?:then|next|also|after that|afterwards|finished|followed|finally|lastly|ended|we|i)\b",
+    re.IGNORECASE,
 )
 
 
